@@ -1,0 +1,57 @@
+import { loadParser, parseMigration, type ParsedMigration } from './parse.js';
+import { resolveOptions, type AnalyzeOptions } from './options.js';
+import { trackStates } from './transactions.js';
+import { SchemaModel } from './schema-model.js';
+import { rules as allRules } from './rules/index.js';
+import type { Rule, RuleContext } from './rule.js';
+import type { Finding } from './finding.js';
+
+export interface AnalyzeRunOptions extends AnalyzeOptions {
+  /** Rules to run; default: all. */
+  rules?: readonly Rule[];
+}
+
+/** Runs every rule over every statement of a parsed migration. Findings come in source order. */
+export function analyze(migration: ParsedMigration, options: AnalyzeRunOptions = {}): Finding[] {
+  const resolved = resolveOptions(options);
+  const states = trackStates(migration.statements, resolved);
+  const schema = new SchemaModel(migration.statements);
+  const findings: Finding[] = [];
+  for (const statement of migration.statements) {
+    const ctx: RuleContext = {
+      options: resolved,
+      migration,
+      statement,
+      state: states[statement.index]!,
+      states,
+      schema,
+      isNewTable: (table) => schema.isNewTable(table, statement.index),
+    };
+    for (const rule of options.rules ?? allRules) {
+      const out = rule.check(ctx);
+      for (const report of out === undefined ? [] : Array.isArray(out) ? out : [out]) {
+        const start =
+          report.location === undefined ? statement.start : migration.map.position(migration.map.charOffset(report.location));
+        findings.push({
+          rule: rule.id,
+          severity: report.severity ?? rule.severity,
+          message: report.message,
+          file: migration.file,
+          start,
+          statement: { index: statement.index, text: statement.text, start: statement.start, end: statement.end },
+          ...(report.lock ? { lock: report.lock } : {}),
+          why: report.why,
+          recipe: report.recipe,
+        });
+      }
+    }
+  }
+  return findings.sort((a, b) => a.start.offset - b.start.offset || a.rule.localeCompare(b.rule));
+}
+
+/** Parses and analyzes one migration's SQL. Throws `ParseError` (with line and column) when it does not parse. */
+export async function checkSql(source: string, file = '<input>', options: AnalyzeRunOptions = {}): Promise<{ migration: ParsedMigration; findings: Finding[] }> {
+  await loadParser();
+  const migration = parseMigration(source, file);
+  return { migration, findings: analyze(migration, options) };
+}

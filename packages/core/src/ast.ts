@@ -1,0 +1,82 @@
+/** Small typed accessors over libpg-query's JSON AST (`{ NodeType: body }` objects). */
+import type { Node, RangeVar, TypeName, ColumnDef, Constraint } from '@pgsql/types';
+import { deparseSync } from 'pgsql-deparser';
+import { quoteIdent, quoteQualified } from './sql.js';
+
+type AnyNode = Node extends infer U ? (U extends Record<string, unknown> ? U : never) : never;
+export type NodeKind = AnyNode extends infer U ? (U extends Record<infer K, unknown> ? K & string : never) : never;
+export type NodeOf<K extends NodeKind> = Extract<Node, Record<K, unknown>> extends Record<K, infer B> ? B : never;
+
+/** The body of `node` when it is of `kind`, else undefined. */
+export function as<K extends NodeKind>(node: Node | undefined, kind: K): NodeOf<K> | undefined {
+  return node && kind in node ? (node as unknown as Record<K, NodeOf<K>>)[kind] : undefined;
+}
+
+export function kindOf(node: Node): string {
+  return Object.keys(node)[0]!;
+}
+
+/** The `sval`s of a list of String nodes (qualified names, option names). */
+export function strings(nodes: Node[] | undefined): string[] {
+  return (nodes ?? []).map((n) => as(n, 'String')?.sval ?? '').filter(Boolean);
+}
+
+/** SQL text for an AST node, on one line. */
+export function sqlOf(node: Node): string {
+  return deparseSync(node, { pretty: false }).replace(/\s+/g, ' ').trim();
+}
+
+/** A table name as the migration wrote it. `key` compares tables (an unqualified name means `public`). */
+export interface TableRef {
+  schema?: string;
+  name: string;
+  /** Quoted for SQL, schema included when written. */
+  sql: string;
+  key: string;
+}
+
+export function tableRef(rv: RangeVar | undefined): TableRef | undefined {
+  if (!rv?.relname) return undefined;
+  return tableRefOf(rv.schemaname, rv.relname);
+}
+
+export function tableRefOf(schema: string | undefined, name: string): TableRef {
+  return { schema, name, sql: quoteQualified(schema, name), key: `${schema ?? 'public'}.${name}` };
+}
+
+/** A type as PostgreSQL resolves common aliases: `int` → `int4`, `timestamp` → `timestamp`, etc. */
+export interface TypeInfo {
+  /** Lower-case base type name without `pg_catalog.` (`int4`, `varchar`, `timestamptz`, `text`, ...). */
+  name: string;
+  /** Type modifiers as integers, e.g. `[50]` for varchar(50), `[10, 2]` for numeric(10,2). */
+  mods: number[];
+  array: boolean;
+  /** SQL text of the type as written (canonical spelling). */
+  sql: string;
+}
+
+export function typeInfo(tn: TypeName | undefined): TypeInfo | undefined {
+  if (!tn) return undefined;
+  const names = strings(tn.names);
+  const name = (names[names.length - 1] ?? '').toLowerCase();
+  const mods = (tn.typmods ?? []).map((m) => as(m, 'A_Const')?.ival?.ival ?? 0);
+  return { name, mods, array: (tn.arrayBounds?.length ?? 0) > 0, sql: sqlOf({ TypeName: tn }) };
+}
+
+export function columnDef(node: Node | undefined): ColumnDef | undefined {
+  return as(node, 'ColumnDef');
+}
+
+/** Constraints attached to a column definition. */
+export function columnConstraints(col: ColumnDef): Constraint[] {
+  return (col.constraints ?? []).map((c) => as(c, 'Constraint')).filter((c): c is Constraint => !!c);
+}
+
+/** Column names of a constraint key list (`keys`, `fk_attrs`, `pk_attrs`). */
+export function columnNames(nodes: Node[] | undefined): string[] {
+  return strings(nodes);
+}
+
+export function quoteList(names: string[]): string {
+  return names.map(quoteIdent).join(', ');
+}

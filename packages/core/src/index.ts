@@ -1,0 +1,13 @@
+export { loadParser, parseMigration, ParseError, type ParsedMigration, type ParsedStatement } from './parse.js';
+export { SourceMap, type Position } from './source-map.js';
+export { analyze, checkSql, type AnalyzeRunOptions } from './analyze.js';
+export { resolveOptions, NEWEST_PG_VERSION, OLDEST_PG_VERSION, type AnalyzeOptions, type ResolvedOptions } from './options.js';
+export { rules } from './rules/index.js';
+export { defineRule, type Rule, type RuleContext } from './rule.js';
+export type { Finding, Recipe, Report, Severity } from './finding.js';
+export { lockImpact, blocksTraffic, type LockImpact, type LockMode } from './locks.js';
+export { locksTaken, strongest, type TableLock } from './statement-locks.js';
+export { trackStates, type StatementState } from './transactions.js';
+export { SchemaModel, type KnownIndex } from './schema-model.js';
+export { quoteIdent, quoteQualified, quoteLiteral, makeName } from './sql.js';
+export { renderFinding, summaryLine, noColor, type Palette } from './report/pretty.js';

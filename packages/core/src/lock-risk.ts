@@ -1,0 +1,20 @@
+import type { RuleContext } from './rule.js';
+import type { ParsedStatement } from './parse.js';
+import { locksTaken, type TableLock } from './statement-locks.js';
+import { blocksTraffic } from './locks.js';
+import type { SchemaModel } from './schema-model.js';
+
+/** The locks of `stmt` that stop application traffic on a table that already exists (so has traffic). */
+export function trafficLocks(stmt: ParsedStatement, schema: SchemaModel): TableLock[] {
+  return locksTaken(stmt).filter((l) => blocksTraffic(l.mode) && !schema.isNewTable(l.table, stmt.index));
+}
+
+/** Statements before the current one that also take traffic-blocking locks, for "report once per migration" rules. */
+export function earlierTrafficLockStatements(ctx: RuleContext, unsafe: (index: number) => boolean): number {
+  let n = 0;
+  for (const s of ctx.migration.statements) {
+    if (s.index >= ctx.statement.index) break;
+    if (unsafe(s.index) && trafficLocks(s, ctx.schema).length > 0) n++;
+  }
+  return n;
+}

@@ -1,0 +1,30 @@
+/** What the analyzer knows about how and where the migration will run. */
+export interface AnalyzeOptions {
+  /** Target PostgreSQL major version. Default: the newest supported. */
+  pgVersion?: number;
+  /** The runner wraps the whole file in one transaction (knex, TypeORM, MikroORM defaults; `psql -1`). Default false. */
+  assumeInTransaction?: boolean;
+  /** The runner sets lock_timeout and statement_timeout itself (the pgsafe executor and adapters do). Default false. */
+  runnerSetsTimeouts?: boolean;
+}
+
+export const NEWEST_PG_VERSION = 18;
+export const OLDEST_PG_VERSION = 11;
+
+export interface ResolvedOptions {
+  pgVersion: number;
+  assumeInTransaction: boolean;
+  runnerSetsTimeouts: boolean;
+}
+
+export function resolveOptions(options: AnalyzeOptions = {}): ResolvedOptions {
+  const pgVersion = options.pgVersion ?? NEWEST_PG_VERSION;
+  if (!Number.isInteger(pgVersion) || pgVersion < OLDEST_PG_VERSION || pgVersion > NEWEST_PG_VERSION) {
+    throw new RangeError(`pgVersion must be a PostgreSQL major version from ${OLDEST_PG_VERSION} to ${NEWEST_PG_VERSION}, got ${options.pgVersion}`);
+  }
+  return {
+    pgVersion,
+    assumeInTransaction: options.assumeInTransaction ?? false,
+    runnerSetsTimeouts: options.runnerSetsTimeouts ?? false,
+  };
+}

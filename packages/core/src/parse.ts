@@ -1,0 +1,82 @@
+import { loadModule, parseSync, type SqlError } from 'libpg-query';
+import type { Node } from '@pgsql/types';
+import { SourceMap, type Position } from './source-map.js';
+
+/** One top-level statement of a migration, with its exact place in the file. */
+export interface ParsedStatement {
+  /** 0-based position among the file's statements. */
+  index: number;
+  /** The statement's AST node, e.g. `{ AlterTableStmt: {...} }`. */
+  node: Node;
+  /** The node type, e.g. `AlterTableStmt`. */
+  kind: string;
+  /** The statement's source text, without the trailing `;`. */
+  text: string;
+  start: Position;
+  end: Position;
+}
+
+export interface ParsedMigration {
+  /** Path as given by the caller (or `<stdin>`), used in every location. */
+  file: string;
+  source: string;
+  statements: ParsedStatement[];
+  /** Offsets in AST nodes (`location`) are UTF-8 bytes; this turns them into positions. */
+  map: SourceMap;
+}
+
+/** A file that PostgreSQL's own parser rejects. Never a silent pass. */
+export class ParseError extends Error {
+  constructor(
+    readonly file: string,
+    readonly position: Position,
+    readonly reason: string,
+    readonly lineText: string,
+  ) {
+    super(`${file}:${position.line}:${position.column}: ${reason}`);
+    this.name = 'ParseError';
+  }
+}
+
+let loaded: Promise<void> | undefined;
+
+/** Loads the WASM parser once; every other function here is synchronous after it resolves. */
+export function loadParser(): Promise<void> {
+  return (loaded ??= loadModule());
+}
+
+/** Parses a whole migration with the real PostgreSQL parser (libpg-query). Call `loadParser()` first. */
+export function parseMigration(source: string, file = '<input>'): ParsedMigration {
+  const map = new SourceMap(source);
+  // libpg-query throws on empty input; a file of only whitespace or comments is simply empty.
+  if (source.trim() === '') return { file, source, statements: [], map };
+  let result;
+  try {
+    result = parseSync(source);
+  } catch (error) {
+    const details = (error as SqlError).sqlDetails;
+    if (!details) throw error;
+    // The cursor is a 0-based character offset (not bytes, unlike statement spans).
+    const offset = Math.max(0, Math.min(source.length, details.cursorPosition ?? 0));
+    const position = map.position(offset);
+    throw new ParseError(file, position, details.message, map.lineText(position.line));
+  }
+  const statements: ParsedStatement[] = [];
+  for (const raw of result.stmts ?? []) {
+    if (!raw.stmt) continue;
+    // Zero-valued fields are omitted from the JSON; a missing length means "to the end of the input".
+    const startByte = raw.stmt_location ?? 0;
+    const startChar = map.charOffset(startByte);
+    const endChar = raw.stmt_len === undefined ? source.length : map.charOffset(startByte + raw.stmt_len);
+    const text = source.slice(startChar, endChar).trimEnd();
+    statements.push({
+      index: statements.length,
+      node: raw.stmt,
+      kind: Object.keys(raw.stmt)[0]!,
+      text,
+      start: map.position(startChar),
+      end: map.position(startChar + text.length),
+    });
+  }
+  return { file, source, statements, map };
+}

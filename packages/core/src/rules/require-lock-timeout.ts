@@ -1,0 +1,33 @@
+import { defineRule } from '../rule.js';
+import { lockImpact } from '../locks.js';
+import { earlierTrafficLockStatements, trafficLocks } from '../lock-risk.js';
+
+/** Incident 2: a DDL waiting for its lock behind a long transaction makes every later query on the table queue
+ *  behind it. Reported once per migration, at the first statement at risk, not statement by statement. */
+export default defineRule({
+  id: 'require-lock-timeout',
+  severity: 'error',
+  summary: 'A statement that blocks traffic on an existing table runs without lock_timeout: it can stall the site in the lock queue.',
+  check(ctx) {
+    if (ctx.state.lockTimeout) return undefined;
+    const locks = trafficLocks(ctx.statement, ctx.schema);
+    const lock = locks[0];
+    if (!lock) return undefined;
+    const unprotected = (i: number) => !ctx.states[i]!.lockTimeout;
+    if (earlierTrafficLockStatements(ctx, unprotected) > 0) return undefined;
+    const later = ctx.migration.statements.filter(
+      (s) => s.index > ctx.statement.index && unprotected(s.index) && trafficLocks(s, ctx.schema).length > 0,
+    ).length;
+    const inTx = ctx.state.inTransaction;
+    return {
+      message: `No lock_timeout before this ${lock.mode} lock on ${lock.table.sql}${later ? ` (and ${later} later statement${later > 1 ? 's' : ''})` : ''}: waiting for the lock queues all traffic on the table.`,
+      why: `If any transaction is using ${lock.table.sql} (a long report, an idle-in-transaction session), this statement waits for its lock, and every query that arrives meanwhile queues behind it: the table is unusable for as long as the blocker runs. Measured on PG 15: an 8 s reporting transaction gave the app a 7.0 s stall; with lock_timeout = '500ms' the stall was 0.5 s.`,
+      lock: lockImpact(lock.mode, lock.table.sql, 'the wait for the lock, then the statement itself'),
+      recipe: {
+        summary: 'Set a short lock_timeout first, and retry the migration when it times out (pgsafe run retries for you).',
+        sql: inTx ? `SET LOCAL lock_timeout = '2s';` : `SET lock_timeout = '2s';`,
+        versions: 'lock_timeout exists in every supported PostgreSQL version (9.3+).',
+      },
+    };
+  },
+});

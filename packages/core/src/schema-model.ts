@@ -1,0 +1,102 @@
+import type { ParsedStatement } from './parse.js';
+import { as, columnConstraints, columnNames, tableRef, typeInfo, type TableRef, type TypeInfo } from './ast.js';
+
+/** An index known from the migration itself (CREATE INDEX, or the index behind a PRIMARY KEY / UNIQUE). */
+export interface KnownIndex {
+  table: string;
+  /** Key columns in order; empty for expression-only indexes. */
+  columns: string[];
+  unique: boolean;
+  statementIndex: number;
+}
+
+/** What the migration itself says about the schema: tables it creates, columns and indexes it defines. */
+export class SchemaModel {
+  /** Table key → index of the statement that creates it. */
+  readonly createdTables = new Map<string, number>();
+  /** Table key → column name → type. */
+  readonly columns = new Map<string, Map<string, TypeInfo>>();
+  readonly indexes: KnownIndex[] = [];
+
+  constructor(statements: ParsedStatement[]) {
+    for (const stmt of statements) this.#learn(stmt);
+  }
+
+  /** The table is created by this migration before statement `before`: it is empty and nobody else uses it yet. */
+  isNewTable(table: TableRef | undefined, before: number): boolean {
+    if (!table) return false;
+    const at = this.createdTables.get(table.key);
+    return at !== undefined && at < before;
+  }
+
+  columnType(table: TableRef, column: string): TypeInfo | undefined {
+    return this.columns.get(table.key)?.get(column);
+  }
+
+  #addColumn(table: TableRef, name: string | undefined, type: TypeInfo | undefined): void {
+    if (!name || !type) return;
+    let cols = this.columns.get(table.key);
+    if (!cols) this.columns.set(table.key, (cols = new Map()));
+    cols.set(name, type);
+  }
+
+  #learn(stmt: ParsedStatement): void {
+    const create = as(stmt.node, 'CreateStmt');
+    if (create) {
+      const table = tableRef(create.relation);
+      if (!table) return;
+      this.createdTables.set(table.key, stmt.index);
+      for (const elt of create.tableElts ?? []) {
+        const col = as(elt, 'ColumnDef');
+        if (col) {
+          this.#addColumn(table, col.colname, typeInfo(col.typeName));
+          for (const c of columnConstraints(col)) {
+            if ((c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') && col.colname)
+              this.indexes.push({ table: table.key, columns: [col.colname], unique: true, statementIndex: stmt.index });
+          }
+        }
+        const con = as(elt, 'Constraint');
+        if (con && (con.contype === 'CONSTR_PRIMARY' || con.contype === 'CONSTR_UNIQUE'))
+          this.indexes.push({ table: table.key, columns: columnNames(con.keys), unique: true, statementIndex: stmt.index });
+      }
+      return;
+    }
+    const ctas = as(stmt.node, 'CreateTableAsStmt');
+    if (ctas) {
+      const table = tableRef(ctas.into?.rel);
+      if (table) this.createdTables.set(table.key, stmt.index);
+      return;
+    }
+    const index = as(stmt.node, 'IndexStmt');
+    if (index) {
+      const table = tableRef(index.relation);
+      if (!table) return;
+      const columns = (index.indexParams ?? []).map((p) => as(p, 'IndexElem')?.name).filter((n): n is string => !!n);
+      this.indexes.push({ table: table.key, columns, unique: !!index.unique, statementIndex: stmt.index });
+      return;
+    }
+    const alter = as(stmt.node, 'AlterTableStmt');
+    if (alter) {
+      const table = tableRef(alter.relation);
+      if (!table) return;
+      for (const cmdNode of alter.cmds ?? []) {
+        const cmd = as(cmdNode, 'AlterTableCmd');
+        if (cmd?.subtype === 'AT_AddColumn') {
+          const col = as(cmd.def, 'ColumnDef');
+          if (col) this.#addColumn(table, col.colname, typeInfo(col.typeName));
+        }
+        const con = as(cmd?.def, 'Constraint');
+        if (cmd?.subtype === 'AT_AddConstraint' && con && (con.contype === 'CONSTR_PRIMARY' || con.contype === 'CONSTR_UNIQUE'))
+          this.indexes.push({ table: table.key, columns: columnNames(con.keys), unique: true, statementIndex: stmt.index });
+      }
+      return;
+    }
+    const rename = as(stmt.node, 'RenameStmt');
+    if (rename?.renameType === 'OBJECT_TABLE') {
+      const from = tableRef(rename.relation);
+      if (from && rename.newname && this.createdTables.has(from.key)) {
+        this.createdTables.set(`${from.schema ?? 'public'}.${rename.newname}`, this.createdTables.get(from.key)!);
+      }
+    }
+  }
+}

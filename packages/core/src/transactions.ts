@@ -1,0 +1,69 @@
+import type { ParsedStatement } from './parse.js';
+import type { ResolvedOptions } from './options.js';
+import { as, strings } from './ast.js';
+
+/** How a statement will run: in which transaction, and under which timeouts. */
+export interface StatementState {
+  /** The statement runs inside a transaction block (explicit BEGIN, or a runner that wraps the file). */
+  inTransaction: boolean;
+  /** Statements with the same id commit together; undefined when the statement autocommits on its own. */
+  transaction?: number;
+  /** lock_timeout in force for this statement (as written), undefined when none (or 0). */
+  lockTimeout?: string;
+  statementTimeout?: string;
+}
+
+type Setting = 'lockTimeout' | 'statementTimeout';
+const SETTINGS: Record<string, Setting> = { lock_timeout: 'lockTimeout', statement_timeout: 'statementTimeout' };
+
+/** Walks the statements in order, tracking BEGIN/COMMIT and SET/RESET of the timeouts. */
+export function trackStates(statements: ParsedStatement[], options: ResolvedOptions): StatementState[] {
+  const runnerValue = options.runnerSetsTimeouts ? 'set by the runner' : undefined;
+  const session: Partial<Record<Setting, string>> = { lockTimeout: runnerValue, statementTimeout: runnerValue };
+  let local: Partial<Record<Setting, string | null>> = {};
+  let nextId = 0;
+  let transaction: number | undefined = options.assumeInTransaction ? nextId++ : undefined;
+  const states: StatementState[] = [];
+
+  for (const stmt of statements) {
+    const tx = as(stmt.node, 'TransactionStmt');
+    if (tx?.kind === 'TRANS_STMT_BEGIN' || tx?.kind === 'TRANS_STMT_START') {
+      transaction ??= nextId++;
+    }
+    const current = (s: Setting) => (s in local ? (local[s] ?? undefined) : session[s]);
+    states.push({
+      inTransaction: transaction !== undefined,
+      transaction,
+      lockTimeout: current('lockTimeout'),
+      statementTimeout: current('statementTimeout'),
+    });
+    if (tx && ['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_COMMIT_PREPARED', 'TRANS_STMT_PREPARE'].includes(tx.kind ?? '')) {
+      transaction = undefined;
+      local = {}; // SET LOCAL ends with its transaction
+    }
+    const set = as(stmt.node, 'VariableSetStmt');
+    if (set) {
+      const targets = set.kind === 'VAR_RESET_ALL' ? (Object.values(SETTINGS) as Setting[]) : [SETTINGS[set.name ?? '']].filter((s): s is Setting => !!s);
+      const value = set.kind === 'VAR_SET_VALUE' ? settingValue(set.args) : undefined;
+      for (const target of targets) {
+        // SET LOCAL outside a transaction block has no effect (PostgreSQL only warns).
+        if (set.is_local) {
+          if (transaction !== undefined) local[target] = value ?? null;
+        } else {
+          session[target] = value;
+          delete local[target];
+        }
+      }
+    }
+  }
+  return states;
+}
+
+/** The value of `SET x = v`, undefined when it disables the timeout (0). */
+function settingValue(args: Parameters<typeof strings>[0]): string | undefined {
+  const arg = args?.[0];
+  const c = as(arg, 'A_Const');
+  const raw = c ? (c.sval?.sval ?? c.fval?.fval ?? (c.ival ? String(c.ival.ival ?? 0) : undefined)) : strings(args)[0];
+  if (raw === undefined) return undefined;
+  return /^\s*0+\s*(ms|s|min|h|d)?\s*$/i.test(raw) ? undefined : raw;
+}
