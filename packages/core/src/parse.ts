@@ -13,6 +13,7 @@ export interface ParsedStatement {
   /** The statement's source text, without the trailing `;`. */
   text: string;
   start: Position;
+  /** Exclusive: the position just after the statement's last character. */
   end: Position;
 }
 
