@@ -29,7 +29,7 @@ async function serverVersion(url: string): Promise<string> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   try {
     await client.connect();
-    return (await client.query<{ v: string }>('SHOW server_version')).rows[0]!.v;
+    return (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
   } finally {
     await client.end().catch(() => {});
   }

@@ -107,7 +107,7 @@ export async function seedRows(client: pg.Client | { query: pg.Client['query'] }
 export async function serverVersionNum(url: string): Promise<number> {
   const client = await session(url, 'pgsafe-test-version');
   try {
-    return Number((await client.query<{ v: string }>('SHOW server_version_num')).rows[0]!.v);
+    return Number((await client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]!.v);
   } finally {
     await client.end().catch(() => {});
   }
