@@ -25,10 +25,10 @@ const BLOCKS: Record<LockMode, string> = {
   'ROW SHARE': 'EXCLUSIVE and ACCESS EXCLUSIVE locks; reads and writes continue',
   'ROW EXCLUSIVE': 'SHARE and stronger locks (index builds, some DDL); reads and writes continue',
   'SHARE UPDATE EXCLUSIVE': 'VACUUM, ANALYZE and other schema changes; reads and writes continue',
-  SHARE: 'writes (INSERT, UPDATE, DELETE); reads continue',
-  'SHARE ROW EXCLUSIVE': 'writes (INSERT, UPDATE, DELETE); reads continue',
-  EXCLUSIVE: 'writes and row-locking reads (SELECT FOR UPDATE); plain reads continue',
-  'ACCESS EXCLUSIVE': 'every read and write of the table',
+  SHARE: 'all writes (INSERT, UPDATE, DELETE); reads continue',
+  'SHARE ROW EXCLUSIVE': 'all writes (INSERT, UPDATE, DELETE); reads continue',
+  EXCLUSIVE: 'all writes and row-locking reads (SELECT FOR UPDATE); plain reads continue',
+  'ACCESS EXCLUSIVE': 'all reads and writes of the table',
 };
 
 export function lockImpact(mode: LockMode, table: string, heldFor: string): LockImpact {

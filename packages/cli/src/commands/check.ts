@@ -1,0 +1,78 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION } from '@pgsafe/core';
+import { checkInputs, exitCode } from '../check-run.js';
+import { expandPaths, readInputs, readStdin, UsageError, type Input } from '../inputs.js';
+import { formatError, formatPretty } from '../output/pretty.js';
+import { formatJson } from '../output/json.js';
+import { palette } from '../color.js';
+
+interface CheckOptions {
+  format: 'pretty' | 'json';
+  pgVersion?: number;
+  assumeInTransaction?: boolean;
+  runnerSetsTimeouts?: boolean;
+  listRules?: boolean;
+  color?: boolean;
+  stdinFilename: string;
+}
+
+export function parsePgVersion(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < OLDEST_PG_VERSION || n > NEWEST_PG_VERSION) {
+    throw new InvalidArgumentError(`expected a PostgreSQL major version from ${OLDEST_PG_VERSION} to ${NEWEST_PG_VERSION}`);
+  }
+  return n;
+}
+
+export function checkCommand(): Command {
+  return new Command('check')
+    .description('Check migrations for statements that are dangerous on a large, busy production database.')
+    .argument('[paths...]', 'SQL files, directories (every *.sql below), globs, or - for stdin')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
+    .option('--pg-version <major>', `target PostgreSQL major version (${OLDEST_PG_VERSION}-${NEWEST_PG_VERSION}, default ${NEWEST_PG_VERSION})`, parsePgVersion)
+    .option('--assume-in-transaction', 'the runner wraps each file in a transaction (knex, TypeORM, MikroORM defaults)')
+    .option('--runner-sets-timeouts', 'the runner sets lock_timeout and statement_timeout itself (pgsafe run does)')
+    .option('--stdin-filename <name>', 'file name to show for SQL read from stdin', '<stdin>')
+    .option('--list-rules', 'list every rule with its severity and summary')
+    .option('--no-color', 'never color the output')
+    .addHelpText(
+      'after',
+      `\nExit codes: 0 no error-level finding (warnings never fail), 1 error-level findings, 2 usage or parse errors.\n\nExamples:\n  pgsafe check migrations/\n  pgsafe check 'prisma/migrations/*/migration.sql' --format json\n  git show HEAD:db/001.sql | pgsafe check - --stdin-filename db/001.sql`,
+    )
+    .action(async (paths: string[], options: CheckOptions, cmd: Command) => {
+      if (options.listRules) {
+        process.stdout.write(listRules(options.format));
+        return;
+      }
+      if (paths.length === 0) cmd.error('error: give at least one file, directory, glob, or - for stdin', { exitCode: 2 });
+      let inputs: Input[];
+      const unreadable: { file: string; message: string }[] = [];
+      try {
+        const stdin = paths.includes('-') ? await readStdin() : undefined;
+        const files = await expandPaths(paths.filter((p) => p !== '-'));
+        const read = await readInputs(files);
+        unreadable.push(...read.failures);
+        inputs = stdin === undefined ? read.inputs : [{ file: options.stdinFilename, source: stdin }, ...read.inputs];
+      } catch (error) {
+        if (error instanceof UsageError) cmd.error(`error: ${error.message}`, { exitCode: 2 });
+        throw error;
+      }
+      const result = await checkInputs(inputs, {
+        pgVersion: options.pgVersion,
+        assumeInTransaction: options.assumeInTransaction,
+        runnerSetsTimeouts: options.runnerSetsTimeouts,
+      });
+      result.errors.push(...unreadable);
+      const errColors = palette(process.stderr, options.color);
+      if (options.format === 'json') process.stdout.write(formatJson(result));
+      else process.stdout.write(formatPretty(result, palette(process.stdout, options.color)));
+      process.stderr.write(result.errors.map((e) => formatError(e, errColors)).join(''));
+      process.exitCode = exitCode(result);
+    });
+}
+
+function listRules(format: 'pretty' | 'json'): string {
+  if (format === 'json') return JSON.stringify(rules.map(({ id, severity, summary }) => ({ id, severity, summary }))) + '\n';
+  const width = Math.max(...rules.map((r) => r.id.length));
+  return rules.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.summary}`).join('\n') + '\n';
+}
