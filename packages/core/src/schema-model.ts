@@ -1,5 +1,15 @@
 import type { ParsedStatement } from './parse.js';
-import { as, columnConstraints, columnNames, tableRef, typeInfo, type TableRef, type TypeInfo } from './ast.js';
+import type { ColumnDef } from '@pgsql/types';
+import { as, columnConstraints, columnNames, strings, tableRef, typeInfo, type TableRef, type TypeInfo } from './ast.js';
+
+/** A column as the migration defines it. */
+export interface ColumnInfo {
+  type: TypeInfo;
+  /** Explicit COLLATE of the column definition, lower-cased. */
+  collation?: string;
+  /** The statement that defined (or last retyped) it. */
+  statementIndex: number;
+}
 
 /** An index known from the migration itself (CREATE INDEX, or the index behind a PRIMARY KEY / UNIQUE). */
 export interface KnownIndex {
@@ -14,8 +24,8 @@ export interface KnownIndex {
 export class SchemaModel {
   /** Table key → index of the statement that creates it. */
   readonly createdTables = new Map<string, number>();
-  /** Table key → column name → type. */
-  readonly columns = new Map<string, Map<string, TypeInfo>>();
+  /** `table key / column` → its definitions in statement order (CREATE TABLE, ADD COLUMN, ALTER ... TYPE). */
+  readonly #columns = new Map<string, ColumnInfo[]>();
   readonly indexes: KnownIndex[] = [];
 
   constructor(statements: ParsedStatement[]) {
@@ -29,15 +39,18 @@ export class SchemaModel {
     return at !== undefined && at < before;
   }
 
-  columnType(table: TableRef, column: string): TypeInfo | undefined {
-    return this.columns.get(table.key)?.get(column);
+  /** The column as defined by the statements before `before` (default: the whole migration). */
+  column(table: TableRef, column: string, before = Infinity): ColumnInfo | undefined {
+    return this.#columns.get(`${table.key}/${column}`)?.filter((c) => c.statementIndex < before).at(-1);
   }
 
-  #addColumn(table: TableRef, name: string | undefined, type: TypeInfo | undefined): void {
+  #addColumn(table: TableRef, name: string | undefined, col: ColumnDef, statementIndex: number): void {
+    const type = typeInfo(col.typeName);
     if (!name || !type) return;
-    let cols = this.columns.get(table.key);
-    if (!cols) this.columns.set(table.key, (cols = new Map()));
-    cols.set(name, type);
+    const key = `${table.key}/${name}`;
+    const collation = strings(col.collClause?.collname).at(-1)?.toLowerCase();
+    if (!this.#columns.has(key)) this.#columns.set(key, []);
+    this.#columns.get(key)!.push({ type, ...(collation ? { collation } : {}), statementIndex });
   }
 
   #learn(stmt: ParsedStatement): void {
@@ -49,7 +62,7 @@ export class SchemaModel {
       for (const elt of create.tableElts ?? []) {
         const col = as(elt, 'ColumnDef');
         if (col) {
-          this.#addColumn(table, col.colname, typeInfo(col.typeName));
+          this.#addColumn(table, col.colname, col, stmt.index);
           for (const c of columnConstraints(col)) {
             if ((c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') && col.colname)
               this.indexes.push({ table: table.key, columns: [col.colname], unique: true, statementIndex: stmt.index });
@@ -81,10 +94,9 @@ export class SchemaModel {
       if (!table) return;
       for (const cmdNode of alter.cmds ?? []) {
         const cmd = as(cmdNode, 'AlterTableCmd');
-        if (cmd?.subtype === 'AT_AddColumn') {
-          const col = as(cmd.def, 'ColumnDef');
-          if (col) this.#addColumn(table, col.colname, typeInfo(col.typeName));
-        }
+        const col = as(cmd?.def, 'ColumnDef');
+        if (col && cmd?.subtype === 'AT_AddColumn') this.#addColumn(table, col.colname, col, stmt.index);
+        if (col && cmd?.subtype === 'AT_AlterColumnType') this.#addColumn(table, cmd.name, col, stmt.index);
         const con = as(cmd?.def, 'Constraint');
         if (cmd?.subtype === 'AT_AddConstraint' && con && (con.contype === 'CONSTR_PRIMARY' || con.contype === 'CONSTR_UNIQUE'))
           this.indexes.push({ table: table.key, columns: columnNames(con.keys), unique: true, statementIndex: stmt.index });

@@ -1,9 +1,39 @@
 import type { Rule } from '../rule.js';
+import addingForeignKeyConstraint from './adding-foreign-key-constraint.js';
+import addingNotNullableField from './adding-not-nullable-field.js';
 import addingRequiredField from './adding-required-field.js';
+import backfillInSchemaMigration from './backfill-in-schema-migration.js';
+import banConcurrentIndexCreationInTransaction from './ban-concurrent-index-creation-in-transaction.js';
+import changingColumnType from './changing-column-type.js';
+import collationDependentUnique from './collation-dependent-unique.js';
+import constraintMissingNotValid from './constraint-missing-not-valid.js';
+import foreignKeyMissingIndex from './foreign-key-missing-index.js';
+import preferTimestampTz from './prefer-timestamp-tz.js';
+import renamingColumn from './renaming-column.js';
+import renamingTable from './renaming-table.js';
 import requireConcurrentIndexCreation from './require-concurrent-index-creation.js';
+import requireConcurrentIndexDeletion from './require-concurrent-index-deletion.js';
 import requireLockTimeout from './require-lock-timeout.js';
+import requireStatementTimeout from './require-statement-timeout.js';
+import validateConstraintInSameTransaction from './validate-constraint-in-same-transaction.js';
 
 /** Every rule, in id order. A rule's id is its file name. */
-export const rules: readonly Rule[] = [addingRequiredField, requireConcurrentIndexCreation, requireLockTimeout].sort((a, b) =>
-  a.id.localeCompare(b.id),
-);
+export const rules: readonly Rule[] = [
+  addingForeignKeyConstraint,
+  addingNotNullableField,
+  addingRequiredField,
+  backfillInSchemaMigration,
+  banConcurrentIndexCreationInTransaction,
+  changingColumnType,
+  collationDependentUnique,
+  constraintMissingNotValid,
+  foreignKeyMissingIndex,
+  preferTimestampTz,
+  renamingColumn,
+  renamingTable,
+  requireConcurrentIndexCreation,
+  requireConcurrentIndexDeletion,
+  requireLockTimeout,
+  requireStatementTimeout,
+  validateConstraintInSameTransaction,
+];

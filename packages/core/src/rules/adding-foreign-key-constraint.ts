@@ -1,0 +1,62 @@
+import type { Constraint } from '@pgsql/types';
+import { as, columnNames, quoteList, tableRef, type TableRef } from '../ast.js';
+import { addedConstraints, alterExistingTable } from '../alter-table.js';
+import { defineRule } from '../rule.js';
+import { lockImpact } from '../locks.js';
+import { makeName, quoteIdent } from '../sql.js';
+import type { Report } from '../finding.js';
+
+/** Incident 4 for foreign keys: validation scans the referencing table while both tables are locked against
+ *  writes (SHARE ROW EXCLUSIVE), and fails in production on orphaned rows. */
+export default defineRule({
+  id: 'adding-foreign-key-constraint',
+  severity: 'error',
+  summary: 'A FOREIGN KEY added without NOT VALID blocks writes to both tables while it scans the whole table.',
+  check(ctx) {
+    const alter = alterExistingTable(ctx);
+    if (!alter) return undefined;
+    const reports: Report[] = [];
+    for (const con of addedConstraints(alter.cmds)) {
+      if (con.contype === 'CONSTR_FOREIGN' && !con.skip_validation) reports.push(report(alter.table, con, columnNames(con.fk_attrs)));
+    }
+    // ADD COLUMN ... REFERENCES: the new column is all NULL, so the scan finds nothing to check, but both tables
+    // are still locked against writes while it runs: a warning, not an error.
+    for (const cmd of alter.cmds) {
+      const col = cmd.subtype === 'AT_AddColumn' ? as(cmd.def, 'ColumnDef') : undefined;
+      for (const c of col?.constraints ?? []) {
+        const con = as(c, 'Constraint');
+        if (con?.contype === 'CONSTR_FOREIGN' && col?.colname) reports.push({ ...report(alter.table, con, [col.colname]), severity: 'warning' });
+      }
+    }
+    return reports;
+  },
+});
+
+function report(table: TableRef, con: Constraint, columns: string[]): Report {
+  const parent = tableRef(con.pktable);
+  const parentSql = parent?.sql ?? '<referenced table>';
+  const name = quoteIdent(con.conname ?? makeName(table.name, ...columns, 'fkey'));
+  const refCols = columnNames(con.pk_attrs);
+  const actions = [
+    con.fk_del_action && con.fk_del_action !== 'a' ? `ON DELETE ${ACTIONS[con.fk_del_action] ?? ''}` : '',
+    con.fk_upd_action && con.fk_upd_action !== 'a' ? `ON UPDATE ${ACTIONS[con.fk_upd_action] ?? ''}` : '',
+  ].filter(Boolean);
+  const fk = `FOREIGN KEY (${quoteList(columns)}) REFERENCES ${parentSql}${refCols.length ? ` (${quoteList(refCols)})` : ''}${actions.length ? ' ' + actions.join(' ') : ''}`;
+  return {
+    message: `Foreign key ${name} on ${table.sql} is validated immediately: writes to ${table.sql} and ${parentSql} are blocked during a full scan.`,
+    why: `Adding a foreign key takes SHARE ROW EXCLUSIVE on both ${table.sql} and ${parentSql} (blocking their INSERT, UPDATE and DELETE) and, without NOT VALID, checks every row of ${table.sql} against ${parentSql} before releasing them. The time grows with the table; any orphaned row makes the migration fail in production.`,
+    lock: lockImpact('SHARE ROW EXCLUSIVE', `${table.sql} and ${parentSql}`, "a full scan of the referencing table (grows with its size)"),
+    location: con.location,
+    recipe: {
+      summary: 'Add the foreign key NOT VALID (new rows are checked at once), then VALIDATE it in a separate transaction: validation takes SHARE UPDATE EXCLUSIVE on the table and ROW SHARE on the referenced one, so writes continue.',
+      sql: [
+        `ALTER TABLE ${table.sql} ADD CONSTRAINT ${name} ${fk} NOT VALID;`,
+        `-- then, in a separate transaction (or migration):`,
+        `ALTER TABLE ${table.sql} VALIDATE CONSTRAINT ${name};`,
+      ].join('\n'),
+      versions: 'NOT VALID foreign keys: PG 9.1+.',
+    },
+  };
+}
+
+const ACTIONS: Record<string, string> = { r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };

@@ -1,0 +1,61 @@
+import type { Constraint, Node } from '@pgsql/types';
+import { as, columnNames, quoteList, tableRef, type TableRef } from '../ast.js';
+import { defineRule } from '../rule.js';
+import { makeName, quoteIdent } from '../sql.js';
+import type { Report } from '../finding.js';
+import type { SchemaModel } from '../schema-model.js';
+
+/** Incident 5: PostgreSQL indexes the referenced key, never the referencing columns. Without an index there,
+ *  every DELETE or key UPDATE on the parent scans the child table (and ON DELETE CASCADE does it per row). */
+export default defineRule({
+  id: 'foreign-key-missing-index',
+  severity: 'warning',
+  summary: 'A foreign key whose referencing columns have no index: every delete or key update of the parent scans the child table.',
+  check(ctx) {
+    const found: { table: TableRef; con: Constraint; columns: string[] }[] = [];
+    const create = as(ctx.statement.node, 'CreateStmt');
+    const alter = as(ctx.statement.node, 'AlterTableStmt');
+    const table = tableRef(create?.relation ?? alter?.relation);
+    if (!table) return undefined;
+    const collect = (node: Node | undefined, column?: string) => {
+      const con = as(node, 'Constraint');
+      if (con?.contype !== 'CONSTR_FOREIGN') return;
+      const columns = column ? [column] : columnNames(con.fk_attrs);
+      if (columns.length) found.push({ table, con, columns });
+    };
+    for (const elt of create?.tableElts ?? []) {
+      const col = as(elt, 'ColumnDef');
+      if (col) col.constraints?.forEach((c) => collect(c, col.colname));
+      else collect(elt);
+    }
+    for (const c of alter?.cmds ?? []) {
+      const cmd = as(c, 'AlterTableCmd');
+      if (cmd?.subtype === 'AT_AddConstraint') collect(cmd.def);
+      const col = cmd?.subtype === 'AT_AddColumn' ? as(cmd.def, 'ColumnDef') : undefined;
+      col?.constraints?.forEach((k) => collect(k, col.colname));
+    }
+    return found.filter(({ table, columns }) => !hasLeadingIndex(ctx.schema, table, columns)).map(({ table, con, columns }) => report(table, con, columns));
+  },
+});
+
+/** An index anywhere in the migration whose leading key columns are exactly the FK's columns (in any order). */
+function hasLeadingIndex(schema: SchemaModel, table: TableRef, columns: string[]): boolean {
+  return schema.indexes.some(
+    (ix) => ix.table === table.key && ix.columns.length >= columns.length && columns.every((c) => ix.columns.slice(0, columns.length).includes(c)),
+  );
+}
+
+function report(table: TableRef, con: Constraint, columns: string[]): Report {
+  const parent = tableRef(con.pktable)?.sql ?? 'the referenced table';
+  const index = quoteIdent(makeName(table.name, ...columns, 'idx'));
+  return {
+    message: `No index on ${table.sql} (${quoteList(columns)}) for its foreign key to ${parent}: deletes and key updates on ${parent} will scan ${table.sql}.`,
+    why: `PostgreSQL checks the foreign key from the parent side on every DELETE (and key UPDATE) of ${parent}: it looks up matching rows in ${table.sql} by (${quoteList(columns)}). Without an index that is a sequential scan of ${table.sql} per deleted parent row (per row again with ON DELETE CASCADE), and joins on the key are slow too. pgsafe sees only the indexes this migration creates; an index that already exists in the database is not visible without a live database.`,
+    location: con.location,
+    recipe: {
+      summary: 'Create the index on the referencing columns, CONCURRENTLY and outside a transaction, before (or right after) adding the foreign key.',
+      sql: `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${index} ON ${table.sql} (${quoteList(columns)});`,
+      versions: 'All supported versions; PostgreSQL never creates this index automatically.',
+    },
+  };
+}
