@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { seedRows, useTestDatabase } from '@pgsafe/testing';
 import { rendered, ruleFindings } from '../testing/rule-kit.js';
+import { lockQueueScenario, recipeStatements } from '../testing/e2e.js';
 
 const ID = 'require-lock-timeout';
 
@@ -51,5 +53,40 @@ describe(ID, () => {
   it('flags the referenced table of a new table\'s foreign key', async () => {
     const [finding] = await ruleFindings(ID, `CREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));`);
     expect(finding!.lock).toMatchObject({ mode: 'SHARE ROW EXCLUSIVE', table: 'users' });
+  });
+});
+
+describe(`${ID} on PostgreSQL`, () => {
+  const db = useTestDatabase('lock_timeout');
+
+  beforeAll(async () => {
+    await db.current.query('CREATE TABLE users (id bigint PRIMARY KEY, name text)');
+    await seedRows(db.current, 'users', 1000, { id: 'i', name: "'user ' || i" });
+  });
+
+  it('without lock_timeout, a waiting ALTER stalls the application for as long as the blocking transaction', async () => {
+    const { app, migrationError } = await lockQueueScenario(db.current, {
+      table: 'users',
+      statements: ['ALTER TABLE users ADD COLUMN bio text'],
+      appSql: 'SELECT count(*) FROM users',
+      blockerMs: 800,
+    });
+    expect(migrationError).toBeUndefined();
+    expect(app.error).toBeUndefined();
+    expect(app.ms).toBeGreaterThanOrEqual(700);
+  });
+
+  it("with the recipe's lock_timeout the ALTER gives up quickly and the application barely waits", async () => {
+    const [finding] = await ruleFindings(ID, 'ALTER TABLE users ADD COLUMN bio2 text;');
+    const recipe = (await recipeStatements(finding!)).map((s) => s.replace("'2s'", "'200ms'"));
+    const { app, migrationError } = await lockQueueScenario(db.current, {
+      table: 'users',
+      statements: [...recipe, 'ALTER TABLE users ADD COLUMN bio2 text'],
+      appSql: 'SELECT count(*) FROM users',
+      blockerMs: 800,
+    });
+    expect(migrationError?.code).toBe('55P03');
+    expect(app.error).toBeUndefined();
+    expect(app.ms).toBeLessThan(500);
   });
 });
