@@ -1,4 +1,4 @@
-import { as, tableRef } from '../ast.js';
+import { as, sqlOf, tableRef } from '../ast.js';
 import { defineRule } from '../rule.js';
 import { lockImpact } from '../locks.js';
 import { trafficLocks } from '../lock-risk.js';
@@ -23,9 +23,12 @@ export default defineRule({
     const lock = trafficLocks(ddl, ctx.schema)[0]!;
     const before = ddl.index < ctx.statement.index;
     const verb = update ? 'UPDATE' : 'DELETE';
-    const setList = update ? (update.targetList ?? []).map((t) => as(t, 'ResTarget')?.name).filter(Boolean).map((n) => quoteIdent(n!)) : [];
+    const assignments = (update?.targetList ?? [])
+      .map((t) => as(t, 'ResTarget'))
+      .map((t) => (t?.name && t.val ? `${quoteIdent(t.name)} = ${sqlOf(t.val)}` : ''))
+      .filter(Boolean);
     const batch = update
-      ? `UPDATE ${table.sql} SET ${setList.map((c) => `${c} = <value>`).join(', ') || '<assignments>'} WHERE id IN (SELECT id FROM ${table.sql} WHERE <not yet done> ORDER BY id LIMIT 1000);`
+      ? `UPDATE ${table.sql} SET ${assignments.join(', ')} WHERE id IN (SELECT id FROM ${table.sql} WHERE <not yet done> ORDER BY id LIMIT 1000);`
       : `DELETE FROM ${table.sql} WHERE id IN (SELECT id FROM ${table.sql} ORDER BY id LIMIT 1000);`;
     return {
       message: before
@@ -43,7 +46,7 @@ export default defineRule({
           `-- then, outside the schema migration, repeat until it affects 0 rows (one short transaction per batch):`,
           batch,
         ].join('\n'),
-        versions: 'All supported versions. `pgsafe run` splits the steps; a batched backfill step is planned (issue: pgsafe fix).',
+        versions: 'All supported versions. Replace `id` with the primary key; `<not yet done>` is e.g. `country IS NULL`.',
       },
     };
   },

@@ -1,0 +1,51 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadParser, parseMigration } from './parse.js';
+import { resolveOptions, type AnalyzeOptions } from './options.js';
+import { trackStates } from './transactions.js';
+
+beforeAll(() => loadParser());
+
+const states = (sql: string, options: AnalyzeOptions = {}) => trackStates(parseMigration(sql).statements, resolveOptions(options));
+
+describe('trackStates', () => {
+  it('follows explicit BEGIN/COMMIT blocks; autocommit statements have no transaction', () => {
+    const s = states('SELECT 1;\nBEGIN;\nSELECT 2;\nCOMMIT;\nSELECT 3;\nSTART TRANSACTION;\nSELECT 4;\nROLLBACK;');
+    expect(s.map((x) => x.transaction)).toEqual([undefined, 0, 0, 0, undefined, 1, 1, 1]);
+    expect(s.map((x) => x.inTransaction)).toEqual([false, true, true, true, false, true, true, true]);
+  });
+
+  it('puts the whole file in one transaction when the runner wraps it', () => {
+    expect(states('SELECT 1;\nSELECT 2;', { assumeInTransaction: true }).map((x) => x.transaction)).toEqual([0, 0]);
+  });
+
+  it('tracks SET, SET LOCAL, RESET and RESET ALL of the timeouts', () => {
+    const s = states(
+      [
+        "SET lock_timeout = '2s';", // 0
+        'SELECT 1;', // 1
+        'BEGIN;', // 2
+        'SET LOCAL lock_timeout = 500;', // 3
+        'SELECT 2;', // 4
+        'COMMIT;', // 5
+        'SELECT 3;', // 6
+        'RESET lock_timeout;', // 7
+        "SET statement_timeout TO '1min';", // 8
+        'SELECT 4;', // 9
+        'RESET ALL;', // 10
+        'SELECT 5;', // 11
+      ].join('\n'),
+    );
+    expect(s.map((x) => x.lockTimeout)).toEqual([undefined, '2s', '2s', '2s', '500', '500', '2s', '2s', undefined, undefined, undefined, undefined]);
+    expect(s[9]!.statementTimeout).toBe('1min');
+    expect(s[11]!.statementTimeout).toBeUndefined();
+  });
+
+  it('treats 0 as disabled and SET LOCAL outside a transaction as no-op', () => {
+    expect(states("SET lock_timeout = 0;\nSELECT 1;\nSET lock_timeout = '0ms';\nSELECT 2;").map((x) => x.lockTimeout)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(states("SET LOCAL lock_timeout = '1s';\nSELECT 1;")[1]!.lockTimeout).toBeUndefined();
+  });
+
+  it('reports runner-set timeouts from the first statement', () => {
+    expect(states('SELECT 1;', { runnerSetsTimeouts: true })[0]).toMatchObject({ lockTimeout: 'set by the runner', statementTimeout: 'set by the runner' });
+  });
+});
