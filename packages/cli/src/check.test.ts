@@ -1,0 +1,163 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const EXAMPLES = fileURLToPath(new URL('../../../examples/migrations/', import.meta.url));
+
+function pgsafe(args: string[], options: { input?: string; cwd?: string; env?: Record<string, string> } = {}) {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  for (const name of ['NO_COLOR', 'FORCE_COLOR']) if (!options.env?.[name]) delete env[name];
+  const r = spawnSync(process.execPath, [BIN, ...args], { input: options.input, cwd: options.cwd, encoding: 'utf8', env });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let dir: string;
+const write = (name: string, sql: string) => {
+  const path = join(dir, name);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, sql);
+  return path;
+};
+
+beforeAll(() => {
+  if (!existsSync(BIN)) throw new Error('packages/cli is not built: run `pnpm build` (the root `pnpm test` does it)');
+  dir = mkdtempSync(join(tmpdir(), 'pgsafe-cli-'));
+});
+
+describe('pgsafe check', () => {
+  it('exits 1 on error-level findings and prints them like a compiler', () => {
+    const file = write('danger.sql', 'SET lock_timeout = 1000;\nALTER TABLE users ADD COLUMN country text NOT NULL;\n');
+    const r = pgsafe(['check', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`${file}:2:30 error[adding-required-field]`);
+    expect(r.stdout).toContain('2 | ALTER TABLE users ADD COLUMN country text NOT NULL;');
+    expect(r.stdout).toMatch(/fix: Add the column nullable/);
+    expect(r.stdout).toMatch(/1 error, 1 warning in 1 file checked/);
+    expect(r.stdout).not.toContain('\u001b[');
+  });
+
+  it('exits 0 when only warnings remain', () => {
+    const file = write('warn.sql', "SET lock_timeout = '1s';\nSET statement_timeout = '5s';\nALTER TABLE users ADD COLUMN at timestamp;\n");
+    const r = pgsafe(['check', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('warning[prefer-timestamp-tz]');
+  });
+
+  it('writes the documented JSON schema', () => {
+    const file = write('json.sql', 'CREATE INDEX orders_at ON orders (at);\n');
+    const r = pgsafe(['check', file, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(Object.keys(report)).toEqual(['version', 'files', 'findings', 'errors', 'summary']);
+    expect(report.version).toBe(1);
+    expect(report.files).toEqual([{ file, statements: 1 }]);
+    const finding = report.findings.find((f: { rule: string }) => f.rule === 'require-concurrent-index-creation');
+    expect(finding).toMatchObject({
+      severity: 'error',
+      file,
+      start: { line: 1, column: 1 },
+      lock: { mode: 'SHARE', table: 'orders' },
+      recipe: { sql: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_at ON orders (at);' },
+    });
+    expect(report.summary).toEqual({ errors: 2, warnings: 1, files: 1 });
+  });
+
+  it('reads stdin for -, with --stdin-filename', () => {
+    const r = pgsafe(['check', '-', '--stdin-filename', 'db/001.sql'], { input: 'ALTER TABLE users RENAME COLUMN a TO b;' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('db/001.sql:1:1 error[renaming-column]');
+  });
+
+  it('recurses into directories in sorted order and expands globs', () => {
+    write('prisma/migrations/20240102_b/migration.sql', 'ALTER TABLE b RENAME TO c;\n');
+    write('prisma/migrations/20240101_a/migration.sql', 'ALTER TABLE a RENAME TO z;\n');
+    write('prisma/migrations/migration_lock.toml', 'provider = "postgresql"\n');
+    const viaDir = pgsafe(['check', join(dir, 'prisma/migrations'), '--format', 'json']);
+    expect(JSON.parse(viaDir.stdout).files.map((f: { file: string }) => f.file.slice(dir.length))).toEqual([
+      '/prisma/migrations/20240101_a/migration.sql',
+      '/prisma/migrations/20240102_b/migration.sql',
+    ]);
+    const viaGlob = pgsafe(['check', 'prisma/migrations/*/migration.sql', '--format', 'json'], { cwd: dir });
+    expect(JSON.parse(viaGlob.stdout).summary.files).toBe(2);
+  });
+
+  it('exits 2 for a path that does not exist, and names it', () => {
+    const r = pgsafe(['check', join(dir, 'missing.sql')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`no such file or directory: ${join(dir, 'missing.sql')}`);
+  });
+
+  it('reports a parse error with its line and column (in characters), exits 2, and still checks the other files', () => {
+    const bad = write('bad.sql', '-- Ajouté par l’équipe «données»\nALTER TABLE "usérs" ADDD COLUMN x int;\n');
+    const good = write('good.sql', 'ALTER TABLE users ADD COLUMN country text NOT NULL;\n');
+    const r = pgsafe(['check', bad, good]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${bad}:2:21: error: syntax error at or near "ADDD"`);
+    expect(r.stderr).toContain('2 | ALTER TABLE "usérs" ADDD COLUMN x int;\n  |                     ^');
+    expect(r.stdout).toContain('error[adding-required-field]');
+    expect(r.stdout).toContain('1 file could not be checked');
+  });
+
+  it('colors only when asked: FORCE_COLOR on, NO_COLOR and --no-color off', () => {
+    const file = write('color.sql', 'ALTER TABLE users RENAME COLUMN a TO b;\n');
+    expect(pgsafe(['check', file], { env: { FORCE_COLOR: '1' } }).stdout).toContain('\u001b[');
+    expect(pgsafe(['check', file], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout).not.toContain('\u001b[');
+    expect(pgsafe(['check', file, '--no-color'], { env: { FORCE_COLOR: '1' } }).stdout).not.toContain('\u001b[');
+  });
+
+  it('validates --pg-version and honours it', () => {
+    expect(pgsafe(['check', '--pg-version', '9', 'x.sql']).code).toBe(2);
+    expect(pgsafe(['check', '--pg-version', 'abc', 'x.sql']).stderr).toContain('expected a PostgreSQL major version');
+    const sql = 'ALTER TABLE users ADD CONSTRAINT c CHECK (country IS NOT NULL);\nALTER TABLE users ALTER COLUMN country SET NOT NULL;';
+    const rules = (v: string) =>
+      JSON.parse(pgsafe(['check', '-', '--pg-version', v, '--format', 'json'], { input: sql }).stdout).findings.map((f: { rule: string }) => f.rule);
+    expect(rules('11')).toContain('adding-not-nullable-field');
+    expect(rules('12')).not.toContain('adding-not-nullable-field');
+  });
+
+  it('lists the rules', () => {
+    const r = pgsafe(['check', '--list-rules', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const rules = JSON.parse(r.stdout) as { id: string; severity: string }[];
+    expect(rules.map((x) => x.id)).toContain('require-lock-timeout');
+    expect(pgsafe(['check', '--list-rules']).stdout).toMatch(/^adding-foreign-key-constraint +error +/m);
+  });
+
+  it('exits 2 with usage help when no path is given, and prints --help', () => {
+    const r = pgsafe(['check']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('give at least one file');
+    const help = pgsafe(['check', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Exit codes: 0 no error-level finding');
+  });
+});
+
+describe('the example migrations', () => {
+  it('reports each of the seven incidents in the dangerous migration', () => {
+    const r = pgsafe(['check', join(EXAMPLES, '001_add_country_and_orders_constraints.sql'), '--format', 'json']);
+    expect(r.code).toBe(1);
+    const rules = new Set(JSON.parse(r.stdout).findings.map((f: { rule: string }) => f.rule));
+    for (const rule of [
+      'adding-required-field',
+      'require-lock-timeout',
+      'require-concurrent-index-creation',
+      'constraint-missing-not-valid',
+      'adding-foreign-key-constraint',
+      'foreign-key-missing-index',
+      'renaming-column',
+      'prefer-timestamp-tz',
+      'collation-dependent-unique',
+    ]) expect(rules, rule).toContain(rule);
+  });
+
+  it('reports nothing for its safe version', () => {
+    const r = pgsafe(['check', join(EXAMPLES, '002_add_country_and_orders_constraints_safe.sql'), '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).findings).toEqual([]);
+  });
+});
