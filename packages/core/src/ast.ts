@@ -55,12 +55,29 @@ export interface TypeInfo {
   sql: string;
 }
 
+const typeInfos = new WeakMap<TypeName, TypeInfo>();
+
 export function typeInfo(tn: TypeName | undefined): TypeInfo | undefined {
   if (!tn) return undefined;
+  let info = typeInfos.get(tn);
+  if (!info) typeInfos.set(tn, (info = computeTypeInfo(tn)));
+  return info;
+}
+
+function computeTypeInfo(tn: TypeName): TypeInfo {
   const names = strings(tn.names);
   const name = (names[names.length - 1] ?? '').toLowerCase();
   const mods = (tn.typmods ?? []).map((m) => as(m, 'A_Const')?.ival?.ival ?? 0);
-  return { name, mods, array: (tn.arrayBounds?.length ?? 0) > 0, sql: sqlOf({ TypeName: tn }) };
+  let sql: string | undefined;
+  return {
+    name,
+    mods,
+    array: (tn.arrayBounds?.length ?? 0) > 0,
+    // Deparsing is the costly part; most types are only compared, never printed.
+    get sql() {
+      return (sql ??= sqlOf({ TypeName: tn }));
+    },
+  };
 }
 
 export function columnDef(node: Node | undefined): ColumnDef | undefined {

@@ -10,4 +10,4 @@ export { locksTaken, strongest, type TableLock } from './statement-locks.js';
 export { trackStates, type StatementState } from './transactions.js';
 export { SchemaModel, type KnownIndex } from './schema-model.js';
 export { quoteIdent, quoteQualified, quoteLiteral, makeName } from './sql.js';
-export { renderFinding, summaryLine, noColor, type Palette } from './report/pretty.js';
+export { renderFinding, noColor, type Palette } from './report/pretty.js';

@@ -1,8 +1,12 @@
 import { QuoteUtils } from '@pgsql/quotes';
 
+const quoted = new Map<string, string>();
+
 /** Quotes an identifier only when PostgreSQL needs it (upper case, special characters, reserved words). */
 export function quoteIdent(name: string): string {
-  return QuoteUtils.quoteIdentifier(name);
+  let q = quoted.get(name);
+  if (q === undefined) quoted.set(name, (q = QuoteUtils.quoteIdentifier(name)));
+  return q;
 }
 
 /** `schema.table` with each part quoted as needed. */

@@ -38,8 +38,16 @@ const LOCK_TABLE_MODES: LockMode[] = [
   'ACCESS SHARE', 'ROW SHARE', 'ROW EXCLUSIVE', 'SHARE UPDATE EXCLUSIVE', 'SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE',
 ];
 
+const cache = new WeakMap<ParsedStatement, TableLock[]>();
+
 /** The table locks a statement takes (strongest per table). Indexes named without their table are not resolved. */
 export function locksTaken(stmt: ParsedStatement): TableLock[] {
+  let locks = cache.get(stmt);
+  if (!locks) cache.set(stmt, (locks = computeLocks(stmt)));
+  return locks;
+}
+
+function computeLocks(stmt: ParsedStatement): TableLock[] {
   const locks = new Map<string, TableLock>();
   const add = (table: TableRef | undefined, mode: LockMode) => {
     if (!table) return;

@@ -1,10 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION } from '@pgsafe/core';
-import { checkInputs, exitCode } from '../check-run.js';
-import { expandPaths, readInputs, readStdin, UsageError, type Input } from '../inputs.js';
+import { checkInputs, checkRead, exitCode, merge, type RenderSpec } from '../check-run.js';
+import { expandPaths, readStdin, UsageError } from '../inputs.js';
 import { formatError, formatPretty } from '../output/pretty.js';
 import { formatJson } from '../output/json.js';
-import { palette } from '../color.js';
+import { colorEnabled, palette } from '../color.js';
 
 interface CheckOptions {
   format: 'pretty' | 'json';
@@ -45,27 +45,25 @@ export function checkCommand(): Command {
         return;
       }
       if (paths.length === 0) cmd.error('error: give at least one file, directory, glob, or - for stdin', { exitCode: 2 });
-      let inputs: Input[];
-      const unreadable: { file: string; message: string }[] = [];
+      let files: string[];
+      let stdin: string | undefined;
       try {
-        const stdin = paths.includes('-') ? await readStdin() : undefined;
-        const files = await expandPaths(paths.filter((p) => p !== '-'));
-        const read = await readInputs(files);
-        unreadable.push(...read.failures);
-        inputs = stdin === undefined ? read.inputs : [{ file: options.stdinFilename, source: stdin }, ...read.inputs];
+        stdin = paths.includes('-') ? await readStdin() : undefined;
+        files = await expandPaths(paths.filter((p) => p !== '-'));
       } catch (error) {
         if (error instanceof UsageError) cmd.error(`error: ${error.message}`, { exitCode: 2 });
         throw error;
       }
-      const result = await checkInputs(inputs, {
+      const analyzeOptions = {
         pgVersion: options.pgVersion,
         assumeInTransaction: options.assumeInTransaction,
         runnerSetsTimeouts: options.runnerSetsTimeouts,
-      });
-      result.errors.push(...unreadable);
-      const errColors = palette(process.stderr, options.color);
-      if (options.format === 'json') process.stdout.write(formatJson(result));
-      else process.stdout.write(formatPretty(result, palette(process.stdout, options.color)));
+      };
+      const spec: RenderSpec = { format: options.format, color: options.format === 'pretty' && colorEnabled(process.stdout, options.color) };
+      const fromFiles = await checkRead(files, analyzeOptions, spec);
+      const result = stdin === undefined ? fromFiles : merge([await checkInputs([{ file: options.stdinFilename, source: stdin }], analyzeOptions, spec), fromFiles]);
+      process.stdout.write(options.format === 'json' ? formatJson(result) : formatPretty(result, palette(spec.color)));
+      const errColors = palette(colorEnabled(process.stderr, options.color));
       process.stderr.write(result.errors.map((e) => formatError(e, errColors)).join(''));
       process.exitCode = exitCode(result);
     });

@@ -1,15 +1,12 @@
-import type { CheckResult } from '../check-run.js';
+import type { CheckReport } from '../check-run.js';
 
-/** Version 1 of the JSON report; fields are only ever added. Documented in packages/cli/README.md. */
-export function formatJson(result: CheckResult): string {
-  const errors = result.findings.filter((f) => f.severity === 'error').length;
+/** Version 1 of the JSON report; fields are only ever added. Documented in packages/cli/README.md. The findings
+ *  arrive already serialized (one JSON object each), so they are spliced in rather than parsed again. */
+export function formatJson(report: CheckReport): string {
+  const json = (v: unknown) => JSON.stringify(v);
   return (
-    JSON.stringify({
-      version: 1,
-      files: result.files.map(({ file, statements }) => ({ file, statements })),
-      findings: result.findings,
-      errors: result.errors.map(({ file, line, column, message }) => ({ file, line, column, message })),
-      summary: { errors, warnings: result.findings.length - errors, files: result.files.length },
-    }) + '\n'
+    `{"version":1,"files":${json(report.files)},"findings":[${report.rendered.join(',')}],` +
+    `"errors":${json(report.errors.map(({ file, line, column, message }) => ({ file, line, column, message })))},` +
+    `"summary":${json({ errors: report.errorCount, warnings: report.warningCount, files: report.files.length })}}\n`
   );
 }

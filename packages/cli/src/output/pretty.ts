@@ -1,13 +1,12 @@
-import { renderFinding, summaryLine, type Palette } from '@pgsafe/core';
-import type { CheckError, CheckResult } from '../check-run.js';
+import type { Palette } from '@pgsafe/core';
+import type { CheckError, CheckReport } from '../check-run.js';
 
 /** Compiler-style report: each finding with its excerpt and recipe, then one summary line. */
-export function formatPretty(result: CheckResult, c: Palette): string {
-  const sources = new Map(result.files.map((f) => [f.file, f.source]));
-  const blocks = result.findings.map((f) => renderFinding(f, sources.get(f.file), c));
-  const summary = summaryLine(result.findings, result.files.length);
-  const failed = result.errors.length ? `, ${result.errors.length} file${result.errors.length > 1 ? 's' : ''} could not be checked` : '';
-  return [...blocks, `${c.bold(summary)}${failed}`].join('\n\n') + '\n';
+export function formatPretty(report: CheckReport, c: Palette): string {
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  const summary = `${plural(report.errorCount, 'error')}, ${plural(report.warningCount, 'warning')} in ${plural(report.files.length, 'file')} checked`;
+  const failed = report.errors.length ? `, ${plural(report.errors.length, 'file')} could not be checked` : '';
+  return [...report.rendered, `${c.bold(summary)}${failed}`].join('\n\n') + '\n';
 }
 
 /** `file:line:col: error: reason`, the source line and a caret (stderr). */

@@ -60,11 +60,3 @@ function wrap(text: string, width = 110): string[] {
   if (current) lines.push(current);
   return lines;
 }
-
-/** One-line totals, e.g. "2 errors, 1 warning in 3 files". */
-export function summaryLine(findings: Finding[], files: number): string {
-  const errors = findings.filter((f) => f.severity === 'error').length;
-  const warnings = findings.length - errors;
-  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'file')} checked`;
-}

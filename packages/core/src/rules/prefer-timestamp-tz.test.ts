@@ -10,7 +10,7 @@ describe(ID, () => {
     const sql = 'ALTER TABLE users ADD COLUMN confirmed_at timestamp(3) NOT NULL DEFAULT now();';
     const findings = await ruleFindings(ID, sql);
     expect(findings.map((f) => f.severity)).toEqual(['warning']);
-    expect(findings[0]!.recipe.sql).toBe('ALTER TABLE users ADD COLUMN confirmed_at timestamp(3) with time zone NOT NULL DEFAULT now();');
+    expect(findings[0]!.recipe.sql).toBe('ALTER TABLE users ADD COLUMN confirmed_at timestamptz(3) NOT NULL DEFAULT now();');
     expect(await rendered(ID, sql)).toMatchSnapshot();
   });
 

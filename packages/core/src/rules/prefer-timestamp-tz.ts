@@ -1,7 +1,6 @@
 import type { ColumnDef } from '@pgsql/types';
-import type { Node } from '@pgsql/types';
-import { as, sqlOf, typeInfo } from '../ast.js';
-import { defineRule } from '../rule.js';
+import { as, typeInfo } from '../ast.js';
+import { defineRule, type RuleContext } from '../rule.js';
 import { quoteIdent } from '../sql.js';
 import type { Report } from '../finding.js';
 
@@ -23,12 +22,13 @@ export default defineRule({
       if (col && cmd?.subtype === 'AT_AddColumn' && col.colname) cols.push({ col, name: col.colname });
       if (col && cmd?.subtype === 'AT_AlterColumnType' && cmd.name) cols.push({ col, name: cmd.name });
     }
-    const fixed = cols.length ? `${sqlOf(withTimestamptz(ctx.statement.node))};` : '';
-    return cols.flatMap(({ col, name }): Report[] => {
-      const type = typeInfo(col.typeName);
-      if (type?.name !== 'timestamp') return [];
+    const naive = cols.filter(({ col }) => typeInfo(col.typeName)?.name === 'timestamp');
+    if (naive.length === 0) return undefined;
+    const fixed = `${withTimestamptz(ctx, naive.map(({ col }) => col))};`;
+    return naive.map(({ col, name }): Report => {
+      const type = typeInfo(col.typeName)!;
       const tz = `timestamptz${type.mods.length ? `(${type.mods.join(', ')})` : ''}${type.array ? '[]' : ''}`;
-      return [{
+      return {
         message: `Column ${quoteIdent(name)} is timestamp without time zone; use ${tz}.`,
         why: 'timestamp keeps the digits it is given and drops the zone: a value written by a session in UTC and one written in Europe/Paris for the same instant differ by hours, and reading in another TimeZone shifts nothing. timestamptz stores the instant and converts on output.',
         location: col.typeName?.location ?? col.location,
@@ -37,18 +37,24 @@ export default defineRule({
           sql: fixed,
           versions: 'All supported versions. Converting an existing timestamp column to timestamptz rewrites the table unless the session TimeZone is UTC (PG 12+).',
         },
-      }];
+      };
     });
   },
 });
 
-/** A copy of the statement with every `timestamp` type turned into `timestamptz` (modifiers kept). */
-function withTimestamptz(node: Node): Node {
-  return JSON.parse(JSON.stringify(node), (key, value: unknown) => {
-    if (key === 'TypeName' || (value && typeof value === 'object' && 'names' in value && 'typemod' in value)) {
-      const tn = value as { names?: Node[] };
-      if (typeInfo(tn)?.name === 'timestamp') return { ...tn, names: [{ String: { sval: 'pg_catalog' } }, { String: { sval: 'timestamptz' } }] };
-    }
-    return value;
-  }) as Node;
+const NAIVE = /^timestamp(\s*\(\s*\d+\s*\))?(\s+without\s+time\s+zone)?/i;
+
+/** The statement's own text with each naive column type turned into timestamptz (precision kept). */
+function withTimestamptz(ctx: RuleContext, cols: ColumnDef[]): string {
+  const { statement, migration } = ctx;
+  let text = statement.text;
+  const offsets = cols
+    .map((col) => (col.typeName?.location === undefined ? -1 : migration.map.charOffset(col.typeName.location) - statement.start.offset))
+    .filter((o) => o >= 0)
+    .sort((a, b) => b - a);
+  for (const at of offsets) {
+    const match = NAIVE.exec(text.slice(at));
+    if (match) text = `${text.slice(0, at)}timestamptz${(match[1] ?? '').replace(/\s+/g, '')}${text.slice(at + match[0].length)}`;
+  }
+  return text;
 }

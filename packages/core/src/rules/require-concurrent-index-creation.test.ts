@@ -19,7 +19,7 @@ describe(ID, () => {
     const sql = `CREATE UNIQUE INDEX "Orders_ref" ON public."Orders" USING btree (lower(ref)) WHERE deleted_at IS NULL;`;
     const [finding] = await ruleFindings(ID, sql);
     expect(finding!.recipe.sql).toBe(
-      'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "Orders_ref" ON public."Orders" ((lower(ref))) WHERE deleted_at IS NULL;',
+      'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "Orders_ref" ON public."Orders" USING btree (lower(ref)) WHERE deleted_at IS NULL;',
     );
   });
 

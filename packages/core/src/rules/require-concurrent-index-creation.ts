@@ -1,4 +1,4 @@
-import { as, sqlOf, tableRef } from '../ast.js';
+import { as, tableRef } from '../ast.js';
 import { defineRule } from '../rule.js';
 import { lockImpact } from '../locks.js';
 
@@ -11,7 +11,10 @@ export default defineRule({
     const index = as(ctx.statement.node, 'IndexStmt');
     const table = tableRef(index?.relation);
     if (!index || !table || index.concurrent || ctx.isNewTable(table)) return undefined;
-    const safe = sqlOf({ IndexStmt: { ...index, concurrent: true, if_not_exists: !!index.idxname } });
+    // The user's own statement, with the keywords added: their formatting and comments stay.
+    const safe = ctx.statement.text.replace(/^(CREATE\s+(?:UNIQUE\s+)?INDEX)\s+(IF\s+NOT\s+EXISTS\s+)?/i, (_, create: string) =>
+      `${create} CONCURRENTLY ${index.idxname ? 'IF NOT EXISTS ' : ''}`,
+    );
     return {
       message: `CREATE INDEX on ${table.sql} without CONCURRENTLY blocks all writes to it until the build ends.`,
       why: `A plain index build takes a SHARE lock: INSERT, UPDATE and DELETE on ${table.sql} wait for the whole build, which grows with the table's size (minutes to hours on large tables). CONCURRENTLY takes SHARE UPDATE EXCLUSIVE and lets writes continue.`,
