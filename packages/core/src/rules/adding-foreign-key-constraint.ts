@@ -1,6 +1,7 @@
 import type { Constraint } from '@pgsql/types';
-import { as, columnNames, quoteList, tableRef, type TableRef } from '../ast.js';
-import { addedConstraints, alterExistingTable } from '../alter-table.js';
+import { columnNames, quoteList, tableRef, type TableRef } from '../ast.js';
+import { alterExistingTable } from '../alter-table.js';
+import { declaredConstraints } from '../constraints.js';
 import { defineRule } from '../rule.js';
 import { lockImpact } from '../locks.js';
 import { makeName, quoteIdent } from '../sql.js';
@@ -13,22 +14,14 @@ export default defineRule({
   severity: 'error',
   summary: 'A FOREIGN KEY added without NOT VALID blocks writes to both tables while it scans the whole table.',
   check(ctx) {
-    const alter = alterExistingTable(ctx);
-    if (!alter) return undefined;
-    const reports: Report[] = [];
-    for (const con of addedConstraints(alter.cmds)) {
-      if (con.contype === 'CONSTR_FOREIGN' && !con.skip_validation) reports.push(report(alter.table, con, columnNames(con.fk_attrs)));
-    }
-    // ADD COLUMN ... REFERENCES: the new column is all NULL, so the scan finds nothing to check, but both tables
-    // are still locked against writes while it runs: a warning, not an error.
-    for (const cmd of alter.cmds) {
-      const col = cmd.subtype === 'AT_AddColumn' ? as(cmd.def, 'ColumnDef') : undefined;
-      for (const c of col?.constraints ?? []) {
-        const con = as(c, 'Constraint');
-        if (con?.contype === 'CONSTR_FOREIGN' && col?.colname) reports.push({ ...report(alter.table, con, [col.colname]), severity: 'warning' });
-      }
-    }
-    return reports;
+    if (!alterExistingTable(ctx)) return undefined;
+    return declaredConstraints(ctx.statement.node)
+      .filter(({ con }) => con.contype === 'CONSTR_FOREIGN' && !con.skip_validation)
+      .map(({ table, con, columns, onAddedColumn }) =>
+        // ADD COLUMN ... REFERENCES: the new column is all NULL, so the scan finds nothing to check, but both tables
+        // are still locked against writes while it runs: a warning, not an error.
+        onAddedColumn ? { ...report(table, con, columns), severity: 'warning' as const } : report(table, con, columns),
+      );
   },
 });
 

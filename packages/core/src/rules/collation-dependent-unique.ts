@@ -1,5 +1,6 @@
-import type { IndexElem, Node } from '@pgsql/types';
-import { as, columnNames, quoteList, strings, tableRef, type TableRef } from '../ast.js';
+import type { IndexElem } from '@pgsql/types';
+import { as, quoteList, strings, tableRef, type TableRef } from '../ast.js';
+import { declaredConstraints } from '../constraints.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { makeName, quoteIdent } from '../sql.js';
 import type { Report } from '../finding.js';
@@ -23,25 +24,8 @@ export default defineRule({
       const elems = (index.indexParams ?? []).map((p) => as(p, 'IndexElem')).filter((e): e is IndexElem => !!e?.name);
       if (table) found.push({ table, columns: elems.map((e) => ({ name: e.name!, collation: strings(e.collation).at(-1)?.toLowerCase() })) });
     }
-    const create = as(ctx.statement.node, 'CreateStmt');
-    const alter = as(ctx.statement.node, 'AlterTableStmt');
-    const table = tableRef(create?.relation ?? alter?.relation);
-    const unique = (node: Node | undefined, column?: string) => {
-      const con = as(node, 'Constraint');
-      if (table && con?.contype === 'CONSTR_UNIQUE') {
-        found.push({ table, columns: (column ? [column] : columnNames(con.keys)).map((name) => ({ name })), location: con.location });
-      }
-    };
-    for (const elt of create?.tableElts ?? []) {
-      const col = as(elt, 'ColumnDef');
-      if (col) col.constraints?.forEach((c) => unique(c, col.colname));
-      else unique(elt);
-    }
-    for (const c of alter?.cmds ?? []) {
-      const cmd = as(c, 'AlterTableCmd');
-      if (cmd?.subtype === 'AT_AddConstraint') unique(cmd.def);
-      const col = cmd?.subtype === 'AT_AddColumn' ? as(cmd.def, 'ColumnDef') : undefined;
-      col?.constraints?.forEach((k) => unique(k, col.colname));
+    for (const { table, con, columns } of declaredConstraints(ctx.statement.node)) {
+      if (con.contype === 'CONSTR_UNIQUE') found.push({ table, columns: columns.map((name) => ({ name })), location: con.location });
     }
     return found.flatMap(({ table, columns, location }): Report[] => {
       const risky = columns.filter((c) => isLinguisticText(ctx, table, c.name, c.collation)).map((c) => c.name);

@@ -1,5 +1,6 @@
-import type { Constraint, Node } from '@pgsql/types';
-import { as, columnNames, quoteList, tableRef, type TableRef } from '../ast.js';
+import type { Constraint } from '@pgsql/types';
+import { quoteList, tableRef, type TableRef } from '../ast.js';
+import { declaredConstraints } from '../constraints.js';
 import { defineRule } from '../rule.js';
 import { makeName, quoteIdent } from '../sql.js';
 import type { Report } from '../finding.js';
@@ -12,28 +13,7 @@ export default defineRule({
   severity: 'warning',
   summary: 'A foreign key whose referencing columns have no index: every delete or key update of the parent scans the child table.',
   check(ctx) {
-    const found: { table: TableRef; con: Constraint; columns: string[] }[] = [];
-    const create = as(ctx.statement.node, 'CreateStmt');
-    const alter = as(ctx.statement.node, 'AlterTableStmt');
-    const table = tableRef(create?.relation ?? alter?.relation);
-    if (!table) return undefined;
-    const collect = (node: Node | undefined, column?: string) => {
-      const con = as(node, 'Constraint');
-      if (con?.contype !== 'CONSTR_FOREIGN') return;
-      const columns = column ? [column] : columnNames(con.fk_attrs);
-      if (columns.length) found.push({ table, con, columns });
-    };
-    for (const elt of create?.tableElts ?? []) {
-      const col = as(elt, 'ColumnDef');
-      if (col) col.constraints?.forEach((c) => collect(c, col.colname));
-      else collect(elt);
-    }
-    for (const c of alter?.cmds ?? []) {
-      const cmd = as(c, 'AlterTableCmd');
-      if (cmd?.subtype === 'AT_AddConstraint') collect(cmd.def);
-      const col = cmd?.subtype === 'AT_AddColumn' ? as(cmd.def, 'ColumnDef') : undefined;
-      col?.constraints?.forEach((k) => collect(k, col.colname));
-    }
+    const found = declaredConstraints(ctx.statement.node).filter(({ con, columns }) => con.contype === 'CONSTR_FOREIGN' && columns.length > 0);
     return found.filter(({ table, columns }) => !hasLeadingIndex(ctx.schema, table, columns)).map(({ table, con, columns }) => report(table, con, columns));
   },
 });
