@@ -1,6 +1,7 @@
 import type { ParsedStatement } from './parse.js';
 import type { ColumnDef } from '@pgsql/types';
-import { as, columnConstraints, columnNames, strings, tableRef, typeInfo, type TableRef, type TypeInfo } from './ast.js';
+import { as, strings, tableRef, typeInfo, type TableRef, type TypeInfo } from './ast.js';
+import { declaredConstraints } from './constraints.js';
 
 /** A column as the migration defines it. */
 export interface ColumnInfo {
@@ -54,6 +55,11 @@ export class SchemaModel {
   }
 
   #learn(stmt: ParsedStatement): void {
+    // The index behind every PRIMARY KEY and UNIQUE constraint, wherever it is declared.
+    for (const { table, con, columns } of declaredConstraints(stmt.node)) {
+      if (con.contype === 'CONSTR_PRIMARY' || con.contype === 'CONSTR_UNIQUE')
+        this.indexes.push({ table: table.key, columns, unique: true, statementIndex: stmt.index });
+    }
     const create = as(stmt.node, 'CreateStmt');
     if (create) {
       const table = tableRef(create.relation);
@@ -61,16 +67,7 @@ export class SchemaModel {
       this.createdTables.set(table.key, stmt.index);
       for (const elt of create.tableElts ?? []) {
         const col = as(elt, 'ColumnDef');
-        if (col) {
-          this.#addColumn(table, col.colname, col, stmt.index);
-          for (const c of columnConstraints(col)) {
-            if ((c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') && col.colname)
-              this.indexes.push({ table: table.key, columns: [col.colname], unique: true, statementIndex: stmt.index });
-          }
-        }
-        const con = as(elt, 'Constraint');
-        if (con && (con.contype === 'CONSTR_PRIMARY' || con.contype === 'CONSTR_UNIQUE'))
-          this.indexes.push({ table: table.key, columns: columnNames(con.keys), unique: true, statementIndex: stmt.index });
+        if (col) this.#addColumn(table, col.colname, col, stmt.index);
       }
       return;
     }
@@ -97,9 +94,6 @@ export class SchemaModel {
         const col = as(cmd?.def, 'ColumnDef');
         if (col && cmd?.subtype === 'AT_AddColumn') this.#addColumn(table, col.colname, col, stmt.index);
         if (col && cmd?.subtype === 'AT_AlterColumnType') this.#addColumn(table, cmd.name, col, stmt.index);
-        const con = as(cmd?.def, 'Constraint');
-        if (cmd?.subtype === 'AT_AddConstraint' && con && (con.contype === 'CONSTR_PRIMARY' || con.contype === 'CONSTR_UNIQUE'))
-          this.indexes.push({ table: table.key, columns: columnNames(con.keys), unique: true, statementIndex: stmt.index });
       }
       return;
     }
