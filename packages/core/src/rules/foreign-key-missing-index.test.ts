@@ -25,6 +25,7 @@ describe(ID, () => {
     expect(await ruleFindings(ID, 'CREATE INDEX CONCURRENTLY o_u ON orders (user_id, created_at);\nALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users NOT VALID;')).toEqual([]);
     expect(await ruleFindings(ID, 'ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users NOT VALID;\nCREATE INDEX CONCURRENTLY o_u ON orders (user_id);')).toEqual([]);
     expect(await ruleFindings(ID, 'CREATE TABLE posts (author_id bigint PRIMARY KEY REFERENCES users);')).toEqual([]);
+    expect(await ruleFindings(ID, 'ALTER TABLE orders ADD COLUMN invoice_id bigint UNIQUE REFERENCES invoices;')).toEqual([]);
     expect(await ruleFindings(ID, 'CREATE INDEX o_c ON orders (created_at, user_id);\nALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users NOT VALID;')).toHaveLength(1);
   });
 });
