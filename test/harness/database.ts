@@ -1,85 +1,66 @@
-/** A fresh database per test file (or per test), dropped afterwards with every session it handed out. */
+/** A fresh database per test file (or per test), dropped afterwards with every session opened on it. */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
+import type pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { adminUrl } from './admin-url.js';
 import { withDatabase } from './server-url.js';
-
-/** The admin URL of the test server (from the global setup, or TEST_DATABASE_URL outside vitest's inject). */
-export function adminUrl(): string {
-  let url: string | undefined;
-  try {
-    url = inject('pgsafeAdminUrl');
-  } catch {
-    // not inside a vitest worker
-  }
-  url ??= process.env.TEST_DATABASE_URL;
-  if (!url) throw new Error('No test database: run through vitest (global setup) or set TEST_DATABASE_URL');
-  return url;
-}
+import { closeSessions, openSession } from './sessions.js';
 
 export interface TestDatabase {
   name: string;
+  /** Connection URL of this database, for the code under test and the lock helpers. */
   url: string;
-  /** A new connected session on this database; closed by drop(). */
+  /** A new session on this database; drop() closes it if the test doesn't. */
   connect(options?: { applicationName?: string }): Promise<pg.Client>;
-  /** One query on a shared session. */
+  /** One query on a session shared by the calls. */
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+  /** Closes the sessions opened on it (by connect() or the lock helpers), terminates any others, drops it. */
   drop(): Promise<void>;
 }
 
 async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl() });
-  await client.connect();
+  const client = await openSession(adminUrl(), 'pgsafe-test-admin');
   try {
     await client.query(sql);
   } finally {
-    await client.end();
+    await client.end().catch(() => {});
   }
 }
 
+/** Creates `pgsafe_t_<label>_<random>`: unique across parallel workers and concurrent runs on one server. */
 export async function createTestDatabase(label = 'db'): Promise<TestDatabase> {
+  // 9 + 30 + 1 + 10 ASCII bytes: well within PostgreSQL's 63-byte identifiers, so the name is never truncated.
   const safe = label.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 30);
   const name = `pgsafe_t_${safe}_${randomBytes(5).toString('hex')}`;
   await adminQuery(`CREATE DATABASE "${name}"`);
   const url = withDatabase(adminUrl(), name);
-  const clients = new Set<pg.Client>();
-  let shared: pg.Client | undefined;
-
-  const connect = async (options: { applicationName?: string } = {}) => {
-    const client = new pg.Client({ connectionString: url, application_name: options.applicationName ?? 'pgsafe-test' });
-    // A killed session (pg_terminate_backend in a test) must not crash the worker.
-    client.on('error', () => {});
-    await client.connect();
-    clients.add(client);
-    return client;
-  };
-
+  let shared: Promise<pg.Client> | undefined;
+  let dropped = false;
+  const connect = (options: { applicationName?: string } = {}) => openSession(url, options.applicationName ?? 'pgsafe-test');
   return {
     name,
     url,
     connect,
     async query(sql, params) {
-      shared ??= await connect({ applicationName: 'pgsafe-test-shared' });
-      return shared.query(sql, params);
+      shared ??= connect({ applicationName: 'pgsafe-test-shared' });
+      return (await shared).query(sql, params);
     },
     async drop() {
-      await Promise.all([...clients].map((c) => c.end().catch(() => {})));
-      clients.clear();
-      shared = undefined;
+      if (dropped) return;
+      dropped = true;
+      // A session queued behind a lock closes only when its backend ends, so start closing, then FORCE terminates
+      // whatever is left (PostgreSQL 13+), including sessions the test opened by other means.
+      const closing = closeSessions(name);
       await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await closing;
     },
   };
 }
 
-/** Vitest hook: a fresh database for the file (default) or for each test. Read `.current` inside tests. */
+/** Registers vitest hooks: a fresh database for the file (default) or for each test (`{ each: true }`), dropped
+ *  after it. Read `.current` inside tests and hooks. */
 export function useTestDatabase(label?: string, options: { each?: boolean } = {}): { readonly current: TestDatabase } {
   let db: TestDatabase | undefined;
-  const holder = {
-    get current(): TestDatabase {
-      if (!db) throw new Error('useTestDatabase(): the database exists only inside tests and hooks');
-      return db;
-    },
-  };
   const [before, after] = options.each ? [beforeEach, afterEach] : [beforeAll, afterAll];
   before(async () => {
     db = await createTestDatabase(label);
@@ -88,5 +69,10 @@ export function useTestDatabase(label?: string, options: { each?: boolean } = {}
     await db?.drop();
     db = undefined;
   });
-  return holder;
+  return {
+    get current(): TestDatabase {
+      if (!db) throw new Error('useTestDatabase(): the database exists only inside tests and hooks');
+      return db;
+    },
+  };
 }

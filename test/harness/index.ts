@@ -1,14 +1,10 @@
-export { adminUrl, createTestDatabase, useTestDatabase, type TestDatabase } from './database.js';
-export {
-  holdLock,
-  timed,
-  blockedSessions,
-  waitUntilWaitingOnLock,
-  seedRows,
-  serverVersionNum,
-  serverMajor,
-  type HeldLock,
-  type Timed,
-  type WaitingSession,
-} from './sessions.js';
+/** @pgsafe/testing: a real PostgreSQL per test run, a database per test file, and helpers to observe what the
+ *  application side experiences while a migration holds locks. */
+export { adminUrl } from './admin-url.js';
+export { createTestDatabase, useTestDatabase, type TestDatabase } from './database.js';
+export { blockedSessions, holdLock, timed, waitUntilWaitingOnLock, type HeldLock, type Timed, type WaitingSession } from './locks.js';
+export { seedRows, type Queryable } from './seed.js';
+export { serverMajor, serverVersionNum } from './server-version.js';
 export { redactUrl, withDatabase } from './server-url.js';
+export { openSession, setApplicationName } from './sessions.js';
+export { steadyQueries, type Traffic, type TrafficReport } from './traffic.js';
