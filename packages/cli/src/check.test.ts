@@ -52,7 +52,7 @@ describe('pgsafe check', () => {
     const r = pgsafe(['check', file, '--format', 'json']);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
-    expect(Object.keys(report)).toEqual(['version', 'files', 'findings', 'errors', 'summary']);
+    expect(Object.keys(report)).toEqual(['version', 'findings', 'files', 'errors', 'summary']);
     expect(report.version).toBe(1);
     expect(report.files).toEqual([{ file, statements: 1 }]);
     const finding = report.findings.find((f: { rule: string }) => f.rule === 'require-concurrent-index-creation');

@@ -1,9 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION } from '@pgsafe/core';
-import { checkInputs, checkRead, exitCode, merge, type RenderSpec } from '../check-run.js';
+import { checkFiles, checkInputs, exitCode } from '../check-run.js';
 import { expandPaths, readStdin, UsageError } from '../inputs.js';
-import { formatError, formatPretty } from '../output/pretty.js';
-import { formatJson } from '../output/json.js';
+import { formatError, PrettyReporter } from '../output/pretty.js';
+import { JsonReporter } from '../output/json.js';
+import { ChunkedWriter } from '../output/writer.js';
 import { colorEnabled, palette } from '../color.js';
 
 interface CheckOptions {
@@ -59,13 +60,15 @@ export function checkCommand(): Command {
         assumeInTransaction: options.assumeInTransaction,
         runnerSetsTimeouts: options.runnerSetsTimeouts,
       };
-      const spec: RenderSpec = { format: options.format, color: options.format === 'pretty' && colorEnabled(process.stdout, options.color) };
-      const fromFiles = await checkRead(files, analyzeOptions, spec);
-      const result = stdin === undefined ? fromFiles : merge([await checkInputs([{ file: options.stdinFilename, source: stdin }], analyzeOptions, spec), fromFiles]);
-      process.stdout.write(options.format === 'json' ? formatJson(result) : formatPretty(result, palette(spec.color)));
+      const out = new ChunkedWriter(process.stdout.fd);
+      const reporter = options.format === 'json' ? new JsonReporter(out) : new PrettyReporter(out, palette(colorEnabled(process.stdout, options.color)));
+      const onFinding = reporter.finding.bind(reporter);
+      const result = stdin === undefined ? undefined : await checkInputs([{ file: options.stdinFilename, source: stdin }], analyzeOptions, onFinding);
+      const summary = await checkFiles(files, analyzeOptions, onFinding, result);
+      reporter.end(summary);
       const errColors = palette(colorEnabled(process.stderr, options.color));
-      process.stderr.write(result.errors.map((e) => formatError(e, errColors)).join(''));
-      process.exitCode = exitCode(result);
+      process.stderr.write(summary.errors.map((e) => formatError(e, errColors)).join(''));
+      process.exitCode = exitCode(summary);
     });
 }
 

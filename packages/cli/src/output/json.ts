@@ -1,12 +1,24 @@
-import type { CheckReport } from '../check-run.js';
+import type { Finding } from '@pgsafe/core';
+import type { CheckSummary } from '../check-run.js';
+import type { ChunkedWriter } from './writer.js';
 
-/** Version 1 of the JSON report; fields are only ever added. Documented in packages/cli/README.md. The findings
- *  arrive already serialized (one JSON object each), so they are spliced in rather than parsed again. */
-export function formatJson(report: CheckReport): string {
-  const json = (v: unknown) => JSON.stringify(v);
-  return (
-    `{"version":1,"files":${json(report.files)},"findings":[${report.rendered.join(',')}],` +
-    `"errors":${json(report.errors.map(({ file, line, column, message }) => ({ file, line, column, message })))},` +
-    `"summary":${json({ errors: report.errorCount, warnings: report.warningCount, files: report.files.length })}}\n`
-  );
+/** Version 1 of the JSON report (documented in packages/cli/README.md); fields are only ever added. Findings are
+ *  written as they are made, so they come first and the per-file totals after them. */
+export class JsonReporter {
+  #first = true;
+
+  constructor(private readonly out: ChunkedWriter) {}
+
+  finding(f: Finding): void {
+    this.out.write(`${this.#first ? '{"version":1,"findings":[' : ','}${JSON.stringify(f)}`);
+    this.#first = false;
+  }
+
+  end(s: CheckSummary): void {
+    if (this.#first) this.out.write('{"version":1,"findings":[');
+    const errors = s.errors.map(({ file, line, column, message }) => ({ file, line, column, message }));
+    const summary = { errors: s.errorCount, warnings: s.warningCount, files: s.files.length };
+    this.out.write(`],"files":${JSON.stringify(s.files)},"errors":${JSON.stringify(errors)},"summary":${JSON.stringify(summary)}}\n`);
+    this.out.flush();
+  }
 }

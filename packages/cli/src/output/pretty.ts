@@ -1,12 +1,25 @@
-import type { Palette } from '@pgsafe/core';
-import type { CheckError, CheckReport } from '../check-run.js';
+import { renderFinding, type Finding, type Palette } from '@pgsafe/core';
+import type { CheckError, CheckSummary } from '../check-run.js';
+import type { ChunkedWriter } from './writer.js';
 
-/** Compiler-style report: each finding with its excerpt and recipe, then one summary line. */
-export function formatPretty(report: CheckReport, c: Palette): string {
-  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  const summary = `${plural(report.errorCount, 'error')}, ${plural(report.warningCount, 'warning')} in ${plural(report.files.length, 'file')} checked`;
-  const failed = report.errors.length ? `, ${plural(report.errors.length, 'file')} could not be checked` : '';
-  return [...report.rendered, `${c.bold(summary)}${failed}`].join('\n\n') + '\n';
+/** Compiler-style report: each finding with its excerpt and recipe, separated by blank lines, then a summary line. */
+export class PrettyReporter {
+  constructor(
+    private readonly out: ChunkedWriter,
+    private readonly c: Palette,
+  ) {}
+
+  finding(f: Finding, source: string): void {
+    this.out.write(`${renderFinding(f, source, this.c)}\n\n`);
+  }
+
+  end(s: CheckSummary): void {
+    const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+    const summary = `${plural(s.errorCount, 'error')}, ${plural(s.warningCount, 'warning')} in ${plural(s.files.length, 'file')} checked`;
+    const failed = s.errors.length ? `, ${plural(s.errors.length, 'file')} could not be checked` : '';
+    this.out.write(`${this.c.bold(summary)}${failed}\n`);
+    this.out.flush();
+  }
 }
 
 /** `file:line:col: error: reason`, the source line and a caret (stderr). */
