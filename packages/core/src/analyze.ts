@@ -5,6 +5,7 @@ import { SchemaModel } from './schema-model.js';
 import { rules as allRules } from './rules/index.js';
 import type { Rule, RuleContext } from './rule.js';
 import type { Finding } from './finding.js';
+import { applySuppressions, findSuppressions } from './suppressions.js';
 
 export interface AnalyzeRunOptions extends AnalyzeOptions {
   /** Rules to run; default: all. */
@@ -46,7 +47,9 @@ export function analyze(migration: ParsedMigration, options: AnalyzeRunOptions =
       }
     }
   }
-  return findings.sort((a, b) => a.start.offset - b.start.offset || a.rule.localeCompare(b.rule));
+  const { suppressions, problems } = findSuppressions(migration);
+  const kept = suppressions.length ? applySuppressions(migration, findings, suppressions) : findings;
+  return [...kept, ...problems].sort((a, b) => a.start.offset - b.start.offset || a.rule.localeCompare(b.rule));
 }
 
 /** Parses and analyzes one migration's SQL. Throws `ParseError` (with line and column) when it does not parse. */

@@ -23,7 +23,7 @@ export interface Finding {
   file: string;
   /** Where the offending part starts (the statement, or the clause within it). */
   start: Position;
-  /** The whole statement's span. */
+  /** The whole statement's span; index -1 when the finding is about a comment (a pgsafe-ignore), not a statement. */
   statement: { index: number; text: string; start: Position; end: Position };
   /** The lock it takes and what that blocks; absent when the danger is not a lock. */
   lock?: LockImpact;

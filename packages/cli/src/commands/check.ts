@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION } from '@pgsafe/core';
+import { rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION, SUPPRESSION_CHECKS } from '@pgsafe/core';
 import { checkFiles, checkInputs, exitCode } from '../check-run.js';
 import { expandPaths, readStdin, UsageError } from '../inputs.js';
 import { formatError, PrettyReporter } from '../output/pretty.js';
@@ -38,7 +38,7 @@ export function checkCommand(): Command {
     .option('--no-color', 'never color the output')
     .addHelpText(
       'after',
-      `\nExit codes: 0 no error-level finding (warnings never fail), 1 error-level findings, 2 usage or parse errors.\n\nExamples:\n  pgsafe check migrations/\n  pgsafe check 'prisma/migrations/*/migration.sql' --format json\n  git show HEAD:db/001.sql | pgsafe check - --stdin-filename db/001.sql`,
+      `\nAccept a finding with a reason: "-- pgsafe-ignore <rule-id>[, <rule-id>]: <reason>" on the line before the\nstatement, or "-- pgsafe-ignore-file <rule-id>: <reason>" for the whole file.\n\nExit codes: 0 no error-level finding (warnings never fail), 1 error-level findings, 2 usage or parse errors.\n\nExamples:\n  pgsafe check migrations/\n  pgsafe check 'prisma/migrations/*/migration.sql' --format json\n  git show HEAD:db/001.sql | pgsafe check - --stdin-filename db/001.sql`,
     )
     .action(async (paths: string[], options: CheckOptions, cmd: Command) => {
       if (options.listRules) {
@@ -73,7 +73,8 @@ export function checkCommand(): Command {
 }
 
 function listRules(format: 'pretty' | 'json'): string {
-  if (format === 'json') return JSON.stringify(rules.map(({ id, severity, summary }) => ({ id, severity, summary }))) + '\n';
-  const width = Math.max(...rules.map((r) => r.id.length));
-  return rules.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.summary}`).join('\n') + '\n';
+  const all = [...rules, ...SUPPRESSION_CHECKS].map(({ id, severity, summary }) => ({ id, severity, summary }));
+  if (format === 'json') return JSON.stringify(all) + '\n';
+  const width = Math.max(...all.map((r) => r.id.length));
+  return all.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.summary}`).join('\n') + '\n';
 }
