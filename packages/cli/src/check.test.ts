@@ -161,3 +161,39 @@ describe('the example migrations', () => {
     expect(JSON.parse(r.stdout).findings).toEqual([]);
   });
 });
+
+describe('pgsafe check CI formats', () => {
+  const sql = 'ALTER TABLE users RENAME COLUMN name TO full_name;\n';
+
+  it('github: one workflow annotation per finding, values escaped', () => {
+    const file = write('ci/a,b.sql', sql);
+    const r = pgsafe(['check', file, '--format', 'github']);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    const rename = lines.find((l) => l.includes('renaming-column'))!;
+    expect(rename).toMatch(/^::error file=[^,]*a%2Cb\.sql,line=1,col=1,endLine=1,title=pgsafe renaming-column::Renaming users\.name/);
+    expect(rename).toContain('%0A%0AFix: Expand and contract');
+    expect(lines.at(-1)).toBe('pgsafe: 2 errors, 1 warning in 1 file');
+  });
+
+  it('sarif: a valid 2.1.0 log with rule descriptors and located results', () => {
+    const file = write('ci/sarif.sql', sql);
+    const log = JSON.parse(pgsafe(['check', file, '--format', 'sarif']).stdout);
+    expect(log.version).toBe('2.1.0');
+    const run = log.runs[0];
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toContain('renaming-column');
+    const result = run.results.find((x: { ruleId: string }) => x.ruleId === 'renaming-column');
+    expect(result).toMatchObject({ level: 'error', locations: [{ physicalLocation: { region: { startLine: 1, startColumn: 1 } } }] });
+    expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe(file);
+  });
+
+  it('markdown: a verdict, a table row per finding and the recipes', () => {
+    const unsafe = pgsafe(['check', write('ci/md.sql', sql), '--format', 'markdown']).stdout;
+    expect(unsafe).toMatch(/^### pgsafe: 🛑 \*\*Unsafe migrations\*\*/);
+    expect(unsafe).toContain('| 🛑 error |');
+    expect(unsafe).toContain('```sql\n-- deploy 1 (migration)');
+    const safe = pgsafe(['check', join(EXAMPLES, '002_add_country_and_orders_constraints_safe.sql'), '--format', 'markdown']);
+    expect(safe.code).toBe(0);
+    expect(safe.stdout).toBe('### pgsafe: ✅ **Safe**\n\n0 errors, 0 warnings in 1 file.\n');
+  });
+});

@@ -4,11 +4,18 @@ import { checkFiles, checkInputs, exitCode } from '../check-run.js';
 import { expandPaths, readStdin, UsageError } from '../inputs.js';
 import { formatError, PrettyReporter } from '../output/pretty.js';
 import { JsonReporter } from '../output/json.js';
+import { GithubReporter } from '../output/github.js';
+import { SarifReporter } from '../output/sarif.js';
+import { MarkdownReporter } from '../output/markdown.js';
 import { ChunkedWriter } from '../output/writer.js';
+import { version } from '../version.js';
 import { colorEnabled, palette } from '../color.js';
 
+const FORMATS = ['pretty', 'json', 'github', 'sarif', 'markdown'] as const;
+type Format = (typeof FORMATS)[number];
+
 interface CheckOptions {
-  format: 'pretty' | 'json';
+  format: Format;
   pgVersion?: number;
   assumeInTransaction?: boolean;
   runnerSetsTimeouts?: boolean;
@@ -29,7 +36,11 @@ export function checkCommand(): Command {
   return new Command('check')
     .description('Check migrations for statements that are dangerous on a large, busy production database.')
     .argument('[paths...]', 'SQL files, directories (every *.sql below), globs, or - for stdin')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
+    .addOption(
+      new Option('-f, --format <format>', 'pretty (default), json, github (workflow annotations), sarif (code scanning), markdown (PR comment)')
+        .choices(FORMATS)
+        .default('pretty'),
+    )
     .option('--pg-version <major>', `target PostgreSQL major version (${OLDEST_PG_VERSION}-${NEWEST_PG_VERSION}, default ${NEWEST_PG_VERSION})`, parsePgVersion)
     .option('--assume-in-transaction', 'the runner wraps each file in a transaction (knex, TypeORM, MikroORM defaults)')
     .option('--runner-sets-timeouts', 'the runner sets lock_timeout and statement_timeout itself (pgsafe run does)')
@@ -61,7 +72,7 @@ export function checkCommand(): Command {
         runnerSetsTimeouts: options.runnerSetsTimeouts,
       };
       const out = new ChunkedWriter(process.stdout.fd);
-      const reporter = options.format === 'json' ? new JsonReporter(out) : new PrettyReporter(out, palette(colorEnabled(process.stdout, options.color)));
+      const reporter = makeReporter(options.format, out, options.color);
       const onFinding = reporter.finding.bind(reporter);
       const result = stdin === undefined ? undefined : await checkInputs([{ file: options.stdinFilename, source: stdin }], analyzeOptions, onFinding);
       const summary = await checkFiles(files, analyzeOptions, onFinding, result);
@@ -72,7 +83,22 @@ export function checkCommand(): Command {
     });
 }
 
-function listRules(format: 'pretty' | 'json'): string {
+function makeReporter(format: Format, out: ChunkedWriter, color: boolean | undefined) {
+  switch (format) {
+    case 'json':
+      return new JsonReporter(out);
+    case 'github':
+      return new GithubReporter(out);
+    case 'sarif':
+      return new SarifReporter(out, version);
+    case 'markdown':
+      return new MarkdownReporter(out);
+    default:
+      return new PrettyReporter(out, palette(colorEnabled(process.stdout, color)));
+  }
+}
+
+function listRules(format: Format): string {
   const all = [...rules, ...SUPPRESSION_CHECKS].map(({ id, severity, summary }) => ({ id, severity, summary }));
   if (format === 'json') return JSON.stringify(all) + '\n';
   const width = Math.max(...all.map((r) => r.id.length));

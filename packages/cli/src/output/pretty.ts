@@ -1,6 +1,7 @@
 import { renderFinding, type Finding, type Palette } from '@pgsafe/core';
 import type { CheckError, CheckSummary } from '../check-run.js';
 import type { ChunkedWriter } from './writer.js';
+import { plural } from './plural.js';
 
 /** Compiler-style report: each finding with its excerpt and recipe, separated by blank lines, then a summary line. */
 export class PrettyReporter {
@@ -14,7 +15,6 @@ export class PrettyReporter {
   }
 
   end(s: CheckSummary): void {
-    const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
     const summary = `${plural(s.errorCount, 'error')}, ${plural(s.warningCount, 'warning')} in ${plural(s.files.length, 'file')} checked`;
     const failed = s.errors.length ? `, ${plural(s.errors.length, 'file')} could not be checked` : '';
     this.out.write(`${this.c.bold(summary)}${failed}\n`);

@@ -1,0 +1,37 @@
+import type { Finding } from '@pgsafe/core';
+import type { CheckSummary } from '../check-run.js';
+import type { ChunkedWriter } from './writer.js';
+import { plural } from './plural.js';
+
+/** A summary for a pull-request comment: totals, one table row per finding, the recipes folded under it. */
+export class MarkdownReporter {
+  #rows: string[] = [];
+  #details: string[] = [];
+
+  constructor(private readonly out: ChunkedWriter) {}
+
+  finding(f: Finding): void {
+    const icon = f.severity === 'error' ? '🛑' : '⚠️';
+    this.#rows.push(`| ${icon} ${f.severity} | \`${cell(f.file)}:${f.start.line}\` | \`${f.rule}\` | ${cell(f.message)} |`);
+    this.#details.push(
+      `<details><summary><code>${html(f.file)}:${f.start.line}</code> ${html(f.rule)}</summary>\n\n${f.why}\n\n**Fix:** ${f.recipe.summary}\n\n\`\`\`sql\n${f.recipe.sql}\n\`\`\`\n${f.recipe.versions ? `\n${f.recipe.versions}\n` : ''}\n</details>`,
+    );
+  }
+
+  end(s: CheckSummary): void {
+    const verdict = s.errorCount + s.errors.length > 0 ? '🛑 **Unsafe migrations**' : s.warningCount > 0 ? '⚠️ **Safe, with warnings**' : '✅ **Safe**';
+    const lines = [`### pgsafe: ${verdict}`, '', `${plural(s.errorCount, 'error')}, ${plural(s.warningCount, 'warning')} in ${plural(s.files.length, 'file')}.`];
+    if (s.errors.length) lines.push('', ...s.errors.map((e) => `- 🛑 \`${cell(e.file)}${e.line ? `:${e.line}:${e.column}` : ''}\` could not be checked: ${cell(e.message)}`));
+    if (this.#rows.length) lines.push('', '| | where | rule | finding |', '|---|---|---|---|', ...this.#rows, '', ...this.#details);
+    this.out.write(`${lines.join('\n')}\n`);
+    this.out.flush();
+  }
+}
+
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function html(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

@@ -1,0 +1,55 @@
+import { rules, SUPPRESSION_CHECKS, type Finding } from '@pgsafe/core';
+import type { CheckSummary } from '../check-run.js';
+import type { ChunkedWriter } from './writer.js';
+
+/** SARIF 2.1.0, for GitHub code scanning (upload with github/codeql-action/upload-sarif). */
+export class SarifReporter {
+  #results: object[] = [];
+
+  constructor(
+    private readonly out: ChunkedWriter,
+    private readonly version: string,
+  ) {}
+
+  finding(f: Finding): void {
+    this.#results.push({
+      ruleId: f.rule,
+      level: f.severity,
+      message: { text: `${f.message}\n${f.why}\nFix: ${f.recipe.summary}\n${f.recipe.sql}` },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: f.file.split('\\').join('/') },
+            region: { startLine: f.start.line, startColumn: f.start.column, endLine: f.statement.end.line, endColumn: f.statement.end.column },
+          },
+        },
+      ],
+    });
+  }
+
+  end(s: CheckSummary): void {
+    const descriptors = [...rules, ...SUPPRESSION_CHECKS].map((r) => ({
+      id: r.id,
+      shortDescription: { text: r.summary },
+      defaultConfiguration: { level: r.severity },
+    }));
+    const notifications = s.errors.map((e) => ({
+      level: 'error',
+      message: { text: e.message },
+      locations: [{ physicalLocation: { artifactLocation: { uri: e.file }, ...(e.line ? { region: { startLine: e.line, startColumn: e.column } } : {}) } }],
+    }));
+    const log = {
+      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+      version: '2.1.0',
+      runs: [
+        {
+          tool: { driver: { name: 'pgsafe', version: this.version, rules: descriptors } },
+          results: this.#results,
+          invocations: [{ executionSuccessful: s.errors.length === 0, toolExecutionNotifications: notifications }],
+        },
+      ],
+    };
+    this.out.write(`${JSON.stringify(log, null, 2)}\n`);
+    this.out.flush();
+  }
+}
