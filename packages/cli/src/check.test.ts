@@ -197,3 +197,30 @@ describe('pgsafe check CI formats', () => {
     expect(safe.stdout).toBe('### pgsafe: ✅ **Safe**\n\n0 errors, 0 warnings in 1 file.\n');
   });
 });
+
+describe('pgsafe check configuration', () => {
+  it('finds pgsafe.config.json upward from the working directory and applies it', () => {
+    write('proj/pgsafe.config.json', JSON.stringify({ rules: { 'renaming-column': 'warning' } }));
+    write('proj/db/migrations/001.sql', "SET lock_timeout = '1s';\nSET statement_timeout = '1s';\nALTER TABLE users RENAME COLUMN a TO b;\n");
+    const r = pgsafe(['check', 'migrations/001.sql'], { cwd: join(dir, 'proj/db') });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('warning[renaming-column]');
+  });
+
+  it('loads pgsafe.config.mjs written with defineConfig-style default export, and --config', () => {
+    write('mjs/pgsafe.config.mjs', "export default { rules: { 'renaming-column': 'off' } };\n");
+    write('mjs/a.sql', 'ALTER TABLE users RENAME COLUMN a TO b;\n');
+    const r = pgsafe(['check', 'a.sql', '--format', 'json'], { cwd: join(dir, 'mjs') });
+    expect(JSON.parse(r.stdout).findings.map((f: { rule: string }) => f.rule)).not.toContain('renaming-column');
+    const explicit = pgsafe(['check', join(dir, 'mjs/a.sql'), '--config', join(dir, 'mjs/pgsafe.config.mjs'), '--format', 'json']);
+    expect(JSON.parse(explicit.stdout).findings.map((f: { rule: string }) => f.rule)).not.toContain('renaming-column');
+  });
+
+  it('exits 2 on unknown keys, naming the file and the key', () => {
+    write('bad/pgsafe.config.json', '{ "pgVersion": 15, "lockTimeout": "2s" }');
+    write('bad/a.sql', 'SELECT 1;\n');
+    const r = pgsafe(['check', 'a.sql'], { cwd: join(dir, 'bad') });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${join(dir, 'bad/pgsafe.config.json')}: unknown key "lockTimeout"`);
+  });
+});

@@ -4,7 +4,7 @@ import { trackStates } from './transactions.js';
 import { SchemaModel } from './schema-model.js';
 import { rules as allRules } from './rules/index.js';
 import type { Rule, RuleContext } from './rule.js';
-import type { Finding } from './finding.js';
+import type { Finding, Severity } from './finding.js';
 import { applySuppressions, findSuppressions } from './suppressions.js';
 
 export interface AnalyzeRunOptions extends AnalyzeOptions {
@@ -18,6 +18,7 @@ export function analyze(migration: ParsedMigration, options: AnalyzeRunOptions =
   const states = trackStates(migration.statements, resolved);
   const schema = new SchemaModel(migration.statements);
   const findings: Finding[] = [];
+  const active = (options.rules ?? allRules).filter((r) => resolved.severities[r.id] !== 'off');
   for (const statement of migration.statements) {
     const ctx: RuleContext = {
       options: resolved,
@@ -28,14 +29,14 @@ export function analyze(migration: ParsedMigration, options: AnalyzeRunOptions =
       schema,
       isNewTable: (table) => schema.isNewTable(table, statement.index),
     };
-    for (const rule of options.rules ?? allRules) {
+    for (const rule of active) {
       const out = rule.check(ctx);
       for (const report of out === undefined ? [] : Array.isArray(out) ? out : [out]) {
         const start =
           report.location === undefined ? statement.start : migration.map.position(migration.map.charOffset(report.location));
         findings.push({
           rule: rule.id,
-          severity: report.severity ?? rule.severity,
+          severity: (resolved.severities[rule.id] as Severity | undefined) ?? report.severity ?? rule.severity,
           message: report.message,
           file: migration.file,
           start,
@@ -49,7 +50,12 @@ export function analyze(migration: ParsedMigration, options: AnalyzeRunOptions =
   }
   const { suppressions, problems } = findSuppressions(migration);
   const kept = suppressions.length ? applySuppressions(migration, findings, suppressions) : findings;
-  return [...kept, ...problems].sort((a, b) => a.start.offset - b.start.offset || a.rule.localeCompare(b.rule));
+  // The suppression checks follow the same per-rule settings.
+  const adjusted = [...kept, ...problems].flatMap((f) => {
+    const setting = f.statement.index === -1 ? resolved.severities[f.rule] : undefined;
+    return setting === 'off' ? [] : setting ? [{ ...f, severity: setting }] : [f];
+  });
+  return adjusted.sort((a, b) => a.start.offset - b.start.offset || a.rule.localeCompare(b.rule));
 }
 
 /** Parses and analyzes one migration's SQL. Throws `ParseError` (with line and column) when it does not parse. */

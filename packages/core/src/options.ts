@@ -6,6 +6,8 @@ export interface AnalyzeOptions {
   assumeInTransaction?: boolean;
   /** The runner sets lock_timeout and statement_timeout itself (the pgsafe executor and adapters do). Default false. */
   runnerSetsTimeouts?: boolean;
+  /** Per rule id: another severity, or 'off' to not run it. */
+  severities?: Record<string, 'error' | 'warning' | 'off'>;
 }
 
 export const NEWEST_PG_VERSION = 18;
@@ -15,6 +17,7 @@ export interface ResolvedOptions {
   pgVersion: number;
   assumeInTransaction: boolean;
   runnerSetsTimeouts: boolean;
+  severities: Record<string, 'error' | 'warning' | 'off'>;
 }
 
 export function resolveOptions(options: AnalyzeOptions = {}): ResolvedOptions {
@@ -26,5 +29,6 @@ export function resolveOptions(options: AnalyzeOptions = {}): ResolvedOptions {
     pgVersion,
     assumeInTransaction: options.assumeInTransaction ?? false,
     runnerSetsTimeouts: options.runnerSetsTimeouts ?? false,
+    severities: options.severities ?? {},
   };
 }

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION, SUPPRESSION_CHECKS } from '@pgsafe/core';
+import { analyzeOptionsFrom, ConfigError, rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION, SUPPRESSION_CHECKS } from '@pgsafe/core';
+import { loadConfig } from '../config-file.js';
 import { checkFiles, checkInputs, exitCode } from '../check-run.js';
 import { expandPaths, readStdin, UsageError } from '../inputs.js';
 import { formatError, PrettyReporter } from '../output/pretty.js';
@@ -22,6 +23,7 @@ interface CheckOptions {
   listRules?: boolean;
   color?: boolean;
   stdinFilename: string;
+  config?: string;
 }
 
 export function parsePgVersion(value: string): number {
@@ -45,6 +47,7 @@ export function checkCommand(): Command {
     .option('--assume-in-transaction', 'the runner wraps each file in a transaction (knex, TypeORM, MikroORM defaults)')
     .option('--runner-sets-timeouts', 'the runner sets lock_timeout and statement_timeout itself (pgsafe run does)')
     .option('--stdin-filename <name>', 'file name to show for SQL read from stdin', '<stdin>')
+    .option('--config <file>', 'config file (default: the nearest pgsafe.config.json, .mjs or .js upward)')
     .option('--list-rules', 'list every rule with its severity and summary')
     .option('--no-color', 'never color the output')
     .addHelpText(
@@ -66,11 +69,18 @@ export function checkCommand(): Command {
         if (error instanceof UsageError) cmd.error(`error: ${error.message}`, { exitCode: 2 });
         throw error;
       }
-      const analyzeOptions = {
+      let config;
+      try {
+        ({ config } = await loadConfig(process.cwd(), options.config));
+      } catch (error) {
+        if (error instanceof ConfigError) cmd.error(`error: ${error.message}`, { exitCode: 2 });
+        throw error;
+      }
+      const analyzeOptions = analyzeOptionsFrom(config, {
         pgVersion: options.pgVersion,
         assumeInTransaction: options.assumeInTransaction,
         runnerSetsTimeouts: options.runnerSetsTimeouts,
-      };
+      });
       const out = new ChunkedWriter(process.stdout.fd);
       const reporter = makeReporter(options.format, out, options.color);
       const onFinding = reporter.finding.bind(reporter);

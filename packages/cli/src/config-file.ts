@@ -1,0 +1,36 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, validateConfig, type PgsafeConfig } from '@pgsafe/core';
+
+const NAMES = ['pgsafe.config.json', 'pgsafe.config.mjs', 'pgsafe.config.js'];
+
+/** The nearest pgsafe.config.* from `cwd` upward (or `explicit`), loaded and validated; `{}` when there is none. */
+export async function loadConfig(cwd: string, explicit?: string): Promise<{ config: PgsafeConfig; file?: string }> {
+  const file = explicit ? resolve(cwd, explicit) : findUp(cwd);
+  if (!file) return { config: {} };
+  if (!existsSync(file)) throw new ConfigError(file, 'no such file');
+  let value: unknown;
+  if (file.endsWith('.json')) {
+    try {
+      value = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new ConfigError(file, `not valid JSON: ${(error as Error).message}`);
+    }
+  } else {
+    try {
+      value = ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
+    } catch (error) {
+      throw new ConfigError(file, `could not be loaded: ${(error as Error).message}`);
+    }
+  }
+  return { config: validateConfig(value, file), file };
+}
+
+function findUp(from: string): string | undefined {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    const found = NAMES.map((n) => join(dir, n)).find((p) => existsSync(p));
+    if (found) return found;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
