@@ -224,3 +224,20 @@ describe('pgsafe check configuration', () => {
     expect(r.stderr).toContain(`${join(dir, 'bad/pgsafe.config.json')}: unknown key "lockTimeout"`);
   });
 });
+
+describe('pgsafe check --since', () => {
+  it('checks only the migrations added or changed since a git ref, untracked ones included', () => {
+    const repo = join(dir, 'repo');
+    const git = (...args: string[]) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
+    write('repo/migrations/001_old.sql', 'ALTER TABLE a RENAME TO b;\n');
+    git('init', '-q');
+    git('-c', 'user.email=t@t', '-c', 'user.name=t', 'add', '.');
+    git('-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'base');
+    write('repo/migrations/002_new.sql', 'ALTER TABLE c RENAME TO d;\n');
+    const r = pgsafe(['check', 'migrations', '--since', 'HEAD', '--format', 'json'], { cwd: repo });
+    expect(JSON.parse(r.stdout).files.map((f: { file: string }) => f.file)).toEqual(['migrations/002_new.sql']);
+    const bad = pgsafe(['check', 'migrations', '--since', 'no-such-ref'], { cwd: repo });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--since no-such-ref: git diff failed');
+  });
+});

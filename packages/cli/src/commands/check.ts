@@ -1,6 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { analyzeOptionsFrom, ConfigError, rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION, SUPPRESSION_CHECKS } from '@pgsafe/core';
+import { resolve } from 'node:path';
 import { loadConfig } from '../config-file.js';
+import { changedSince } from '../changed-files.js';
 import { checkFiles, checkInputs, exitCode } from '../check-run.js';
 import { expandPaths, readStdin, UsageError } from '../inputs.js';
 import { formatError, PrettyReporter } from '../output/pretty.js';
@@ -24,6 +26,7 @@ interface CheckOptions {
   color?: boolean;
   stdinFilename: string;
   config?: string;
+  since?: string;
 }
 
 export function parsePgVersion(value: string): number {
@@ -47,6 +50,7 @@ export function checkCommand(): Command {
     .option('--assume-in-transaction', 'the runner wraps each file in a transaction (knex, TypeORM, MikroORM defaults)')
     .option('--runner-sets-timeouts', 'the runner sets lock_timeout and statement_timeout itself (pgsafe run does)')
     .option('--stdin-filename <name>', 'file name to show for SQL read from stdin', '<stdin>')
+    .option('--since <git-ref>', 'check only the files added or modified since this git ref (and new untracked ones)')
     .option('--config <file>', 'config file (default: the nearest pgsafe.config.json, .mjs or .js upward)')
     .option('--list-rules', 'list every rule with its severity and summary')
     .option('--no-color', 'never color the output')
@@ -65,6 +69,10 @@ export function checkCommand(): Command {
       try {
         stdin = paths.includes('-') ? await readStdin() : undefined;
         files = await expandPaths(paths.filter((p) => p !== '-'));
+        if (options.since) {
+          const changed = changedSince(options.since, process.cwd());
+          files = files.filter((f) => changed.has(resolve(f)));
+        }
       } catch (error) {
         if (error instanceof UsageError) cmd.error(`error: ${error.message}`, { exitCode: 2 });
         throw error;
