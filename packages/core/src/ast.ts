@@ -97,3 +97,18 @@ export function columnNames(nodes: Node[] | undefined): string[] {
 export function quoteList(names: string[]): string {
   return names.map(quoteIdent).join(', ');
 }
+
+/** Names of every function called anywhere inside `node` (lower-case, without schema). */
+export function calledFunctions(node: unknown): string[] {
+  const names: string[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const call = (v as { FuncCall?: { funcname?: Node[] } }).FuncCall;
+      if (call) names.push((strings(call.funcname).at(-1) ?? '').toLowerCase());
+      Object.values(v).forEach(walk);
+    }
+  };
+  walk(node);
+  return names;
+}

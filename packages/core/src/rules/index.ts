@@ -1,13 +1,18 @@
 import type { Rule } from '../rule.js';
+import addingFieldWithDefault from './adding-field-with-default.js';
 import addingForeignKeyConstraint from './adding-foreign-key-constraint.js';
 import addingNotNullableField from './adding-not-nullable-field.js';
 import addingRequiredField from './adding-required-field.js';
 import backfillInSchemaMigration from './backfill-in-schema-migration.js';
+import banDropColumn from './ban-drop-column.js';
+import banDropTable from './ban-drop-table.js';
 import banConcurrentIndexCreationInTransaction from './ban-concurrent-index-creation-in-transaction.js';
 import changingColumnType from './changing-column-type.js';
 import collationDependentUnique from './collation-dependent-unique.js';
 import constraintMissingNotValid from './constraint-missing-not-valid.js';
+import enumValueInTransaction from './enum-value-in-transaction.js';
 import foreignKeyMissingIndex from './foreign-key-missing-index.js';
+import lockQueueRisk from './lock-queue-risk.js';
 import preferTimestampTz from './prefer-timestamp-tz.js';
 import renamingColumn from './renaming-column.js';
 import renamingTable from './renaming-table.js';
@@ -19,15 +24,20 @@ import validateConstraintInSameTransaction from './validate-constraint-in-same-t
 
 /** Every rule, in id order. A rule's id is its file name. */
 export const rules: readonly Rule[] = [
+  addingFieldWithDefault,
   addingForeignKeyConstraint,
   addingNotNullableField,
   addingRequiredField,
   backfillInSchemaMigration,
   banConcurrentIndexCreationInTransaction,
+  banDropColumn,
+  banDropTable,
   changingColumnType,
   collationDependentUnique,
   constraintMissingNotValid,
+  enumValueInTransaction,
   foreignKeyMissingIndex,
+  lockQueueRisk,
   preferTimestampTz,
   renamingColumn,
   renamingTable,

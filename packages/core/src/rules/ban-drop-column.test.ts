@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { seedRows, useTestDatabase } from '@pgsafe/testing';
+import { findingsFor, rendered, ruleFindings } from '../testing/rule-kit.js';
+
+const ID = 'ban-drop-column';
+const DROP = 'ALTER TABLE users DROP COLUMN legacy_plan;';
+
+describe(ID, () => {
+  it('flags dropping a column of an existing table', async () => {
+    expect((await ruleFindings(ID, DROP)).map((f) => f.severity)).toEqual(['error']);
+    expect(await rendered(ID, DROP)).toMatchSnapshot();
+  });
+
+  it('accepts it with a reasoned pgsafe-ignore, and on new tables', async () => {
+    const accepted = `SET lock_timeout = '1s';\nSET statement_timeout = '1s';\n-- pgsafe-ignore ban-drop-column: unused since v41\n${DROP}`;
+    expect(await findingsFor(accepted)).toEqual([]);
+    expect(await ruleFindings(ID, `CREATE TABLE users (legacy_plan text);\n${DROP}`)).toEqual([]);
+  });
+});
+
+describe(`${ID} on PostgreSQL`, () => {
+  const db = useTestDatabase('drop_column');
+
+  it("the running code's query fails the moment the column is dropped", async () => {
+    await db.current.query('CREATE TABLE users (id bigint PRIMARY KEY, legacy_plan text)');
+    await seedRows(db.current, 'users', 1000, { id: 'i', legacy_plan: "'basic'" });
+    const oldCode = 'SELECT id, legacy_plan FROM users WHERE id = 1';
+    expect((await db.current.query(oldCode)).rows).toHaveLength(1);
+    await db.current.query(DROP);
+    await expect(db.current.query(oldCode)).rejects.toMatchObject({ code: '42703' });
+  });
+});

@@ -1,0 +1,37 @@
+import { alterExistingTable } from '../alter-table.js';
+import { defineRule } from '../rule.js';
+import { lockImpact } from '../locks.js';
+import { quoteIdent } from '../sql.js';
+
+/** Dropping a column loses its data for good, and the application version still running (and ORMs that list every
+ *  column in their INSERTs and SELECTs) fails the moment it commits. */
+export default defineRule({
+  id: 'ban-drop-column',
+  severity: 'error',
+  summary: 'DROP COLUMN breaks the code still using it and loses the data; stop using it in a deploy first.',
+  check(ctx) {
+    const alter = alterExistingTable(ctx);
+    if (!alter) return undefined;
+    const { table } = alter;
+    return alter.cmds
+      .filter((cmd) => cmd.subtype === 'AT_DropColumn' && cmd.name)
+      .map((cmd) => {
+        const column = quoteIdent(cmd.name!);
+        return {
+          message: `Dropping ${table.sql}.${column} breaks every running query that still names it, and its data is gone.`,
+          why: `The application version still deployed (and ORMs such as Prisma, TypeORM and MikroORM, which list every mapped column in their SELECTs and INSERTs) fails with "column does not exist" from the moment the drop commits. The drop itself is quick but takes ACCESS EXCLUSIVE on ${table.sql}.`,
+          lock: lockImpact('ACCESS EXCLUSIVE', table.sql, 'a moment (catalog change) - after waiting for every running query on the table'),
+          recipe: {
+            summary: 'Contract over two deploys: first ship code that no longer reads or writes the column (Prisma: remove the field; TypeORM/MikroORM: remove the property), then drop it; keep a backup if the data may be needed.',
+            sql: [
+              `-- deploy 1 (app): stop using ${column}; wait until no old version runs`,
+              `-- deploy 2 (migration), accepting the drop explicitly:`,
+              `-- pgsafe-ignore ban-drop-column: no code uses ${column} since <release>`,
+              `ALTER TABLE ${table.sql} DROP COLUMN ${column};`,
+            ].join('\n'),
+            versions: 'All supported versions. The space is reclaimed only when rows are rewritten (VACUUM FULL / pg_repack).',
+          },
+        };
+      });
+  },
+});

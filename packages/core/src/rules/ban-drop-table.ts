@@ -1,0 +1,35 @@
+import { as, strings, tableRefOf } from '../ast.js';
+import { defineRule } from '../rule.js';
+import { lockImpact } from '../locks.js';
+
+/** Dropping a table loses its data for good and breaks the code still using it. */
+export default defineRule({
+  id: 'ban-drop-table',
+  severity: 'error',
+  summary: 'DROP TABLE loses the data and breaks the code still using the table; stop using it in a deploy first.',
+  check(ctx) {
+    const drop = as(ctx.statement.node, 'DropStmt');
+    if (drop?.removeType !== 'OBJECT_TABLE') return undefined;
+    const tables = (drop.objects ?? [])
+      .map((o) => strings(as(o, 'List')?.items))
+      .map((parts) => tableRefOf(parts.length > 1 ? parts[parts.length - 2] : undefined, parts[parts.length - 1] ?? ''))
+      .filter((t) => !ctx.isNewTable(t));
+    if (tables.length === 0) return undefined;
+    const names = tables.map((t) => t.sql).join(', ');
+    return {
+      message: `Dropping ${names}${drop.behavior === 'DROP_CASCADE' ? ' with CASCADE (and whatever depends on it)' : ''} loses its data and breaks the code still using it.`,
+      why: `From the moment the drop commits, every running query on ${names} fails with "relation does not exist", and the rows are gone: no rollback of the deploy brings them back.${drop.behavior === 'DROP_CASCADE' ? ' CASCADE also drops views and foreign keys of other tables that depend on it, silently.' : ''}`,
+      lock: lockImpact('ACCESS EXCLUSIVE', names, 'a moment - after waiting for every running query on the table'),
+      recipe: {
+        summary: 'Stop using the table in a deploy first; then drop it (without CASCADE), after a backup if the data may be needed.',
+        sql: [
+          `-- deploy 1 (app): stop using ${names}; keep a copy if needed (pg_dump -t)`,
+          `-- deploy 2 (migration), accepting the drop explicitly:`,
+          `-- pgsafe-ignore ban-drop-table: unused since <release>, backed up in <where>`,
+          `DROP TABLE ${tables.map((t) => t.sql).join(', ')};`,
+        ].join('\n'),
+        versions: 'All supported versions.',
+      },
+    };
+  },
+});

@@ -1,0 +1,37 @@
+import { defineRule } from '../rule.js';
+import { lockImpact } from '../locks.js';
+import { trafficLocks } from '../lock-risk.js';
+
+/** Each ACCESS EXCLUSIVE lock in a transaction is held until commit: the first table stays blocked while the next
+ *  lock is awaited, and two sessions locking the same tables in another order deadlock. */
+export default defineRule({
+  id: 'lock-queue-risk',
+  severity: 'warning',
+  summary: 'Several existing tables locked ACCESS EXCLUSIVE in one transaction: each stays blocked while the next lock is awaited.',
+  check(ctx) {
+    const tx = ctx.state.transaction;
+    if (tx === undefined) return undefined;
+    const exclusive = (index: number) => trafficLocks(ctx.migration.statements[index]!, ctx.schema).filter((l) => l.mode === 'ACCESS EXCLUSIVE');
+    const mine = exclusive(ctx.statement.index);
+    if (mine.length === 0) return undefined;
+    const earlier = ctx.migration.statements
+      .filter((s) => s.index < ctx.statement.index && ctx.states[s.index]!.transaction === tx)
+      .flatMap((s) => exclusive(s.index).map((l) => ({ ...l, line: s.start.line })));
+    const held = earlier.filter((l) => !mine.some((m) => m.table.key === l.table.key));
+    const fresh = mine.filter((m) => !earlier.some((l) => l.table.key === m.table.key));
+    // Report once per newly locked table, and only when another table is already held.
+    if (held.length === 0 || fresh.length === 0) return undefined;
+    const first = held[0]!;
+    const table = fresh[0]!.table.sql;
+    return {
+      message: `${table} is locked ACCESS EXCLUSIVE while ${first.table.sql} (locked on line ${first.line}) is still held by the same transaction.`,
+      why: `Locks are released at commit. While this statement waits for its lock on ${table} (behind any long query), ${first.table.sql} stays locked too, so both tables are unusable; and another session locking them in the opposite order deadlocks with this one.`,
+      lock: lockImpact('ACCESS EXCLUSIVE', `${first.table.sql} and ${table}`, 'the rest of the transaction, including every lock wait in it'),
+      recipe: {
+        summary: 'Change one table per transaction (or per migration), each with a short lock_timeout; when they must change together, take the locks up front in a fixed order.',
+        sql: [`COMMIT; -- end the transaction that changed ${first.table.sql}`, `BEGIN;`, `SET LOCAL lock_timeout = '2s';`, `${ctx.statement.text};`].join('\n'),
+        versions: 'All supported versions.',
+      },
+    };
+  },
+});
