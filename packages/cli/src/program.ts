@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, type CommanderError } from 'commander';
 import { checkCommand } from './commands/check.js';
+import { runCommand } from './commands/run.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -12,6 +13,7 @@ export function program(): Command {
     .showHelpAfterError()
     .exitOverride(exitOnUsageError);
   root.addCommand(checkCommand().exitOverride(exitOnUsageError));
+  root.addCommand(runCommand().exitOverride(exitOnUsageError));
   return root;
 }
 

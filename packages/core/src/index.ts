@@ -13,3 +13,17 @@ export { trackStates, type StatementState } from './transactions.js';
 export { SchemaModel, type KnownIndex } from './schema-model.js';
 export { quoteIdent, quoteQualified, quoteLiteral, makeName } from './sql.js';
 export { renderFinding, noColor, type Palette } from './report/pretty.js';
+// Plan and execute: steps with timeouts and retries, run with pre-flight checks, lock-timeout retries and progress.
+export { plan, resolvePlanOptions, statementSummary, PLAN_DEFAULTS } from './plan/plan.js';
+export { PlanError, type Plan, type PlanOptions, type ResolvedPlanOptions, type Step, type StepTarget, type PlannedStatement, type PlanNote, type IndexCleanup } from './plan/types.js';
+export type { StepKind } from './plan/classify.js';
+export { formatPlan, kindLabel, stepHeader } from './plan/format.js';
+export { stepCommands, commandsSql, type StepCommands } from './plan/commands.js';
+export { parseDuration, formatDuration, type Duration } from './plan/duration.js';
+export { execute, type ExecuteOptions } from './execute/execute.js';
+export { DEFAULT_POLICY, resolvePolicy, attemptLockTimeout, retryDelay, type ExecutePolicy, type ExecutePolicyInput, type PreflightPolicy } from './execute/policy.js';
+export { openConnection, ConnectionError, type OpenOptions } from './execute/connection.js';
+export { redactConnectionString, connectionTarget } from './execute/redact.js';
+export { describeEvent, describeBlocker, describeBlockers, describeProgress } from './execute/describe.js';
+export { lockConflicts } from './execute/lock-conflicts.js';
+export type { ExecuteEvent, ExecuteEventType, ExecuteResult, ExecuteError, ExecuteErrorKind, StepResult, AttemptResult, BlockingSession, IndexBuildProgress } from './execute/types.js';

@@ -1,0 +1,264 @@
+import { readFile } from 'node:fs/promises';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import {
+  analyze,
+  ConnectionError,
+  connectionTarget,
+  execute,
+  formatDuration,
+  formatPlan,
+  kindLabel,
+  loadParser,
+  NEWEST_PG_VERSION,
+  OLDEST_PG_VERSION,
+  openConnection,
+  parseDuration,
+  parseMigration,
+  ParseError,
+  plan as makePlan,
+  PlanError,
+  renderFinding,
+  rules,
+  type ExecuteResult,
+  type Finding,
+  type Palette,
+  type Plan,
+} from '@pgsafe/core';
+import { colorEnabled, palette } from '../color.js';
+import { readStdin } from '../inputs.js';
+import { formatError } from '../output/pretty.js';
+import { jsonSink, prettySink } from '../output/run-progress.js';
+import { parsePgVersion } from './check.js';
+
+interface RunOptions {
+  databaseUrl?: string;
+  dryRun?: boolean;
+  lockTimeout?: number;
+  statementTimeout?: number;
+  longStatementTimeout?: number;
+  retries?: number;
+  retryBudget?: number;
+  preflight: 'wait' | 'abort' | 'off';
+  allow: string[];
+  format: 'pretty' | 'json';
+  pgVersion?: number;
+  color?: boolean;
+}
+
+function durationArg(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+function countArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number >= 0');
+  return n;
+}
+
+function collectRules(value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
+/** Exit codes: 0 completed (or a dry run that would run), 1 refused or failed, 2 usage, parse or connection errors. */
+export function runCommand(): Command {
+  return new Command('run')
+    .description('Check a migration, plan it into safe steps and run them: lock and statement timeouts, lock-timeout retries with back-off, pre-flight checks for blocking sessions, CONCURRENTLY steps outside transactions, INVALID index cleanup.')
+    .argument('<file>', 'SQL migration file, or - for stdin')
+    .option('--database-url <url>', 'PostgreSQL connection URL (default: $DATABASE_URL)')
+    .option('--dry-run', 'check and print the plan without connecting')
+    .option('--lock-timeout <duration>', 'lock_timeout of each step unless the migration sets one (default 2s)', durationArg)
+    .option('--statement-timeout <duration>', 'statement_timeout of each step unless the migration sets one (default 1min)', durationArg)
+    .option('--long-statement-timeout <duration>', 'statement_timeout of long steps that block no reads or writes: CONCURRENTLY builds, VALIDATE CONSTRAINT (default none)', durationArg)
+    .option('--retries <n>', 'retries of a step after a lock timeout or deadlock (default 10)', countArg)
+    .option('--retry-budget <duration>', "wall-clock budget of one step's attempts, back-off and pre-flight waits (default 60s)", durationArg)
+    .addOption(new Option('--preflight <mode>', 'when sessions would block a step: wait for them, abort, or do not check').choices(['wait', 'abort', 'off']).default('wait'))
+    .option('--allow <rule-id>', 'run despite error-level findings of this rule (repeat, or comma-separate)', collectRules, [])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
+    .option('--pg-version <major>', `PostgreSQL major version to check and plan for (${OLDEST_PG_VERSION}-${NEWEST_PG_VERSION}; default: the server's, or ${NEWEST_PG_VERSION} with --dry-run)`, parsePgVersion)
+    .option('--no-color', 'never color the output')
+    .addHelpText(
+      'after',
+      `\nExit codes: 0 completed (dry run: would run), 1 refused (error-level findings, or a migration that cannot run as written) or failed, 2 usage, parse or connection errors.\n\nExamples:\n  pgsafe run db/042_add_status.sql --dry-run\n  DATABASE_URL=postgres://app@db/prod pgsafe run db/042_add_status.sql --lock-timeout 500ms\n  pgsafe run db/042.sql --database-url "$URL" --allow adding-foreign-key-constraint --format json`,
+    )
+    .action(async (file: string, options: RunOptions, cmd: Command) => {
+      const out = process.stdout;
+      const c = palette(colorEnabled(out, options.color));
+      const errColors = palette(colorEnabled(process.stderr, options.color));
+      const json = options.format === 'json';
+      const line = (obj: unknown) => out.write(JSON.stringify(obj) + '\n');
+      const fail = (message: string, code: number) => {
+        if (json) line({ type: 'error', message });
+        process.stderr.write(`pgsafe: ${errColors.red(errColors.bold('error'))}: ${message}\n`);
+        process.exitCode = code;
+      };
+
+      const known = new Set(rules.map((r) => r.id));
+      const unknown = options.allow.filter((id) => !known.has(id));
+      if (unknown.length) cmd.error(`error: --allow: unknown rule id ${unknown.join(', ')} (see pgsafe check --list-rules)`, { exitCode: 2 });
+      const url = options.databaseUrl ?? process.env.DATABASE_URL;
+      if (!options.dryRun && !url) cmd.error('error: no database: give --database-url or set DATABASE_URL (or use --dry-run)', { exitCode: 2 });
+
+      let source: string;
+      try {
+        source = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+      } catch (error) {
+        return fail(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, 2);
+      }
+      const name = file === '-' ? '<stdin>' : file;
+      await loadParser();
+      let migration;
+      try {
+        migration = parseMigration(source, name);
+      } catch (error) {
+        if (!(error instanceof ParseError)) throw error;
+        if (json) line({ type: 'error', file: name, line: error.position.line, column: error.position.column, message: error.reason });
+        process.stderr.write(formatError({ file: name, line: error.position.line, column: error.position.column, message: error.reason, lineText: error.lineText }, errColors));
+        process.exitCode = 2;
+        return;
+      }
+
+      let client: Awaited<ReturnType<typeof openConnection>> | undefined;
+      let pgVersion = options.pgVersion;
+      if (!options.dryRun) {
+        try {
+          client = await openConnection(url!, { applicationName: 'pgsafe' });
+        } catch (error) {
+          if (error instanceof ConnectionError) return fail(error.message, 2);
+          throw error;
+        }
+        const num = Number((await client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]!.v);
+        const major = Math.floor(num / 10000);
+        if (major < OLDEST_PG_VERSION) {
+          await client.end().catch(() => {});
+          return fail(`PostgreSQL ${major} at ${connectionTarget(url!)} is not supported (${OLDEST_PG_VERSION} or newer)`, 2);
+        }
+        pgVersion ??= Math.min(major, NEWEST_PG_VERSION);
+      }
+      pgVersion ??= NEWEST_PG_VERSION;
+
+      try {
+        // The check: the executor sets lock_timeout and statement_timeout itself.
+        const findings = analyze(migration, { pgVersion, runnerSetsTimeouts: true });
+        const blocking = findings.filter((f) => f.severity === 'error' && !options.allow.includes(f.rule));
+        reportFindings(findings, blocking, source, json, c, line);
+
+        let planned: Plan;
+        try {
+          planned = makePlan(migration, {
+            pgVersion,
+            ...(options.lockTimeout !== undefined ? { lockTimeout: options.lockTimeout } : {}),
+            ...(options.statementTimeout !== undefined ? { statementTimeout: options.statementTimeout } : {}),
+            ...(options.longStatementTimeout !== undefined ? { longStatementTimeout: options.longStatementTimeout } : {}),
+            ...(options.retries !== undefined ? { retries: options.retries } : {}),
+            ...(options.retryBudget !== undefined ? { retryBudget: options.retryBudget } : {}),
+          });
+        } catch (error) {
+          if (!(error instanceof PlanError)) throw error;
+          if (json) line({ type: 'refused', reason: 'plan', file: error.file, line: error.position.line, column: error.position.column, message: error.reason });
+          process.stderr.write(`${errColors.bold(`${error.file}:${error.position.line}:${error.position.column}`)}: ${errColors.red(errColors.bold('error'))}: ${error.reason}\n`);
+          process.exitCode = 1;
+          return;
+        }
+
+        if (options.dryRun) {
+          if (json) line({ type: 'plan', plan: planned });
+          else out.write(formatPlan(planned, c));
+          if (blocking.length) {
+            refusal(blocking, json, c, line);
+            process.exitCode = 1;
+          }
+          return;
+        }
+        if (blocking.length) {
+          refusal(blocking, json, c, line);
+          process.exitCode = 1;
+          return;
+        }
+
+        if (json) line({ type: 'plan', plan: planned });
+        else out.write(`${c.bold(`Running ${name}`)} on ${connectionTarget(url!)}: ${planSummary(planned)}\n`);
+
+        const controller = new AbortController();
+        let interrupts = 0;
+        const onSigint = () => {
+          interrupts++;
+          if (interrupts > 1) process.exit(130);
+          process.stderr.write('\npgsafe: interrupting: cancelling the running statement and rolling back (Ctrl-C again to quit now)\n');
+          controller.abort();
+        };
+        process.on('SIGINT', onSigint);
+        const sink = json ? jsonSink(out) : prettySink(out, c);
+        let result: ExecuteResult;
+        try {
+          result = await execute(planned, {
+            client: client!,
+            monitor: url!,
+            signal: controller.signal,
+            policy: { preflight: { mode: options.preflight } },
+            onEvent: (e) => sink.event(e),
+          });
+        } finally {
+          sink.close();
+          process.off('SIGINT', onSigint);
+        }
+        if (json) line({ type: 'result', result });
+        else out.write(resultSummary(result, planned, c));
+        process.exitCode = result.status === 'completed' ? 0 : interrupts ? 130 : 1;
+      } finally {
+        await client?.end().catch(() => {});
+      }
+    });
+}
+
+function reportFindings(findings: Finding[], blocking: Finding[], source: string, json: boolean, c: Palette, line: (o: unknown) => void): void {
+  for (const f of findings) {
+    const allowed = f.severity === 'error' && !blocking.includes(f);
+    if (json) {
+      line({ type: 'finding', allowed, finding: f });
+    } else if (blocking.includes(f)) {
+      process.stdout.write(renderFinding(f, source, c) + '\n\n');
+    } else {
+      const tag = allowed ? c.yellow(`error[${f.rule}] (allowed by --allow)`) : c.yellow(`warning[${f.rule}]`);
+      process.stdout.write(`${c.bold(`${f.file}:${f.start.line}:${f.start.column}`)} ${tag} ${f.message}\n`);
+    }
+  }
+}
+
+function refusal(blocking: Finding[], json: boolean, c: Palette, line: (o: unknown) => void): void {
+  const ids = [...new Set(blocking.map((f) => f.rule))];
+  const message = `refused: ${blocking.length} error-level finding${blocking.length === 1 ? '' : 's'} (${ids.join(', ')}). Fix the migration, or accept the risk with ${ids.map((id) => `--allow ${id}`).join(' ')}.`;
+  if (json) line({ type: 'refused', reason: 'findings', rules: ids, message });
+  else process.stdout.write(c.red(c.bold(message)) + '\n');
+}
+
+function planSummary(p: Plan): string {
+  const counts = new Map<string, number>();
+  for (const s of p.steps) counts.set(kindLabel(s.kind), (counts.get(kindLabel(s.kind)) ?? 0) + 1);
+  const kinds = [...counts].map(([k, n]) => `${n} × ${k}`).join(', ');
+  return `${p.steps.length} step${p.steps.length === 1 ? '' : 's'}${kinds ? ` (${kinds})` : ''}, lock_timeout ${formatDuration(p.options.lockTimeoutMs)}`;
+}
+
+function resultSummary(result: ExecuteResult, p: Plan, c: Palette): string {
+  const committed = result.steps.filter((s) => s.status === 'committed').length;
+  const retries = result.steps.reduce((n, s) => n + Math.max(0, s.attempts.length - 1), 0);
+  const waited = result.steps.reduce((n, s) => n + s.preflightWaitMs, 0);
+  if (result.status === 'completed') {
+    const extra = [retries ? `${retries} lock-timeout retr${retries === 1 ? 'y' : 'ies'}` : '', waited ? `waited ${formatDuration(waited)} for blocking sessions` : ''].filter(Boolean).join(', ');
+    return c.bold(`completed: ${committed}/${p.steps.length} steps committed in ${formatDuration(result.ms)}${extra ? ` (${extra})` : ''}`) + '\n';
+  }
+  const e = result.error!;
+  const where = e.statement ? `${p.file}:${e.statement.line}:${e.statement.column}: ` : '';
+  const lines = [c.red(c.bold(`FAILED at step ${e.step}: ${where}${e.message}${e.code ? ` [${e.code}]` : ''}`))];
+  if (e.detail) lines.push(`  detail: ${e.detail}`);
+  if (e.hint) lines.push(`  hint: ${e.hint}`);
+  lines.push(
+    committed
+      ? `  ${committed} step${committed === 1 ? '' : 's'} committed before the failure stay applied; running the migration again skips what IF NOT EXISTS / IF EXISTS can.`
+      : '  nothing was applied.',
+  );
+  return lines.join('\n') + '\n';
+}

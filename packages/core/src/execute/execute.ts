@@ -1,0 +1,390 @@
+/**
+ * execute(): runs a plan's steps on a real connection with guard rails.
+ *
+ * For each step, before every attempt: pre-flight (sessions that would block its traffic-blocking lock: wait for
+ * them or abort, instead of queueing behind them), and removal of an INVALID index a previous build left. Then the
+ * attempt: BEGIN, SET LOCAL lock_timeout / statement_timeout, the statements, COMMIT (autocommit steps: SET, the
+ * statement, RESET). While it runs, a second connection names the sessions it waits behind and reads index-build
+ * progress. On lock_not_available (55P03) or a deadlock the step is rolled back, INVALID leftovers are dropped, and it
+ * is tried again after a back-off with jitter, with an escalating lock_timeout that never exceeds the step's, within
+ * the step's retry count and wall-clock budget. Any other error stops the run. The run is `completed` only when every
+ * step committed.
+ */
+import pg from 'pg';
+import type { Plan, PlannedStatement, Step } from '../plan/types.js';
+import { stepCommands } from '../plan/commands.js';
+import { formatDuration } from '../plan/duration.js';
+import { cancelBackend, resolveTable, type Queryable, type ResolvedTable } from './catalog.js';
+import { configLike, isConnectionError, openConnection } from './connection.js';
+import { cleanupTable, dropIndexConcurrently, namedLeftovers, newLeftovers } from './index-cleanup.js';
+import { watchStatement } from './monitor.js';
+import { attemptLockTimeout, resolvePolicy, retryDelay, type ExecutePolicy, type ExecutePolicyInput } from './policy.js';
+import { conflictingLockers, findBlockers, type LockTarget } from './preflight.js';
+import { connectionTarget } from './redact.js';
+import { describeBlockers } from './describe.js';
+import type { AttemptResult, BlockingSession, ExecuteError, ExecuteEvent, ExecuteResult, StepResult } from './types.js';
+
+export interface ExecuteOptions {
+  /** Where to run: a connection string (the executor opens, and closes, its connections) ... */
+  connectionString?: string;
+  /** ... or an open client, left open afterwards. It must not be inside a transaction. */
+  client?: pg.Client;
+  /** The monitor connection that watches lock waits and index-build progress. Default: a second connection like
+   *  the main one. `false`: none (no live blocker names or progress; pre-flight runs on the main connection). */
+  monitor?: string | pg.ClientConfig | false;
+  policy?: ExecutePolicyInput;
+  onEvent?: (event: ExecuteEvent) => void;
+  /** Aborting cancels the running statement, rolls back, drops an INVALID index it left, and fails the run. */
+  signal?: AbortSignal;
+  /** application_name of the migration session (default `pgsafe`); the monitor's gets `-monitor`. */
+  applicationName?: string;
+}
+
+interface Ctx {
+  plan: Plan;
+  client: pg.Client;
+  /** The monitor connection, or the main client when there is none (only used between attempts then). */
+  aux: Queryable;
+  monitor?: pg.Client;
+  pid: number;
+  ownPids: number[];
+  policy: ExecutePolicy;
+  emit: (event: DistributiveOmit<ExecuteEvent, 'at'>) => void;
+  t0: number;
+  signal?: AbortSignal;
+  /** The step being run, for notices. */
+  currentStep: number;
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * Runs the plan. Never throws for what happens in the database: the result says `failed` with the error, and which
+ * steps committed. Throws `ConnectionError` only when `connectionString` cannot be connected to at all.
+ */
+export async function execute(plan: Plan, options: ExecuteOptions): Promise<ExecuteResult> {
+  const policy = resolvePolicy(options.policy);
+  const t0 = performance.now();
+  const since = () => Math.round(performance.now() - t0);
+  const emit = (event: DistributiveOmit<ExecuteEvent, 'at'>) => options.onEvent?.({ at: since(), ...event } as ExecuteEvent);
+  const appName = options.applicationName ?? 'pgsafe';
+
+  if (!options.client && !options.connectionString) throw new TypeError('execute() needs a connectionString or a client');
+  const owned = !options.client;
+  const client = options.client ?? (await openConnection(options.connectionString!, { applicationName: appName }));
+  const onError = () => {};
+  client.on('error', onError);
+  let monitor: pg.Client | undefined;
+  if (options.monitor !== false) {
+    const config = options.monitor ?? (options.connectionString ? options.connectionString : configLike(client));
+    try {
+      monitor = await openConnection(config, { applicationName: `${appName}-monitor`, connectTimeoutMs: 5000 });
+    } catch (error) {
+      emit({ type: 'warning', message: `no monitor connection (${(error as Error).message}): blocking sessions are named only after a lock timeout, and no build progress is shown` });
+    }
+  }
+
+  const steps: StepResult[] = [];
+  let error: ExecuteError | undefined;
+  const ctx: Ctx = { plan, client, aux: monitor ?? client, ...(monitor ? { monitor } : {}), pid: 0, ownPids: [], policy, emit, t0, currentStep: 0, ...(options.signal ? { signal: options.signal } : {}) };
+  const onNotice = (notice: { message?: string }) => {
+    if (notice.message) emit({ type: 'notice', step: ctx.currentStep, message: notice.message });
+  };
+  client.on('notice', onNotice);
+  try {
+    const info = await client.query<{ pid: number; version: string; num: string }>(
+      "SELECT pg_backend_pid() AS pid, current_setting('server_version') AS version, current_setting('server_version_num') AS num",
+    );
+    ctx.pid = info.rows[0]!.pid;
+    const monitorPid = monitor ? (await monitor.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid : undefined;
+    ctx.ownPids = [ctx.pid, ...(monitorPid ? [monitorPid] : [])];
+    emit({ type: 'start', steps: plan.steps.length, target: connectionTarget(options.connectionString ?? configLike(client)), serverVersion: info.rows[0]!.version });
+    const major = Math.floor(Number(info.rows[0]!.num) / 10000);
+    if (major !== plan.options.pgVersion) {
+      emit({ type: 'warning', message: `the plan was made for PostgreSQL ${plan.options.pgVersion}, the server runs ${major}` });
+    }
+  } catch (e) {
+    error = { kind: 'connection', step: 0, message: `the connection failed before the first step: ${(e as Error).message}` };
+  }
+
+  for (const step of plan.steps) {
+    if (error) {
+      steps.push({ id: step.id, status: 'not-run', attempts: [], ms: 0, preflightWaitMs: 0 });
+      continue;
+    }
+    ctx.currentStep = step.id;
+    const result = await runStep(ctx, step);
+    steps.push(result.step);
+    if (result.error) {
+      error = result.error;
+      emit({ type: 'step-failed', step: step.id, attempts: result.step.attempts.length, error });
+    } else {
+      emit({ type: 'step-done', step: step.id, attempts: result.step.attempts.length, ms: result.step.ms });
+    }
+  }
+
+  client.off('notice', onNotice);
+  client.off('error', onError);
+  if (owned) await client.end().catch(() => {});
+  await monitor?.end().catch(() => {});
+  const status = !error && steps.every((s) => s.status === 'committed') ? 'completed' : 'failed';
+  const ms = since();
+  emit({ type: 'done', status, ms });
+  return { status, ms, steps, ...(error ? { error } : {}) };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+function interrupted(step: Step): ExecuteError {
+  return { kind: 'interrupted', step: step.id, message: `interrupted during step ${step.id}: it was rolled back (autocommit steps: stopped), later steps were not run` };
+}
+
+/** Resolves the step's non-new target tables in the database (skipping those that do not exist). */
+async function resolveTargets(ctx: Ctx, step: Step): Promise<{ blocking: LockTarget[]; all: LockTarget[] }> {
+  const all: LockTarget[] = [];
+  const blocking: LockTarget[] = [];
+  for (const t of step.targets) {
+    if (t.newTable) continue;
+    const resolved = await resolveTable(ctx.client, t.table.sql);
+    if (!resolved) continue;
+    const target = { ...resolved, mode: t.mode };
+    all.push(target);
+    if (t.blocksTraffic) blocking.push(target);
+  }
+  return { blocking, all };
+}
+
+async function runStep(ctx: Ctx, step: Step): Promise<{ step: StepResult; error?: ExecuteError }> {
+  const { policy, emit } = ctx;
+  const started = performance.now();
+  const deadline = started + step.retry.budgetMs;
+  const result: StepResult = { id: step.id, status: 'failed', attempts: [], ms: 0, preflightWaitMs: 0 };
+  const finish = (error?: ExecuteError) => {
+    result.ms = Math.round(performance.now() - started);
+    if (!error) result.status = 'committed';
+    return { step: result, ...(error ? { error } : {}) };
+  };
+  emit({ type: 'step-start', step: step.id, kind: step.kind, description: step.description });
+
+  let targets: { blocking: LockTarget[]; all: LockTarget[] };
+  let cleanup: ResolvedTable | undefined;
+  try {
+    targets = await resolveTargets(ctx, step);
+    if (step.indexCleanup) cleanup = await cleanupTable(ctx.client, step.indexCleanup);
+  } catch (e) {
+    return finish(errorFrom(ctx, step, e, undefined));
+  }
+  // Dropping a leftover waits (without blocking reads or writes) for transactions still using the table: bounded by
+  // the step's remaining budget, at least 5 s.
+  const dropLeftovers = async (indexes: { oid: string; qualified: string; name: string }[]): Promise<ExecuteError | undefined> => {
+    for (const index of indexes) {
+      try {
+        // The main connection may be broken after a failure: the monitor can run the DROP as well.
+        const q = ctx.client.getTransactionStatus?.() === 'I' ? ctx.client : (ctx.monitor ?? ctx.client);
+        const bound = Math.max(5000, Math.round(deadline - performance.now()));
+        await dropIndexConcurrently(q, index, { lockTimeoutMs: bound, statementTimeoutMs: bound });
+        emit({ type: 'invalid-index-dropped', step: step.id, index: index.qualified });
+      } catch (e) {
+        return {
+          kind: 'cleanup',
+          step: step.id,
+          message: `the INVALID index ${index.qualified} left by a failed build could not be dropped (${(e as Error).message}): drop it with DROP INDEX CONCURRENTLY IF EXISTS ${index.qualified};`,
+        };
+      }
+    }
+    return undefined;
+  };
+
+  for (let attempt = 1; ; attempt++) {
+    if (ctx.signal?.aborted) return finish(interrupted(step));
+
+    if (step.preflight && policy.preflight.mode !== 'off' && targets.blocking.length) {
+      const pre = await preflight(ctx, step, targets.blocking, deadline);
+      result.preflightWaitMs += pre.waitedMs;
+      if (pre.error) return finish(pre.error);
+    }
+    if (cleanup && step.indexCleanup) {
+      try {
+        const failed = await dropLeftovers(await namedLeftovers(ctx.aux, cleanup, step.indexCleanup));
+        if (failed) return finish(failed);
+      } catch (e) {
+        return finish(errorFrom(ctx, step, e, undefined));
+      }
+    }
+    const before = cleanup ? new Set((await newLeftovers(ctx.aux, cleanup, new Set()).catch(() => [])).map((i) => i.oid)) : undefined;
+
+    const lockTimeoutMs = attemptLockTimeout(step, attempt, policy);
+    emit({ type: 'attempt', step: step.id, attempt, lockTimeoutMs, statementTimeoutMs: step.statementTimeoutMs });
+    const attemptStart = performance.now();
+    const outcome = await runAttempt(ctx, step, attempt, lockTimeoutMs);
+    const record: AttemptResult = {
+      attempt,
+      lockTimeoutMs,
+      startedMs: Math.round(attemptStart - ctx.t0),
+      ms: Math.round(performance.now() - attemptStart),
+      outcome: outcome.error ? 'failed' : 'committed',
+      blockers: outcome.blockers,
+    };
+    result.attempts.push(record);
+    if (!outcome.error) return finish();
+
+    const e = outcome.error as Error & { code?: string };
+    record.message = e.message;
+    if (e.code) record.code = e.code;
+    const connectionLost = isConnectionError(e);
+    if (cleanup && before) {
+      const failed = await dropLeftovers(await newLeftovers(ctx.monitor ?? ctx.client, cleanup, before).catch(() => []));
+      if (failed) return finish(failed);
+    }
+    if (ctx.signal?.aborted) return finish(interrupted(step));
+    if (connectionLost) {
+      return finish({
+        kind: 'connection',
+        step: step.id,
+        message: `the connection was lost during step ${step.id} (${e.message})${step.transactional ? ': its transaction was not committed, or the COMMIT could not be confirmed' : ''}. Check the database before running the migration again.`,
+      });
+    }
+    const retryable = !!e.code && policy.retryOn.includes(e.code);
+    if (retryable && record.blockers.length === 0) {
+      record.blockers = await conflictingLockers(ctx.aux, targets.all, ctx.ownPids).catch(() => []);
+    }
+    if (!retryable) return finish(errorFrom(ctx, step, e, outcome.statement));
+
+    const delayMs = retryDelay(attempt, policy);
+    const exhausted = attempt > step.retry.retries || performance.now() + delayMs >= deadline;
+    if (exhausted) {
+      const why = attempt > step.retry.retries ? `${attempt} attempts` : `the ${formatDuration(step.retry.budgetMs)} budget`;
+      return finish({
+        ...errorFrom(ctx, step, e, outcome.statement),
+        kind: 'lock-timeout',
+        message: `step ${step.id} gave up after ${why}: ${e.message}${record.blockers.length ? `; blocked by ${describeBlockers(record.blockers)}` : ''}`,
+        blockers: record.blockers,
+      });
+    }
+    record.delayMs = delayMs;
+    emit({ type: 'retry', step: step.id, attempt, code: e.code!, message: e.message, waitedMs: record.ms, blockers: record.blockers, delayMs });
+    await sleep(delayMs, ctx.signal);
+  }
+}
+
+/** Waits (or aborts) while sessions that would block the step's lock are around. */
+async function preflight(ctx: Ctx, step: Step, targets: LockTarget[], deadline: number): Promise<{ waitedMs: number; error?: ExecuteError }> {
+  const { policy, emit } = ctx;
+  const start = performance.now();
+  let lastPids = '';
+  for (;;) {
+    let blockers: BlockingSession[];
+    try {
+      blockers = await findBlockers(ctx.aux, targets, ctx.ownPids, policy.preflight);
+    } catch (e) {
+      emit({ type: 'warning', step: step.id, message: `pre-flight check failed (${(e as Error).message}); trying the step under its lock_timeout` });
+      return { waitedMs: Math.round(performance.now() - start) };
+    }
+    const waitedMs = Math.round(performance.now() - start);
+    if (blockers.length === 0) {
+      if (!lastPids) return { waitedMs: 0 };
+      emit({ type: 'preflight', step: step.id, action: 'clear', blockers: [], waitedMs });
+      return { waitedMs };
+    }
+    const pids = blockers.map((b) => b.pid).join(',');
+    const abort = policy.preflight.mode === 'abort';
+    if (pids !== lastPids) emit({ type: 'preflight', step: step.id, action: abort ? 'abort' : 'wait', blockers, waitedMs });
+    lastPids = pids;
+    const tables = targets.map((t) => t.name).join(', ');
+    if (abort) {
+      return {
+        waitedMs,
+        error: { kind: 'preflight', step: step.id, message: `step ${step.id} not started: ${describeBlockers(blockers)} would block its lock on ${tables}`, blockers },
+      };
+    }
+    if (ctx.signal?.aborted) return { waitedMs, error: interrupted(step) };
+    if (performance.now() + policy.preflight.pollMs >= deadline) {
+      return {
+        waitedMs,
+        error: {
+          kind: 'preflight',
+          step: step.id,
+          message: `step ${step.id} not started: still blocked after ${formatDuration(waitedMs)} (budget ${formatDuration(step.retry.budgetMs)}) by ${describeBlockers(blockers)} on ${tables}`,
+          blockers,
+        },
+      };
+    }
+    await sleep(policy.preflight.pollMs, ctx.signal);
+  }
+}
+
+/** One attempt: the step's commands in order; on failure a transaction is rolled back. */
+async function runAttempt(ctx: Ctx, step: Step, attempt: number, lockTimeoutMs: number): Promise<{ error?: unknown; statement?: PlannedStatement; blockers: BlockingSession[] }> {
+  const { client, policy, emit } = ctx;
+  const commands = stepCommands(step, lockTimeoutMs);
+  let current: PlannedStatement | undefined;
+  const building = step.kind === 'create-index-concurrently' || step.kind === 'reindex-concurrently' || step.statements.some((s) => /^\s*(create\s+(unique\s+)?index|reindex)\b/i.test(s.sql));
+  const watch = ctx.monitor
+    ? watchStatement(ctx.monitor, ctx.pid, {
+        intervalMs: lockTimeoutMs > 0 ? Math.max(20, Math.min(policy.monitorIntervalMs, Math.round(lockTimeoutMs / 3))) : policy.monitorIntervalMs,
+        ...(building ? { progressIntervalMs: policy.progressIntervalMs } : {}),
+        onBlocked: (blockers, waitedMs) => emit({ type: 'blocked', step: step.id, attempt, statement: current?.index ?? -1, waitedMs, blockers }),
+        onProgress: (progress) => emit({ type: 'progress', step: step.id, progress }),
+      })
+    : undefined;
+  const onAbort = () => {
+    if (ctx.monitor) void cancelBackend(ctx.monitor, ctx.pid).catch(() => {});
+  };
+  ctx.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (const sql of commands.setup) await client.query(sql);
+    for (const { statement, before } of commands.statements) {
+      current = statement;
+      for (const sql of before) await client.query(sql);
+      if (ctx.signal?.aborted) throw Object.assign(new Error('interrupted'), { code: '57014' });
+      await client.query(statement.sql);
+    }
+    current = undefined;
+    for (const sql of commands.finish) await client.query(sql);
+    await watch?.stop();
+    return { blockers: watch?.blockers() ?? [] };
+  } catch (error) {
+    if (step.transactional && !isConnectionError(error)) await client.query('ROLLBACK').catch(() => {});
+    await watch?.stop();
+    return { error, ...(current ? { statement: current } : {}), blockers: watch?.blockers() ?? [] };
+  } finally {
+    ctx.signal?.removeEventListener('abort', onAbort);
+    if (!step.transactional) for (const sql of commands.reset) await client.query(sql).catch(() => {});
+  }
+}
+
+/** An error of a statement, located in the migration file. */
+function errorFrom(ctx: Ctx, step: Step, error: unknown, statement: PlannedStatement | undefined): ExecuteError {
+  const e = error as pg.DatabaseError;
+  const out: ExecuteError = {
+    kind: isConnectionError(error) && !(error instanceof pg.DatabaseError) ? 'connection' : 'sql',
+    step: step.id,
+    message: e.message ?? String(error),
+  };
+  if (e.code) out.code = e.code;
+  if (e.detail) out.detail = e.detail;
+  if (e.hint) out.hint = e.hint;
+  if (statement) {
+    let { line, column } = statement.start;
+    // PostgreSQL's error position counts characters of the statement as sent; map it when we sent it as written.
+    const position = Number(e.position);
+    if (position > 0 && statement.sql === statement.text) {
+      const before = statement.text.slice(0, position - 1).split('\n');
+      line += before.length - 1;
+      column = before.length > 1 ? before.at(-1)!.length + 1 : column + position - 1;
+    }
+    out.statement = { index: statement.index, line, column };
+  }
+  return out;
+}

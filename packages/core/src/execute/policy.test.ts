@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { attemptLockTimeout, resolvePolicy, retryDelay } from './policy.js';
+import { lockConflicts, fromPgLocksMode } from './lock-conflicts.js';
+
+describe('retry policy', () => {
+  const policy = resolvePolicy({ random: () => 0 });
+
+  it('escalates lock_timeout up to the step own, never above it, and keeps none as none', () => {
+    expect([1, 2, 3, 4, 10].map((n) => attemptLockTimeout({ lockTimeoutMs: 2000 }, n, policy))).toEqual([500, 1000, 2000, 2000, 2000]);
+    expect([1, 2].map((n) => attemptLockTimeout({ lockTimeoutMs: 100 }, n, policy))).toEqual([50, 50]);
+    expect(attemptLockTimeout({ lockTimeoutMs: 0 }, 1, policy)).toBe(0);
+  });
+
+  it('backs off exponentially up to a ceiling, with jitter taking up to half off', () => {
+    expect([1, 2, 3, 4, 5, 6].map((n) => retryDelay(n, policy))).toEqual([200, 400, 800, 1600, 2000, 2000]);
+    const jittered = resolvePolicy({ random: () => 1 });
+    expect(retryDelay(3, jittered)).toBe(400);
+  });
+
+  it('follows an explicit GitLab-style schedule of (lock_timeout, sleep) pairs, capped at the step lock_timeout', () => {
+    const p = resolvePolicy({ random: () => 0, schedule: [{ lockTimeoutMs: 100, delayMs: 50 }, { lockTimeoutMs: 5000, delayMs: 1000 }] });
+    expect([1, 2, 3].map((n) => [attemptLockTimeout({ lockTimeoutMs: 2000 }, n, p), retryDelay(n, p)])).toEqual([
+      [100, 50],
+      [2000, 1000],
+      [2000, 1000],
+    ]);
+  });
+
+  it('rejects nonsense', () => {
+    expect(() => resolvePolicy({ preflight: { mode: 'maybe' as 'wait' } })).toThrow(/preflight.mode/);
+    expect(() => resolvePolicy({ schedule: [] })).toThrow(/schedule/);
+  });
+});
+
+describe('lock conflicts', () => {
+  it('follows PostgreSQL table-lock conflict table', () => {
+    expect(lockConflicts('ACCESS EXCLUSIVE', 'ACCESS SHARE')).toBe(true);
+    expect(lockConflicts('SHARE UPDATE EXCLUSIVE', 'ROW EXCLUSIVE')).toBe(false);
+    expect(lockConflicts('SHARE', 'ROW EXCLUSIVE')).toBe(true);
+    expect(lockConflicts('SHARE', 'SHARE')).toBe(false);
+    expect(lockConflicts('SHARE ROW EXCLUSIVE', 'SHARE ROW EXCLUSIVE')).toBe(true);
+    expect(lockConflicts('EXCLUSIVE', 'ACCESS SHARE')).toBe(false);
+    expect(fromPgLocksMode('ShareUpdateExclusiveLock')).toBe('SHARE UPDATE EXCLUSIVE');
+    expect(fromPgLocksMode('AccessShareLock')).toBe('ACCESS SHARE');
+    expect(fromPgLocksMode('SIReadLock')).toBeUndefined();
+  });
+});

@@ -1,0 +1,147 @@
+/** `pgsafe run` end to end: the built CLI against real PostgreSQL, with concurrent sessions holding locks and an
+ *  application session measuring what it waits for. */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { holdLock, seedRows, steadyQueries, useTestDatabase } from '../harness/index.js';
+
+const BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
+const db = useTestDatabase('run_cli');
+let dir: string;
+
+function pgsafe(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const full: NodeJS.ProcessEnv = { ...process.env, ...env };
+  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'DATABASE_URL']) if (!(name in env)) delete full[name];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: full });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const write = (name: string, sql: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, sql);
+  return path;
+};
+
+async function columns(table: string): Promise<string[]> {
+  const { rows } = await db.current.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`, [table]);
+  return rows.map((r) => r.column_name);
+}
+
+beforeAll(() => {
+  if (!existsSync(BIN)) throw new Error('packages/cli is not built: run `pnpm build` (the root `pnpm test` does it)');
+  dir = mkdtempSync(join(tmpdir(), 'pgsafe-run-'));
+});
+
+beforeEach(async () => {
+  await db.current.query('DROP TABLE IF EXISTS accounts CASCADE');
+  await db.current.query('CREATE TABLE accounts (id int PRIMARY KEY, email text NOT NULL)');
+  await seedRows(db.current, 'accounts', 50_000, { id: 'i', email: "'user' || i || '@example.com'" });
+});
+
+describe('pgsafe run', () => {
+  it('--dry-run checks and prints the plan without a database', async () => {
+    const file = write('dry.sql', 'ALTER TABLE accounts ADD COLUMN plan text;\nCREATE INDEX CONCURRENTLY accounts_plan_idx ON accounts (plan);\n');
+    const r = await pgsafe(['run', file, '--dry-run', '--lock-timeout', '750ms', '--pg-version', '15']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Plan for ${file}: 2 steps (PostgreSQL 15)`);
+    expect(r.stdout).toContain('Step 2/2 · CREATE INDEX CONCURRENTLY, autocommit · line 2');
+    expect(r.stdout).toContain("SET LOCAL lock_timeout = '750ms';");
+    expect(await columns('accounts')).toEqual(['id', 'email']);
+  });
+
+  it('keeps the application under lock_timeout while a long transaction holds the table, retries, and completes', async () => {
+    const file = write('add-column.sql', 'ALTER TABLE accounts ADD COLUMN verified boolean;\n');
+    const blocker = await holdLock(db.current.url, ['SELECT count(*) FROM accounts'], 'nightly-report');
+    const app = await steadyQueries(db.current.url, () => `SELECT email FROM accounts WHERE id = ${1 + Math.floor(Math.random() * 50_000)}`, { pauseMs: 5 });
+    const release = setTimeout(() => void blocker.release(), 2000);
+    const r = await pgsafe(['run', file, '--database-url', db.current.url, '--lock-timeout', '300ms', '--preflight', 'off', '--format', 'json']);
+    clearTimeout(release);
+    await blocker.release();
+    const seen = await app.stop();
+
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; [k: string]: unknown });
+    expect(lines[0]!.type).toBe('plan');
+    expect(lines.at(-1)).toMatchObject({ type: 'result', result: { status: 'completed' } });
+    const retries = lines.filter((l) => l.type === 'retry') as unknown as { blockers: { pid: number; applicationName: string }[] }[];
+    expect(retries.length).toBeGreaterThanOrEqual(2);
+    expect(retries[0]!.blockers).toContainEqual(expect.objectContaining({ pid: blocker.pid, applicationName: 'nightly-report' }));
+    expect(seen.errors).toEqual([]);
+    expect(seen.max).toBeLessThan(300 + 150);
+    expect(await columns('accounts')).toEqual(['id', 'email', 'verified']);
+  });
+
+  it('waits in pre-flight for an idle-in-transaction session instead of queueing (pretty output, one line per event)', async () => {
+    const file = write('preflight.sql', 'ALTER TABLE accounts ADD COLUMN nickname text;\n');
+    const blocker = await holdLock(db.current.url, ['SELECT email FROM accounts WHERE id = 1'], 'forgotten-console');
+    await new Promise((r) => setTimeout(r, 300));
+    const release = setTimeout(() => void blocker.release(), 1200);
+    const r = await pgsafe(['run', file], { DATABASE_URL: db.current.url });
+    clearTimeout(release);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`step 1: pre-flight: waiting for pid ${blocker.pid} \\(idle in transaction for [\\d.]+m?s, transaction [\\d.]+m?s, holds ACCESS SHARE on accounts, app "forgotten-console"\\)`));
+    expect(r.stdout).toMatch(/step 1: pre-flight: blocking sessions gone after/);
+    expect(r.stdout).toMatch(/completed: 1\/1 steps committed in .* \(waited .* for blocking sessions\)/);
+    expect(r.stdout).not.toContain('\u001b[');
+  });
+
+  it('refuses error-level findings unless each is allowed by rule id', async () => {
+    const file = write('plain-index.sql', 'CREATE INDEX accounts_email_idx ON accounts (email);\n');
+    const refused = await pgsafe(['run', file, '--database-url', db.current.url]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(`${file}:1:1 error[require-concurrent-index-creation]`);
+    expect(refused.stdout).toContain('refused: 1 error-level finding (require-concurrent-index-creation)');
+    const { rows } = await db.current.query(`SELECT 1 FROM pg_class WHERE relname = 'accounts_email_idx'`);
+    expect(rows).toHaveLength(0);
+
+    const allowed = await pgsafe(['run', file, '--database-url', db.current.url, '--allow', 'require-concurrent-index-creation']);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain('error[require-concurrent-index-creation] (allowed by --allow)');
+    expect((await db.current.query(`SELECT 1 FROM pg_class WHERE relname = 'accounts_email_idx'`)).rows).toHaveLength(1);
+  });
+
+  it('exits 1 on a failed step, points at the statement, and applies nothing of its transaction', async () => {
+    const file = write('fails.sql', "ALTER TABLE accounts ADD COLUMN score int;\nUPDATE accounts\n   SET score = 'high';\n");
+    const r = await pgsafe(['run', file, '--database-url', db.current.url, '--allow', 'backfill-in-schema-migration']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`FAILED at step 1: ${file.replace(/[.]/g, '\\.')}:3:16: invalid input syntax for type integer: "high" \\[22P02\\]`));
+    expect(r.stdout).toContain('nothing was applied.');
+    expect(await columns('accounts')).toEqual(['id', 'email']);
+  });
+
+  it('exits 2 with host and port, never the password, when the database is unreachable', async () => {
+    const file = write('unreachable.sql', 'ALTER TABLE accounts ADD COLUMN x int;\n');
+    const r = await pgsafe(['run', file], { DATABASE_URL: 'postgres://deploy:Sup3rS3cret@127.0.0.1:1/prod' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cannot connect to PostgreSQL at deploy@127.0.0.1:1/prod: connection refused');
+    expect(r.stderr + r.stdout).not.toContain('Sup3rS3cret');
+  });
+
+  it('exits 2 on usage and parse errors', async () => {
+    const bad = write('bad.sql', 'ALTER TABLE accounts ADDD COLUMN x int;\n');
+    const parse = await pgsafe(['run', bad, '--dry-run']);
+    expect(parse.code).toBe(2);
+    expect(parse.stderr).toContain(`${bad}:1:22: error: syntax error at or near "ADDD"`);
+    expect((await pgsafe(['run', bad])).code).toBe(2); // no database given
+    expect((await pgsafe(['run', bad, '--dry-run', '--lock-timeout', 'soon'])).code).toBe(2);
+    expect((await pgsafe(['run', bad, '--dry-run', '--allow', 'no-such-rule'])).stderr).toContain('unknown rule id no-such-rule');
+  });
+
+  it('refuses (exit 1) a migration that cannot run as written', async () => {
+    const file = write('in-block.sql', 'BEGIN;\nCREATE INDEX CONCURRENTLY accounts_e ON accounts (email);\nCOMMIT;\n');
+    const r = await pgsafe(['run', file, '--database-url', db.current.url, '--allow', 'ban-concurrent-index-creation-in-transaction']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${file}:2:1: error: CREATE INDEX CONCURRENTLY cannot run inside a transaction block`);
+  });
+});
