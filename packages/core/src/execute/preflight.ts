@@ -17,21 +17,10 @@ export interface LockTarget {
 /** Sessions that hold (or wait for) a lock conflicting with ours and are likely to keep it: their transaction is
  *  older than `longTransactionMs`, or they sit idle in transaction. One entry per session. */
 export async function findBlockers(q: Queryable, targets: LockTarget[], excludePids: number[], policy: PreflightPolicy): Promise<BlockingSession[]> {
-  const lockers = await tableLockers(
-    q,
-    targets.map((t) => t.oid),
-    excludePids,
-  );
-  const byPid = new Map<number, BlockingSession>();
-  for (const s of lockers) {
-    const target = targets.find((t) => t.oid === s.relationOid);
-    if (!target || !lockConflicts(target.mode, s.lock.mode)) continue;
-    const { relationOid: _, ...session } = s;
+  return (await conflictingLockers(q, targets, excludePids)).filter((s) => {
     const idle = (s.state ?? '').startsWith('idle in transaction') && (s.stateAgeMs ?? 0) >= policy.idleInTransactionMs;
-    const long = (s.xactAgeMs ?? 0) >= policy.longTransactionMs;
-    if ((idle || long) && !byPid.has(s.pid)) byPid.set(s.pid, session);
-  }
-  return [...byPid.values()];
+    return idle || (s.xactAgeMs ?? 0) >= policy.longTransactionMs;
+  });
 }
 
 /** Sessions holding any conflicting lock on the targets right now, whatever their age (to name who made an
