@@ -3,13 +3,17 @@ import addingFieldWithDefault from './adding-field-with-default.js';
 import addingForeignKeyConstraint from './adding-foreign-key-constraint.js';
 import addingNotNullableField from './adding-not-nullable-field.js';
 import addingRequiredField from './adding-required-field.js';
+import addingSerialPrimaryKeyField from './adding-serial-primary-key-field.js';
 import backfillInSchemaMigration from './backfill-in-schema-migration.js';
+import banConcurrentIndexCreationInTransaction from './ban-concurrent-index-creation-in-transaction.js';
 import banDropColumn from './ban-drop-column.js';
 import banDropTable from './ban-drop-table.js';
-import banConcurrentIndexCreationInTransaction from './ban-concurrent-index-creation-in-transaction.js';
+import banTruncateCascade from './ban-truncate-cascade.js';
+import banUncommittedTransaction from './ban-uncommitted-transaction.js';
 import changingColumnType from './changing-column-type.js';
 import collationDependentUnique from './collation-dependent-unique.js';
 import constraintMissingNotValid from './constraint-missing-not-valid.js';
+import disallowedUniqueConstraint from './disallowed-unique-constraint.js';
 import enumValueInTransaction from './enum-value-in-transaction.js';
 import foreignKeyMissingIndex from './foreign-key-missing-index.js';
 import lockQueueRisk from './lock-queue-risk.js';
@@ -18,8 +22,11 @@ import renamingColumn from './renaming-column.js';
 import renamingTable from './renaming-table.js';
 import requireConcurrentIndexCreation from './require-concurrent-index-creation.js';
 import requireConcurrentIndexDeletion from './require-concurrent-index-deletion.js';
+import requireConcurrentPartitionDetach from './require-concurrent-partition-detach.js';
+import requireConcurrentReindex from './require-concurrent-reindex.js';
 import requireLockTimeout from './require-lock-timeout.js';
 import requireStatementTimeout from './require-statement-timeout.js';
+import transactionNesting from './transaction-nesting.js';
 import validateConstraintInSameTransaction from './validate-constraint-in-same-transaction.js';
 
 /** Every rule, in id order. A rule's id is its file name. */
@@ -28,13 +35,17 @@ export const rules: readonly Rule[] = [
   addingForeignKeyConstraint,
   addingNotNullableField,
   addingRequiredField,
+  addingSerialPrimaryKeyField,
   backfillInSchemaMigration,
   banConcurrentIndexCreationInTransaction,
   banDropColumn,
   banDropTable,
+  banTruncateCascade,
+  banUncommittedTransaction,
   changingColumnType,
   collationDependentUnique,
   constraintMissingNotValid,
+  disallowedUniqueConstraint,
   enumValueInTransaction,
   foreignKeyMissingIndex,
   lockQueueRisk,
@@ -43,7 +54,10 @@ export const rules: readonly Rule[] = [
   renamingTable,
   requireConcurrentIndexCreation,
   requireConcurrentIndexDeletion,
+  requireConcurrentPartitionDetach,
+  requireConcurrentReindex,
   requireLockTimeout,
   requireStatementTimeout,
+  transactionNesting,
   validateConstraintInSameTransaction,
 ];
