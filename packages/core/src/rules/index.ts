@@ -5,6 +5,7 @@ import addingNotNullableField from './adding-not-nullable-field.js';
 import addingRequiredField from './adding-required-field.js';
 import addingSerialPrimaryKeyField from './adding-serial-primary-key-field.js';
 import backfillInSchemaMigration from './backfill-in-schema-migration.js';
+import banCharField from './ban-char-field.js';
 import banConcurrentIndexCreationInTransaction from './ban-concurrent-index-creation-in-transaction.js';
 import banDropColumn from './ban-drop-column.js';
 import banDropTable from './ban-drop-table.js';
@@ -17,6 +18,10 @@ import disallowedUniqueConstraint from './disallowed-unique-constraint.js';
 import enumValueInTransaction from './enum-value-in-transaction.js';
 import foreignKeyMissingIndex from './foreign-key-missing-index.js';
 import lockQueueRisk from './lock-queue-risk.js';
+import preferBigintOverInt from './prefer-bigint-over-int.js';
+import preferBigintOverSmallint from './prefer-bigint-over-smallint.js';
+import preferIdentity from './prefer-identity.js';
+import preferTextField from './prefer-text-field.js';
 import preferTimestampTz from './prefer-timestamp-tz.js';
 import renamingColumn from './renaming-column.js';
 import renamingTable from './renaming-table.js';
@@ -37,6 +42,7 @@ export const rules: readonly Rule[] = [
   addingRequiredField,
   addingSerialPrimaryKeyField,
   backfillInSchemaMigration,
+  banCharField,
   banConcurrentIndexCreationInTransaction,
   banDropColumn,
   banDropTable,
@@ -49,6 +55,10 @@ export const rules: readonly Rule[] = [
   enumValueInTransaction,
   foreignKeyMissingIndex,
   lockQueueRisk,
+  preferBigintOverInt,
+  preferBigintOverSmallint,
+  preferIdentity,
+  preferTextField,
   preferTimestampTz,
   renamingColumn,
   renamingTable,

@@ -1,8 +1,11 @@
-import type { ColumnDef } from '@pgsql/types';
-import { as, typeInfo } from '../ast.js';
-import { defineRule, type RuleContext } from '../rule.js';
+import { typeInfo } from '../ast.js';
+import { declaredColumns } from '../column-types.js';
+import { defineRule } from '../rule.js';
+import { retypeStatement } from '../retype.js';
 import { quoteIdent } from '../sql.js';
 import type { Report } from '../finding.js';
+
+const NAIVE = /^timestamp(\s*\(\s*\d+\s*\))?(\s+without\s+time\s+zone)?/i;
 
 /** Incident 7: `timestamp` stores a wall-clock time with no zone; the same instant reads back differently depending
  *  on the session's TimeZone, and DST makes some values ambiguous. */
@@ -11,20 +14,10 @@ export default defineRule({
   severity: 'warning',
   summary: 'A timestamp column without time zone: values depend on the writer\'s TimeZone setting.',
   check(ctx) {
-    const cols: { col: ColumnDef; name: string }[] = [];
-    for (const elt of as(ctx.statement.node, 'CreateStmt')?.tableElts ?? []) {
-      const col = as(elt, 'ColumnDef');
-      if (col?.colname) cols.push({ col, name: col.colname });
-    }
-    for (const c of as(ctx.statement.node, 'AlterTableStmt')?.cmds ?? []) {
-      const cmd = as(c, 'AlterTableCmd');
-      const col = as(cmd?.def, 'ColumnDef');
-      if (col && cmd?.subtype === 'AT_AddColumn' && col.colname) cols.push({ col, name: col.colname });
-      if (col && cmd?.subtype === 'AT_AlterColumnType' && cmd.name) cols.push({ col, name: cmd.name });
-    }
+    const cols = declaredColumns(ctx.statement.node).map(({ def, name }) => ({ col: def, name }));
     const naive = cols.filter(({ col }) => typeInfo(col.typeName)?.name === 'timestamp');
     if (naive.length === 0) return undefined;
-    const fixed = `${withTimestamptz(ctx, naive.map(({ col }) => col))};`;
+    const fixed = retypeStatement(ctx, naive.map(({ col }) => col.typeName?.location), NAIVE, (m) => `timestamptz${(m[1] ?? '').replace(/\s+/g, '')}`);
     return naive.map(({ col, name }): Report => {
       const type = typeInfo(col.typeName)!;
       const tz = `timestamptz${type.mods.length ? `(${type.mods.join(', ')})` : ''}${type.array ? '[]' : ''}`;
@@ -42,19 +35,3 @@ export default defineRule({
   },
 });
 
-const NAIVE = /^timestamp(\s*\(\s*\d+\s*\))?(\s+without\s+time\s+zone)?/i;
-
-/** The statement's own text with each naive column type turned into timestamptz (precision kept). */
-function withTimestamptz(ctx: RuleContext, cols: ColumnDef[]): string {
-  const { statement, migration } = ctx;
-  let text = statement.text;
-  const offsets = cols
-    .map((col) => (col.typeName?.location === undefined ? -1 : migration.map.charOffset(col.typeName.location) - statement.start.offset))
-    .filter((o) => o >= 0)
-    .sort((a, b) => b - a);
-  for (const at of offsets) {
-    const match = NAIVE.exec(text.slice(at));
-    if (match) text = `${text.slice(0, at)}timestamptz${(match[1] ?? '').replace(/\s+/g, '')}${text.slice(at + match[0].length)}`;
-  }
-  return text;
-}

@@ -1,0 +1,30 @@
+import type { ColumnDef, Node } from '@pgsql/types';
+import { as, typeInfo, type TypeInfo } from './ast.js';
+
+/** A column type a statement declares: in CREATE TABLE, ADD COLUMN, or ALTER COLUMN ... TYPE. */
+export interface DeclaredColumn {
+  name: string;
+  def: ColumnDef;
+  type: TypeInfo;
+  /** Byte offset of the type in the source, to point at. */
+  location?: number;
+}
+
+export function declaredColumns(node: Node): DeclaredColumn[] {
+  const found: DeclaredColumn[] = [];
+  const add = (def: ColumnDef | undefined, name: string | undefined) => {
+    const type = typeInfo(def?.typeName);
+    if (def && name && type) found.push({ name, def, type, location: def.typeName?.location ?? def.location });
+  };
+  for (const elt of as(node, 'CreateStmt')?.tableElts ?? []) {
+    const col = as(elt, 'ColumnDef');
+    add(col, col?.colname);
+  }
+  for (const c of as(node, 'AlterTableStmt')?.cmds ?? []) {
+    const cmd = as(c, 'AlterTableCmd');
+    const col = as(cmd?.def, 'ColumnDef');
+    if (cmd?.subtype === 'AT_AddColumn') add(col, col?.colname);
+    if (cmd?.subtype === 'AT_AlterColumnType') add(col, cmd.name);
+  }
+  return found;
+}

@@ -1,0 +1,28 @@
+import { declaredColumns } from '../column-types.js';
+import { defineRule } from '../rule.js';
+import { quoteIdent } from '../sql.js';
+import { isKeyColumn } from '../key-columns.js';
+import { retypeStatement } from '../retype.js';
+
+const INT4 = /^(integer|int4|int|serial4|serial)\b/i;
+
+/** A 4-byte key runs out at 2,147,483,647: inserts then fail, and widening it later rewrites the table. Unlike
+ *  squawk, only key-like columns are flagged (primary keys, identities, foreign keys, serials, `id` and `*_id`). */
+export default defineRule({
+  id: 'prefer-bigint-over-int',
+  severity: 'warning',
+  summary: 'An integer key column: it runs out at 2.1 billion, and widening it later rewrites the table.',
+  check(ctx) {
+    const cols = declaredColumns(ctx.statement.node).filter(
+      (c) => ['int4', 'serial', 'serial4'].includes(c.type.name) && !c.type.array && isKeyColumn(c.name, c.def),
+    );
+    if (cols.length === 0) return undefined;
+    const fixed = retypeStatement(ctx, cols.map((c) => c.location), INT4, (m) => (m[1]!.toLowerCase().startsWith('serial') ? 'bigserial' : 'bigint'));
+    return cols.map((c) => ({
+      message: `Key column ${quoteIdent(c.name)} is a 4-byte integer: it runs out at 2,147,483,647; use bigint.`,
+      why: 'Once the sequence (or the referenced key) passes 2,147,483,647, every insert fails ("nextval: reached maximum value of sequence", or "integer out of range" for keys set by the application). Changing the type then rewrites the table and its indexes under ACCESS EXCLUSIVE, at the worst moment. bigint costs 4 more bytes per row.',
+      location: c.location,
+      recipe: { summary: `Declare ${quoteIdent(c.name)} as bigint (and the columns referencing it too).`, sql: fixed, versions: 'All supported versions.' },
+    }));
+  },
+});
