@@ -5,9 +5,13 @@ import addingNotNullableField from './adding-not-nullable-field.js';
 import addingRequiredField from './adding-required-field.js';
 import addingSerialPrimaryKeyField from './adding-serial-primary-key-field.js';
 import backfillInSchemaMigration from './backfill-in-schema-migration.js';
+import banAlterDomainWithAddConstraint from './ban-alter-domain-with-add-constraint.js';
 import banCharField from './ban-char-field.js';
 import banConcurrentIndexCreationInTransaction from './ban-concurrent-index-creation-in-transaction.js';
+import banCreateDomainWithConstraint from './ban-create-domain-with-constraint.js';
 import banDropColumn from './ban-drop-column.js';
+import banDropDatabase from './ban-drop-database.js';
+import banDropNotNull from './ban-drop-not-null.js';
 import banDropTable from './ban-drop-table.js';
 import banTruncateCascade from './ban-truncate-cascade.js';
 import banUncommittedTransaction from './ban-uncommitted-transaction.js';
@@ -17,10 +21,12 @@ import constraintMissingNotValid from './constraint-missing-not-valid.js';
 import disallowedUniqueConstraint from './disallowed-unique-constraint.js';
 import enumValueInTransaction from './enum-value-in-transaction.js';
 import foreignKeyMissingIndex from './foreign-key-missing-index.js';
+import identifierTooLong from './identifier-too-long.js';
 import lockQueueRisk from './lock-queue-risk.js';
 import preferBigintOverInt from './prefer-bigint-over-int.js';
 import preferBigintOverSmallint from './prefer-bigint-over-smallint.js';
 import preferIdentity from './prefer-identity.js';
+import preferRepack from './prefer-repack.js';
 import preferTextField from './prefer-text-field.js';
 import preferTimestampTz from './prefer-timestamp-tz.js';
 import renamingColumn from './renaming-column.js';
@@ -42,9 +48,13 @@ export const rules: readonly Rule[] = [
   addingRequiredField,
   addingSerialPrimaryKeyField,
   backfillInSchemaMigration,
+  banAlterDomainWithAddConstraint,
   banCharField,
   banConcurrentIndexCreationInTransaction,
+  banCreateDomainWithConstraint,
   banDropColumn,
+  banDropDatabase,
+  banDropNotNull,
   banDropTable,
   banTruncateCascade,
   banUncommittedTransaction,
@@ -54,10 +64,12 @@ export const rules: readonly Rule[] = [
   disallowedUniqueConstraint,
   enumValueInTransaction,
   foreignKeyMissingIndex,
+  identifierTooLong,
   lockQueueRisk,
   preferBigintOverInt,
   preferBigintOverSmallint,
   preferIdentity,
+  preferRepack,
   preferTextField,
   preferTimestampTz,
   renamingColumn,
