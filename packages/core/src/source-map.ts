@@ -17,7 +17,6 @@ export class SourceMap {
   constructor(readonly text: string) {
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.#lineStarts.push(i + 1);
     // Pure ASCII: bytes and characters coincide, skip the table.
-    // eslint-disable-next-line no-control-regex
     this.#byteToChar = /^[\x00-\x7f]*$/.test(text) ? null : buildByteToChar(text);
   }
 

@@ -2,8 +2,11 @@ import { scanSync } from 'libpg-query';
 import { defineRule } from '../rule.js';
 import { quoteIdent } from '../sql.js';
 
-/** A run of characters long enough to be a 64-byte identifier (3 bytes per character at most): cheap pre-filter. */
+/** Cheap pre-filters: in ASCII text a 64-byte identifier is 64 characters; otherwise a character may take up to 3
+ *  bytes (4 only outside the BMP, counted as 2 UTF-16 units), so 22 characters can already be too long. */
+const ASCII_CANDIDATE = /[A-Za-z0-9_$]{64}|"[^"]{64}/;
 const CANDIDATE = /[^\s,;()]{22}/;
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** PostgreSQL silently truncates identifiers to 63 bytes: the object gets another name than the migration (and the
  *  ORM) says, and two long names sharing a prefix collide ("already exists"). The parser truncates them in the AST
@@ -13,9 +16,10 @@ export default defineRule({
   severity: 'error',
   summary: 'An identifier longer than 63 bytes: PostgreSQL truncates it silently, so names differ and can collide.',
   check(ctx) {
-    if (!CANDIDATE.test(ctx.statement.text)) return undefined;
+    const text = ctx.statement.text;
+    if (!(ASCII.test(text) ? ASCII_CANDIDATE : CANDIDATE).test(text)) return undefined;
     const long = new Set<string>();
-    for (const token of scanSync(ctx.statement.text).tokens) {
+    for (const token of scanSync(text).tokens) {
       if (token.tokenName !== 'IDENT') continue;
       const name = token.text.startsWith('"') ? token.text.slice(1, -1).replace(/""/g, '"') : token.text.toLowerCase();
       if (Buffer.byteLength(name, 'utf8') > 63) long.add(name);
