@@ -18,7 +18,10 @@ export function analyze(migration: ParsedMigration, options: AnalyzeRunOptions =
   const states = trackStates(migration.statements, resolved);
   const schema = new SchemaModel(migration.statements);
   const findings: Finding[] = [];
-  const active = (options.rules ?? allRules).filter((r) => resolved.severities[r.id] !== 'off');
+  const active = (options.rules ?? allRules).filter((r) => {
+    const setting = resolved.severities[r.id];
+    return setting !== 'off' && (!r.optIn || setting !== undefined || options.rules !== undefined);
+  });
   for (const statement of migration.statements) {
     const ctx: RuleContext = {
       options: resolved,

@@ -26,6 +26,8 @@ export interface Rule {
   severity: Severity;
   /** One line for `--list-rules` and the README. */
   summary: string;
+  /** Opt-in: runs only when the config gives it a severity (squawk's opt-in rules). */
+  optIn?: boolean;
   check(ctx: RuleContext): Report | Report[] | undefined;
 }
 

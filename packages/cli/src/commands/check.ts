@@ -117,7 +117,7 @@ function makeReporter(format: Format, out: ChunkedWriter, color: boolean | undef
 }
 
 function listRules(format: Format): string {
-  const all = [...rules, ...SUPPRESSION_CHECKS].map(({ id, severity, summary }) => ({ id, severity, summary }));
+  const all = [...rules, ...SUPPRESSION_CHECKS].map((r) => ({ id: r.id, severity: r.severity, summary: r.summary, ...('optIn' in r && r.optIn ? { optIn: true } : {}) }));
   if (format === 'json') return JSON.stringify(all) + '\n';
   const width = Math.max(...all.map((r) => r.id.length));
   return all.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.summary}`).join('\n') + '\n';

@@ -1,4 +1,5 @@
 import type { Rule } from '../rule.js';
+import addingExclusionConstraint from './adding-exclusion-constraint.js';
 import addingFieldWithDefault from './adding-field-with-default.js';
 import addingForeignKeyConstraint from './adding-foreign-key-constraint.js';
 import addingNotNullableField from './adding-not-nullable-field.js';
@@ -26,22 +27,28 @@ import lockQueueRisk from './lock-queue-risk.js';
 import preferBigintOverInt from './prefer-bigint-over-int.js';
 import preferBigintOverSmallint from './prefer-bigint-over-smallint.js';
 import preferIdentity from './prefer-identity.js';
+import preferJsonb from './prefer-jsonb.js';
 import preferRepack from './prefer-repack.js';
 import preferTextField from './prefer-text-field.js';
 import preferTimestampTz from './prefer-timestamp-tz.js';
 import renamingColumn from './renaming-column.js';
+import renamingSchema from './renaming-schema.js';
 import renamingTable from './renaming-table.js';
 import requireConcurrentIndexCreation from './require-concurrent-index-creation.js';
 import requireConcurrentIndexDeletion from './require-concurrent-index-deletion.js';
 import requireConcurrentPartitionDetach from './require-concurrent-partition-detach.js';
 import requireConcurrentReindex from './require-concurrent-reindex.js';
+import requireEnumValueOrdering from './require-enum-value-ordering.js';
 import requireLockTimeout from './require-lock-timeout.js';
 import requireStatementTimeout from './require-statement-timeout.js';
+import requireTableSchema from './require-table-schema.js';
+import requireTimeoutSettings from './require-timeout-settings.js';
 import transactionNesting from './transaction-nesting.js';
 import validateConstraintInSameTransaction from './validate-constraint-in-same-transaction.js';
 
 /** Every rule, in id order. A rule's id is its file name. */
 export const rules: readonly Rule[] = [
+  addingExclusionConstraint,
   addingFieldWithDefault,
   addingForeignKeyConstraint,
   addingNotNullableField,
@@ -69,17 +76,22 @@ export const rules: readonly Rule[] = [
   preferBigintOverInt,
   preferBigintOverSmallint,
   preferIdentity,
+  preferJsonb,
   preferRepack,
   preferTextField,
   preferTimestampTz,
   renamingColumn,
+  renamingSchema,
   renamingTable,
   requireConcurrentIndexCreation,
   requireConcurrentIndexDeletion,
   requireConcurrentPartitionDetach,
   requireConcurrentReindex,
+  requireEnumValueOrdering,
   requireLockTimeout,
   requireStatementTimeout,
+  requireTableSchema,
+  requireTimeoutSettings,
   transactionNesting,
   validateConstraintInSameTransaction,
 ];
