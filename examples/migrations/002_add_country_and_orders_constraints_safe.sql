@@ -5,7 +5,7 @@ SET lock_timeout = '2s';
 SET statement_timeout = '5s';
 
 -- 1. nullable first, backfilled in batches by a job, then enforced through a validated CHECK
-ALTER TABLE users ADD COLUMN country text;
+ALTER TABLE users ADD COLUMN IF NOT EXISTS country text;
 ALTER TABLE users ADD CONSTRAINT users_country_not_null CHECK (country IS NOT NULL) NOT VALID;
 
 -- 2. build the index without blocking writes
@@ -26,10 +26,10 @@ ALTER TABLE users ALTER COLUMN country SET NOT NULL;
 ALTER TABLE users DROP CONSTRAINT users_country_not_null;
 
 -- 5. expand: the new column is written by the app alongside the old one; the old one is dropped in a later deploy
-ALTER TABLE users ADD COLUMN full_name text;
+ALTER TABLE users ADD COLUMN IF NOT EXISTS full_name text;
 
 -- 6. timestamptz, and a byte-wise collation for the unique handle
-ALTER TABLE users ADD COLUMN country_confirmed_at timestamptz;
-ALTER TABLE users ADD COLUMN handle text COLLATE "C";
+ALTER TABLE users ADD COLUMN IF NOT EXISTS country_confirmed_at timestamptz;
+ALTER TABLE users ADD COLUMN IF NOT EXISTS handle text COLLATE "C";
 SET statement_timeout = 0;
 CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_handle_key ON users (handle);

@@ -36,7 +36,7 @@ describe('pgsafe check', () => {
     expect(r.stdout).toContain(`${file}:2:30 error[adding-required-field]`);
     expect(r.stdout).toContain('2 | ALTER TABLE users ADD COLUMN country text NOT NULL;');
     expect(r.stdout).toMatch(/fix: Add the column nullable/);
-    expect(r.stdout).toMatch(/1 error, 1 warning in 1 file checked/);
+    expect(r.stdout).toMatch(/1 error, 2 warnings in 1 file checked/);
     expect(r.stdout).not.toContain('\u001b[');
   });
 
@@ -63,7 +63,7 @@ describe('pgsafe check', () => {
       lock: { mode: 'SHARE', table: 'orders' },
       recipe: { sql: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_at ON orders (at);' },
     });
-    expect(report.summary).toEqual({ errors: 2, warnings: 1, files: 1 });
+    expect(report.summary).toEqual({ errors: 2, warnings: 2, files: 1 });
   });
 
   it('reads stdin for -, with --stdin-filename', () => {

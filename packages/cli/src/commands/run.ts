@@ -142,7 +142,8 @@ export function runCommand(): Command {
 
       try {
         // The check: the executor sets lock_timeout and statement_timeout itself.
-        const findings = analyze(migration, { pgVersion, runnerSetsTimeouts: true });
+        // The executor sets the timeouts and adds IF [NOT] EXISTS itself, so those two concerns are its own.
+        const findings = analyze(migration, { pgVersion, runnerSetsTimeouts: true, severities: { 'prefer-robust-stmts': 'off' } });
         const blocking = findings.filter((f) => f.severity === 'error' && !options.allow.includes(f.rule));
         reportFindings(findings, blocking, source, json, c, line);
 

@@ -29,6 +29,7 @@ import preferBigintOverSmallint from './prefer-bigint-over-smallint.js';
 import preferIdentity from './prefer-identity.js';
 import preferJsonb from './prefer-jsonb.js';
 import preferRepack from './prefer-repack.js';
+import preferRobustStmts from './prefer-robust-stmts.js';
 import preferTextField from './prefer-text-field.js';
 import preferTimestampTz from './prefer-timestamp-tz.js';
 import renamingColumn from './renaming-column.js';
@@ -78,6 +79,7 @@ export const rules: readonly Rule[] = [
   preferIdentity,
   preferJsonb,
   preferRepack,
+  preferRobustStmts,
   preferTextField,
   preferTimestampTz,
   renamingColumn,

@@ -1,0 +1,52 @@
+import { as } from '../ast.js';
+import { defineRule } from '../rule.js';
+
+/** Outside a transaction, a migration that fails half-way leaves its first statements applied; re-running it then
+ *  fails on them unless they are idempotent. Reported once per migration (squawk reports every statement), and not
+ *  for statements inside a transaction, which roll back together. `pgsafe run` adds the guards itself. */
+export default defineRule({
+  id: 'prefer-robust-stmts',
+  severity: 'warning',
+  summary: 'Outside a transaction, statements without IF [NOT] EXISTS make a half-applied migration impossible to re-run.',
+  check(ctx) {
+    if (ctx.state.inTransaction || !fragile(ctx.statement.node)) return undefined;
+    const first = ctx.migration.statements.find((s) => !ctx.states[s.index]!.inTransaction && fragile(s.node));
+    if (first?.index !== ctx.statement.index) return undefined;
+    const count = ctx.migration.statements.filter((s) => !ctx.states[s.index]!.inTransaction && fragile(s.node)).length;
+    return {
+      message: `This statement${count > 1 ? ` (and ${count - 1} more)` : ''} cannot run twice: if the migration fails after it, re-running it fails here.`,
+      why: 'Statements outside a transaction block commit one by one (CONCURRENTLY ones must). When a later statement fails, the earlier ones stay applied, and the retry stops at the first one with "already exists" or "does not exist".',
+      recipe: {
+        summary: 'Make each statement idempotent (IF NOT EXISTS / IF EXISTS), or group the ones that can run in a transaction into one; `pgsafe run` adds the guards where PostgreSQL has them.',
+        sql: robustForm(ctx.statement.node, ctx.statement.text),
+        versions: 'ADD COLUMN IF NOT EXISTS: PG 9.6+; CREATE INDEX IF NOT EXISTS: PG 9.5+.',
+      },
+    };
+  },
+});
+
+/** Statements that fail when re-run and have an IF [NOT] EXISTS form. */
+function fragile(node: Parameters<typeof as>[0]): boolean {
+  const index = as(node, 'IndexStmt');
+  if (index) return !index.if_not_exists && !!index.idxname;
+  const drop = as(node, 'DropStmt');
+  if (drop) return !drop.missing_ok;
+  const create = as(node, 'CreateStmt');
+  if (create) return !create.if_not_exists;
+  const alter = as(node, 'AlterTableStmt');
+  return (alter?.cmds ?? []).some((c) => {
+    const cmd = as(c, 'AlterTableCmd');
+    return (cmd?.subtype === 'AT_AddColumn' || cmd?.subtype === 'AT_DropColumn') && !cmd.missing_ok;
+  });
+}
+
+function robustForm(node: Parameters<typeof as>[0], text: string): string {
+  const rewrites: [RegExp, string][] = [
+    [/^(CREATE\s+(?:UNIQUE\s+)?INDEX(?:\s+CONCURRENTLY)?)\s+/i, '$1 IF NOT EXISTS '],
+    [/^(DROP\s+(?:TABLE|INDEX(?:\s+CONCURRENTLY)?|VIEW|SEQUENCE|TYPE|SCHEMA|FUNCTION))\s+/i, '$1 IF EXISTS '],
+    [/^(CREATE\s+TABLE)\s+/i, '$1 IF NOT EXISTS '],
+  ];
+  if (as(node, 'AlterTableStmt')) return `${text.replace(/\bADD\s+(COLUMN\s+)?/gi, 'ADD COLUMN IF NOT EXISTS ').replace(/\bDROP\s+COLUMN\s+/gi, 'DROP COLUMN IF EXISTS ')};`;
+  for (const [pattern, replacement] of rewrites) if (pattern.test(text)) return `${text.replace(pattern, replacement)};`;
+  return `-- add IF NOT EXISTS / IF EXISTS to: ${text}`;
+}
