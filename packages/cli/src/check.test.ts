@@ -241,3 +241,16 @@ describe('pgsafe check --since', () => {
     expect(bad.stderr).toContain('--since no-such-ref: git diff failed');
   });
 });
+
+describe('pgsafe run configuration', () => {
+  it('takes the run policy from pgsafe.config.json, and flags win over it', () => {
+    write('runcfg/pgsafe.config.json', JSON.stringify({ run: { lockTimeout: '750ms', retries: 3 } }));
+    write('runcfg/m.sql', 'ALTER TABLE t ADD COLUMN a int;\n');
+    const fromConfig = pgsafe(['run', 'm.sql', '--dry-run'], { cwd: join(dir, 'runcfg') });
+    expect(fromConfig.code).toBe(0);
+    expect(fromConfig.stdout).toContain('defaults: lock_timeout 750ms, statement_timeout 1min');
+    expect(fromConfig.stdout).toContain('lock-timeout retries: 3 within');
+    const flag = pgsafe(['run', 'm.sql', '--dry-run', '--lock-timeout', '300ms'], { cwd: join(dir, 'runcfg') });
+    expect(flag.stdout).toContain('defaults: lock_timeout 300ms');
+  });
+});

@@ -4,7 +4,13 @@ import { findingsFor } from './testing/rule-kit.js';
 
 describe('validateConfig', () => {
   it('accepts the documented keys', () => {
-    const config = { pgVersion: 14, rules: { 'renaming-column': 'warning', 'unused-ignore': 'off' }, assumeInTransaction: true, runnerSetsTimeouts: false };
+    const config = {
+      pgVersion: 14,
+      rules: { 'renaming-column': 'warning', 'unused-ignore': 'off' },
+      assumeInTransaction: true,
+      runnerSetsTimeouts: false,
+      run: { lockTimeout: '500ms', statementTimeout: 60000, longStatementTimeout: '2h', retries: 5, retryBudget: '2min', preflight: 'abort' },
+    };
     expect(validateConfig(config, 'pgsafe.config.json')).toEqual(config);
   });
 
@@ -15,6 +21,10 @@ describe('validateConfig', () => {
     [{ rules: { 'renaming-column': 'info' } }, 'rule "renaming-column": expected "error", "warning" or "off", got "info"'],
     [{ assumeInTransaction: 'yes' }, '"assumeInTransaction" must be true or false'],
     [[], 'the config must be an object'],
+    [{ run: { lockTimeot: '1s' } }, 'unknown key "run.lockTimeot"'],
+    [{ run: { lockTimeout: '2 seconds' } }, '"run.lockTimeout": invalid duration "2 seconds"'],
+    [{ run: { retries: -1 } }, '"run.retries" must be a whole number >= 0'],
+    [{ run: { preflight: 'never' } }, '"run.preflight" must be "wait", "abort" or "off"'],
   ])('rejects %j', (config, message) => {
     expect(() => validateConfig(config, 'pgsafe.config.json')).toThrow(ConfigError);
     expect(() => validateConfig(config, 'pgsafe.config.json')).toThrow(message);

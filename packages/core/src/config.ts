@@ -2,6 +2,23 @@ import { rules } from './rules/index.js';
 import { SUPPRESSION_CHECKS } from './suppressions.js';
 import { NEWEST_PG_VERSION, OLDEST_PG_VERSION, type AnalyzeOptions } from './options.js';
 import type { Severity } from './finding.js';
+import { parseDuration, type Duration } from './plan/duration.js';
+
+/** How `pgsafe run` (and the adapters) execute migrations; command-line flags win. */
+export interface RunConfig {
+  /** lock_timeout of each step unless the migration sets one (default 2s). */
+  lockTimeout?: Duration;
+  /** statement_timeout of each step unless the migration sets one (default 1min). */
+  statementTimeout?: Duration;
+  /** statement_timeout of long steps that block no traffic (CONCURRENTLY builds, VALIDATE); default none. */
+  longStatementTimeout?: Duration;
+  /** Retries of a step after a lock timeout or deadlock (default 10). */
+  retries?: number;
+  /** Wall-clock budget of one step's attempts and waits (default 60s). */
+  retryBudget?: Duration;
+  /** When sessions would block a step: wait for them (default), abort, or don't look. */
+  preflight?: 'wait' | 'abort' | 'off';
+}
 
 /** The project's pgsafe settings (pgsafe.config.json / .mjs / .js, found upward from the working directory). */
 export interface PgsafeConfig {
@@ -13,6 +30,8 @@ export interface PgsafeConfig {
   assumeInTransaction?: boolean;
   /** The migration runner sets lock_timeout and statement_timeout itself. */
   runnerSetsTimeouts?: boolean;
+  /** Execution policy of `pgsafe run`. */
+  run?: RunConfig;
 }
 
 /** Typed helper for pgsafe.config.mjs: `export default defineConfig({ ... })`. */
@@ -30,7 +49,9 @@ export class ConfigError extends Error {
   }
 }
 
-const KEYS = new Set(['$schema', 'pgVersion', 'rules', 'assumeInTransaction', 'runnerSetsTimeouts']);
+const KEYS = new Set(['$schema', 'pgVersion', 'rules', 'assumeInTransaction', 'runnerSetsTimeouts', 'run']);
+const RUN_DURATIONS = ['lockTimeout', 'statementTimeout', 'longStatementTimeout', 'retryBudget'];
+const RUN_KEYS = new Set([...RUN_DURATIONS, 'retries', 'preflight']);
 const RULE_IDS = new Set<string>([...rules.map((r) => r.id), ...SUPPRESSION_CHECKS.map((c) => c.id)]);
 
 /** Checks a loaded config object; unknown keys, unknown rule ids and wrong types are errors naming the file. */
@@ -54,7 +75,26 @@ export function validateConfig(value: unknown, file: string): PgsafeConfig {
       if (setting !== 'error' && setting !== 'warning' && setting !== 'off') throw new ConfigError(file, `rule "${id}": expected "error", "warning" or "off", got ${JSON.stringify(setting)}`);
     }
   }
+  validateRun(config.run, file);
   return config as PgsafeConfig;
+}
+
+function validateRun(run: unknown, file: string): void {
+  if (run === undefined) return;
+  if (typeof run !== 'object' || run === null || Array.isArray(run)) throw new ConfigError(file, '"run" must be an object');
+  for (const [key, value] of Object.entries(run)) {
+    if (!RUN_KEYS.has(key)) throw new ConfigError(file, `unknown key "run.${key}" (known: ${[...RUN_KEYS].join(', ')})`);
+    if (RUN_DURATIONS.includes(key)) {
+      try {
+        parseDuration(value as Duration);
+      } catch (error) {
+        throw new ConfigError(file, `"run.${key}": ${(error as Error).message}`);
+      }
+    }
+  }
+  const { retries, preflight } = run as RunConfig;
+  if (retries !== undefined && (!Number.isInteger(retries) || retries < 0)) throw new ConfigError(file, '"run.retries" must be a whole number >= 0');
+  if (preflight !== undefined && !['wait', 'abort', 'off'].includes(preflight)) throw new ConfigError(file, '"run.preflight" must be "wait", "abort" or "off"');
 }
 
 /** Analyzer options from a config, with explicit options (command-line flags) taking precedence. */

@@ -4,7 +4,7 @@ export { analyze, checkSql, type AnalyzeRunOptions } from './analyze.js';
 export { resolveOptions, NEWEST_PG_VERSION, OLDEST_PG_VERSION, type AnalyzeOptions, type ResolvedOptions } from './options.js';
 export { rules } from './rules/index.js';
 export { SUPPRESSION_CHECKS, findSuppressions, applySuppressions, type Suppression } from './suppressions.js';
-export { defineConfig, validateConfig, analyzeOptionsFrom, ConfigError, type PgsafeConfig } from './config.js';
+export { defineConfig, validateConfig, analyzeOptionsFrom, ConfigError, type PgsafeConfig, type RunConfig } from './config.js';
 export { defineRule, type Rule, type RuleContext } from './rule.js';
 export type { Finding, Recipe, Report, Severity } from './finding.js';
 export { lockImpact, blocksTraffic, type LockImpact, type LockMode } from './locks.js';

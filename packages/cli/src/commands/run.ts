@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   analyze,
+  analyzeOptionsFrom,
+  ConfigError,
   ConnectionError,
   connectionTarget,
   execute,
@@ -29,6 +31,7 @@ import { readStdin } from '../inputs.js';
 import { formatError } from '../output/pretty.js';
 import { jsonSink, prettySink } from '../output/run-progress.js';
 import { parsePgVersion } from './check.js';
+import { loadConfig } from '../config-file.js';
 
 interface RunOptions {
   databaseUrl?: string;
@@ -38,7 +41,8 @@ interface RunOptions {
   longStatementTimeout?: number;
   retries?: number;
   retryBudget?: number;
-  preflight: 'wait' | 'abort' | 'off';
+  preflight?: 'wait' | 'abort' | 'off';
+  config?: string;
   allow: string[];
   format: 'pretty' | 'json';
   pgVersion?: number;
@@ -75,7 +79,8 @@ export function runCommand(): Command {
     .option('--long-statement-timeout <duration>', 'statement_timeout of long steps that block no reads or writes: CONCURRENTLY builds, VALIDATE CONSTRAINT (default none)', durationArg)
     .option('--retries <n>', 'retries of a step after a lock timeout or deadlock (default 10)', countArg)
     .option('--retry-budget <duration>', "wall-clock budget of one step's attempts, back-off and pre-flight waits (default 60s)", durationArg)
-    .addOption(new Option('--preflight <mode>', 'when sessions would block a step: wait for them, abort, or do not check').choices(['wait', 'abort', 'off']).default('wait'))
+    .addOption(new Option('--preflight <mode>', 'when sessions would block a step: wait for them, abort, or do not check').choices(['wait', 'abort', 'off']))
+    .option('--config <file>', 'config file (default: the nearest pgsafe.config.json, .mjs or .js upward)')
     .option('--allow <rule-id>', 'run despite error-level findings of this rule (repeat, or comma-separate)', collectRules, [])
     .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
     .option('--pg-version <major>', `PostgreSQL major version to check and plan for (${OLDEST_PG_VERSION}-${NEWEST_PG_VERSION}; default: the server's, or ${NEWEST_PG_VERSION} with --dry-run)`, parsePgVersion)
@@ -99,6 +104,13 @@ export function runCommand(): Command {
       const known = new Set(rules.map((r) => r.id));
       const unknown = options.allow.filter((id) => !known.has(id));
       if (unknown.length) cmd.error(`error: --allow: unknown rule id ${unknown.join(', ')} (see pgsafe check --list-rules)`, { exitCode: 2 });
+      let config;
+      try {
+        ({ config } = await loadConfig(process.cwd(), options.config));
+      } catch (error) {
+        if (error instanceof ConfigError) cmd.error(`error: ${error.message}`, { exitCode: 2 });
+        throw error;
+      }
       const url = options.databaseUrl ?? process.env.DATABASE_URL;
       if (!options.dryRun && !url) cmd.error('error: no database: give --database-url or set DATABASE_URL (or use --dry-run)', { exitCode: 2 });
 
@@ -122,7 +134,7 @@ export function runCommand(): Command {
       }
 
       let client: Awaited<ReturnType<typeof openConnection>> | undefined;
-      let pgVersion = options.pgVersion;
+      let pgVersion = options.pgVersion ?? config.pgVersion;
       if (!options.dryRun) {
         try {
           client = await openConnection(url!, { applicationName: 'pgsafe' });
@@ -141,21 +153,26 @@ export function runCommand(): Command {
       pgVersion ??= NEWEST_PG_VERSION;
 
       try {
-        // The check: the executor sets lock_timeout and statement_timeout itself.
         // The executor sets the timeouts and adds IF [NOT] EXISTS itself, so those two concerns are its own.
-        const findings = analyze(migration, { pgVersion, runnerSetsTimeouts: true, severities: { 'prefer-robust-stmts': 'off' } });
+        const findings = analyze(migration, {
+          ...analyzeOptionsFrom(config, { pgVersion, runnerSetsTimeouts: true }),
+          severities: { ...config.rules, 'prefer-robust-stmts': 'off' },
+        });
         const blocking = findings.filter((f) => f.severity === 'error' && !options.allow.includes(f.rule));
         reportFindings(findings, blocking, source, json, c, line);
 
         let planned: Plan;
         try {
+          // Flags win over the config file's "run" section, which wins over the defaults.
+          const pick = <K extends 'lockTimeout' | 'statementTimeout' | 'longStatementTimeout' | 'retries' | 'retryBudget'>(key: K) =>
+            options[key] !== undefined ? { [key]: options[key] } : config.run?.[key] !== undefined ? { [key]: config.run[key] } : {};
           planned = makePlan(migration, {
             pgVersion,
-            ...(options.lockTimeout !== undefined ? { lockTimeout: options.lockTimeout } : {}),
-            ...(options.statementTimeout !== undefined ? { statementTimeout: options.statementTimeout } : {}),
-            ...(options.longStatementTimeout !== undefined ? { longStatementTimeout: options.longStatementTimeout } : {}),
-            ...(options.retries !== undefined ? { retries: options.retries } : {}),
-            ...(options.retryBudget !== undefined ? { retryBudget: options.retryBudget } : {}),
+            ...pick('lockTimeout'),
+            ...pick('statementTimeout'),
+            ...pick('longStatementTimeout'),
+            ...pick('retries'),
+            ...pick('retryBudget'),
           });
         } catch (error) {
           if (!(error instanceof PlanError)) throw error;
@@ -199,7 +216,7 @@ export function runCommand(): Command {
             client: client!,
             monitor: url!,
             signal: controller.signal,
-            policy: { preflight: { mode: options.preflight } },
+            policy: { preflight: { mode: options.preflight ?? config.run?.preflight ?? 'wait' } },
             onEvent: (e) => sink.event(e),
           });
         } finally {
