@@ -254,3 +254,13 @@ describe('pgsafe run configuration', () => {
     expect(flag.stdout).toContain('defaults: lock_timeout 300ms');
   });
 });
+
+describe('pgsafe.config.ts', () => {
+  it('is loaded (TypeScript syntax included) on Node 20', () => {
+    write('tscfg/pgsafe.config.ts', "interface Run { lockTimeout: string }\nconst run: Run = { lockTimeout: '650ms' };\nexport default { run, rules: { 'renaming-column': 'off' } };\n");
+    write('tscfg/m.sql', 'ALTER TABLE users RENAME COLUMN a TO b;\n');
+    const r = pgsafe(['run', 'm.sql', '--dry-run'], { cwd: join(dir, 'tscfg') });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('defaults: lock_timeout 650ms');
+  });
+});

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, validateConfig, type PgsafeConfig } from '@pgsafe/core';
 
-const NAMES = ['pgsafe.config.json', 'pgsafe.config.mjs', 'pgsafe.config.js'];
+const NAMES = ['pgsafe.config.ts', 'pgsafe.config.mts', 'pgsafe.config.json', 'pgsafe.config.mjs', 'pgsafe.config.js'];
 
 /** The nearest pgsafe.config.* from `cwd` upward (or `explicit`), loaded and validated; `{}` when there is none. */
 export async function loadConfig(cwd: string, explicit?: string): Promise<{ config: PgsafeConfig; file?: string }> {
@@ -19,12 +19,18 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<{ conf
     }
   } else {
     try {
-      value = ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
+      value = /\.m?ts$/.test(file) ? await importTypeScript(file) : ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
     } catch (error) {
       throw new ConfigError(file, `could not be loaded: ${(error as Error).message}`);
     }
   }
   return { config: validateConfig(value, file), file };
+}
+
+/** Node 20 cannot import TypeScript; jiti transpiles the config on the fly (loaded only for .ts configs). */
+async function importTypeScript(file: string): Promise<unknown> {
+  const { createJiti } = await import('jiti');
+  return createJiti(import.meta.url, { moduleCache: false }).import(file, { default: true });
 }
 
 function findUp(from: string): string | undefined {

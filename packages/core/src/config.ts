@@ -20,7 +20,7 @@ export interface RunConfig {
   preflight?: 'wait' | 'abort' | 'off';
 }
 
-/** The project's pgsafe settings (pgsafe.config.json / .mjs / .js, found upward from the working directory). */
+/** The project's pgsafe settings (pgsafe.config.ts / .mts / .json / .mjs / .js, found upward from the working directory). */
 export interface PgsafeConfig {
   /** Target PostgreSQL major version (default: the newest supported). */
   pgVersion?: number;

@@ -51,7 +51,7 @@ export function checkCommand(): Command {
     .option('--runner-sets-timeouts', 'the runner sets lock_timeout and statement_timeout itself (pgsafe run does)')
     .option('--stdin-filename <name>', 'file name to show for SQL read from stdin', '<stdin>')
     .option('--since <git-ref>', 'check only the files added or modified since this git ref (and new untracked ones)')
-    .option('--config <file>', 'config file (default: the nearest pgsafe.config.json, .mjs or .js upward)')
+    .option('--config <file>', 'config file (default: the nearest pgsafe.config.ts, .mts, .json, .mjs or .js upward)')
     .option('--list-rules', 'list every rule with its severity and summary')
     .option('--no-color', 'never color the output')
     .addHelpText(

@@ -80,7 +80,7 @@ export function runCommand(): Command {
     .option('--retries <n>', 'retries of a step after a lock timeout or deadlock (default 10)', countArg)
     .option('--retry-budget <duration>', "wall-clock budget of one step's attempts, back-off and pre-flight waits (default 60s)", durationArg)
     .addOption(new Option('--preflight <mode>', 'when sessions would block a step: wait for them, abort, or do not check').choices(['wait', 'abort', 'off']))
-    .option('--config <file>', 'config file (default: the nearest pgsafe.config.json, .mjs or .js upward)')
+    .option('--config <file>', 'config file (default: the nearest pgsafe.config.ts, .mts, .json, .mjs or .js upward)')
     .option('--allow <rule-id>', 'run despite error-level findings of this rule (repeat, or comma-separate)', collectRules, [])
     .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
     .option('--pg-version <major>', `PostgreSQL major version to check and plan for (${OLDEST_PG_VERSION}-${NEWEST_PG_VERSION}; default: the server's, or ${NEWEST_PG_VERSION} with --dry-run)`, parsePgVersion)

@@ -1,0 +1,2 @@
+/** For pgsafe.config.ts: `import { defineConfig } from 'pgsafe'`. */
+export { defineConfig, type PgsafeConfig, type RunConfig } from '@pgsafe/core';
