@@ -63,7 +63,7 @@ describe('pgsafe run', () => {
     const file = write('add-column.sql', 'ALTER TABLE accounts ADD COLUMN verified boolean;\n');
     const blocker = await holdLock(db.current.url, ['SELECT count(*) FROM accounts'], 'nightly-report');
     const app = await steadyQueries(db.current.url, () => `SELECT email FROM accounts WHERE id = ${1 + Math.floor(Math.random() * 50_000)}`, { pauseMs: 5 });
-    const release = setTimeout(() => void blocker.release(), 2000);
+    const release = setTimeout(() => void blocker.release().catch(() => {}), 2000);
     const r = await pgsafe(['run', file, '--database-url', db.current.url, '--lock-timeout', '300ms', '--preflight', 'off', '--format', 'json']);
     clearTimeout(release);
     await blocker.release();
@@ -86,7 +86,7 @@ describe('pgsafe run', () => {
     const file = write('preflight.sql', 'ALTER TABLE accounts ADD COLUMN nickname text;\n');
     const blocker = await holdLock(db.current.url, ['SELECT email FROM accounts WHERE id = 1'], 'forgotten-console');
     await new Promise((r) => setTimeout(r, 300));
-    const release = setTimeout(() => void blocker.release(), 1200);
+    const release = setTimeout(() => void blocker.release().catch(() => {}), 1200);
     const r = await pgsafe(['run', file], { DATABASE_URL: db.current.url });
     clearTimeout(release);
     expect(r.code).toBe(0);

@@ -22,18 +22,20 @@ export async function holdLock(url: string, statements: string[], applicationNam
     await client.end().catch(() => {});
     throw error;
   }
-  let released = false;
+  // Later calls wait for the first one, so "release, then check" never races a release still in flight.
+  let releasing: Promise<void> | undefined;
+  const end = async (how: 'commit' | 'rollback') => {
+    try {
+      if (how === 'commit') await client.query('COMMIT');
+      else await client.query('ROLLBACK').catch(() => {});
+    } finally {
+      await client.end().catch(() => {});
+    }
+  };
   return {
     pid,
-    async release(how = 'commit') {
-      if (released) return;
-      released = true;
-      try {
-        if (how === 'commit') await client.query('COMMIT');
-        else await client.query('ROLLBACK').catch(() => {});
-      } finally {
-        await client.end().catch(() => {});
-      }
+    release(how = 'commit') {
+      return (releasing ??= end(how));
     },
   };
 }

@@ -48,7 +48,7 @@ describe('execute: lock waits', () => {
     const lockTimeout = 300;
     const blocker = await holdLock(db.current.url, ['SELECT count(*) FROM items'], 'report');
     const app = await steadyQueries(db.current.url, () => `SELECT name FROM items WHERE id = ${1 + Math.floor(Math.random() * 20_000)}`, { applicationName: 'app', pauseMs: 5 });
-    const release = setTimeout(() => void blocker.release(), 1500);
+    const release = setTimeout(() => void blocker.release().catch(() => {}), 1500);
     const { result, events } = await run('ALTER TABLE items ADD COLUMN note text;', { lockTimeout, retryBudget: '10s' }, { policy: { preflight: { mode: 'off' } } });
     clearTimeout(release);
     await blocker.release();
@@ -82,7 +82,7 @@ describe('execute: lock waits', () => {
 
   it('names the blocker while the statement waits (monitor connection), before the lock timeout', async () => {
     const blocker = await holdLock(db.current.url, ['UPDATE items SET name = name WHERE id = 1'], 'writer');
-    const release = setTimeout(() => void blocker.release(), 700);
+    const release = setTimeout(() => void blocker.release().catch(() => {}), 700);
     const { result, events } = await run('ALTER TABLE items ADD COLUMN flag boolean;', { lockTimeout: '5s' }, { policy: { preflight: { mode: 'off' } } });
     clearTimeout(release);
     await blocker.release();
@@ -132,7 +132,7 @@ describe('execute: pre-flight', () => {
     const blocker = await holdLock(db.current.url, ['SELECT count(*) FROM items'], 'report');
     await new Promise((r) => setTimeout(r, 300));
     const app = await steadyQueries(db.current.url, 'SELECT name FROM items WHERE id = 7', { applicationName: 'app', pauseMs: 5 });
-    const release = setTimeout(() => void blocker.release(), 1000);
+    const release = setTimeout(() => void blocker.release().catch(() => {}), 1000);
     const { result, events } = await run('ALTER TABLE items ADD COLUMN y int;', { lockTimeout: 500 });
     clearTimeout(release);
     const seen = await app.stop();

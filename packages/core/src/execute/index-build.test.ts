@@ -142,7 +142,7 @@ describe('execute: concurrent index builds', () => {
 
   it('with a lock_timeout on builds, a build timing out behind a long writer is cleaned up and retried until it succeeds', async () => {
     const blocker = await holdLock(db.current.url, ['UPDATE orders SET ref = ref WHERE id = 2'], 'writer');
-    const release = setTimeout(() => void blocker.release(), 900);
+    const release = setTimeout(() => void blocker.release().catch(() => {}), 900);
     const { result, events } = await run('CREATE INDEX CONCURRENTLY orders_id_ref_idx ON orders (id, ref);', { longLockTimeout: 200 });
     clearTimeout(release);
     await blocker.release();

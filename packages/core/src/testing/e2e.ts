@@ -57,7 +57,7 @@ export async function lockQueueScenario(
   try {
     const raced = await Promise.race([waitUntilWaitingOnLock(db.url, 'pgsafe-test-migration', options.blockerMs).then(() => 'waiting'), migration.then(() => 'done')]);
     const app = timed(db.url, options.appSql, { applicationName: 'pgsafe-test-app' });
-    const releaseAt = setTimeout(() => void blocker.release(), raced === 'waiting' ? options.blockerMs : 0);
+    const releaseAt = setTimeout(() => void blocker.release().catch(() => {}), raced === 'waiting' ? options.blockerMs : 0);
     const [appResult, migrationError] = await Promise.all([app, migration]);
     clearTimeout(releaseAt);
     return { app: appResult, ...(migrationError ? { migrationError } : {}) };
