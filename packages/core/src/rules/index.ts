@@ -23,6 +23,7 @@ import disallowedUniqueConstraint from './disallowed-unique-constraint.js';
 import enumValueInTransaction from './enum-value-in-transaction.js';
 import foreignKeyMissingIndex from './foreign-key-missing-index.js';
 import identifierTooLong from './identifier-too-long.js';
+import indexTooManyColumns from './index-too-many-columns.js';
 import lockQueueRisk from './lock-queue-risk.js';
 import preferBigintOverInt from './prefer-bigint-over-int.js';
 import preferBigintOverSmallint from './prefer-bigint-over-smallint.js';
@@ -73,6 +74,7 @@ export const rules: readonly Rule[] = [
   enumValueInTransaction,
   foreignKeyMissingIndex,
   identifierTooLong,
+  indexTooManyColumns,
   lockQueueRisk,
   preferBigintOverInt,
   preferBigintOverSmallint,
