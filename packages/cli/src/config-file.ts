@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Command } from 'commander';
 import { ConfigError, validateConfig, type PgsafeConfig } from '@pgsafe/core';
 
 const NAMES = ['pgsafe.config.ts', 'pgsafe.config.mts', 'pgsafe.config.json', 'pgsafe.config.mjs', 'pgsafe.config.js'];
@@ -38,5 +39,15 @@ function findUp(from: string): string | undefined {
     const found = NAMES.map((n) => join(dir, n)).find((p) => existsSync(p));
     if (found) return found;
     if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The command's config; a bad config file is a usage error (exit 2) naming the file and the problem. */
+export async function commandConfig(cmd: Command, explicit: string | undefined): Promise<PgsafeConfig> {
+  try {
+    return (await loadConfig(process.cwd(), explicit)).config;
+  } catch (error) {
+    if (error instanceof ConfigError) cmd.error(`error: ${error.message}`, { exitCode: 2 });
+    throw error;
   }
 }

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { analyzeOptionsFrom, ConfigError, rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION, SUPPRESSION_CHECKS } from '@pgsafe/core';
+import { analyzeOptionsFrom, rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION, SUPPRESSION_CHECKS } from '@pgsafe/core';
 import { resolve } from 'node:path';
-import { loadConfig } from '../config-file.js';
+import { commandConfig } from '../config-file.js';
 import { changedSince } from '../changed-files.js';
 import { checkFiles, checkInputs, exitCode } from '../check-run.js';
 import { expandPaths, readStdin, UsageError } from '../inputs.js';
@@ -77,13 +77,7 @@ export function checkCommand(): Command {
         if (error instanceof UsageError) cmd.error(`error: ${error.message}`, { exitCode: 2 });
         throw error;
       }
-      let config;
-      try {
-        ({ config } = await loadConfig(process.cwd(), options.config));
-      } catch (error) {
-        if (error instanceof ConfigError) cmd.error(`error: ${error.message}`, { exitCode: 2 });
-        throw error;
-      }
+      const config = await commandConfig(cmd, options.config);
       const analyzeOptions = analyzeOptionsFrom(config, {
         pgVersion: options.pgVersion,
         assumeInTransaction: options.assumeInTransaction,

@@ -3,7 +3,6 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   analyze,
   analyzeOptionsFrom,
-  ConfigError,
   ConnectionError,
   connectionTarget,
   execute,
@@ -31,7 +30,7 @@ import { readStdin } from '../inputs.js';
 import { formatError } from '../output/pretty.js';
 import { jsonSink, prettySink } from '../output/run-progress.js';
 import { parsePgVersion } from './check.js';
-import { loadConfig } from '../config-file.js';
+import { commandConfig } from '../config-file.js';
 
 interface RunOptions {
   databaseUrl?: string;
@@ -104,13 +103,7 @@ export function runCommand(): Command {
       const known = new Set(rules.map((r) => r.id));
       const unknown = options.allow.filter((id) => !known.has(id));
       if (unknown.length) cmd.error(`error: --allow: unknown rule id ${unknown.join(', ')} (see pgsafe check --list-rules)`, { exitCode: 2 });
-      let config;
-      try {
-        ({ config } = await loadConfig(process.cwd(), options.config));
-      } catch (error) {
-        if (error instanceof ConfigError) cmd.error(`error: ${error.message}`, { exitCode: 2 });
-        throw error;
-      }
+      const config = await commandConfig(cmd, options.config);
       const url = options.databaseUrl ?? process.env.DATABASE_URL;
       if (!options.dryRun && !url) cmd.error('error: no database: give --database-url or set DATABASE_URL (or use --dry-run)', { exitCode: 2 });
 
