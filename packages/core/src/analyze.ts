@@ -58,7 +58,7 @@ export function analyze(migration: ParsedMigration, options: AnalyzeRunOptions =
     const setting = f.statement.index === -1 ? resolved.severities[f.rule] : undefined;
     return setting === 'off' ? [] : setting ? [{ ...f, severity: setting }] : [f];
   });
-  return adjusted.sort((a, b) => a.start.offset - b.start.offset || a.rule.localeCompare(b.rule));
+  return adjusted.sort((a, b) => a.start.offset - b.start.offset || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }
 
 /** Parses and analyzes one migration's SQL. Throws `ParseError` (with line and column) when it does not parse. */

@@ -1,5 +1,6 @@
 import type { ColumnDef, Node } from '@pgsql/types';
 import { as, typeInfo, type TypeInfo } from './ast.js';
+import { quoteIdent } from './sql.js';
 
 /** A column type a statement declares: in CREATE TABLE, ADD COLUMN, or ALTER COLUMN ... TYPE. */
 export interface DeclaredColumn {
@@ -27,4 +28,15 @@ export function declaredColumns(node: Node): DeclaredColumn[] {
     if (cmd?.subtype === 'AT_AlterColumnType') add(col, cmd.name);
   }
   return found;
+}
+
+/** "column a" / "columns a, b and c" (names quoted as needed), for one finding that covers several columns. */
+export function columnsPhrase(names: string[]): string {
+  const quoted = names.map(quoteIdent);
+  if (quoted.length === 1) return `column ${quoted[0]}`;
+  return `columns ${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
+}
+
+export function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -27,3 +27,12 @@ describe(`${ID} on PostgreSQL`, () => {
     await expect(db.current.query(`CREATE INDEX ${LONG.replace('v2', 'v3')} ON customer_subscriptions (billing_period_started_at)`)).rejects.toMatchObject({ code: '42P07' });
   });
 });
+
+describe(`${ID} pre-filter`, () => {
+  it('still sees quoted names with spaces and commas, and non-ASCII names', async () => {
+    const spaced = `"${'a long name, with spaces and commas '.repeat(2)}"`;
+    expect(await ruleFindings(ID, `CREATE TABLE ${spaced} (id int);`)).toHaveLength(1);
+    expect(await ruleFindings(ID, `CREATE TABLE "${'ü'.repeat(32)}" (id int);`)).toHaveLength(1);
+    expect(await ruleFindings(ID, `CREATE TABLE "${'ü'.repeat(31)}" (id int);`)).toEqual([]);
+  });
+});

@@ -2,11 +2,28 @@ import { scanSync } from 'libpg-query';
 import { defineRule } from '../rule.js';
 import { quoteIdent } from '../sql.js';
 
-/** Cheap pre-filters: in ASCII text a 64-byte identifier is 64 characters; otherwise a character may take up to 3
- *  bytes (4 only outside the BMP, counted as 2 UTF-16 units), so 22 characters can already be too long. */
-const ASCII_CANDIDATE = /[A-Za-z0-9_$]{64}|"[^"]{64}/;
-const CANDIDATE = /[^\s,;()]{22}/;
-const ASCII = /^[\x00-\x7f]*$/;
+/** Cheap single-pass pre-filter: is there a quoted name, or a run of name characters, that may exceed 63 bytes?
+ *  Non-ASCII characters count as 3 bytes (the most a UTF-16 unit can take), so nothing too long slips through. */
+function mayHaveLongName(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // "quoted name": measure up to the closing quote (a doubled "" stays inside).
+      let bytes = 0;
+      for (i++; i < text.length && !(text.charCodeAt(i) === 34 && text.charCodeAt(i + 1) !== 34); i++) {
+        if (text.charCodeAt(i) === 34) i++;
+        bytes += text.charCodeAt(i) < 128 ? 1 : 3;
+      }
+      if (bytes > 63) return true;
+      run = 0;
+    } else if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c >= 128) {
+      run += c < 128 ? 1 : 3;
+      if (run > 63) return true;
+    } else run = 0;
+  }
+  return false;
+}
 
 /** PostgreSQL silently truncates identifiers to 63 bytes: the object gets another name than the migration (and the
  *  ORM) says, and two long names sharing a prefix collide ("already exists"). The parser truncates them in the AST
@@ -17,7 +34,7 @@ export default defineRule({
   summary: 'An identifier longer than 63 bytes: PostgreSQL truncates it silently, so names differ and can collide.',
   check(ctx) {
     const text = ctx.statement.text;
-    if (!(ASCII.test(text) ? ASCII_CANDIDATE : CANDIDATE).test(text)) return undefined;
+    if (!mayHaveLongName(text)) return undefined;
     const long = new Set<string>();
     for (const token of scanSync(text).tokens) {
       if (token.tokenName !== 'IDENT') continue;

@@ -1,6 +1,5 @@
-import { declaredColumns } from '../column-types.js';
+import { columnsPhrase, declaredColumns } from '../column-types.js';
 import { defineRule } from '../rule.js';
-import { quoteIdent } from '../sql.js';
 import { isKeyColumn } from '../key-columns.js';
 import { retypeStatement } from '../retype.js';
 
@@ -18,11 +17,12 @@ export default defineRule({
     );
     if (cols.length === 0) return undefined;
     const fixed = retypeStatement(ctx, cols.map((c) => c.location), INT4, (m) => (m[1]!.toLowerCase().startsWith('serial') ? 'bigserial' : 'bigint'));
-    return cols.map((c) => ({
-      message: `Key column ${quoteIdent(c.name)} is a 4-byte integer: it runs out at 2,147,483,647; use bigint.`,
+    const names = cols.map((c) => c.name);
+    return {
+      message: `Key ${columnsPhrase(names)} ${names.length > 1 ? 'are 4-byte integers' : 'is a 4-byte integer'}: they run out at 2,147,483,647; use bigint.`,
       why: 'Once the sequence (or the referenced key) passes 2,147,483,647, every insert fails ("nextval: reached maximum value of sequence", or "integer out of range" for keys set by the application). Changing the type then rewrites the table and its indexes under ACCESS EXCLUSIVE, at the worst moment. bigint costs 4 more bytes per row.',
-      location: c.location,
-      recipe: { summary: `Declare ${quoteIdent(c.name)} as bigint (and the columns referencing it too).`, sql: fixed, versions: 'All supported versions.' },
-    }));
+      location: cols[0]!.location,
+      recipe: { summary: 'Declare them as bigint (and the columns referencing them too).', sql: fixed, versions: 'All supported versions.' },
+    };
   },
 });

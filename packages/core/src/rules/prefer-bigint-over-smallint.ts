@@ -1,6 +1,5 @@
-import { declaredColumns } from '../column-types.js';
+import { columnsPhrase, declaredColumns } from '../column-types.js';
 import { defineRule } from '../rule.js';
-import { quoteIdent } from '../sql.js';
 import { isKeyColumn } from '../key-columns.js';
 import { retypeStatement } from '../retype.js';
 
@@ -17,11 +16,12 @@ export default defineRule({
     );
     if (cols.length === 0) return undefined;
     const fixed = retypeStatement(ctx, cols.map((c) => c.location), INT2, (m) => (m[1]!.toLowerCase().includes('serial') ? 'bigserial' : 'bigint'));
-    return cols.map((c) => ({
-      message: `Key column ${quoteIdent(c.name)} is a 2-byte integer: it runs out at 32,767; use bigint.`,
+    const names = cols.map((c) => c.name);
+    return {
+      message: `Key ${columnsPhrase(names)} ${names.length > 1 ? 'are 2-byte integers' : 'is a 2-byte integer'}: they run out at 32,767; use bigint.`,
       why: 'After 32,767 values every insert fails (the sequence reaches its maximum, or "smallint out of range"); changing the type then rewrites the table and its indexes under ACCESS EXCLUSIVE.',
-      location: c.location,
-      recipe: { summary: `Declare ${quoteIdent(c.name)} as bigint.`, sql: fixed, versions: 'All supported versions.' },
-    }));
+      location: cols[0]!.location,
+      recipe: { summary: 'Declare them as bigint.', sql: fixed, versions: 'All supported versions.' },
+    };
   },
 });

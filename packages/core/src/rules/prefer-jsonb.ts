@@ -1,6 +1,5 @@
-import { declaredColumns } from '../column-types.js';
+import { cap, columnsPhrase, declaredColumns } from '../column-types.js';
 import { defineRule } from '../rule.js';
-import { quoteIdent } from '../sql.js';
 import { retypeStatement } from '../retype.js';
 
 /** `json` keeps the text as written and has no equality operator: DISTINCT, GROUP BY and UNION on it fail, and every
@@ -13,11 +12,12 @@ export default defineRule({
     const cols = declaredColumns(ctx.statement.node).filter((c) => c.type.name === 'json');
     if (cols.length === 0) return undefined;
     const fixed = retypeStatement(ctx, cols.map((c) => c.location), /^json\b/i, () => 'jsonb');
-    return cols.map((c) => ({
-      message: `Column ${quoteIdent(c.name)} is json; use jsonb.`,
+    const names = cols.map((c) => c.name);
+    return {
+      message: `${cap(columnsPhrase(names))} ${names.length > 1 ? 'are' : 'is'} json; use jsonb.`,
       why: 'json has no equality operator, so SELECT DISTINCT, GROUP BY, UNION and ORM queries that compare rows fail with "could not identify an equality operator for type json"; it also cannot be indexed with GIN and is re-parsed on every access.',
-      location: c.location,
+      location: cols[0]!.location,
       recipe: { summary: 'Declare jsonb (keep json only when the exact text, key order and duplicates must be preserved).', sql: fixed, versions: 'jsonb: PG 9.4+.' },
-    }));
+    };
   },
 });

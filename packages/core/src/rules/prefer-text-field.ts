@@ -1,4 +1,4 @@
-import { declaredColumns } from '../column-types.js';
+import { cap, columnsPhrase, declaredColumns } from '../column-types.js';
 import { defineRule } from '../rule.js';
 import { quoteIdent } from '../sql.js';
 import { retypeStatement } from '../retype.js';
@@ -15,15 +15,17 @@ export default defineRule({
     const cols = declaredColumns(ctx.statement.node).filter((c) => c.type.name === 'varchar' && c.type.mods.length > 0 && !c.type.array);
     if (cols.length === 0) return undefined;
     const fixed = retypeStatement(ctx, cols.map((c) => c.location), VARCHAR, () => 'text');
-    return cols.map((c) => ({
-      message: `Column ${quoteIdent(c.name)} is varchar(${c.type.mods[0]}); prefer text with a CHECK (char_length(${quoteIdent(c.name)}) <= ${c.type.mods[0]}).`,
+    const names = cols.map((c) => c.name);
+    const checks = cols.map((c) => `CHECK (char_length(${quoteIdent(c.name)}) <= ${c.type.mods[0]})`);
+    return {
+      message: `${cap(columnsPhrase(names))} ${names.length > 1 ? 'are varchar(n)' : `is varchar(${cols[0]!.type.mods[0]})`}; prefer text with a CHECK on the length.`,
       why: 'varchar(n) is text with a length check baked into the type. Raising n is cheap, but lowering it (or adding a limit) rewrites the table under ACCESS EXCLUSIVE; a CHECK constraint can be added NOT VALID and validated without blocking traffic.',
-      location: c.location,
+      location: cols[0]!.location,
       recipe: {
-        summary: 'Declare text and put the limit in a CHECK constraint.',
-        sql: `${fixed}\n-- and: CHECK (char_length(${quoteIdent(c.name)}) <= ${c.type.mods[0]})`,
+        summary: 'Declare text and put the limits in CHECK constraints.',
+        sql: `${fixed}\n-- and: ${checks.join(', ')}`,
         versions: 'All supported versions.',
       },
-    }));
+    };
   },
 });

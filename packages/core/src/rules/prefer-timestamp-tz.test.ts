@@ -19,6 +19,16 @@ describe(ID, () => {
     expect(findings.map((f) => f.message.split(' ')[1])).toEqual(['a', 'b']);
   });
 
+  it('reports the columns of one statement in one finding, fixed together', async () => {
+    const findings = await ruleFindings(ID, 'CREATE TABLE "Order" ("createdAt" TIMESTAMP(3) NOT NULL, "updatedAt" TIMESTAMP(3), "paidAt" timestamptz);');
+    expect(findings.map((f) => [f.message, f.recipe.sql])).toEqual([
+      [
+        'Columns "createdAt" and "updatedAt" are timestamp without time zone; use timestamptz.',
+        'CREATE TABLE "Order" ("createdAt" timestamptz(3) NOT NULL, "updatedAt" timestamptz(3), "paidAt" timestamptz);',
+      ],
+    ]);
+  });
+
   it('accepts timestamptz', async () => {
     expect(await ruleFindings(ID, 'ALTER TABLE users ADD COLUMN at timestamptz, ADD COLUMN at2 timestamp with time zone;')).toEqual([]);
   });

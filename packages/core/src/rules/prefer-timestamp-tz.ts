@@ -1,9 +1,7 @@
 import { typeInfo } from '../ast.js';
-import { declaredColumns } from '../column-types.js';
+import { cap, columnsPhrase, declaredColumns } from '../column-types.js';
 import { defineRule } from '../rule.js';
 import { retypeStatement } from '../retype.js';
-import { quoteIdent } from '../sql.js';
-import type { Report } from '../finding.js';
 
 const NAIVE = /^timestamp(\s*\(\s*\d+\s*\))?(\s+without\s+time\s+zone)?/i;
 
@@ -18,20 +16,18 @@ export default defineRule({
     const naive = cols.filter(({ col }) => typeInfo(col.typeName)?.name === 'timestamp');
     if (naive.length === 0) return undefined;
     const fixed = retypeStatement(ctx, naive.map(({ col }) => col.typeName?.location), NAIVE, (m) => `timestamptz${(m[1] ?? '').replace(/\s+/g, '')}`);
-    return naive.map(({ col, name }): Report => {
-      const type = typeInfo(col.typeName)!;
-      const tz = `timestamptz${type.mods.length ? `(${type.mods.join(', ')})` : ''}${type.array ? '[]' : ''}`;
-      return {
-        message: `Column ${quoteIdent(name)} is timestamp without time zone; use ${tz}.`,
-        why: 'timestamp keeps the digits it is given and drops the zone: a value written by a session in UTC and one written in Europe/Paris for the same instant differ by hours, and reading in another TimeZone shifts nothing. timestamptz stores the instant and converts on output.',
-        location: col.typeName?.location ?? col.location,
-        recipe: {
-          summary: `Declare the column as ${tz}.`,
-          sql: fixed,
-          versions: 'All supported versions. Converting an existing timestamp column to timestamptz rewrites the table unless the session TimeZone is UTC (PG 12+).',
-        },
-      };
-    });
+    // One finding per statement: an ORM's CREATE TABLE often has several such columns, and one fix covers them.
+    const names = naive.map(({ name }) => name);
+    return {
+      message: `${cap(columnsPhrase(names))} ${names.length > 1 ? 'are' : 'is'} timestamp without time zone; use timestamptz.`,
+      why: 'timestamp keeps the digits it is given and drops the zone: a value written by a session in UTC and one written in Europe/Paris for the same instant differ by hours, and reading in another TimeZone shifts nothing. timestamptz stores the instant and converts on output.',
+      location: naive[0]!.col.typeName?.location ?? naive[0]!.col.location,
+      recipe: {
+        summary: 'Declare them as timestamptz (the precision is kept).',
+        sql: fixed,
+        versions: 'All supported versions. Converting an existing timestamp column to timestamptz rewrites the table unless the session TimeZone is UTC (PG 12+).',
+      },
+    };
   },
 });
 
