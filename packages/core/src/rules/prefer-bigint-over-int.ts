@@ -22,7 +22,7 @@ export default defineRule({
       message: `Key ${columnsPhrase(names)} ${names.length > 1 ? 'are 4-byte integers' : 'is a 4-byte integer'}: they run out at 2,147,483,647; use bigint.`,
       why: 'Once the sequence (or the referenced key) passes 2,147,483,647, every insert fails ("nextval: reached maximum value of sequence", or "integer out of range" for keys set by the application). Changing the type then rewrites the table and its indexes under ACCESS EXCLUSIVE, at the worst moment. bigint costs 4 more bytes per row.',
       location: cols[0]!.location,
-      recipe: { summary: 'Declare them as bigint (and the columns referencing them too).', sql: fixed, versions: 'All supported versions.' },
+      recipe: { summary: `Declare ${names.length > 1 ? 'them' : 'it'} as bigint (and the columns referencing ${names.length > 1 ? 'them' : 'it'} too).`, sql: fixed, versions: 'All supported versions.' },
     };
   },
 });

@@ -21,7 +21,7 @@ export default defineRule({
       message: `Key ${columnsPhrase(names)} ${names.length > 1 ? 'are 2-byte integers' : 'is a 2-byte integer'}: they run out at 32,767; use bigint.`,
       why: 'After 32,767 values every insert fails (the sequence reaches its maximum, or "smallint out of range"); changing the type then rewrites the table and its indexes under ACCESS EXCLUSIVE.',
       location: cols[0]!.location,
-      recipe: { summary: 'Declare them as bigint.', sql: fixed, versions: 'All supported versions.' },
+      recipe: { summary: `Declare ${names.length > 1 ? 'them' : 'it'} as bigint.`, sql: fixed, versions: 'All supported versions.' },
     };
   },
 });

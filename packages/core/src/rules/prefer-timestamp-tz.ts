@@ -23,7 +23,7 @@ export default defineRule({
       why: 'timestamp keeps the digits it is given and drops the zone: a value written by a session in UTC and one written in Europe/Paris for the same instant differ by hours, and reading in another TimeZone shifts nothing. timestamptz stores the instant and converts on output.',
       location: naive[0]!.col.typeName?.location ?? naive[0]!.col.location,
       recipe: {
-        summary: 'Declare them as timestamptz (the precision is kept).',
+        summary: `Declare ${names.length > 1 ? 'them' : 'it'} as timestamptz (the precision is kept).`,
         sql: fixed,
         versions: 'All supported versions. Converting an existing timestamp column to timestamptz rewrites the table unless the session TimeZone is UTC (PG 12+).',
       },
