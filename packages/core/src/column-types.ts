@@ -11,7 +11,16 @@ export interface DeclaredColumn {
   location?: number;
 }
 
+const columnsCache = new WeakMap<Node, DeclaredColumn[]>();
+
+/** Cached per statement: several rules read the same declarations. */
 export function declaredColumns(node: Node): DeclaredColumn[] {
+  let found = columnsCache.get(node);
+  if (!found) columnsCache.set(node, (found = collectColumns(node)));
+  return found;
+}
+
+function collectColumns(node: Node): DeclaredColumn[] {
   const found: DeclaredColumn[] = [];
   const add = (def: ColumnDef | undefined, name: string | undefined) => {
     const type = typeInfo(def?.typeName);

@@ -13,7 +13,16 @@ export interface DeclaredConstraint {
 
 /** Constraints declared by CREATE TABLE (column and table constraints) and ALTER TABLE (ADD CONSTRAINT, and those
  *  written on an added column). */
+const constraintsCache = new WeakMap<Node, DeclaredConstraint[]>();
+
+/** Cached per statement: several rules and the schema model read the same declarations. */
 export function declaredConstraints(node: Node): DeclaredConstraint[] {
+  let found = constraintsCache.get(node);
+  if (!found) constraintsCache.set(node, (found = collectConstraints(node)));
+  return found;
+}
+
+function collectConstraints(node: Node): DeclaredConstraint[] {
   const create = as(node, 'CreateStmt');
   const alter = as(node, 'AlterTableStmt');
   const table = tableRef(create?.relation ?? alter?.relation);
