@@ -264,3 +264,14 @@ describe('pgsafe.config.ts', () => {
     expect(r.stdout).toContain('defaults: lock_timeout 650ms');
   });
 });
+
+describe('pgsafe run judges the grouping it will run', () => {
+  it('refuses a backfill that its plan would put in the same transaction as the DDL', () => {
+    const file = write('grouped/backfill.sql', "ALTER TABLE users ADD COLUMN country text;\nUPDATE users SET country = 'FR';\n");
+    const check = pgsafe(['check', file, '--format', 'json']);
+    expect(JSON.parse(check.stdout).findings.map((f: { rule: string }) => f.rule)).not.toContain('backfill-in-schema-migration');
+    const run = pgsafe(['run', file, '--dry-run']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('error[backfill-in-schema-migration]');
+  });
+});

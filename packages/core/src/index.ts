@@ -14,7 +14,7 @@ export { SchemaModel, type KnownIndex } from './schema-model.js';
 export { quoteIdent, quoteQualified, quoteLiteral, makeName } from './sql.js';
 export { renderFinding, noColor, type Palette } from './report/pretty.js';
 // Plan and execute: steps with timeouts and retries, run with pre-flight checks, lock-timeout retries and progress.
-export { plan, resolvePlanOptions, statementSummary, PLAN_DEFAULTS } from './plan/plan.js';
+export { plan, planTransactions, resolvePlanOptions, statementSummary, PLAN_DEFAULTS } from './plan/plan.js';
 export { PlanError, type Plan, type PlanOptions, type ResolvedPlanOptions, type Step, type StepTarget, type PlannedStatement, type PlanNote, type IndexCleanup } from './plan/types.js';
 export type { StepKind } from './plan/classify.js';
 export { formatPlan, kindLabel, stepHeader } from './plan/format.js';

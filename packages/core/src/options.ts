@@ -8,6 +8,9 @@ export interface AnalyzeOptions {
   runnerSetsTimeouts?: boolean;
   /** Per rule id: another severity, or 'off' to not run it. */
   severities?: Record<string, 'error' | 'warning' | 'off'>;
+  /** The transaction each statement will run in (by index; undefined = autocommit), when the runner regroups the
+   *  statements: `pgsafe run` passes its plan's steps so the rules judge the grouping that will actually run. */
+  transactions?: (number | undefined)[];
 }
 
 export const NEWEST_PG_VERSION = 18;
@@ -18,6 +21,7 @@ export interface ResolvedOptions {
   assumeInTransaction: boolean;
   runnerSetsTimeouts: boolean;
   severities: Record<string, 'error' | 'warning' | 'off'>;
+  transactions?: (number | undefined)[];
 }
 
 export function resolveOptions(options: AnalyzeOptions = {}): ResolvedOptions {
@@ -30,5 +34,6 @@ export function resolveOptions(options: AnalyzeOptions = {}): ResolvedOptions {
     assumeInTransaction: options.assumeInTransaction ?? false,
     runnerSetsTimeouts: options.runnerSetsTimeouts ?? false,
     severities: options.severities ?? {},
+    ...(options.transactions ? { transactions: options.transactions } : {}),
   };
 }

@@ -49,3 +49,14 @@ describe('trackStates', () => {
     expect(states('SELECT 1;', { runnerSetsTimeouts: true })[0]).toMatchObject({ lockTimeout: 'set by the runner', statementTimeout: 'set by the runner' });
   });
 });
+
+describe('trackStates with a runner that regroups statements', () => {
+  it('takes the transaction of each statement from the runner', () => {
+    const s = states('ALTER TABLE t ADD COLUMN a int;\nUPDATE t SET a = 1;\nCREATE INDEX CONCURRENTLY i ON t (a);', { transactions: [1, 1, undefined] });
+    expect(s.map((x) => [x.inTransaction, x.transaction])).toEqual([
+      [true, 1],
+      [true, 1],
+      [false, undefined],
+    ]);
+  });
+});

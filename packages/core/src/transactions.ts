@@ -31,9 +31,11 @@ export function trackStates(statements: ParsedStatement[], options: ResolvedOpti
       transaction ??= nextId++;
     }
     const current = (s: Setting) => (s in local ? (local[s] ?? undefined) : session[s]);
+    // A runner that regroups the statements (pgsafe run's plan) says which transaction each one really runs in.
+    const actual = options.transactions ? options.transactions[stmt.index] : transaction;
     states.push({
-      inTransaction: transaction !== undefined,
-      transaction,
+      inTransaction: actual !== undefined,
+      transaction: actual,
       lockTimeout: current('lockTimeout'),
       statementTimeout: current('statementTimeout'),
     });

@@ -17,6 +17,7 @@ import {
   parseMigration,
   ParseError,
   plan as makePlan,
+  planTransactions,
   PlanError,
   renderFinding,
   rules,
@@ -146,15 +147,8 @@ export function runCommand(): Command {
       pgVersion ??= NEWEST_PG_VERSION;
 
       try {
-        // The executor sets the timeouts and adds IF [NOT] EXISTS itself, so those two concerns are its own.
-        const findings = analyze(migration, {
-          ...analyzeOptionsFrom(config, { pgVersion, runnerSetsTimeouts: true }),
-          severities: { ...config.rules, 'prefer-robust-stmts': 'off' },
-        });
-        const blocking = findings.filter((f) => f.severity === 'error' && !options.allow.includes(f.rule));
-        reportFindings(findings, blocking, source, json, c, line);
-
-        let planned: Plan;
+        let planned: Plan | undefined;
+        let planError: PlanError | undefined;
         try {
           // Flags win over the config file's "run" section, which wins over the defaults.
           const pick = <K extends 'lockTimeout' | 'statementTimeout' | 'longStatementTimeout' | 'retries' | 'retryBudget'>(key: K) =>
@@ -169,6 +163,22 @@ export function runCommand(): Command {
           });
         } catch (error) {
           if (!(error instanceof PlanError)) throw error;
+          planError = error;
+        }
+
+        // The rules judge the statements grouped into transactions the way the plan will run them (a backfill the
+        // plan puts in the same transaction as DDL is flagged). The executor sets the timeouts and adds
+        // IF [NOT] EXISTS itself, so those two concerns are its own.
+        const findings = analyze(migration, {
+          ...analyzeOptionsFrom(config, { pgVersion, runnerSetsTimeouts: true }),
+          severities: { ...config.rules, 'prefer-robust-stmts': 'off' },
+          ...(planned ? { transactions: planTransactions(planned, migration.statements.length) } : {}),
+        });
+        const blocking = findings.filter((f) => f.severity === 'error' && !options.allow.includes(f.rule));
+        reportFindings(findings, blocking, source, json, c, line);
+
+        if (!planned) {
+          const error = planError!;
           if (json) line({ type: 'refused', reason: 'plan', file: error.file, line: error.position.line, column: error.position.column, message: error.reason });
           process.stderr.write(`${errColors.bold(`${error.file}:${error.position.line}:${error.position.column}`)}: ${errColors.red(errColors.bold('error'))}: ${error.reason}\n`);
           process.exitCode = 1;

@@ -296,3 +296,13 @@ function describe(draft: Draft): string {
   const more = draft.stmts.length - 1;
   return more > 0 ? `${first} (+${more} more statement${more > 1 ? 's' : ''})` : first;
 }
+
+/** The transaction each statement runs in under this plan (the step id), or undefined for autocommit steps. */
+export function planTransactions(planned: Plan, statementCount: number): (number | undefined)[] {
+  const out: (number | undefined)[] = new Array(statementCount).fill(undefined);
+  for (const step of planned.steps) {
+    if (!step.transactional) continue;
+    for (const s of step.statements) out[s.index] = step.id;
+  }
+  return out;
+}
