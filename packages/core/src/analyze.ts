@@ -22,6 +22,12 @@ export function analyze(migration: ParsedMigration, options: AnalyzeRunOptions =
     const setting = resolved.severities[r.id];
     return setting !== 'off' && (!r.optIn || setting !== undefined || options.rules !== undefined);
   });
+  const byKind = new Map<string, Rule[]>();
+  const forKind = (kind: string) => {
+    let list = byKind.get(kind);
+    if (!list) byKind.set(kind, (list = active.filter((r) => !r.kinds || r.kinds.includes(kind))));
+    return list;
+  };
   for (const statement of migration.statements) {
     const ctx: RuleContext = {
       options: resolved,
@@ -32,7 +38,7 @@ export function analyze(migration: ParsedMigration, options: AnalyzeRunOptions =
       schema,
       isNewTable: (table) => schema.isNewTable(table, statement.index),
     };
-    for (const rule of active) {
+    for (const rule of forKind(statement.kind)) {
       const out = rule.check(ctx);
       for (const report of out === undefined ? [] : Array.isArray(out) ? out : [out]) {
         const start =

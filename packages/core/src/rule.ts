@@ -26,6 +26,8 @@ export interface Rule {
   severity: Severity;
   /** One line for `--list-rules` and the README. */
   summary: string;
+  /** The statement kinds (AST node types) it looks at; absent: every statement. Lets the engine skip the rest. */
+  kinds?: readonly string[];
   /** Opt-in: runs only when the config gives it a severity (squawk's opt-in rules). */
   optIn?: boolean;
   check(ctx: RuleContext): Report | Report[] | undefined;

@@ -9,6 +9,7 @@ import { quoteIdent } from '../sql.js';
 export default defineRule({
   id: 'adding-exclusion-constraint',
   severity: 'error',
+  kinds: ['AlterTableStmt'],
   summary: 'ADD CONSTRAINT ... EXCLUDE builds its index under ACCESS EXCLUSIVE, and has no NOT VALID or USING INDEX escape.',
   check(ctx) {
     if (!alterExistingTable(ctx)) return undefined;

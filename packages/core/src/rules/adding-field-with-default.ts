@@ -17,6 +17,7 @@ const SERIAL = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallseria
 export default defineRule({
   id: 'adding-field-with-default',
   severity: 'error',
+  kinds: ['AlterTableStmt'],
   summary: 'ADD COLUMN with a volatile default, a serial or a STORED generated column rewrites the whole table under ACCESS EXCLUSIVE.',
   check(ctx) {
     const alter = alterExistingTable(ctx);

@@ -12,6 +12,7 @@ import type { Report } from '../finding.js';
 export default defineRule({
   id: 'adding-foreign-key-constraint',
   severity: 'error',
+  kinds: ['AlterTableStmt'],
   summary: 'A FOREIGN KEY added without NOT VALID blocks writes to both tables while it scans the whole table.',
   check(ctx) {
     if (!alterExistingTable(ctx)) return undefined;

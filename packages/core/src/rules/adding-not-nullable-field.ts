@@ -11,6 +11,7 @@ import { makeName, quoteIdent } from '../sql.js';
 export default defineRule({
   id: 'adding-not-nullable-field',
   severity: 'error',
+  kinds: ['AlterTableStmt'],
   summary: 'ALTER COLUMN ... SET NOT NULL scans the whole table under ACCESS EXCLUSIVE unless a validated CHECK proves it (PG 12+).',
   check(ctx) {
     const alter = alterExistingTable(ctx);

@@ -7,6 +7,7 @@ import { makeName, quoteIdent } from '../sql.js';
 export default defineRule({
   id: 'adding-required-field',
   severity: 'error',
+  kinds: ['AlterTableStmt'],
   summary: 'ADD COLUMN ... NOT NULL without a DEFAULT fails as soon as the table has a row.',
   check(ctx) {
     const alter = as(ctx.statement.node, 'AlterTableStmt');

@@ -10,6 +10,7 @@ import { makeName, quoteIdent } from '../sql.js';
 export default defineRule({
   id: 'adding-serial-primary-key-field',
   severity: 'error',
+  kinds: ['AlterTableStmt'],
   summary: 'ADD PRIMARY KEY on an existing table builds the index under ACCESS EXCLUSIVE: build it CONCURRENTLY, then USING INDEX.',
   check(ctx) {
     if (!alterExistingTable(ctx)) return undefined;

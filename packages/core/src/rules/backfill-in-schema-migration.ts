@@ -9,6 +9,7 @@ import { quoteIdent } from '../sql.js';
 export default defineRule({
   id: 'backfill-in-schema-migration',
   severity: 'error',
+  kinds: ['UpdateStmt', 'DeleteStmt'],
   summary: 'A whole-table UPDATE or DELETE in the same transaction as DDL keeps the DDL lock for the whole data change.',
   check(ctx) {
     const update = as(ctx.statement.node, 'UpdateStmt');

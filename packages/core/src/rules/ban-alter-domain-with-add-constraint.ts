@@ -8,6 +8,7 @@ import { quoteQualified, quoteIdent } from '../sql.js';
 export default defineRule({
   id: 'ban-alter-domain-with-add-constraint',
   severity: 'error',
+  kinds: ['AlterDomainStmt'],
   summary: 'ALTER DOMAIN ... ADD CONSTRAINT scans every table using the domain while blocking their writes.',
   check(ctx) {
     const alter = as(ctx.statement.node, 'AlterDomainStmt');

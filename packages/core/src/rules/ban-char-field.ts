@@ -8,6 +8,7 @@ const CHAR = /^(character|char|bpchar)\s*(\(\s*\d+\s*\))?/i;
 export default defineRule({
   id: 'ban-char-field',
   severity: 'warning',
+  kinds: ['CreateStmt', 'AlterTableStmt'],
   summary: 'A char(n) column pads values with spaces; use text (or varchar).',
   check(ctx) {
     const cols = declaredColumns(ctx.statement.node).filter((c) => c.type.name === 'bpchar' && !c.type.array);

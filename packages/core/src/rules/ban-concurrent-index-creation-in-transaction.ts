@@ -6,6 +6,7 @@ import { defineRule } from '../rule.js';
 export default defineRule({
   id: 'ban-concurrent-index-creation-in-transaction',
   severity: 'error',
+  kinds: ['IndexStmt', 'DropStmt', 'ReindexStmt'],
   summary: 'CREATE/DROP INDEX CONCURRENTLY or REINDEX CONCURRENTLY inside a transaction fails (SQLSTATE 25001).',
   check(ctx) {
     if (!ctx.state.inTransaction) return undefined;

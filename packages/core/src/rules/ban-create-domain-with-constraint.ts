@@ -7,6 +7,7 @@ import { quoteQualified } from '../sql.js';
 export default defineRule({
   id: 'ban-create-domain-with-constraint',
   severity: 'warning',
+  kinds: ['CreateDomainStmt'],
   summary: 'CREATE DOMAIN with a CHECK: changing it later scans every table using the domain at once.',
   check(ctx) {
     const create = as(ctx.statement.node, 'CreateDomainStmt');

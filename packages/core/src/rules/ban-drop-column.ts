@@ -8,6 +8,7 @@ import { quoteIdent } from '../sql.js';
 export default defineRule({
   id: 'ban-drop-column',
   severity: 'error',
+  kinds: ['AlterTableStmt'],
   summary: 'DROP COLUMN breaks the code still using it and loses the data; stop using it in a deploy first.',
   check(ctx) {
     const alter = alterExistingTable(ctx);

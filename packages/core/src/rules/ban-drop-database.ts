@@ -6,6 +6,7 @@ import { quoteIdent } from '../sql.js';
 export default defineRule({
   id: 'ban-drop-database',
   severity: 'error',
+  kinds: ['DropdbStmt'],
   summary: 'DROP DATABASE in a migration.',
   check(ctx) {
     const drop = as(ctx.statement.node, 'DropdbStmt');

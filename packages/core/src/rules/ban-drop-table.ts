@@ -6,6 +6,7 @@ import { lockImpact } from '../locks.js';
 export default defineRule({
   id: 'ban-drop-table',
   severity: 'error',
+  kinds: ['DropStmt'],
   summary: 'DROP TABLE loses the data and breaks the code still using the table; stop using it in a deploy first.',
   check(ctx) {
     const drop = as(ctx.statement.node, 'DropStmt');

@@ -5,6 +5,7 @@ import { defineRule } from '../rule.js';
 export default defineRule({
   id: 'ban-truncate-cascade',
   severity: 'error',
+  kinds: ['TruncateStmt'],
   summary: 'TRUNCATE ... CASCADE silently empties every table that references the truncated ones.',
   check(ctx) {
     const truncate = as(ctx.statement.node, 'TruncateStmt');

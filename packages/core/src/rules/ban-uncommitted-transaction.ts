@@ -6,6 +6,7 @@ import { defineRule } from '../rule.js';
 export default defineRule({
   id: 'ban-uncommitted-transaction',
   severity: 'error',
+  kinds: ['TransactionStmt'],
   summary: 'BEGIN without a matching COMMIT or ROLLBACK in the same file.',
   check(ctx) {
     const tx = as(ctx.statement.node, 'TransactionStmt');

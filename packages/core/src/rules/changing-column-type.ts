@@ -13,6 +13,7 @@ const TEXTUAL = new Set(['text', 'varchar', 'bpchar']);
 export default defineRule({
   id: 'changing-column-type',
   severity: 'error',
+  kinds: ['AlterTableStmt'],
   summary: 'ALTER COLUMN ... TYPE rewrites the whole table and its indexes under an ACCESS EXCLUSIVE lock.',
   check(ctx) {
     const alter = alterExistingTable(ctx);

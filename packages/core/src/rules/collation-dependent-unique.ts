@@ -15,6 +15,7 @@ const BYTEWISE = new Set(['c', 'posix', 'ucs_basic', 'pg_c_utf8']);
 export default defineRule({
   id: 'collation-dependent-unique',
   severity: 'warning',
+  kinds: ['CreateStmt', 'AlterTableStmt', 'IndexStmt'],
   summary: 'A UNIQUE index or constraint on text whose uniqueness depends on a linguistic collation.',
   check(ctx) {
     const found: { table: TableRef; columns: { name: string; collation?: string }[]; location?: number }[] = [];

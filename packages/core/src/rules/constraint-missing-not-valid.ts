@@ -10,6 +10,7 @@ import { makeName, quoteIdent } from '../sql.js';
 export default defineRule({
   id: 'constraint-missing-not-valid',
   severity: 'error',
+  kinds: ['AlterTableStmt'],
   summary: 'ADD CONSTRAINT ... CHECK without NOT VALID scans the whole table under an ACCESS EXCLUSIVE lock.',
   check(ctx) {
     const alter = alterExistingTable(ctx);

@@ -10,6 +10,7 @@ import { makeName, quoteIdent } from '../sql.js';
 export default defineRule({
   id: 'disallowed-unique-constraint',
   severity: 'error',
+  kinds: ['AlterTableStmt'],
   summary: 'ADD CONSTRAINT ... UNIQUE builds its index under ACCESS EXCLUSIVE: build it CONCURRENTLY, then USING INDEX.',
   check(ctx) {
     if (!alterExistingTable(ctx)) return undefined;

@@ -7,6 +7,7 @@ import { quoteLiteral, quoteQualified } from '../sql.js';
 export default defineRule({
   id: 'enum-value-in-transaction',
   severity: 'error',
+  kinds: ['AlterEnumStmt'],
   summary: 'ALTER TYPE ... ADD VALUE in a transaction: fails before PG 12; from PG 12 the value is unusable until commit.',
   check(ctx) {
     const alter = as(ctx.statement.node, 'AlterEnumStmt');

@@ -11,6 +11,7 @@ import type { SchemaModel } from '../schema-model.js';
 export default defineRule({
   id: 'foreign-key-missing-index',
   severity: 'warning',
+  kinds: ['CreateStmt', 'AlterTableStmt'],
   summary: 'A foreign key whose referencing columns have no index: every delete or key update of the parent scans the child table.',
   check(ctx) {
     const found = declaredConstraints(ctx.statement.node).filter(({ con, columns }) => con.contype === 'CONSTR_FOREIGN' && columns.length > 0);

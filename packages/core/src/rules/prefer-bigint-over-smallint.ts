@@ -9,6 +9,7 @@ const INT2 = /^(smallint|int2|smallserial|serial2)\b/i;
 export default defineRule({
   id: 'prefer-bigint-over-smallint',
   severity: 'warning',
+  kinds: ['CreateStmt', 'AlterTableStmt'],
   summary: 'A smallint key column: it runs out at 32,767, and widening it later rewrites the table.',
   check(ctx) {
     const cols = declaredColumns(ctx.statement.node).filter(

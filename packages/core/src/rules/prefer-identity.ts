@@ -9,6 +9,7 @@ const SERIAL = /^(bigserial|serial8|serial4|serial|smallserial|serial2)\b/i;
 export default defineRule({
   id: 'prefer-identity',
   severity: 'warning',
+  kinds: ['CreateStmt', 'AlterTableStmt'],
   summary: 'A serial column: prefer GENERATED ... AS IDENTITY (no separate sequence grants, tied to the column).',
   check(ctx) {
     const cols = declaredColumns(ctx.statement.node).filter((c) => ['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2'].includes(c.type.name));

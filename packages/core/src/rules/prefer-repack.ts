@@ -7,6 +7,7 @@ import { lockImpact } from '../locks.js';
 export default defineRule({
   id: 'prefer-repack',
   severity: 'warning',
+  kinds: ['VacuumStmt', 'ClusterStmt'],
   summary: 'VACUUM FULL or CLUSTER rewrites the table under ACCESS EXCLUSIVE; pg_repack does it online.',
   check(ctx) {
     const vacuum = as(ctx.statement.node, 'VacuumStmt');

@@ -7,6 +7,7 @@ import { defineRule } from '../rule.js';
 export default defineRule({
   id: 'prefer-robust-stmts',
   severity: 'warning',
+  kinds: ['IndexStmt', 'DropStmt', 'CreateStmt', 'AlterTableStmt'],
   summary: 'Outside a transaction, statements without IF [NOT] EXISTS make a half-applied migration impossible to re-run.',
   check(ctx) {
     if (ctx.state.inTransaction || !fragile(ctx.statement.node)) return undefined;

@@ -10,6 +10,7 @@ const VARCHAR = /^(character\s+varying|varchar)\s*\(\s*(\d+)\s*\)/i;
 export default defineRule({
   id: 'prefer-text-field',
   severity: 'warning',
+  kinds: ['CreateStmt', 'AlterTableStmt'],
   summary: 'A varchar(n) column: prefer text with a CHECK on its length, which can be changed without a rewrite.',
   check(ctx) {
     const cols = declaredColumns(ctx.statement.node).filter((c) => c.type.name === 'varchar' && c.type.mods.length > 0 && !c.type.array);

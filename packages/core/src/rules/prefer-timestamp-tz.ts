@@ -10,6 +10,7 @@ const NAIVE = /^timestamp(\s*\(\s*\d+\s*\))?(\s+without\s+time\s+zone)?/i;
 export default defineRule({
   id: 'prefer-timestamp-tz',
   severity: 'warning',
+  kinds: ['CreateStmt', 'AlterTableStmt'],
   summary: 'A timestamp column without time zone: values depend on the writer\'s TimeZone setting.',
   check(ctx) {
     const cols = declaredColumns(ctx.statement.node).map(({ def, name }) => ({ col: def, name }));

@@ -7,6 +7,7 @@ import { quoteIdent } from '../sql.js';
 export default defineRule({
   id: 'renaming-column',
   severity: 'error',
+  kinds: ['RenameStmt'],
   summary: 'RENAME COLUMN breaks the application code still running against the old name.',
   check(ctx) {
     const rename = as(ctx.statement.node, 'RenameStmt');

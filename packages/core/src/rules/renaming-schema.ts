@@ -6,6 +6,7 @@ import { quoteIdent } from '../sql.js';
 export default defineRule({
   id: 'renaming-schema',
   severity: 'error',
+  kinds: ['RenameStmt'],
   summary: 'ALTER SCHEMA ... RENAME breaks every running query and search_path that names the schema.',
   check(ctx) {
     const rename = as(ctx.statement.node, 'RenameStmt');

@@ -7,6 +7,7 @@ import { quoteIdent, quoteQualified } from '../sql.js';
 export default defineRule({
   id: 'renaming-table',
   severity: 'error',
+  kinds: ['RenameStmt'],
   summary: 'RENAME TO breaks the application code still running against the old table name.',
   check(ctx) {
     const rename = as(ctx.statement.node, 'RenameStmt');

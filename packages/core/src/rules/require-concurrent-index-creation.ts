@@ -6,6 +6,7 @@ import { lockImpact } from '../locks.js';
 export default defineRule({
   id: 'require-concurrent-index-creation',
   severity: 'error',
+  kinds: ['IndexStmt'],
   summary: 'CREATE INDEX without CONCURRENTLY blocks writes to the table for the whole build.',
   check(ctx) {
     const index = as(ctx.statement.node, 'IndexStmt');

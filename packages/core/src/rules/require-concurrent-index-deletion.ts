@@ -7,6 +7,7 @@ import { quoteQualified } from '../sql.js';
 export default defineRule({
   id: 'require-concurrent-index-deletion',
   severity: 'warning',
+  kinds: ['DropStmt'],
   summary: "DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the index's table.",
   check(ctx) {
     const drop = as(ctx.statement.node, 'DropStmt');

@@ -8,6 +8,7 @@ import { lockImpact } from '../locks.js';
 export default defineRule({
   id: 'require-concurrent-partition-detach',
   severity: 'warning',
+  kinds: ['AlterTableStmt'],
   summary: 'DETACH PARTITION without CONCURRENTLY locks the whole partitioned table (PG 14+ can detach concurrently).',
   check(ctx) {
     const alter = alterExistingTable(ctx);

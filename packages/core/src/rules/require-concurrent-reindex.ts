@@ -15,6 +15,7 @@ const OBJECT: Record<string, string> = {
 export default defineRule({
   id: 'require-concurrent-reindex',
   severity: 'warning',
+  kinds: ['ReindexStmt'],
   summary: 'REINDEX without CONCURRENTLY blocks writes (and reads using the index) for the whole rebuild (PG 12+ can do it concurrently).',
   check(ctx) {
     const reindex = as(ctx.statement.node, 'ReindexStmt');

@@ -6,6 +6,7 @@ import { quoteIdent } from '../sql.js';
 export default defineRule({
   id: 'require-table-schema',
   severity: 'warning',
+  kinds: ['CreateStmt', 'AlterTableStmt'],
   optIn: true,
   summary: 'Opt-in: CREATE/ALTER TABLE without an explicit schema depends on the session search_path.',
   check(ctx) {

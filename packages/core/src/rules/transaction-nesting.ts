@@ -6,6 +6,7 @@ import { defineRule } from '../rule.js';
 export default defineRule({
   id: 'transaction-nesting',
   severity: 'warning',
+  kinds: ['TransactionStmt'],
   summary: 'BEGIN or COMMIT inside a transaction that the runner (or an earlier BEGIN) already opened.',
   check(ctx) {
     const tx = as(ctx.statement.node, 'TransactionStmt');

@@ -9,6 +9,7 @@ import { quoteIdent } from '../sql.js';
 export default defineRule({
   id: 'validate-constraint-in-same-transaction',
   severity: 'error',
+  kinds: ['AlterTableStmt'],
   summary: 'VALIDATE CONSTRAINT in the same transaction as its NOT VALID add keeps the strong lock during the whole scan.',
   check(ctx) {
     const alter = as(ctx.statement.node, 'AlterTableStmt');
