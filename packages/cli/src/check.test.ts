@@ -173,7 +173,7 @@ describe('pgsafe check CI formats', () => {
     const rename = lines.find((l) => l.includes('renaming-column'))!;
     expect(rename).toMatch(/^::error file=[^,]*a%2Cb\.sql,line=1,col=1,endLine=1,title=pgsafe renaming-column::Renaming users\.name/);
     expect(rename).toContain('%0A%0AFix: Expand and contract');
-    expect(lines.at(-1)).toBe('pgsafe: 2 errors, 1 warning in 1 file');
+    expect(lines.at(-1)).toBe('pgsafe: 2 errors, 0 warnings in 1 file');
   });
 
   it('sarif: a valid 2.1.0 log with rule descriptors and located results', () => {
@@ -191,7 +191,7 @@ describe('pgsafe check CI formats', () => {
     const unsafe = pgsafe(['check', write('ci/md.sql', sql), '--format', 'markdown']).stdout;
     expect(unsafe).toMatch(/^### pgsafe: 🛑 \*\*Unsafe migrations\*\*/);
     expect(unsafe).toContain('| 🛑 error |');
-    expect(unsafe).toContain('```sql\n-- deploy 1 (migration)');
+    expect(unsafe).toContain('```sql\n-- deploy 1, migration');
     const safe = pgsafe(['check', join(EXAMPLES, '002_add_country_and_orders_constraints_safe.sql'), '--format', 'markdown']);
     expect(safe.code).toBe(0);
     expect(safe.stdout).toBe('### pgsafe: ✅ **Safe**\n\n0 errors, 0 warnings in 1 file.\n');

@@ -12,7 +12,8 @@ describe('pgsafe-ignore comments', () => {
   });
 
   it('accept several rules, and a file-level form', async () => {
-    const sql = `-- pgsafe-ignore-file require-lock-timeout, require-statement-timeout: run by pgsafe run, which sets both\n-- pgsafe-ignore renaming-column: both names are read since v42\n${RENAME}`;
+    // SET LOGGED rewrites the table: it needs a statement_timeout too.
+    const sql = `-- pgsafe-ignore-file require-lock-timeout, require-statement-timeout: run by pgsafe run, which sets both\n-- pgsafe-ignore renaming-column: both names are read since v42\n${RENAME}\nALTER TABLE users SET LOGGED;`;
     expect(await findingsFor(sql)).toEqual([]);
   });
 

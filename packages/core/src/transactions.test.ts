@@ -45,6 +45,21 @@ describe('trackStates', () => {
     expect(states("SET LOCAL lock_timeout = '1s';\nSELECT 1;")[1]!.lockTimeout).toBeUndefined();
   });
 
+  it('ends SET LOCAL with ROLLBACK too; a SET after SET LOCAL outlives the transaction, as PostgreSQL does', () => {
+    expect(states("BEGIN;\nSET LOCAL lock_timeout = '1s';\nROLLBACK;\nSELECT 1;")[3]!.lockTimeout).toBeUndefined();
+    const s = states("BEGIN;\nSET LOCAL lock_timeout = '1s';\nSET lock_timeout = '3s';\nSELECT 1;\nCOMMIT;\nSELECT 2;");
+    expect(s.map((x) => x.lockTimeout)).toEqual([undefined, undefined, '1s', '3s', '3s', '3s']);
+    const t = states("SET lock_timeout = '3s';\nBEGIN;\nSET LOCAL lock_timeout = '1s';\nSELECT 1;\nCOMMIT;\nSELECT 2;");
+    expect(t.map((x) => x.lockTimeout)).toEqual([undefined, '3s', '3s', '1s', '1s', '3s']);
+  });
+
+  it('treats SET ... TO DEFAULT like RESET, and keeps the two timeouts apart', () => {
+    const s = states("SET lock_timeout = '2s';\nSET statement_timeout = '5s';\nSET lock_timeout TO DEFAULT;\nSELECT 1;\nRESET statement_timeout;\nSELECT 2;");
+    expect(s[3]).toMatchObject({ lockTimeout: undefined, statementTimeout: '5s' });
+    expect(s[5]).toMatchObject({ lockTimeout: undefined, statementTimeout: undefined });
+    expect(states("SET SESSION statement_timeout = 500;\nSELECT 1;")[1]!.statementTimeout).toBe('500');
+  });
+
   it('reports runner-set timeouts from the first statement', () => {
     expect(states('SELECT 1;', { runnerSetsTimeouts: true })[0]).toMatchObject({ lockTimeout: 'set by the runner', statementTimeout: 'set by the runner' });
   });

@@ -1,11 +1,13 @@
-import { as, sqlOf, tableRef } from '../ast.js';
+import { deparseSync } from 'pgsql-deparser';
+import { as, tableRef } from '../ast.js';
 import { defineRule } from '../rule.js';
 import { lockImpact } from '../locks.js';
 import { trafficLocks } from '../lock-risk.js';
-import { quoteIdent } from '../sql.js';
+import { keysetBatches } from '../batches.js';
 
 /** A whole-table UPDATE/DELETE in the same transaction as DDL: the DDL's lock is held until commit, so the site
- *  waits for the entire data change (DDL first), or the change's row locks are held through the DDL (DDL after). */
+ *  waits for the entire data change (DDL first), or the change's row locks are held through the DDL (DDL after).
+ *  A WHERE clause is taken as a batch (or a small, targeted fix) and not flagged. */
 export default defineRule({
   id: 'backfill-in-schema-migration',
   severity: 'error',
@@ -14,40 +16,40 @@ export default defineRule({
   check(ctx) {
     const update = as(ctx.statement.node, 'UpdateStmt');
     const del = as(ctx.statement.node, 'DeleteStmt');
-    const table = tableRef(update?.relation ?? del?.relation);
+    const change = update ?? del;
+    const table = tableRef(change?.relation);
     const tx = ctx.state.transaction;
-    if (!table || tx === undefined || (update ?? del)!.whereClause || ctx.isNewTable(table)) return undefined;
-    const ddl = ctx.migration.statements.find(
-      (s) => s.index !== ctx.statement.index && ctx.states[s.index]!.transaction === tx && trafficLocks(s, ctx.schema).length > 0,
-    );
-    if (!ddl) return undefined;
-    const lock = trafficLocks(ddl, ctx.schema)[0]!;
-    const before = ddl.index < ctx.statement.index;
+    if (!change || !table || tx === undefined || change.whereClause || ctx.isNewTable(table)) return undefined;
+    const here = ctx.statement.index;
+    const ddl = ctx.migration.statements.filter((s) => s.index !== here && ctx.states[s.index]!.transaction === tx && trafficLocks(s, ctx.schema).length > 0);
+    if (ddl.length === 0) return undefined;
+    const before = ddl.filter((s) => s.index < here);
+    const after = ddl.filter((s) => s.index > here);
+    const first = before[0] ?? after[0]!;
+    const lock = trafficLocks(first, ctx.schema)[0]!;
+    const line = first.start.line;
     const verb = update ? 'UPDATE' : 'DELETE';
-    const assignments = (update?.targetList ?? [])
-      .map((t) => as(t, 'ResTarget'))
-      .map((t) => (t?.name && t.val ? `${quoteIdent(t.name)} = ${sqlOf(t.val)}` : ''))
-      .filter(Boolean);
-    const batch = update
-      ? `UPDATE ${table.sql} SET ${assignments.join(', ')} WHERE id IN (SELECT id FROM ${table.sql} WHERE <not yet done> ORDER BY id LIMIT 1000);`
-      : `DELETE FROM ${table.sql} WHERE id IN (SELECT id FROM ${table.sql} ORDER BY id LIMIT 1000);`;
+    // The user's own change without RETURNING, limited to one batch of keys (deparsed as is: sqlOf would also fold
+    // the whitespace inside string literals, changing the data written).
+    const own = deparseSync(update ? { UpdateStmt: { ...update, returningClause: undefined } } : { DeleteStmt: { ...del!, returningClause: undefined } }, { pretty: false });
+    let step = 0;
     return {
-      message: before
-        ? `${verb} of every row of ${table.sql} runs in the same transaction as the DDL on line ${ddl.start.line}, which holds ${lock.mode} on ${lock.table.sql} until commit.`
-        : `${verb} of every row of ${table.sql} runs in the same transaction as later DDL (line ${ddl.start.line}): its row locks are held until the DDL commits.`,
-      why: before
-        ? `Locks are released at commit. The ${lock.mode} lock taken on line ${ddl.start.line} stays held while this statement touches every row of ${table.sql}: the application is blocked for the whole data change, which grows with the table.`
-        : `This ${verb} locks every row of ${table.sql} until commit; the DDL on line ${ddl.start.line} then waits for its own lock while those row locks block every concurrent write to the table.`,
-      lock: lockImpact(lock.mode, lock.table.sql, `the whole ${verb} of ${table.sql} (grows with its size)`),
+      message: before.length
+        ? `${verb} of every row of ${table.sql} runs in the same transaction as the DDL on line ${line}, which holds ${lock.mode} on ${lock.table.sql} until commit.`
+        : `${verb} of every row of ${table.sql} runs in the same transaction as later DDL (line ${line}): its row locks are held until the DDL commits.`,
+      why: before.length
+        ? `Locks are released at commit. The ${lock.mode} lock taken on line ${line} stays held while this statement changes every row of ${table.sql}: the application is blocked for the whole data change, which grows with the table.`
+        : `This ${verb} locks every row of ${table.sql} until commit: concurrent writes to those rows wait for it, then for the DDL on line ${line}, which must first get ${lock.mode} on ${lock.table.sql} (behind any running query) and makes every new query on it queue meanwhile.`,
+      lock: lockImpact(lock.mode, lock.table.sql, before.length ? `the whole ${verb} of ${table.sql} (grows with its size)` : `the rest of the transaction from line ${line}, after the ${verb} has locked every row of ${table.sql}`),
       recipe: {
-        summary: 'Keep schema changes and data changes apart: commit the DDL in its own short migration, then change the data in batches of a few thousand rows, each in its own transaction, outside the schema migration.',
+        summary: 'Keep schema and data changes apart: commit the DDL in its own short migration, then change the data in batches, each its own short transaction, outside the schema migration; the DDL that needs the data comes after.',
         sql: [
-          `-- migration 1: the DDL alone, with lock_timeout`,
-          `${ddl.text};`,
-          `-- then, outside the schema migration, repeat until it affects 0 rows (one short transaction per batch):`,
-          batch,
+          ...(before.length ? [`-- ${++step}. schema migration, committed before the data change (with lock_timeout):`, ...before.map((s) => `${s.text};`)] : []),
+          `-- ${++step}. outside any transaction block, one transaction per 1,000 rows (the key is assumed to be id):`,
+          keysetBatches(table, (inBatch) => `${own} WHERE ${inBatch}`),
+          ...(after.length ? [`-- ${++step}. schema migration that needs the data:`, ...after.map((s) => `${s.text};`)] : []),
         ].join('\n'),
-        versions: 'All supported versions. Replace `id` with the primary key; `<not yet done>` is e.g. `country IS NULL`.',
+        versions: 'COMMIT inside a DO block: PG 11+, when the DO itself runs outside a transaction block. Replace id with the primary key.',
       },
     };
   },

@@ -1,15 +1,21 @@
-import { as, typeInfo, type TypeInfo } from '../ast.js';
+import type { AlterTableCmd, Node } from '@pgsql/types';
+import { deparseSync } from 'pgsql-deparser';
+import { as, strings, typeInfo, type TableRef } from '../ast.js';
 import { alterExistingTable } from '../alter-table.js';
-import { defineRule } from '../rule.js';
+import { defineRule, type RuleContext } from '../rule.js';
 import { lockImpact } from '../locks.js';
-import { quoteIdent } from '../sql.js';
+import { makeName, quoteIdent, quoteQualified } from '../sql.js';
+import { keysetBatches } from '../batches.js';
+import { retypeWithoutRewrite } from '../table-work.js';
 import type { Report } from '../finding.js';
 
-const TEXTUAL = new Set(['text', 'varchar', 'bpchar']);
+const ZONED = new Set(['timestamp', 'timestamptz']);
 
 /** ALTER COLUMN ... TYPE usually rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE. Unlike squawk,
- *  changes PostgreSQL makes without a rewrite are not flagged when the old type is known (defined earlier in the
- *  migration), and are only a warning when it is not: widening varchar, varchar → text, unconstrained numeric. */
+ *  the changes PostgreSQL makes in the catalog only (checked with pg_class.relfilenode in the tests) are not flagged
+ *  when the old type is known from the migration, and only warned about when it is not and the new type is a
+ *  widening target (varchar, text, numeric, varbit). timestamp ↔ timestamptz skips the rewrite only under
+ *  TimeZone UTC (PG 12+): flagged, with that way out as the recipe. */
 export default defineRule({
   id: 'changing-column-type',
   severity: 'error',
@@ -18,63 +24,107 @@ export default defineRule({
   check(ctx) {
     const alter = alterExistingTable(ctx);
     if (!alter) return undefined;
-    const { table } = alter;
-    return alter.cmds.flatMap((cmd): Report[] => {
-      const def = cmd.subtype === 'AT_AlterColumnType' ? as(cmd.def, 'ColumnDef') : undefined;
-      const next = typeInfo(def?.typeName);
-      if (!def || !next || !cmd.name) return [];
-      const using = !!def.raw_default;
-      const before = ctx.schema.column(table, cmd.name, ctx.statement.index)?.type;
-      const verdict = using ? 'rewrite' : before ? (noRewrite(before, next) ? 'safe' : 'rewrite') : mayBeMetadataOnly(next) ? 'unknown' : 'rewrite';
-      if (verdict === 'safe') return [];
-      const column = quoteIdent(cmd.name);
-      const tmp = quoteIdent(`${cmd.name}_new`);
-      return [{
-        severity: verdict === 'unknown' ? 'warning' : 'error',
-        message:
-          verdict === 'unknown'
-            ? `Changing ${table.sql}.${column} to ${next.sql} rewrites the table unless the current type is a shorter varchar or text-like type (pgsafe cannot see it without a database).`
-            : `Changing ${table.sql}.${column}${before ? ` from ${before.sql}` : ''} to ${next.sql}${using ? ' with USING' : ''} rewrites the whole table and its indexes under an ACCESS EXCLUSIVE lock.`,
-        why: `The rewrite copies every row of ${table.sql} and rebuilds each of its indexes while holding ACCESS EXCLUSIVE: no read or write gets through until it ends, and the time grows with the table's size (minutes to hours). It also needs disk for a second copy.`,
-        lock: lockImpact('ACCESS EXCLUSIVE', table.sql, "a full table and index rewrite (grows with the table's size)"),
-        location: def.location,
-        recipe: {
-          summary: 'Add a new column of the new type, keep it in sync with a trigger, backfill it in batches, then swap the columns in one short transaction.',
-          sql: [
-            `ALTER TABLE ${table.sql} ADD COLUMN ${tmp} ${next.sql};`,
-            `-- a trigger copies ${column} into ${tmp} on INSERT/UPDATE; backfill old rows in batches:`,
-            `-- UPDATE ${table.sql} SET ${tmp} = ${column}::${next.sql} WHERE <primary key range> AND ${tmp} IS NULL;`,
-            `-- then, in one short transaction (with lock_timeout), after recreating indexes/constraints on ${tmp} CONCURRENTLY:`,
-            `ALTER TABLE ${table.sql} RENAME COLUMN ${column} TO ${quoteIdent(`${cmd.name}_old`)};`,
-            `ALTER TABLE ${table.sql} RENAME COLUMN ${tmp} TO ${column};`,
-          ].join('\n'),
-          versions: 'No rewrite for: varchar(n) → varchar(m ≥ n) or text, text → varchar, numeric(p,s) → numeric(p2 ≥ p, s) or numeric (PG 9.2+); timestamp → timestamptz only with TimeZone UTC (PG 12+).',
-        },
-      }];
+    return alter.cmds.flatMap((cmd) => {
+      const report = cmd.subtype === 'AT_AlterColumnType' ? retype(ctx, alter.table, cmd) : undefined;
+      return report ? [report] : [];
     });
   },
 });
 
-/** Changes PostgreSQL applies by updating the catalog only (binary-coercible, no tighter modifier). */
-function noRewrite(from: TypeInfo, to: TypeInfo): boolean {
-  if (from.array !== to.array) return false;
-  if (from.name === to.name && from.mods.join() === to.mods.join()) return true;
-  if (TEXTUAL.has(from.name) && from.name !== 'bpchar' && (to.name === 'text' || (to.name === 'varchar' && widens(from, to)))) return true;
-  if (from.name === 'numeric' && to.name === 'numeric') {
-    if (to.mods.length === 0) return true;
-    return from.mods.length > 0 && (to.mods[1] ?? 0) === (from.mods[1] ?? 0) && to.mods[0]! >= from.mods[0]!;
-  }
-  if (from.name === 'varbit' && to.name === 'varbit') return widens(from, to);
-  return false;
+function retype(ctx: RuleContext, table: TableRef, cmd: AlterTableCmd): Report | undefined {
+  const def = as(cmd.def, 'ColumnDef');
+  const to = typeInfo(def?.typeName);
+  if (!def || !to || !cmd.name) return undefined;
+  const using = def.raw_default;
+  const collation = strings(def.collClause?.collname).at(-1);
+  const before = ctx.schema.column(table, cmd.name, ctx.statement.index);
+  const from = before?.type;
+  const sameOrder = !collation || collation.toLowerCase() === before?.collation;
+  const catalogOnly = !using && !!from && retypeWithoutRewrite(from, to);
+  if (catalogOnly && sameOrder) return undefined;
+  // From PG 12, timestamp ↔ timestamptz reinterprets nothing when the session TimeZone is UTC.
+  const zoned = ctx.options.pgVersion >= 12 && !using && ZONED.has(to.name) && !to.array && (!from || (ZONED.has(from.name) && from.name !== to.name && !from.array));
+  const unknown = !from && !using && !zoned && !to.array && ['text', 'varchar', 'numeric', 'varbit'].includes(to.name);
+
+  const column = quoteIdent(cmd.name);
+  const target = `${table.sql}.${column}`;
+  const newType = `${to.sql}${collation ? ` COLLATE ${quoteIdent(collation)}` : ''}`;
+  const other = to.name === 'timestamptz' ? 'timestamp' : 'timestamptz';
+  const utc = !zoned ? '' : from ? ' unless the session TimeZone is UTC (PG 12+)' : ` (from ${other}: unless the session TimeZone is UTC, PG 12+)`;
+  const message = catalogOnly
+    ? `Changing the collation of ${target} to ${quoteIdent(collation!)} rebuilds every index on it under an ACCESS EXCLUSIVE lock.`
+    : unknown
+      ? `Changing ${target} to ${to.sql} rewrites the whole table and its indexes under an ACCESS EXCLUSIVE lock, unless it widens a varchar, numeric or varbit (pgsafe cannot see the current type).`
+      : `Changing ${target}${from ? ` from ${from.sql}` : ''} to ${to.sql}${using ? ' with USING' : ''} rewrites the whole table and its indexes under an ACCESS EXCLUSIVE lock${utc}.`;
+  return {
+    ...(unknown ? { severity: 'warning' as const } : {}),
+    message,
+    why: catalogOnly
+      ? `The table is not rewritten, but each index on ${column} is rebuilt in the new order while ACCESS EXCLUSIVE is held: no read or write of ${table.sql} gets through until the builds end, which grows with the table's size.`
+      : `The rewrite copies every row of ${table.sql} and rebuilds each of its indexes while holding ACCESS EXCLUSIVE: no read or write gets through until it ends, and the time grows with the table's size (minutes to hours). It also needs disk for a second copy.`,
+    lock: lockImpact('ACCESS EXCLUSIVE', table.sql, catalogOnly ? "the index rebuilds (grow with the table's size)" : "a full table and index rewrite (grows with the table's size)"),
+    location: def.location,
+    recipe:
+      zoned && from
+        ? {
+            summary: 'If the stored values are UTC, convert under TimeZone UTC: a catalog-only change. Otherwise add a new column and backfill it with the zone made explicit.',
+            sql: [
+              ...(ctx.state.inTransaction ? [] : ['BEGIN;']),
+              `SET LOCAL TimeZone = 'UTC';`,
+              `${ctx.statement.text};`,
+              ...(ctx.state.inTransaction ? [] : ['COMMIT;']),
+              `-- values in another zone: add a new column instead, backfilled with ${column} AT TIME ZONE '<zone>'`,
+            ].join('\n'),
+            versions: 'PG 12+: timestamp ↔ timestamptz is catalog-only when the session TimeZone is UTC; before PG 12 it always rewrites.',
+          }
+        : {
+            summary: `${unknown ? `If the current type of ${column} is one PostgreSQL widens in place (see versions), nothing to do; otherwise a` : 'A'}dd a new column of the new type kept in sync by a trigger, backfill it in batches, then swap the columns in one short transaction.`,
+            sql: newColumnRecipe(table, cmd.name, newType, using, zoned ? other : undefined),
+            versions: `No rewrite (PG 9.2+) for: varchar(n) → varchar(m ≥ n), varchar or text; text → varchar; numeric(p,s) → numeric(p2 ≥ p, s) or numeric; varbit(n) → varbit(m ≥ n). timestamp ↔ timestamptz: only with TimeZone UTC (PG 12+). The batch loop commits inside DO: PG 11+.`,
+          },
+  };
 }
 
-function widens(from: TypeInfo, to: TypeInfo): boolean {
-  if (to.mods.length === 0) return true;
-  if (from.name === 'text' || from.mods.length === 0) return false;
-  return to.mods[0]! >= from.mods[0]!;
+/** Expand and contract: the new column, a trigger keeping it in sync, a keyset backfill, the swap. */
+function newColumnRecipe(table: TableRef, name: string, newType: string, using: Node | undefined, zonedFrom: string | undefined): string {
+  const column = quoteIdent(name);
+  const fresh = quoteIdent(makeName(name, 'new'));
+  const sync = makeName(table.name, name, 'new', 'sync');
+  const fn = quoteQualified(table.schema, sync);
+  // Without USING, an assignment cast converts (ALTER TYPE needs one too); with USING, the trigger computes the same
+  // expression on the row being written. (Deparsed as is: sqlOf would also fold the whitespace inside literals.)
+  const fromRow = using ? deparseSync(onNewRow(using), { pretty: false }) : `NEW.${column}`;
+  const fromTable = using ? deparseSync(using, { pretty: false }) : column;
+  return [
+    ...(zonedFrom ? [`-- if ${column} is ${zonedFrom} holding UTC values: no rewrite when run in a transaction after SET LOCAL TimeZone = 'UTC' (PG 12+)`] : []),
+    `-- migration 1: the new column, kept in sync by a trigger from now on`,
+    `ALTER TABLE ${table.sql} ADD COLUMN ${fresh} ${newType};`,
+    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.${fresh} := ${fromRow}; RETURN NEW; END $$;`,
+    `CREATE TRIGGER ${quoteIdent(sync)} BEFORE INSERT OR UPDATE ON ${table.sql} FOR EACH ROW EXECUTE FUNCTION ${fn}();`,
+    `-- backfill, outside any transaction block, one short transaction per batch (the key is assumed to be id):`,
+    keysetBatches(table, (inBatch) => `UPDATE ${table.sql} SET ${fresh} = ${fromTable} WHERE ${inBatch}`),
+    `-- give ${fresh} the default, NOT NULL and constraints of ${column} (NOT VALID, then VALIDATE) and build its indexes`,
+    `-- CONCURRENTLY (a primary key: ADD CONSTRAINT ... PRIMARY KEY USING INDEX); then swap in one short transaction:`,
+    `BEGIN;`,
+    `SET LOCAL lock_timeout = '2s';`,
+    `ALTER TABLE ${table.sql} RENAME COLUMN ${column} TO ${quoteIdent(makeName(name, 'old'))};`,
+    `ALTER TABLE ${table.sql} RENAME COLUMN ${fresh} TO ${column};`,
+    `DROP TRIGGER ${quoteIdent(sync)} ON ${table.sql};`,
+    `DROP FUNCTION ${fn}();`,
+    `COMMIT;`,
+    `-- later, once nothing reads it: ALTER TABLE ${table.sql} DROP COLUMN ${quoteIdent(makeName(name, 'old'))};`,
+  ].join('\n');
 }
 
-/** Target types that are metadata-only from the common text types, when the old type is unknown. */
-function mayBeMetadataOnly(to: TypeInfo): boolean {
-  return !to.array && (to.name === 'text' || to.name === 'varchar' || (to.name === 'numeric' && to.mods.length === 0));
+/** The USING expression with its column references read from the trigger's NEW row. */
+function onNewRow(expr: Node): Node {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (!v || typeof v !== 'object') return v;
+    const ref = (v as { ColumnRef?: { fields?: Node[] } }).ColumnRef;
+    if (ref?.fields?.length === 1 && as(ref.fields[0], 'String')) return { ColumnRef: { ...ref, fields: [{ String: { sval: 'new' } }, ...ref.fields] } };
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+  };
+  return walk(expr) as Node;
 }
+

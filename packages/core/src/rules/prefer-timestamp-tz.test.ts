@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useTestDatabase } from '@pgsafe/testing';
+import { seedRows, useTestDatabase } from '@pgsafe/testing';
 import { rendered, ruleFindings } from '../testing/rule-kit.js';
 import { recipeStatements, runAll } from '../testing/e2e.js';
 
@@ -37,23 +37,36 @@ describe(ID, () => {
 describe(`${ID} on PostgreSQL`, () => {
   const db = useTestDatabase('timestamptz');
 
-  it('the same instant written from two time zones differs with timestamp, not with timestamptz', async () => {
-    const [finding] = await ruleFindings(ID, 'CREATE TABLE events (id int, at timestamp);');
-    await db.current.query('CREATE TABLE events_naive (id int, at timestamp)');
+  it('one instant reads back as two instants from two TimeZones with timestamp; as one with the recipe', async () => {
+    const flagged = 'CREATE TABLE events (id int, at timestamp);';
+    const [finding] = await ruleFindings(ID, flagged);
+    await db.current.query(flagged);
     await runAll(db.current, (await recipeStatements(finding!)).map((s) => s.replace('events', 'events_tz')));
-    const write = async (zone: string, id: number) => {
+    await seedRows(db.current, 'events', 1000, { id: 'i + 1', at: "timestamp '2024-01-01' + i * interval '1 hour'" });
+    await seedRows(db.current, 'events_tz', 1000, { id: 'i + 1', at: "timestamptz '2024-01-01 00:00+00' + i * interval '1 hour'" });
+
+    const sessions = await Promise.all(['UTC', 'Asia/Tokyo'].map(async (zone) => {
       const client = await db.current.connect();
       await client.query(`SET TimeZone = '${zone}'`);
-      await client.query(`INSERT INTO events_naive VALUES (${id}, now())`);
-      await client.query(`INSERT INTO events_tz VALUES (${id}, now())`);
-      await client.end();
-    };
-    // Same transaction time is not shared across sessions, so compare each pair's spread instead.
-    await write('UTC', 1);
-    await write('Asia/Tokyo', 2);
-    const spread = async (table: string) =>
-      Number((await db.current.query(`SELECT extract(epoch FROM max(at) - min(at)) AS s FROM ${table}`)).rows[0]!.s);
-    expect(await spread('events_naive')).toBeGreaterThan(8 * 3600);
-    expect(await spread('events_tz')).toBeLessThan(60);
+      return client;
+    }));
+    const [utc, tokyo] = sessions as [(typeof sessions)[0], (typeof sessions)[0]];
+    try {
+      // The application in UTC writes one instant, 2024-06-01 12:00 UTC, into both tables.
+      for (const table of ['events', 'events_tz']) await utc.query(`INSERT INTO ${table} VALUES (1, timestamptz '2024-06-01 12:00:00+00')`);
+      // Each session reads it back as an instant, as drivers do with a zoneless value: in the session's zone.
+      const epoch = async (client: typeof utc, table: string) =>
+        Number((await client.query(`SELECT extract(epoch FROM at::timestamptz) AS s FROM ${table} WHERE id = 1`)).rows[0]!.s);
+      expect((await epoch(utc, 'events')) - (await epoch(tokyo, 'events'))).toBe(9 * 3600);
+      expect(await epoch(tokyo, 'events_tz')).toBe(await epoch(utc, 'events_tz'));
+
+      // Written from Tokyo, the same instant is stored as other digits in timestamp, the same instant in timestamptz.
+      for (const table of ['events', 'events_tz']) await tokyo.query(`INSERT INTO ${table} VALUES (0, timestamptz '2024-06-01 12:00:00+00')`);
+      const distinct = async (table: string) => (await utc.query(`SELECT count(DISTINCT at)::int AS n FROM ${table} WHERE id IN (0, 1)`)).rows[0]!.n;
+      expect(await distinct('events')).toBe(2);
+      expect(await distinct('events_tz')).toBe(1);
+    } finally {
+      await Promise.all(sessions.map((c) => c.end()));
+    }
   });
 });

@@ -1,4 +1,3 @@
-import { typeInfo } from '../ast.js';
 import { cap, columnsPhrase, declaredColumns } from '../column-types.js';
 import { defineRule } from '../rule.js';
 import { retypeStatement } from '../retype.js';
@@ -13,16 +12,15 @@ export default defineRule({
   kinds: ['CreateStmt', 'AlterTableStmt'],
   summary: 'A timestamp column without time zone: values depend on the writer\'s TimeZone setting.',
   check(ctx) {
-    const cols = declaredColumns(ctx.statement.node).map(({ def, name }) => ({ col: def, name }));
-    const naive = cols.filter(({ col }) => typeInfo(col.typeName)?.name === 'timestamp');
+    const naive = declaredColumns(ctx.statement.node).filter(({ type }) => type.name === 'timestamp');
     if (naive.length === 0) return undefined;
-    const fixed = retypeStatement(ctx, naive.map(({ col }) => col.typeName?.location), NAIVE, (m) => `timestamptz${(m[1] ?? '').replace(/\s+/g, '')}`);
+    const fixed = retypeStatement(ctx, naive.map(({ location }) => location), NAIVE, (m) => `timestamptz${(m[1] ?? '').replace(/\s+/g, '')}`);
     // One finding per statement: an ORM's CREATE TABLE often has several such columns, and one fix covers them.
     const names = naive.map(({ name }) => name);
     return {
       message: `${cap(columnsPhrase(names))} ${names.length > 1 ? 'are' : 'is'} timestamp without time zone; use timestamptz.`,
       why: 'timestamp keeps the digits it is given and drops the zone: a value written by a session in UTC and one written in Europe/Paris for the same instant differ by hours, and reading in another TimeZone shifts nothing. timestamptz stores the instant and converts on output.',
-      location: naive[0]!.col.typeName?.location ?? naive[0]!.col.location,
+      location: naive[0]!.location,
       recipe: {
         summary: `Declare ${names.length > 1 ? 'them' : 'it'} as timestamptz (the precision is kept).`,
         sql: fixed,

@@ -21,14 +21,15 @@ export default defineRule({
       recipe: {
         summary: 'Rename and leave a view under the old name in the same transaction (a simple view is updatable), deploy code using the new name, then drop the view.',
         sql: [
-          `BEGIN;`,
+          // Inside the migration's own transaction the two statements already commit together.
+          ...(ctx.state.inTransaction ? [] : ['BEGIN;']),
           `ALTER TABLE ${table.sql} RENAME TO ${quoteIdent(rename.newname)};`,
           `CREATE VIEW ${table.sql} AS SELECT * FROM ${to};`,
-          `COMMIT;`,
+          ...(ctx.state.inTransaction ? [] : ['COMMIT;']),
           `-- after every running version uses ${to}:`,
           `-- DROP VIEW ${table.sql};`,
         ].join('\n'),
-        versions: 'Auto-updatable simple views: PG 9.3+.',
+        versions: 'Writes through a simple view (auto-updatable): PG 9.3+. The view lists the columns the table has now; columns added later are not in it.',
       },
     };
   },
