@@ -31,8 +31,8 @@ function widens(from: TypeInfo, to: TypeInfo): boolean {
 }
 
 /** Functions common in defaults that PostgreSQL must call once per row (a volatile default rewrites the table). */
-const VOLATILE = new Set(['random', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v1mc', 'uuid_generate_v4', 'uuidv4', 'uuidv7', 'clock_timestamp', 'timeofday', 'nextval', 'statement_timestamp', 'txid_current']);
-const SERIAL = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
+export const VOLATILE = new Set(['random', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v1mc', 'uuid_generate_v4', 'uuidv4', 'uuidv7', 'clock_timestamp', 'timeofday', 'nextval', 'statement_timestamp', 'txid_current', 'setseed']);
+export const SERIAL = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
 
 /** Work on an existing table that takes longer the bigger the table is. */
 export interface TableWork {

@@ -1,15 +1,13 @@
 import { as, calledFunctions, sqlOf, typeInfo } from '../ast.js';
+import { SERIAL, VOLATILE } from '../table-work.js';
 import { alterExistingTable } from '../alter-table.js';
 import { defineRule } from '../rule.js';
 import { lockImpact } from '../locks.js';
 import { quoteIdent } from '../sql.js';
 import type { Report } from '../finding.js';
 
-/** Volatile functions common in defaults: PostgreSQL must compute them per row, so the table is rewritten. */
-const VOLATILE = new Set(['random', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v1mc', 'uuid_generate_v4', 'uuidv4', 'uuidv7', 'clock_timestamp', 'timeofday', 'nextval', 'statement_timestamp', 'txid_current', 'setseed']);
 /** Stable or immutable functions often used in defaults: evaluated once, stored in the catalog (PG 11+). */
 const NOT_VOLATILE = new Set(['now', 'transaction_timestamp', 'current_setting', 'lower', 'upper', 'to_timestamp', 'make_interval', 'jsonb_build_object', 'json_build_object', 'array', 'coalesce', 'concat']);
-const SERIAL = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
 
 /** ADD COLUMN whose default forces a rewrite of the whole table under ACCESS EXCLUSIVE: a volatile default (or a
  *  serial), a STORED generated column, or any default before PG 11. A constant or stable default (now()) is only a
