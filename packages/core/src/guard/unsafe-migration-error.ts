@@ -26,5 +26,7 @@ export class UnsafeMigrationError extends Error {
       ].join('\n'),
     );
     this.name = 'UnsafeMigrationError';
+    // A refusal, not a crash: runners that print the stack (the knex CLI does) show the findings, not our frames.
+    this.stack = `${this.name}: ${this.message}`;
   }
 }

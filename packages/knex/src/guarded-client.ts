@@ -1,0 +1,44 @@
+/**
+ * A knex PostgreSQL client whose `_query` passes each migration statement through the pgsafe guard. A subclass, not
+ * a patched instance: knex builds each transaction's client from the constructor's prototype, so only a subclass
+ * sees the statements sent inside migration transactions.
+ */
+import { createRequire } from 'node:module';
+import { MigrationGuard, type GuardSession } from '@pgsafe/core';
+import type pg from 'pg';
+import { STATE, type MigrationState } from './migration-state.js';
+
+interface QueryObject {
+  sql: string;
+  bindings?: unknown[];
+}
+
+interface KnexPgClient {
+  _query(connection: pg.Client, obj: QueryObject): Promise<unknown>;
+}
+
+type KnexPgClientClass = new (config: unknown) => KnexPgClient;
+
+/** Knex's own transaction control, sent through `_query` as well. */
+const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE\s+SAVEPOINT)\b/i;
+
+/** The client class for one knexfile config: its prototype carries the migration state, which the client of every
+ *  transaction (made from that prototype) and the migrator (through `knex.client`) then share. */
+export function guardedClientClass(guard: () => Promise<MigrationGuard>, state: MigrationState, require: NodeRequire = createRequire(import.meta.url)): KnexPgClientClass {
+  const PgClient = require('knex/lib/dialects/postgres') as KnexPgClientClass;
+  class PgsafeKnexClient extends PgClient {
+    override async _query(connection: pg.Client & { __knexTxId?: string }, obj: QueryObject): Promise<unknown> {
+      const migration = state.current;
+      if (!migration || TRANSACTION_CONTROL.test(obj.sql)) return super._query(connection, obj);
+      const g = await guard();
+      const session: GuardSession = {
+        inTransaction: !!connection.__knexTxId,
+        query: (sql, params) => connection.query(sql, params as unknown[]),
+      };
+      // Bound values stay $1, $2 ... for the analysis: PostgreSQL's parser reads them as parameters.
+      return g.execute(obj.sql, session, () => super._query(connection, obj));
+    }
+  }
+  (PgsafeKnexClient.prototype as unknown as Record<symbol, MigrationState>)[STATE] = state;
+  return PgsafeKnexClient;
+}

@@ -1,0 +1,146 @@
+/** The knex CLI itself (`knex migrate:latest`) with a knexfile that wraps its config in withPgsafe, against real
+ *  PostgreSQL with rows in the tables and real concurrent sessions. */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { holdLock, seedRows, steadyQueries, useTestDatabase } from '@pgsafe/testing';
+
+const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+const KNEX = dirname(createRequire(import.meta.url).resolve('knex/package.json'));
+const db = useTestDatabase('knex_cli');
+let project: string;
+
+/** A knex project: a knexfile guarded by pgsafe (300 ms lock_timeout, quick retries) and the given migrations. */
+function makeProject(migrations: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pgsafe-knex-'));
+  mkdirSync(join(dir, 'migrations'));
+  writeFileSync(
+    join(dir, 'knexfile.mjs'),
+    `import { withPgsafe } from ${JSON.stringify(DIST)};
+export default withPgsafe(
+  { client: 'pg', connection: process.env.DATABASE_URL, migrations: { directory: './migrations' } },
+  { config: { run: { lockTimeout: '300ms', retryBudget: '20s' } }, policy: { lockTimeoutRamp: [1], baseDelayMs: 100, maxDelayMs: 200, jitter: 0 } },
+);
+`,
+  );
+  for (const [name, body] of Object.entries(migrations)) writeFileSync(join(dir, 'migrations', name), body);
+  return dir;
+}
+
+function knex(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(KNEX, 'bin/cli.js'), '--knexfile', join(project, 'knexfile.mjs'), ...args], {
+      env: { ...process.env, DATABASE_URL: db.current.url, KNEX_PATH: KNEX, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
+  });
+}
+
+const migration = (up: string, extra = '') => `${extra}exports.up = async (knex) => {\n${up}\n};\nexports.down = async () => {};\n`;
+
+async function applied(): Promise<string[]> {
+  const { rows } = await db.current.query<{ name: string }>("SELECT name FROM knex_migrations ORDER BY id").catch(() => ({ rows: [] as { name: string }[] }));
+  return rows.map((r) => r.name);
+}
+
+async function columns(table: string): Promise<string[]> {
+  const { rows } = await db.current.query<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position', [table]);
+  return rows.map((r) => r.column_name);
+}
+
+beforeAll(() => {
+  if (!existsSync(DIST)) throw new Error('packages/knex is not built: run `pnpm build` (the root `pnpm test` does it)');
+});
+
+beforeEach(async () => {
+  await db.current.query('DROP TABLE IF EXISTS users, posts, knex_migrations, knex_migrations_lock CASCADE');
+  await db.current.query('CREATE TABLE users (id int PRIMARY KEY, email text)');
+  await seedRows(db.current, 'users', 20_000, { id: 'i', email: "'u' || i || '@example.com'" });
+});
+
+describe('knex migrate:latest through withPgsafe', () => {
+  it('blocks an unsafe migration with the rule, the file, the SQL and the recipe; knex rolls back the batch and records nothing', async () => {
+    project = makeProject({
+      '20240101000000_add_nickname.js': migration("await knex.schema.alterTable('users', (t) => { t.string('nickname'); });"),
+      '20240102000000_add_country.js': migration("await knex.schema.alterTable('users', (t) => { t.string('country').notNullable(); });"),
+    });
+    const r = await knex(['migrate:latest']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('pgsafe blocked migration 20240102000000_add_country.js');
+    expect(r.stderr).toContain('[adding-required-field]');
+    expect(r.stderr).toContain('alter table "users" add column "country" varchar(255) not null');
+    expect(r.stderr).toMatch(/fix: /);
+    // One transaction for the whole batch (knex's default): the first migration is rolled back with it.
+    expect(await applied()).toEqual([]);
+    expect(await columns('users')).toEqual(['id', 'email']);
+  });
+
+  it('applies a safe batch, with the concurrent index built outside a transaction in the migration that opts out', async () => {
+    project = makeProject({
+      '20240101000000_add_nickname.js': migration("await knex.schema.alterTable('users', (t) => { t.string('nickname'); });"),
+      '20240102000000_index_email.js': migration("await knex.raw('CREATE INDEX CONCURRENTLY users_email_idx ON users (email)');", 'exports.config = { transaction: false };\n'),
+    });
+    const r = await knex(['migrate:latest']);
+    expect(r.code).toBe(0);
+    // Warnings are printed, never blocking.
+    expect(r.stderr).toContain('pgsafe: warning in migration 20240101000000_add_nickname.js:');
+    expect(r.stderr).toContain('warning[prefer-text-field]');
+    expect(r.stderr).not.toContain('error[');
+    expect(r.stdout).toContain('Batch 1 run: 2 migrations');
+    expect(await applied()).toEqual(['20240101000000_add_nickname.js', '20240102000000_index_email.js']);
+    const index = await db.current.query<{ indisvalid: boolean }>("SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_email_idx'::regclass");
+    expect(index.rows).toEqual([{ indisvalid: true }]);
+  });
+
+  it('refuses CREATE INDEX CONCURRENTLY inside the migration transaction and says how to opt out', async () => {
+    project = makeProject({
+      '20240103000000_index_email.js': migration("await knex.raw('CREATE INDEX CONCURRENTLY users_email_idx ON users (email)');"),
+    });
+    const r = await knex(['migrate:latest']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('[ban-concurrent-index-creation-in-transaction]');
+    expect(r.stderr).toContain('hint: knex runs this migration in a transaction. Add `exports.config = { transaction: false }`');
+    expect(await applied()).toEqual([]);
+  });
+
+  it('waits out a long transaction with short lock timeouts and retries: the app never queues behind the ALTER, and the migration lands', async () => {
+    project = makeProject({
+      '20240104000000_add_note.js': migration("await knex.schema.alterTable('users', (t) => { t.text('note'); });"),
+    });
+    const blocker = await holdLock(db.current.url, ['SELECT count(*) FROM users'], 'report');
+    const app = await steadyQueries(db.current.url, () => `SELECT email FROM users WHERE id = ${1 + Math.floor(Math.random() * 20_000)}`, { applicationName: 'app', pauseMs: 5 });
+    const release = setTimeout(() => void blocker.release(), 2000);
+    const r = await knex(['migrate:latest']);
+    clearTimeout(release);
+    await blocker.release();
+    const seen = await app.stop();
+
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/pgsafe: 20240104000000_add_note\.js: canceling statement due to lock timeout \(lock_timeout 300ms, attempt 1\); trying again/);
+    expect(await applied()).toEqual(['20240104000000_add_note.js']);
+    expect(await columns('users')).toEqual(['id', 'email', 'note']);
+    expect(seen.errors).toEqual([]);
+    // Without the guard the app would have waited ~2 s behind the queued ALTER.
+    expect(seen.max).toBeLessThan(300 + 300);
+  });
+
+  it('leaves the rollback (down) unblocked, reporting its findings', async () => {
+    project = makeProject({
+      '20240105000000_create_posts.js': `exports.up = (knex) => knex.schema.createTable('posts', (t) => { t.increments('id'); });\nexports.down = (knex) => knex.schema.dropTable('posts');\n`,
+    });
+    expect((await knex(['migrate:latest'])).code).toBe(0);
+    const r = await knex(['migrate:rollback']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('[ban-drop-table]');
+    expect(await applied()).toEqual([]);
+  });
+});

@@ -1,0 +1,17 @@
+import { pathToFileURL } from 'node:url';
+
+/** A migration module: JavaScript through Node's loader, TypeScript through jiti (Node 20 cannot import .ts). */
+export async function loadModule(file: string): Promise<Record<string, unknown>> {
+  if (/\.[cm]?ts$/.test(file)) {
+    const { createJiti } = await import('jiti');
+    return createJiti(import.meta.url, { moduleCache: false }).import(file);
+  }
+  return import(pathToFileURL(file).href);
+}
+
+/** An export of a module loaded either way (CommonJS `exports.x` arrives as `default.x` through import()). */
+export function exported<T = unknown>(mod: Record<string, unknown>, name: string): T | undefined {
+  if (name in mod) return mod[name] as T;
+  const fallback = mod.default as Record<string, unknown> | undefined;
+  return fallback && typeof fallback === 'object' ? (fallback[name] as T | undefined) : undefined;
+}
