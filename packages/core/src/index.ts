@@ -27,3 +27,4 @@ export { redactConnectionString, connectionTarget } from './execute/redact.js';
 export { describeEvent, describeBlocker, describeBlockers, describeProgress } from './execute/describe.js';
 export { lockConflicts } from './execute/lock-conflicts.js';
 export type { ExecuteEvent, ExecuteEventType, ExecuteResult, ExecuteError, ExecuteErrorKind, StepResult, AttemptResult, BlockingSession, IndexBuildProgress } from './execute/types.js';
+export { safeRewrite, type SafeRewrite, type RewritePart, type RewriteChange } from './safe-rewrite.js';
