@@ -32,15 +32,15 @@ CREATE INDEX CONCURRENTLY "User_name_idx" ON "User"("name");
 describe('safeRewrite', () => {
   it('moves what cannot run in a transaction into parts of its own, builds indexes on existing tables CONCURRENTLY, adds existing-table constraints NOT VALID', () => {
     const { parts, changes } = safeRewrite(parseMigration(PRISMA_SQL, 'm.sql'), { pgVersion: 15 });
-    expect(parts.map((p) => p.slug)).toEqual([undefined, 'concurrent_index', undefined, 'validate_constraint', 'create_index_concurrently']);
-    // The new table's index and foreign key stay as they are: nobody uses the table yet.
-    expect(parts[0]!.sql).toContain('CREATE INDEX "Order_userId_idx" ON "Order"("userId");');
+    expect(parts.map((p) => p.slug)).toEqual([undefined, 'concurrent_index', 'validate_constraint', 'create_index_concurrently']);
+    // The new table's index and foreign key stay with its CREATE TABLE: nobody uses the table yet.
     expect(parts[0]!.sql).toContain('-- CreateTable\nCREATE TABLE "Order"');
+    expect(parts[0]!.sql).toContain('CREATE INDEX "Order_userId_idx" ON "Order"("userId");');
+    expect(parts[0]!.sql).toContain('ADD CONSTRAINT "Order_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;');
+    expect(parts[0]!.sql).toContain(`ADD CONSTRAINT "User_email_check" CHECK (email <> '') NOT VALID;`);
     expect(parts[1]!.sql).toBe('\n\n-- CreateIndex\nCREATE UNIQUE INDEX CONCURRENTLY "User_email_key" ON "User"("email");');
-    expect(parts[2]!.sql).toContain('ADD CONSTRAINT "Order_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;');
-    expect(parts[2]!.sql).toContain(`ADD CONSTRAINT "User_email_check" CHECK (email <> '') NOT VALID;`);
-    expect(parts[3]!.sql).toContain('ALTER TABLE "User" VALIDATE CONSTRAINT "User_email_check";');
-    expect(parts[4]!.sql.trim()).toBe('CREATE INDEX CONCURRENTLY "User_name_idx" ON "User"("name");');
+    expect(parts[2]!.sql).toContain('ALTER TABLE "User" VALIDATE CONSTRAINT "User_email_check";');
+    expect(parts[3]!.sql.trim()).toBe('CREATE INDEX CONCURRENTLY "User_name_idx" ON "User"("name");');
     expect(changes.map((c) => c.line)).toEqual([12, 18]);
   });
 
@@ -63,6 +63,12 @@ describe('safeRewrite', () => {
       { conname: 'Order_userId_fkey', convalidated: true },
       { conname: 'User_email_check', convalidated: true },
     ]);
+  });
+
+  it('keeps an index build in place when a later foreign key needs it as its unique key', () => {
+    const sql = 'CREATE UNIQUE INDEX "User_email_key" ON "User"("email");\nCREATE TABLE "Order" (id int, email text);\nALTER TABLE "Order" ADD CONSTRAINT "Order_email_fkey" FOREIGN KEY ("email") REFERENCES "User"("email");\n';
+    const { parts } = safeRewrite(parseMigration(sql, 'm.sql'));
+    expect(parts.map((p) => p.sql.trim().split(' ').slice(0, 4).join(' '))).toEqual(['CREATE UNIQUE INDEX CONCURRENTLY', 'CREATE TABLE "Order" (id']);
   });
 
   it('leaves explicit transaction blocks and files that need no change alone', () => {

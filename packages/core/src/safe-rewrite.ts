@@ -5,6 +5,7 @@
  * existing tables NOT VALID with the VALIDATE CONSTRAINT in a later part. What cannot be rewritten mechanically
  * (a required column without a default, a type change) is left to the findings' recipes.
  */
+import type { Constraint } from '@pgsql/types';
 import { as, tableRef } from './ast.js';
 import type { ParsedMigration, ParsedStatement } from './parse.js';
 import { nonTransactionalKind } from './plan/classify.js';
@@ -40,6 +41,10 @@ export function safeRewrite(migration: ParsedMigration, options: { pgVersion?: n
   const changes: RewriteChange[] = [];
   let group = '';
   let inBlock = false;
+  // Index builds and validations wait until the transactional statements are done, so that those stay in one
+  // part (a foreign key to a table created in the same migration is only safe next to its CREATE TABLE).
+  const deferred: RewritePart[] = [];
+  const later = (i: number) => statements.slice(i + 1);
   const flush = () => {
     if (group.trim()) parts.push({ sql: group });
     group = '';
@@ -64,20 +69,24 @@ export function safeRewrite(migration: ParsedMigration, options: { pgVersion?: n
     }
     const kind = nonTransactionalKind(stmt, pgVersion);
     if (kind) {
-      alone({ sql: chunk, reason: `${kind} cannot run inside a transaction block`, slug: kind.replace(/-/g, '_') });
+      const part = { sql: chunk, reason: `${kind} cannot run inside a transaction block`, slug: kind.replace(/-/g, '_') };
+      if (kind === 'create-index-concurrently' && !usedLater(stmt, later(i))) deferred.push(part);
+      else alone(part);
       continue;
     }
     const concurrent = concurrentIndex(stmt, chunk, schema);
     if (concurrent) {
       changes.push({ line: stmt.start.line, message: 'CREATE INDEX → CREATE INDEX CONCURRENTLY, in a migration of its own (it cannot run in a transaction block)' });
-      alone({ sql: concurrent, reason: 'create-index-concurrently cannot run inside a transaction block', slug: 'concurrent_index' });
+      const part = { sql: concurrent, reason: 'create-index-concurrently cannot run inside a transaction block', slug: 'concurrent_index' };
+      if (usedLater(stmt, later(i))) alone(part);
+      else deferred.push(part);
       continue;
     }
     const notValid = notValidConstraint(stmt, chunk, stmt.end.offset - from, schema);
     if (notValid) {
       changes.push({ line: stmt.start.line, message: `ADD CONSTRAINT ${notValid.name} → NOT VALID, then VALIDATE CONSTRAINT in a migration of its own (no long ACCESS EXCLUSIVE / SHARE ROW EXCLUSIVE scan)` });
       group += notValid.sql;
-      alone({ sql: `${notValid.validate}\n`, reason: 'VALIDATE CONSTRAINT in its own transaction takes only SHARE UPDATE EXCLUSIVE while it scans', slug: 'validate_constraint' });
+      deferred.push({ sql: `\n${notValid.validate}\n`, reason: 'VALIDATE CONSTRAINT in its own transaction takes only SHARE UPDATE EXCLUSIVE while it scans', slug: 'validate_constraint' });
       continue;
     }
     group += chunk;
@@ -85,6 +94,7 @@ export function safeRewrite(migration: ParsedMigration, options: { pgVersion?: n
   // Trailing comments after the last statement, or a file without statements.
   if (!statements.length) group = source;
   flush();
+  parts.push(...deferred);
   if (!parts.length) parts.push({ sql: source });
   return { parts, changes };
 }
@@ -93,6 +103,36 @@ export function safeRewrite(migration: ParsedMigration, options: { pgVersion?: n
 function afterSemicolon(source: string, end: number): number {
   const m = /^\s*;/.exec(source.slice(end));
   return m ? end + m[0].length : end;
+}
+
+/** A later statement names the index, or has a foreign key whose referenced columns are exactly the index's (a
+ *  foreign key needs that unique index to exist): the build cannot wait until the end. */
+function usedLater(stmt: ParsedStatement, rest: ParsedStatement[]): boolean {
+  const index = as(stmt.node, 'IndexStmt');
+  if (!index) return true;
+  const table = tableRef(index.relation)?.key;
+  const columns = new Set((index.indexParams ?? []).map((p) => as(p, 'IndexElem')?.name));
+  return rest.some((later) => {
+    if (index.idxname && later.text.includes(index.idxname)) return true;
+    return foreignKeys(later.node).some((fk) => {
+      const refs = (fk.pk_attrs ?? []).map((a) => as(a, 'String')?.sval);
+      return tableRef(fk.pktable)?.key === table && refs.length === columns.size && refs.every((r) => columns.has(r));
+    });
+  });
+}
+
+function foreignKeys(node: unknown): Constraint[] {
+  const found: Constraint[] = [];
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === 'object') {
+      const c = (value as { Constraint?: Constraint }).Constraint;
+      if (c?.contype === 'CONSTR_FOREIGN') found.push(c);
+      Object.values(value).forEach(walk);
+    }
+  };
+  walk(node);
+  return found;
 }
 
 const LEADING = String.raw`(?:\s|--[^\n]*\n|/\*[\s\S]*?\*/)*`;
