@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { seedRows, useTestDatabase } from '@pgsafe/testing';
-import { BIN, testProject, type TestProject } from './testing/project.js';
+import { BIN, PGSAFE_BIN, testProject, type TestProject } from './testing/project.js';
 
 const db = useTestDatabase('prisma_dev');
 let project: TestProject;
@@ -41,10 +41,22 @@ describe('pass-through', () => {
     expect(r.code).toBe(7);
     const status = await project.run(['migrate', 'status', '--config', 'prisma.config.ts']);
     expect(status.code).toBe(7);
+    const viaPgsafe = await project.run(['prisma', 'migrate', 'reset', '--force', '--help'], {}, PGSAFE_BIN);
+    expect(viaPgsafe.code).toBe(7);
     expect(prisma.calls()).toEqual([
       ['generate', '--schema', 'prisma/schema.prisma', '--no-hints'],
       ['migrate', 'status', '--config', 'prisma.config.ts'],
+      ['migrate', 'reset', '--force', '--help'],
     ]);
+  });
+
+  it('`pgsafe prisma migrate deploy` is the guarded deploy', async () => {
+    project.fakePrisma({ code: 9 });
+    project.migration('20260102000000_name', 'ALTER TABLE "User" ADD COLUMN "name" TEXT;\n');
+    const r = await project.run(['prisma', 'migrate', 'deploy'], {}, PGSAFE_BIN);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('All migrations have been successfully applied: 20260102000000_name');
+    expect((await applied()).map((row) => row.migration_name)).toEqual(['20260101000000_init', '20260102000000_name']);
   });
 
   it('says so when the project has no Prisma CLI', async () => {

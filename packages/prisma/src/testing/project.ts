@@ -6,16 +6,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+/** `pgsafe` itself, whose `prisma` subcommand loads this package. */
+export const PGSAFE_BIN = fileURLToPath(new URL('../../../cli/dist/bin.js', import.meta.url));
 
 export interface TestProject {
   dir: string;
   migrations: string;
   /** Writes prisma/migrations/<name>/migration.sql; returns its path. */
   migration(name: string, sql: string): string;
-  /** Runs `pgsafe-prisma <args>` in the project. */
-  run(args: string[], env?: Record<string, string>): Promise<RunResult>;
+  /** Runs `pgsafe-prisma <args>` (or another `bin`) in the project. */
+  run(args: string[], env?: Record<string, string>, bin?: string): Promise<RunResult>;
   /** The same, without waiting: for concurrent runs. */
-  start(args: string[], env?: Record<string, string>): Running;
+  start(args: string[], env?: Record<string, string>, bin?: string): Running;
   /** Puts a stand-in `prisma` executable in node_modules/.bin that records its argv, runs `script` (shell), exits `code`. */
   fakePrisma(options?: { code?: number; script?: string }): { calls(): string[][] };
 }
@@ -41,10 +43,10 @@ export function testProject(url: string, options: { config?: string } = {}): Tes
     join(dir, 'prisma.config.ts'),
     options.config ?? `export default {\n  schema: 'prisma/schema.prisma',\n  migrations: { path: 'prisma/migrations' },\n  datasource: { url: ${JSON.stringify(url)} },\n};\n`,
   );
-  const start = (args: string[], env: Record<string, string> = {}): Running => {
+  const start = (args: string[], env: Record<string, string> = {}, bin = BIN): Running => {
     const full: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...env };
     delete full.FORCE_COLOR;
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: full, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env: full, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const waiters: { text: string; resolve: () => void }[] = [];
@@ -74,7 +76,7 @@ export function testProject(url: string, options: { config?: string } = {}): Tes
       return file;
     },
     start,
-    run: (args, env) => start(args, env).done,
+    run: (args, env, bin) => start(args, env, bin).done,
     fakePrisma({ code = 0, script = '' } = {}) {
       const bin = join(dir, 'node_modules', '.bin');
       mkdirSync(bin, { recursive: true });
