@@ -3,6 +3,7 @@
  *  sql_migration_persistence.rs): the table, the checksum, the row values, P3005 / P3009 / P3018. */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { holdLock, seedRows, steadyQueries, useTestDatabase, waitUntilWaitingOnLock } from '@pgsafe/testing';
 import { BIN, testProject, type TestProject } from './testing/project.js';
@@ -103,7 +104,7 @@ describe('pgsafe-prisma migrate deploy', () => {
 
     const r = await project.run(['migrate', 'deploy']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`${file}:2:`);
+    expect(r.stdout).toContain(`${relative(project.dir, file)}:2:`);
     expect(r.stdout).toContain('adding-required-field');
     expect(r.stdout).toContain('ALTER TABLE "User" ADD COLUMN "country" TEXT NOT NULL');
     expect(r.stdout).toMatch(/Refused: 20260103000000_add_country .*Nothing was applied\./);
@@ -147,7 +148,7 @@ describe('pgsafe-prisma migrate deploy', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('P3018: A migration failed to apply.');
     expect(r.stdout).toContain('Migration name: 20260102000000_orders');
-    expect(r.stdout).toContain(`Failed at step 3 of 3: ${file}:5:`);
+    expect(r.stdout).toContain(`Failed at step 3 of 3: ${relative(project.dir, file)}:5:`);
     expect(r.stdout).toContain('Database error code: 42P01');
 
     const failed = (await rows()).find((row) => row.migration_name === '20260102000000_orders')!;
@@ -227,6 +228,6 @@ describe('pgsafe-prisma migrate deploy', () => {
     writeFileSync(`${project.migrations}/20260101000000_init/migration.sql`, INIT + '-- edited\n');
     const edited = await project.run(['migrate', 'deploy']);
     expect(edited.code).toBe(0);
-    expect(edited.stderr).toContain('20260101000000_init/migration.sql was modified after it was applied');
+    expect(edited.stderr).toContain('warning: prisma/migrations/20260101000000_init/migration.sql was modified after it was applied');
   });
 });

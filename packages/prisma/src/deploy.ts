@@ -3,6 +3,7 @@
  * with each pending migration.sql checked first and run by core's executor instead of the schema engine.
  */
 import { connectionTarget, execute, formatDuration, loadParser, NEWEST_PG_VERSION, OLDEST_PG_VERSION, openConnection, type ExecuteResult, type PgsafeConfig, type PreflightPolicy } from '@pgsafe/core';
+import { relative } from 'node:path';
 import type pg from 'pg';
 import { Bookkeeping, failedRows, p3009, pendingNames, PrismaMigrateError } from './bookkeeping.js';
 import { checkMigration, type CheckedMigration } from './check.js';
@@ -44,7 +45,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const book = new Bookkeeping(client, target.schema);
   try {
     out.say(`Datasource: PostgreSQL database at ${connectionTarget(target.url)}, schema "${target.schema}"`);
-    out.say(`${local.length} migration${local.length === 1 ? '' : 's'} found in ${options.migrationsDir}`);
+    out.say(`${local.length} migration${local.length === 1 ? '' : 's'} found in ${shown(options.migrationsDir)}`);
     await book.lock(options.lockWaitMs ?? 0, (pid) => out.say(c.yellow(`Waiting for Prisma's advisory lock (pg_advisory_lock(72707369)), held by ${pid ? `pid ${pid}` : 'another session'}: another migration run is in progress.`)));
     try {
       return await deployLocked(options, local, target.url, client, book);
@@ -72,8 +73,8 @@ async function deployLocked(options: DeployOptions, local: MigrationDir[], url: 
   for (const row of rows) {
     if (row.rolled_back_at !== null) continue;
     const dir = byName.get(row.migration_name);
-    if (!dir) out.warn(c.yellow(`warning: ${row.migration_name} is recorded as applied but not found in ${options.migrationsDir}.`));
-    else if (!checksumMatches(row.checksum, dir.script)) out.warn(c.yellow(`warning: ${dir.file} was modified after it was applied (checksum differs from _prisma_migrations); prisma migrate dev will ask to reset. Restore the file as it was applied.`));
+    if (!dir) out.warn(c.yellow(`warning: ${row.migration_name} is recorded as applied but not found in ${shown(options.migrationsDir)}.`));
+    else if (!checksumMatches(row.checksum, dir.script)) out.warn(c.yellow(`warning: ${shown(dir.file)} was modified after it was applied (checksum differs from _prisma_migrations); prisma migrate dev will ask to reset. Restore the file as it was applied.`));
   }
 
   const pending = pendingNames(local.map((m) => m.name), rows).map((n) => byName.get(n)!);
@@ -90,7 +91,7 @@ async function deployLocked(options: DeployOptions, local: MigrationDir[], url: 
   // Every pending migration is checked before the first one runs: a refusal leaves the database untouched.
   await loadParser();
   out.say(`${pending.length} pending migration${pending.length === 1 ? '' : 's'}:`);
-  const checked = pending.map((m) => checkMigration(m.name, m.file, m.script, { config: options.config, pgVersion, allow: options.allow ?? [] }));
+  const checked = pending.map((m) => checkMigration(m.name, shown(m.file), m.script, { config: options.config, pgVersion, allow: options.allow ?? [] }));
   const refused: CheckedMigration[] = [];
   for (const m of checked) {
     out.say(`  ${m.name}${m.plan ? c.dim(` (${m.plan.steps.length} step${m.plan.steps.length === 1 ? '' : 's'})`) : ''}`);
@@ -133,6 +134,12 @@ async function deployLocked(options: DeployOptions, local: MigrationDir[], url: 
   }
   out.say(c.bold(`All migrations have been successfully applied: ${applied.join(', ')}`));
   return { status: 'applied', applied, refused: [] };
+}
+
+/** Paths in messages as the user would type them: relative to the working directory when under it. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
 }
 
 /** The row stays unfinished with the error in `logs`, as Prisma's `record_failed_step` leaves it (P3009 from then on).

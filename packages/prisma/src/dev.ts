@@ -6,7 +6,7 @@
  * of its own so that Prisma's own runner also handles them), and applies it.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { loadParser, NEWEST_PG_VERSION, openConnection, parseMigration, safeRewrite, type PgsafeConfig } from '@pgsafe/core';
 import type { DevOptions } from './command.js';
@@ -88,7 +88,7 @@ export async function migrateDev(input: MigrateDevInput): Promise<number> {
 async function review(input: MigrateDevInput, m: MigrationDir, pgVersion: number): Promise<void> {
   const { out, options, project } = input;
   const { c } = out;
-  const checked = checkMigration(m.name, m.file, m.script, { config: input.config, pgVersion, allow: options.allow });
+  const checked = checkMigration(m.name, relative(input.cwd, m.file), m.script, { config: input.config, pgVersion, allow: options.allow });
   out.say(c.bold(`Checked ${m.name}:`) + (checked.findings.length ? '' : ' no findings.'));
   printFindings(out, checked.findings, checked.blocking, m.script);
   if (!checked.migration) return;
@@ -96,7 +96,7 @@ async function review(input: MigrateDevInput, m: MigrationDir, pgVersion: number
   if (rewrite.parts.length === 1 && !rewrite.changes.length) return;
   const dirs = rewrite.parts.map((p, i) => (i === 0 ? m.name : `${m.name}_p${String(i + 1).padStart(2, '0')}_${p.slug ?? 'part'}`));
   out.say(c.bold('Safe rewrite:'));
-  for (const change of rewrite.changes) out.say(`  ${m.file}:${change.line}: ${change.message}`);
+  for (const change of rewrite.changes) out.say(`  ${checked.file}:${change.line}: ${change.message}`);
   out.say(`  ${rewrite.parts.length} migration directories, so that each statement that cannot run in a transaction is the only one in its file:`);
   for (const [i, p] of rewrite.parts.entries()) out.say(`    ${dirs[i]}${p.reason ? c.dim(` (${p.reason})`) : ''}`);
   const accepted = options.rewrite ?? (process.stdin.isTTY && process.stdout.isTTY ? await confirm('Apply the rewrite to the new migration? [Y/n] ') : false);
