@@ -86,8 +86,9 @@ export class Bookkeeping {
     return Number(rows[0]!.n) === 0;
   }
 
-  /** `create_migrations_table` in flavour/postgres.rs. */
+  /** `create_migrations_table` in flavour/postgres.rs; Migrate creates the URL's schema when it does not exist. */
   async createTable(): Promise<void> {
+    await this.client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)}`);
     await this.client.query(`CREATE TABLE ${this.table} (
     "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
     "checksum"              VARCHAR(64) NOT NULL,

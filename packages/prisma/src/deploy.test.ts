@@ -215,6 +215,17 @@ describe('pgsafe-prisma migrate deploy', () => {
     expect(await columns('User')).toEqual(['id', 'email', 'name']);
   });
 
+  it("keeps its tables and _prisma_migrations in the URL's ?schema=, as Prisma does", async () => {
+    const other = testProject(`${db.current.url}?schema=Billing&connection_limit=3`);
+    other.migration('20260101000000_init', 'CREATE TABLE "Invoice" ("id" BIGINT PRIMARY KEY);\n\nCREATE INDEX CONCURRENTLY "Invoice_id_idx" ON "Invoice"("id");\n');
+    const r = await other.run(['migrate', 'deploy']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('schema "Billing"');
+    expect(await tableExists('"Billing"."Invoice"')).toBe(true);
+    expect(await tableExists('"Billing"."_prisma_migrations"')).toBe(true);
+    expect(await tableExists('public._prisma_migrations')).toBe(false);
+  });
+
   it('refuses a non-empty schema without _prisma_migrations (P3005), and reports an applied migration that was modified', async () => {
     await db.current.query('CREATE TABLE legacy (id int)');
     project.migration('20260101000000_init', INIT);
