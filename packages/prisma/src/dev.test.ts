@@ -114,7 +114,7 @@ describe('pgsafe-prisma migrate dev', () => {
   });
 
   it("says clearly when Prisma's engine cannot create the migration, and exits non-zero", async () => {
-    project.fakePrisma({ code: 1, script: 'echo "Error: request to https://binaries.prisma.sh/... failed" >&2' });
+    project.fakePrisma({ code: 1, script: 'echo "Error: schema engine download failed" >&2' });
     const r = await project.run(['migrate', 'dev', '--name', 'x']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('`prisma migrate dev --create-only` failed (exit 1), so no migration was created');

@@ -51,7 +51,7 @@ export async function migrateDev(input: MigrateDevInput): Promise<number> {
   if (code !== 0) {
     out.warn(
       `pgsafe: ${c.red(c.bold('error'))}: \`prisma migrate dev --create-only\` failed (exit ${code}), so no migration was created. pgsafe needs Prisma's schema engine to diff the schema and write the migration.\n` +
-        "  If the engine is unavailable (it is downloaded from binaries.prisma.sh on first use: offline or blocked networks fail), install it where the network allows, or point PRISMA_SCHEMA_ENGINE_BINARY at a schema-engine binary.\n" +
+        "  If the engine is unavailable (Prisma downloads it on first use, which fails offline or behind a blocking proxy), install it where the network allows, or point PRISMA_SCHEMA_ENGINE_BINARY at a schema-engine binary.\n" +
         '  Migrations you wrote by hand can be checked and applied without the engine: `pgsafe prisma migrate deploy`.',
     );
     return code;
