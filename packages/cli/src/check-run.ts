@@ -1,5 +1,5 @@
 import { analyze, loadParser, parseMigration, ParseError, type AnalyzeOptions, type Finding } from '@pgsafe/core';
-import { readInputs, type Input } from './inputs.js';
+import type { Input } from './inputs.js';
 
 /** A file that could not be checked: unreadable, or rejected by PostgreSQL's parser. */
 export interface CheckError {
@@ -29,11 +29,12 @@ export function emptySummary(): CheckSummary {
  *  in memory). A parse error is recorded for its file; the other files are still checked. */
 export async function checkInputs(inputs: Input[], options: AnalyzeOptions, onFinding: OnFinding, summary = emptySummary()): Promise<CheckSummary> {
   await loadParser();
-  for (const { file, source } of inputs) {
+  for (const { file, source, assumeInTransaction } of inputs) {
     try {
       const migration = parseMigration(source, file);
       summary.files.push({ file, statements: migration.statements.length });
-      for (const f of analyze(migration, options)) {
+      const own = assumeInTransaction === undefined || options.assumeInTransaction !== undefined ? options : { ...options, assumeInTransaction };
+      for (const f of analyze(migration, own)) {
         if (f.severity === 'error') summary.errorCount++;
         else summary.warningCount++;
         onFinding(f, source);
@@ -44,14 +45,6 @@ export async function checkInputs(inputs: Input[], options: AnalyzeOptions, onFi
       summary.errors.push({ file, line: error.position.line, column: error.position.column, message: error.reason, lineText: error.lineText });
     }
   }
-  return summary;
-}
-
-/** Reads and checks files; unreadable files become errors. */
-export async function checkFiles(files: string[], options: AnalyzeOptions, onFinding: OnFinding, summary = emptySummary()): Promise<CheckSummary> {
-  const { inputs, failures } = readInputs(files);
-  await checkInputs(inputs, options, onFinding, summary);
-  summary.errors.push(...failures);
   return summary;
 }
 

@@ -6,12 +6,15 @@ import { glob, isDynamicPattern } from 'tinyglobby';
 export interface Input {
   file: string;
   source: string;
+  /** How this input runs, when it differs from the command's options (an ORM migration's own transaction). */
+  assumeInTransaction?: boolean;
 }
 
 export class UsageError extends Error {}
 
-/** Expands files, directories (every *.sql below, sorted) and globs, in argument order, without duplicates. */
-export async function expandPaths(args: string[]): Promise<string[]> {
+/** Expands files, directories (every file below matching `pattern`, sorted) and globs, in argument order, without
+ *  duplicates. */
+export async function expandPaths(args: string[], pattern = '**/*.sql', what = '.sql file'): Promise<string[]> {
   const files: string[] = [];
   const seen = new Set<string>();
   const add = (f: string) => {
@@ -31,8 +34,8 @@ export async function expandPaths(args: string[]): Promise<string[]> {
     if (!info) throw new UsageError(`no such file or directory: ${arg}`);
     if (info.isDirectory()) {
       const dir = arg.replace(/\/+$/, '');
-      const matches = (await glob('**/*.sql', { cwd: dir, onlyFiles: true })).sort().map((f) => `${dir}/${f}`);
-      if (matches.length === 0) throw new UsageError(`no .sql file in directory ${arg}`);
+      const matches = (await glob(pattern, { cwd: dir, onlyFiles: true, ignore: ['**/node_modules/**', '**/*.d.ts'] })).sort().map((f) => `${dir}/${f}`);
+      if (matches.length === 0) throw new UsageError(`no ${what} in directory ${arg}`);
       matches.forEach(add);
     } else add(arg);
   }

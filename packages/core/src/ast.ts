@@ -21,9 +21,16 @@ export function strings(nodes: Node[] | undefined): string[] {
   return (nodes ?? []).map((n) => as(n, 'String')?.sval ?? '').filter(Boolean);
 }
 
-/** SQL text for an AST node, on one line. */
+/** SQL text for an AST node, on one line: runs of whitespace between tokens become one space; string literals,
+ *  quoted identifiers and dollar-quoted bodies keep theirs (a default of 'a  b' stays 'a  b'). */
 export function sqlOf(node: Node): string {
-  return deparseSync(node, { pretty: false }).replace(/\s+/g, ' ').trim();
+  return foldWhitespace(deparseSync(node, { pretty: false }));
+}
+
+const QUOTED_OR_SPACE = /'(?:[^']|'')*'|"(?:[^"]|"")*"|(\$[A-Za-z_]*\$)[\s\S]*?\1|\s+/g;
+
+export function foldWhitespace(sql: string): string {
+  return sql.replace(QUOTED_OR_SPACE, (m) => (/^\s/.test(m) ? ' ' : m)).trim();
 }
 
 /** A table name as the migration wrote it. `key` compares tables (an unqualified name means `public`). */

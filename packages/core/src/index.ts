@@ -4,6 +4,7 @@ export { analyze, checkSql, type AnalyzeRunOptions } from './analyze.js';
 export { resolveOptions, NEWEST_PG_VERSION, OLDEST_PG_VERSION, type AnalyzeOptions, type ResolvedOptions } from './options.js';
 export { rules } from './rules/index.js';
 export { SUPPRESSION_CHECKS, findSuppressions, applySuppressions, type Suppression } from './suppressions.js';
+export { loadConfig } from './config-file.js';
 export { defineConfig, validateConfig, analyzeOptionsFrom, ConfigError, type PgsafeConfig, type RunConfig } from './config.js';
 export { defineRule, type Rule, type RuleContext } from './rule.js';
 export type { Finding, Recipe, Report, Severity } from './finding.js';
@@ -27,4 +28,9 @@ export { redactConnectionString, connectionTarget } from './execute/redact.js';
 export { describeEvent, describeBlocker, describeBlockers, describeProgress } from './execute/describe.js';
 export { lockConflicts } from './execute/lock-conflicts.js';
 export type { ExecuteEvent, ExecuteEventType, ExecuteResult, ExecuteError, ExecuteErrorKind, StepResult, AttemptResult, BlockingSession, IndexBuildProgress } from './execute/types.js';
+// The guard: checks and runs an ORM's migration statements one at a time (the knex, TypeORM and MikroORM adapters).
+export { MigrationGuard, describeGuardEvent } from './guard/guard.js';
+export { UnsafeMigrationError } from './guard/unsafe-migration-error.js';
+export { sqlState } from './guard/run-statement.js';
+export type { GuardOptions, GuardSession, GuardEvent, MigrationInfo, MigrationCollector, CollectedMigration } from './guard/types.js';
 export { safeRewrite, type SafeRewrite, type RewritePart, type RewriteChange } from './safe-rewrite.js';

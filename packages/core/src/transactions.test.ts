@@ -53,6 +53,12 @@ describe('trackStates', () => {
     expect(t.map((x) => x.lockTimeout)).toEqual([undefined, '3s', '3s', '1s', '1s', '3s']);
   });
 
+  it('undoes a plain SET made inside a block that rolls back, as PostgreSQL does; a committed one stays', () => {
+    const s = states("BEGIN;\nSET lock_timeout = '3s';\nROLLBACK;\nSELECT 1;\nBEGIN;\nSET lock_timeout = '4s';\nCOMMIT;\nSELECT 2;");
+    expect(s[3]!.lockTimeout).toBeUndefined();
+    expect(s[7]!.lockTimeout).toBe('4s');
+  });
+
   it('treats SET ... TO DEFAULT like RESET, and keeps the two timeouts apart', () => {
     const s = states("SET lock_timeout = '2s';\nSET statement_timeout = '5s';\nSET lock_timeout TO DEFAULT;\nSELECT 1;\nRESET statement_timeout;\nSELECT 2;");
     expect(s[3]).toMatchObject({ lockTimeout: undefined, statementTimeout: '5s' });

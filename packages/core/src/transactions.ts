@@ -23,12 +23,15 @@ export function trackStates(statements: ParsedStatement[], options: ResolvedOpti
   let local: Partial<Record<Setting, string | null>> = {};
   let nextId = 0;
   let transaction: number | undefined = options.assumeInTransaction ? nextId++ : undefined;
+  // A plain SET inside a transaction block is undone by its ROLLBACK: the session values when the block began.
+  let atBegin = { ...session };
   const states: StatementState[] = [];
 
   for (const stmt of statements) {
     const tx = as(stmt.node, 'TransactionStmt');
-    if (tx?.kind === 'TRANS_STMT_BEGIN' || tx?.kind === 'TRANS_STMT_START') {
-      transaction ??= nextId++;
+    if ((tx?.kind === 'TRANS_STMT_BEGIN' || tx?.kind === 'TRANS_STMT_START') && transaction === undefined) {
+      transaction = nextId++;
+      atBegin = { ...session };
     }
     const current = (s: Setting) => (s in local ? (local[s] ?? undefined) : session[s]);
     // A runner that regroups the statements (pgsafe run's plan) says which transaction each one really runs in.
@@ -40,6 +43,7 @@ export function trackStates(statements: ParsedStatement[], options: ResolvedOpti
       statementTimeout: current('statementTimeout'),
     });
     if (tx && ['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_COMMIT_PREPARED', 'TRANS_STMT_PREPARE'].includes(tx.kind ?? '')) {
+      if (tx.kind === 'TRANS_STMT_ROLLBACK' && transaction !== undefined) Object.assign(session, atBegin);
       transaction = undefined;
       local = {}; // SET LOCAL ends with its transaction
     }

@@ -4,7 +4,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
-import { ConnectionError, parseDuration, rules } from '@pgsafe/core';
+import { ConfigError, ConnectionError, loadConfig, parseDuration, rules } from '@pgsafe/core';
 import { PrismaMigrateError } from './bookkeeping.js';
 import { deploy } from './deploy.js';
 import { migrateDev } from './dev.js';
@@ -12,7 +12,6 @@ import { MigrationsFolderError } from './migrations.js';
 import { streamsOutput, type Output } from './output.js';
 import { PrismaNotFoundError, runPrisma } from './passthrough.js';
 import { loadProject, ProjectError } from './project.js';
-import { loadPgsafeConfig } from './pgsafe-config.js';
 
 export interface GuardedOptions {
   schema?: string;
@@ -60,7 +59,7 @@ export function migrateDeployCommand(cwd: () => string = process.cwd): Command {
       process.exitCode = await guarded(out, async () => {
         const project = await loadProject({ cwd: cwd(), ...pick(options, 'config', 'schema') });
         const url = requireUrl(project.url, 'migrate deploy');
-        const config = await loadPgsafeConfig(cwd(), options.pgsafeConfig);
+        const { config } = await loadConfig(cwd(), options.pgsafeConfig);
         const result = await withInterrupt(out, (signal) => deploy({ migrationsDir: project.migrationsDir, url, config, allow: options.allow, ...deployPolicy(options), out, signal }));
         return result.status === 'applied' || result.status === 'up-to-date' ? 0 : 1;
       });
@@ -87,7 +86,7 @@ export function migrateDevCommand(cwd: () => string = process.cwd): Command {
       process.exitCode = await guarded(out, async () => {
         const project = await loadProject({ cwd: cwd(), ...pick(options, 'config', 'schema', 'url') });
         const url = requireUrl(project.url, 'migrate dev');
-        const config = await loadPgsafeConfig(cwd(), options.pgsafeConfig);
+        const { config } = await loadConfig(cwd(), options.pgsafeConfig);
         return withInterrupt(out, (signal) => migrateDev({ cwd: cwd(), project, url, config, options, out, signal, deployPolicy: deployPolicy(options) }));
       });
     });
@@ -148,7 +147,7 @@ async function guarded(out: Output, run: () => Promise<number>): Promise<number>
       out.warn(`${out.c.red(out.c.bold('Error:'))} ${error.message}`);
       return 1;
     }
-    if (error instanceof ProjectError || error instanceof MigrationsFolderError || error instanceof ConnectionError || error instanceof PrismaNotFoundError || (error as Error).name === 'ConfigError') {
+    if (error instanceof ProjectError || error instanceof MigrationsFolderError || error instanceof ConnectionError || error instanceof PrismaNotFoundError || error instanceof ConfigError) {
       out.warn(`pgsafe: ${out.c.red(out.c.bold('error'))}: ${(error as Error).message}`);
       return 2;
     }

@@ -3,8 +3,9 @@ import { analyzeOptionsFrom, rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION, SUPPRE
 import { resolve } from 'node:path';
 import { commandConfig } from '../config-file.js';
 import { changedSince } from '../changed-files.js';
-import { checkFiles, checkInputs, exitCode } from '../check-run.js';
-import { expandPaths, readStdin, UsageError } from '../inputs.js';
+import { checkInputs, exitCode } from '../check-run.js';
+import { expandPaths, readInputs, readStdin, UsageError, type Input } from '../inputs.js';
+import { loadCollector, ORM_FILES, ORMS, ormInputs, type Orm } from '../orm-inputs.js';
 import { formatError, PrettyReporter } from '../output/pretty.js';
 import { JsonReporter } from '../output/json.js';
 import { GithubReporter } from '../output/github.js';
@@ -27,6 +28,7 @@ interface CheckOptions {
   stdinFilename: string;
   config?: string;
   since?: string;
+  orm?: Orm;
 }
 
 export function parsePgVersion(value: string): number {
@@ -40,7 +42,8 @@ export function parsePgVersion(value: string): number {
 export function checkCommand(): Command {
   return new Command('check')
     .description('Check migrations for statements that are dangerous on a large, busy production database.')
-    .argument('[paths...]', 'SQL files, directories (every *.sql below), globs, or - for stdin')
+    .argument('[paths...]', 'SQL files, directories (every *.sql below), globs, or - for stdin; with --orm: migration files or directories')
+    .addOption(new Option('--orm <orm>', "check an ORM's JavaScript/TypeScript migrations: the SQL their up() sends, read without a database by @pgsafe/<orm>").choices(ORMS))
     .addOption(
       new Option('-f, --format <format>', 'pretty (default), json, github (workflow annotations), sarif (code scanning), markdown (PR comment)')
         .choices(FORMATS)
@@ -56,7 +59,7 @@ export function checkCommand(): Command {
     .option('--no-color', 'never color the output')
     .addHelpText(
       'after',
-      `\nAccept a finding with a reason: "-- pgsafe-ignore <rule-id>[, <rule-id>]: <reason>" on the line before the\nstatement, or "-- pgsafe-ignore-file <rule-id>: <reason>" for the whole file.\n\nExit codes: 0 no error-level finding (warnings never fail), 1 error-level findings, 2 usage or parse errors.\n\nExamples:\n  pgsafe check migrations/\n  pgsafe check 'prisma/migrations/*/migration.sql' --format json\n  git show HEAD:db/001.sql | pgsafe check - --stdin-filename db/001.sql`,
+      `\nAccept a finding with a reason: "-- pgsafe-ignore <rule-id>[, <rule-id>]: <reason>" on the line before the\nstatement, or "-- pgsafe-ignore-file <rule-id>: <reason>" for the whole file.\n\nExit codes: 0 no error-level finding (warnings never fail), 1 error-level findings, 2 usage or parse errors.\n\nExamples:\n  pgsafe check migrations/\n  pgsafe check 'prisma/migrations/*/migration.sql' --format json\n  pgsafe check --orm knex migrations/\n  git show HEAD:db/001.sql | pgsafe check - --stdin-filename db/001.sql`,
     )
     .action(async (paths: string[], options: CheckOptions, cmd: Command) => {
       if (options.listRules) {
@@ -68,7 +71,8 @@ export function checkCommand(): Command {
       let stdin: string | undefined;
       try {
         stdin = paths.includes('-') ? await readStdin() : undefined;
-        files = await expandPaths(paths.filter((p) => p !== '-'));
+        if (options.orm && stdin !== undefined) throw new UsageError('--orm reads migration files, not stdin');
+        files = await expandPaths(paths.filter((p) => p !== '-'), ...(options.orm ? [ORM_FILES, `${options.orm} migration file`] : []));
         if (options.since) {
           const changed = changedSince(options.since, process.cwd());
           files = files.filter((f) => changed.has(resolve(f)));
@@ -81,13 +85,22 @@ export function checkCommand(): Command {
       const analyzeOptions = analyzeOptionsFrom(config, {
         pgVersion: options.pgVersion,
         assumeInTransaction: options.assumeInTransaction,
-        runnerSetsTimeouts: options.runnerSetsTimeouts,
+        // The pgsafe adapters set the timeouts of every migration statement.
+        runnerSetsTimeouts: options.runnerSetsTimeouts ?? (options.orm ? true : undefined),
       });
+      let read: { inputs: Input[]; failures: { file: string; message: string }[] };
+      try {
+        read = options.orm ? await ormInputs(await loadCollector(options.orm), files, new Set(paths)) : readInputs(files);
+      } catch (error) {
+        if (error instanceof UsageError) cmd.error(`error: ${error.message}`, { exitCode: 2 });
+        throw error;
+      }
       const out = new ChunkedWriter(process.stdout.fd);
       const reporter = makeReporter(options.format, out, options.color);
       const onFinding = reporter.finding.bind(reporter);
       const result = stdin === undefined ? undefined : await checkInputs([{ file: options.stdinFilename, source: stdin }], analyzeOptions, onFinding);
-      const summary = await checkFiles(files, analyzeOptions, onFinding, result);
+      const summary = await checkInputs(read.inputs, analyzeOptions, onFinding, result);
+      summary.errors.push(...read.failures);
       reporter.end(summary);
       const errColors = palette(colorEnabled(process.stderr, options.color));
       process.stderr.write(summary.errors.map((e) => formatError(e, errColors)).join(''));

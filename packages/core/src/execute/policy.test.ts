@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { attemptLockTimeout, resolvePolicy, retryDelay } from './policy.js';
 import { lockConflicts, fromPgLocksMode } from './lock-conflicts.js';
+import { keepsItsLock } from './preflight.js';
+import type { BlockingSession } from './types.js';
 
 describe('retry policy', () => {
   const policy = resolvePolicy({ random: () => 0 });
@@ -43,5 +45,24 @@ describe('lock conflicts', () => {
     expect(fromPgLocksMode('ShareUpdateExclusiveLock')).toBe('SHARE UPDATE EXCLUSIVE');
     expect(fromPgLocksMode('AccessShareLock')).toBe('ACCESS SHARE');
     expect(fromPgLocksMode('SIReadLock')).toBeUndefined();
+  });
+});
+
+describe('pre-flight: which lock holders are worth waiting for', () => {
+  const policy = resolvePolicy().preflight;
+  const session = (over: Partial<BlockingSession>): BlockingSession => ({
+    pid: 1, state: 'active', user: 'app', applicationName: 'app', query: 'SELECT 1', xactAgeMs: 5000, stateAgeMs: 5000, waitEventType: null, backendType: 'client backend', ...over,
+  });
+
+  it('waits for long transactions and idle-in-transaction sessions, not for young ones', () => {
+    expect(keepsItsLock(session({}), policy)).toBe(true);
+    expect(keepsItsLock(session({ state: 'idle in transaction', xactAgeMs: 300, stateAgeMs: 300 }), policy)).toBe(true);
+    expect(keepsItsLock(session({ xactAgeMs: 50, stateAgeMs: 50 }), policy)).toBe(false);
+  });
+
+  it('does not wait for a routine autovacuum, which yields to a waiting lock, but does for an anti-wraparound one', () => {
+    const vacuum = { backendType: 'autovacuum worker', user: null, applicationName: '', xactAgeMs: 60_000 };
+    expect(keepsItsLock(session({ ...vacuum, query: 'autovacuum: VACUUM ANALYZE public.orders' }), policy)).toBe(false);
+    expect(keepsItsLock(session({ ...vacuum, query: 'autovacuum: VACUUM public.orders (to prevent wraparound)' }), policy)).toBe(true);
   });
 });

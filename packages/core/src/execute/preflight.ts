@@ -17,10 +17,15 @@ export interface LockTarget {
 /** Sessions that hold (or wait for) a lock conflicting with ours and are likely to keep it: their transaction is
  *  older than `longTransactionMs`, or they sit idle in transaction. One entry per session. */
 export async function findBlockers(q: Queryable, targets: LockTarget[], excludePids: number[], policy: PreflightPolicy): Promise<BlockingSession[]> {
-  return (await conflictingLockers(q, targets, excludePids)).filter((s) => {
-    const idle = (s.state ?? '').startsWith('idle in transaction') && (s.stateAgeMs ?? 0) >= policy.idleInTransactionMs;
-    return idle || (s.xactAgeMs ?? 0) >= policy.longTransactionMs;
-  });
+  return (await conflictingLockers(q, targets, excludePids)).filter((s) => keepsItsLock(s, policy));
+}
+
+/** Whether waiting for this session is worth it. An autovacuum worker is not: it cancels itself as soon as our lock
+ *  request waits behind it (after deadlock_timeout), unless it runs to prevent transaction-id wraparound. */
+export function keepsItsLock(s: BlockingSession, policy: PreflightPolicy): boolean {
+  if (s.backendType === 'autovacuum worker' && !/to prevent wraparound/i.test(s.query ?? '')) return false;
+  const idle = (s.state ?? '').startsWith('idle in transaction') && (s.stateAgeMs ?? 0) >= policy.idleInTransactionMs;
+  return idle || (s.xactAgeMs ?? 0) >= policy.longTransactionMs;
 }
 
 /** Sessions holding any conflicting lock on the targets right now, whatever their age (to name who made an

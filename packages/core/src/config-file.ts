@@ -1,0 +1,42 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, validateConfig, type PgsafeConfig } from './config.js';
+
+const NAMES = ['pgsafe.config.ts', 'pgsafe.config.mts', 'pgsafe.config.json', 'pgsafe.config.mjs', 'pgsafe.config.js'];
+
+/** The nearest pgsafe.config.* from `cwd` upward (or `explicit`), loaded and validated; `{}` when there is none. */
+export async function loadConfig(cwd: string, explicit?: string): Promise<{ config: PgsafeConfig; file?: string }> {
+  const file = explicit ? resolve(cwd, explicit) : findUp(cwd);
+  if (!file) return { config: {} };
+  if (!existsSync(file)) throw new ConfigError(file, 'no such file');
+  let value: unknown;
+  if (file.endsWith('.json')) {
+    try {
+      value = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new ConfigError(file, `not valid JSON: ${(error as Error).message}`);
+    }
+  } else {
+    try {
+      value = /\.m?ts$/.test(file) ? await importTypeScript(file) : ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
+    } catch (error) {
+      throw new ConfigError(file, `could not be loaded: ${(error as Error).message}`);
+    }
+  }
+  return { config: validateConfig(value, file), file };
+}
+
+/** Node 20 cannot import TypeScript; jiti transpiles the config on the fly (loaded only for .ts configs). */
+async function importTypeScript(file: string): Promise<unknown> {
+  const { createJiti } = await import('jiti');
+  return createJiti(import.meta.url, { moduleCache: false }).import(file, { default: true });
+}
+
+function findUp(from: string): string | undefined {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    const found = NAMES.map((n) => join(dir, n)).find((p) => existsSync(p));
+    if (found) return found;
+    if (dirname(dir) === dir) return undefined;
+  }
+}

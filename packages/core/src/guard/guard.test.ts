@@ -1,0 +1,166 @@
+/** The guard on a real connection, as an adapter uses it: statements refused before they are sent, savepoint
+ *  retries inside the ORM's transaction while a real second session holds a lock, and autocommit statements that
+ *  leave the session's own timeouts as they were. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { holdLock, seedRows, steadyQueries, useTestDatabase } from '@pgsafe/testing';
+import { MigrationGuard } from './guard.js';
+import { UnsafeMigrationError } from './unsafe-migration-error.js';
+import type { GuardEvent, GuardSession } from './types.js';
+
+const db = useTestDatabase('guard');
+let client: pg.Client;
+let events: GuardEvent[];
+
+const fastRetries = { lockTimeoutRamp: [1], baseDelayMs: 50, maxDelayMs: 100, jitter: 0 };
+
+function guard(run: Record<string, unknown> = {}) {
+  return new MigrationGuard({
+    config: { run: { lockTimeout: '200ms', retryBudget: '10s', ...run } },
+    hints: { 'ban-concurrent-index-creation-in-transaction': 'run this migration outside a transaction' },
+    policy: fastRetries,
+    onEvent: (e) => events.push(e),
+  });
+}
+
+function session(inTransaction: boolean): GuardSession {
+  return { inTransaction, query: (sql, params) => client.query(sql, params) };
+}
+
+/** What an adapter does for each statement: the guard, then the ORM's own query on the same connection. */
+function send(g: MigrationGuard, sql: string, inTransaction: boolean) {
+  return g.execute(sql, session(inTransaction), () => client.query(sql));
+}
+
+async function columnsOf(table: string): Promise<string[]> {
+  const { rows } = await db.current.query<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position', [table]);
+  return rows.map((r) => r.column_name);
+}
+
+beforeEach(async () => {
+  events = [];
+  await db.current.query('DROP TABLE IF EXISTS users, audit CASCADE');
+  await db.current.query('CREATE TABLE users (id int PRIMARY KEY, email text)');
+  await seedRows(db.current, 'users', 5_000, { id: 'i', email: "'u' || i || '@example.com'" });
+  client = await db.current.connect({ applicationName: 'orm' });
+});
+
+afterEach(async () => {
+  await client.end();
+});
+
+describe('MigrationGuard: refusing', () => {
+  it('refuses an error-level statement before sending it, with the rule, the migration and the recipe, and the transaction stays usable', async () => {
+    const g = guard();
+    g.beginMigration('20240101_add_country', { file: 'migrations/20240101_add_country.js' });
+    await client.query('BEGIN');
+    await send(g, 'ALTER TABLE users ADD COLUMN nickname text', true);
+    const error = await send(g, 'ALTER TABLE users ADD COLUMN country text NOT NULL', true).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnsafeMigrationError);
+    const unsafe = error as UnsafeMigrationError;
+    expect(unsafe.findings.map((f) => f.rule)).toEqual(['adding-required-field']);
+    expect(unsafe.migration).toEqual({ name: '20240101_add_country', file: 'migrations/20240101_add_country.js' });
+    expect(unsafe.message).toContain('pgsafe blocked migration 20240101_add_country (migrations/20240101_add_country.js): 1 error');
+    expect(unsafe.message).toContain('ADD COLUMN country text NOT NULL');
+    expect(unsafe.message).toMatch(/recipe|fix/i);
+    // Not sent: the transaction is not aborted, and the earlier statement is still there to commit.
+    await client.query('COMMIT');
+    expect(await columnsOf('users')).toEqual(['id', 'email', 'nickname']);
+  });
+
+  it('judges a statement in the context of the migration: an index on a table created earlier in it is fine', async () => {
+    const g = guard();
+    g.beginMigration('create_audit');
+    await client.query('BEGIN');
+    await send(g, 'CREATE TABLE audit (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, user_id int NOT NULL)', true);
+    await send(g, 'CREATE INDEX audit_user_id_idx ON audit (user_id)', true);
+    await client.query('COMMIT');
+    // The same index on a table that existed before is refused.
+    g.beginMigration('index_users');
+    const error = await send(g, 'CREATE INDEX users_email_idx ON users (email)', false).catch((e: unknown) => e);
+    expect((error as UnsafeMigrationError).findings.map((f) => f.rule)).toEqual(['require-concurrent-index-creation']);
+  });
+
+  it("adds the adapter's hint when a statement cannot run in the ORM's transaction", async () => {
+    const g = guard();
+    g.beginMigration('concurrent');
+    await client.query('BEGIN');
+    const error = (await send(g, 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email)', true).catch((e: unknown) => e)) as UnsafeMigrationError;
+    await client.query('ROLLBACK');
+    expect(error.findings.map((f) => f.rule)).toContain('ban-concurrent-index-creation-in-transaction');
+    expect(error.message).toContain('hint: run this migration outside a transaction');
+  });
+
+  it('refuses SQL that does not parse, naming the migration and the position', async () => {
+    const g = guard();
+    g.beginMigration('typo');
+    await expect(send(g, 'ALTER TABLE users ADD COLUM x int', false)).rejects.toThrow(/could not parse a statement of migration typo.*1:/s);
+  });
+});
+
+describe('MigrationGuard: running under timeouts', () => {
+  it('retries inside the transaction from a savepoint while a long transaction holds the table, keeping earlier statements, and the app never waits longer than lock_timeout', async () => {
+    const g = guard();
+    g.beginMigration('add_note');
+    await client.query('BEGIN');
+    await send(g, 'CREATE TABLE audit (id int)', true);
+    const blocker = await holdLock(db.current.url, ['SELECT count(*) FROM users'], 'report');
+    const app = await steadyQueries(db.current.url, () => `SELECT email FROM users WHERE id = ${1 + Math.floor(Math.random() * 5000)}`, { applicationName: 'app', pauseMs: 5 });
+    const release = setTimeout(() => void blocker.release(), 1200);
+    await send(g, 'ALTER TABLE users ADD COLUMN note text', true);
+    clearTimeout(release);
+    await client.query('COMMIT');
+    await blocker.release();
+    const seen = await app.stop();
+
+    const retries = events.filter((e) => e.type === 'retry');
+    expect(retries.length).toBeGreaterThanOrEqual(2);
+    expect(retries.every((e) => e.type === 'retry' && e.code === '55P03' && e.lockTimeoutMs === 200)).toBe(true);
+    expect(await columnsOf('users')).toEqual(['id', 'email', 'note']);
+    expect(await columnsOf('audit')).toEqual(['id']);
+    expect(seen.errors).toEqual([]);
+    // Queued behind the waiting ALTER for at most one lock_timeout (plus scheduling slack), never the 1.2 s blocker.
+    expect(seen.max).toBeLessThan(200 + 250);
+  });
+
+  it('gives up after the retries with the database error and SQLSTATE, and the transaction can still roll back cleanly', async () => {
+    const g = guard({ retries: 2 });
+    g.beginMigration('add_note');
+    await client.query('BEGIN');
+    const blocker = await holdLock(db.current.url, ['SELECT count(*) FROM users'], 'report');
+    const error = (await send(g, 'ALTER TABLE users ADD COLUMN note text', true).catch((e: unknown) => e)) as Error & { code?: string };
+    await blocker.release();
+    await client.query('ROLLBACK');
+    expect(error.code).toBe('55P03');
+    expect(error.message).toMatch(/^pgsafe gave up on this statement of migration add_note after 3 attempts/);
+    expect(events.filter((e) => e.type === 'retry')).toHaveLength(2);
+    expect(await columnsOf('users')).toEqual(['id', 'email']);
+  });
+
+  it("runs an autocommit statement under the plan's timeouts and restores the session's own settings afterwards", async () => {
+    await client.query("SET lock_timeout = '7s'");
+    await client.query("SET statement_timeout = '42s'");
+    const g = guard({ statementTimeout: '5s' });
+    g.beginMigration('index_email');
+    const seen: string[] = [];
+    await g.execute('CREATE INDEX CONCURRENTLY users_email_idx ON users (email)', session(false), async () => {
+      seen.push(((await client.query("SELECT current_setting('statement_timeout') AS s")).rows[0] as { s: string }).s);
+      return client.query('CREATE INDEX CONCURRENTLY users_email_idx ON users (email)');
+    });
+    const { rows } = await client.query("SELECT current_setting('lock_timeout') AS lock, current_setting('statement_timeout') AS statement");
+    expect(rows[0]).toEqual({ lock: '7s', statement: '42s' });
+    // A concurrent build blocks no traffic: it runs with the long (here: no) statement_timeout, not the 5 s one.
+    expect(seen).toEqual(['0']);
+    const valid = await db.current.query<{ indisvalid: boolean }>("SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_email_idx'::regclass");
+    expect(valid.rows[0]!.indisvalid).toBe(true);
+  });
+
+  it('reports warning-level findings as events and runs the statement', async () => {
+    const g = guard();
+    g.beginMigration('add_bio');
+    await send(g, 'ALTER TABLE users ADD COLUMN bio varchar(200)', false);
+    const findings = events.filter((e) => e.type === 'finding');
+    expect(findings.map((e) => e.type === 'finding' && [e.finding.rule, e.finding.severity])).toEqual([['prefer-text-field', 'warning']]);
+    expect(await columnsOf('users')).toEqual(['id', 'email', 'bio']);
+  });
+});

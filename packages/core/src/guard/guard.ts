@@ -1,0 +1,156 @@
+/**
+ * MigrationGuard: what the ORM adapters whose ORM sends a migration's statements one at a time (knex, TypeORM,
+ * MikroORM) call for each statement. It checks the statement in the context of the migration's earlier statements
+ * (refusing error-level findings before anything is sent), then runs it under lock and statement timeouts with
+ * lock-timeout retries (see run-statement.ts).
+ *
+ * The context is the migration's SQL so far, re-analyzed as a whole at each statement: the rules then see what they
+ * see in `pgsafe check` (a table created earlier in the migration is new, a transaction holds several strong locks),
+ * and migrations are small enough for that to cost nothing that matters.
+ */
+import { loadParser, parseMigration, ParseError, type ParsedMigration } from '../parse.js';
+import { analyze } from '../analyze.js';
+import { plan } from '../plan/plan.js';
+import { timeoutSetting } from '../plan/classify.js';
+import { renderFinding } from '../report/pretty.js';
+import type { Step } from '../plan/types.js';
+import type { Finding } from '../finding.js';
+import { resolvePolicy, type ExecutePolicy } from '../execute/policy.js';
+import { runStatement } from './run-statement.js';
+import { UnsafeMigrationError } from './unsafe-migration-error.js';
+import type { GuardEvent, GuardOptions, GuardSession, MigrationInfo } from './types.js';
+
+/** Checks that make no sense for statements an ORM sends one by one through a runner that sets the timeouts. */
+const NOT_FOR_RUNTIME = { 'prefer-robust-stmts': 'off' } as const;
+
+interface Current {
+  info: MigrationInfo;
+  /** SQL of the statements sent so far, each followed by `\n;\n` (a line comment cannot swallow the separator). */
+  source: string;
+  /** Per parsed statement: it ran inside the ORM's transaction. */
+  inTransaction: boolean[];
+}
+
+export class MigrationGuard {
+  private current: Current | undefined;
+  private readonly policy: ExecutePolicy;
+  private serverMajor: number | undefined;
+
+  constructor(private readonly options: GuardOptions = {}) {
+    this.policy = resolvePolicy({ ...options.policy, preflight: { mode: 'off' } });
+  }
+
+  /** Starts the context of a new migration; statements until `endMigration` belong to it. */
+  beginMigration(name: string, options: { transactional?: boolean; file?: string } = {}): void {
+    this.current = { info: { name, ...(options.file ? { file: options.file } : {}) }, source: '', inTransaction: [] };
+  }
+
+  endMigration(): void {
+    this.current = undefined;
+  }
+
+  /** The migration being run, if any. */
+  get migration(): MigrationInfo | undefined {
+    return this.current?.info;
+  }
+
+  /**
+   * Checks `sql`, then runs `send` (the ORM sending it, possibly several times on retries) under timeouts.
+   * Throws UnsafeMigrationError (nothing sent) on error-level findings, ParseError when the SQL does not parse, and
+   * whatever the database raised when it fails for another reason than a lock timeout, or when retries run out.
+   */
+  async execute<T>(sql: string, session: GuardSession, send: () => Promise<T>): Promise<T> {
+    const current = this.current;
+    if (!current) throw new Error('MigrationGuard.execute() called outside a migration: call beginMigration() first');
+    await loadParser();
+    const pgVersion = await this.pgVersion(session);
+    const before = current.source;
+    const source = `${before}${sql.trimEnd()}\n;\n`;
+    let migration: ParsedMigration;
+    try {
+      migration = parseMigration(source, sqlLabel(current.info));
+    } catch (error) {
+      if (error instanceof ParseError) error.message = `pgsafe could not parse a statement of migration ${current.info.name}, so it was not sent: ${error.message}`;
+      throw error;
+    }
+    const first = migration.statements.findIndex((s) => s.start.offset >= before.length);
+    const inTransaction = [...current.inTransaction, ...migration.statements.slice(current.inTransaction.length).map(() => session.inTransaction)];
+    const findings = analyze(migration, {
+      pgVersion,
+      runnerSetsTimeouts: true,
+      transactions: inTransaction.map((t) => (t ? 0 : undefined)),
+      severities: { ...this.options.config?.rules, ...NOT_FOR_RUNTIME },
+    }).filter((f) => first !== -1 && f.statement.index >= first);
+
+    const errors = findings.filter((f) => f.severity === 'error');
+    if (errors.length) {
+      const hints = [...new Set(errors.flatMap((f) => this.options.hints?.[f.rule] ?? []))];
+      throw new UnsafeMigrationError(current.info, sql, errors, source, hints);
+    }
+    for (const finding of findings) this.emit({ type: 'finding', migration: current.info, finding, text: renderFinding(finding, source) });
+    current.source = source;
+    current.inTransaction = inTransaction;
+
+    const statements = migration.statements.slice(Math.max(first, 0));
+    // The migration's own SET of a timeout is sent as it is: the planner already folds it into later statements.
+    if (first === -1 || statements.every((s) => timeoutSetting(s))) return send();
+    const step = stepOf(this.planFor(migration, pgVersion), first);
+    return runStatement({ sql, session, send, step, policy: this.policy, migration: current.info, emit: (e) => this.emit(e) });
+  }
+
+  private planFor(migration: ParsedMigration, pgVersion: number) {
+    const run = this.options.config?.run ?? {};
+    return plan(migration, {
+      pgVersion,
+      robust: false,
+      ...(run.lockTimeout !== undefined ? { lockTimeout: run.lockTimeout } : {}),
+      ...(run.statementTimeout !== undefined ? { statementTimeout: run.statementTimeout } : {}),
+      ...(run.longStatementTimeout !== undefined ? { longStatementTimeout: run.longStatementTimeout } : {}),
+      ...(run.retries !== undefined ? { retries: run.retries } : {}),
+      ...(run.retryBudget !== undefined ? { retryBudget: run.retryBudget } : {}),
+    });
+  }
+
+  private async pgVersion(session: GuardSession): Promise<number> {
+    if (this.options.config?.pgVersion) return this.options.config.pgVersion;
+    if (this.serverMajor === undefined) {
+      const { rows } = await session.query("SELECT current_setting('server_version_num')::int / 10000 AS major");
+      this.serverMajor = Number(rows[0]?.major);
+    }
+    return this.serverMajor;
+  }
+
+  private emit(event: GuardEvent): void {
+    if (this.options.onEvent) return this.options.onEvent(event);
+    const line = describeGuardEvent(event);
+    if (line) process.stderr.write(`${line}\n`);
+  }
+}
+
+/** The label findings carry: their lines count in the SQL the migration sent, not in its source file. */
+function sqlLabel(info: MigrationInfo): string {
+  return `${info.name} (SQL sent)`;
+}
+
+/** The plan step holding statement `index` (its timeouts, retry budget and index cleanup apply). */
+function stepOf(planned: { steps: Step[] }, index: number): Step {
+  const step = planned.steps.find((s) => s.statements.some((st) => st.index === index));
+  if (!step) throw new Error(`no plan step holds statement ${index}`);
+  return step;
+}
+
+/** One line for stderr (none for completed statements). */
+export function describeGuardEvent(event: GuardEvent): string | undefined {
+  switch (event.type) {
+    case 'finding':
+      return `pgsafe: warning in migration ${event.migration.name}:\n${event.text}`;
+    case 'retry':
+      return `pgsafe: ${event.migration.name}: ${event.message} (lock_timeout ${event.lockTimeoutMs}ms, attempt ${event.attempt}); trying again in ${event.delayMs}ms`;
+    case 'invalid-index-dropped':
+      return `pgsafe: ${event.migration.name}: dropped the INVALID index ${event.index} a failed concurrent build left`;
+    case 'statement':
+      return undefined;
+  }
+}
+
+export type { Finding };

@@ -1,0 +1,98 @@
+/**
+ * One migration statement under guard rails, on the ORM's own connection.
+ *
+ * In the ORM's transaction: SAVEPOINT, SET LOCAL lock_timeout / statement_timeout, the statement, RELEASE. A lock
+ * timeout or deadlock rolls back to the savepoint only (the migration's earlier statements stay), and the statement
+ * is tried again after a back-off with an escalating lock_timeout, within the plan step's retry count and budget.
+ * The earlier statements' locks stay held meanwhile: that is why each wait stays short.
+ * In autocommit (a migration the ORM runs outside a transaction): SET the timeouts, the statement, then restore the
+ * session's previous values (an application pool may have set its own). A failed concurrent index build leaves an
+ * INVALID index: it is dropped before the next try, and after the last.
+ */
+import { settingLiteral } from '../plan/duration.js';
+import type { Step } from '../plan/types.js';
+import { attemptLockTimeout, retryDelay, type ExecutePolicy } from '../execute/policy.js';
+import { cleanupTable, dropIndexConcurrently, namedLeftovers, newLeftovers } from '../execute/index-cleanup.js';
+import type { Queryable, ResolvedTable } from '../execute/catalog.js';
+import type { GuardEvent, GuardSession, MigrationInfo } from './types.js';
+
+const SAVEPOINT = 'pgsafe_statement';
+
+export interface RunStatementInput<T> {
+  sql: string;
+  session: GuardSession;
+  send: () => Promise<T>;
+  step: Step;
+  policy: ExecutePolicy;
+  migration: MigrationInfo;
+  emit: (event: GuardEvent) => void;
+}
+
+export async function runStatement<T>({ sql, session, send, step, policy, migration, emit }: RunStatementInput<T>): Promise<T> {
+  const q = session.query.bind(session) as unknown as Queryable['query'];
+  const queryable: Queryable = { query: q } as Queryable;
+  const inTx = session.inTransaction;
+  const started = performance.now();
+  const deadline = started + step.retry.budgetMs;
+  // Concurrent index builds run in autocommit only; in a transaction there is nothing left to clean up.
+  const cleanup = !inTx && step.indexCleanup ? await cleanupTable(queryable, step.indexCleanup) : undefined;
+  const dropLeftovers = async (found: { oid: string; qualified: string; name: string }[]) => {
+    for (const index of found) {
+      const bound = Math.max(5000, Math.round(deadline - performance.now()));
+      await dropIndexConcurrently(queryable, index, { lockTimeoutMs: bound, statementTimeoutMs: bound });
+      emit({ type: 'invalid-index-dropped', migration, index: index.qualified });
+    }
+  };
+  const previous = inTx ? undefined : await currentTimeouts(session);
+
+  for (let attempt = 1; ; attempt++) {
+    if (cleanup && step.indexCleanup) await dropLeftovers(await namedLeftovers(queryable, cleanup, step.indexCleanup));
+    const before = cleanup ? new Set((await newLeftovers(queryable, cleanup, new Set())).map((i) => i.oid)) : undefined;
+    const lockTimeoutMs = attemptLockTimeout(step, attempt, policy);
+    const set = inTx ? 'SET LOCAL' : 'SET';
+    try {
+      if (inTx) await session.query(`SAVEPOINT ${SAVEPOINT}`);
+      await session.query(`${set} lock_timeout = ${settingLiteral(lockTimeoutMs)}`);
+      await session.query(`${set} statement_timeout = ${settingLiteral(step.statementTimeoutMs)}`);
+      const result = await send();
+      if (inTx) await session.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+      emit({ type: 'statement', migration, sql, ms: Math.round(performance.now() - started), attempts: attempt, lockTimeoutMs, statementTimeoutMs: step.statementTimeoutMs });
+      return result;
+    } catch (error) {
+      if (inTx) await session.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`).then(() => session.query(`RELEASE SAVEPOINT ${SAVEPOINT}`)).catch(() => {});
+      if (cleanup && before) await dropLeftovers(await newLeftovers(queryable, cleanup, before));
+      const code = sqlState(error);
+      const delayMs = retryDelay(attempt, policy);
+      const retryable = code !== undefined && policy.retryOn.includes(code);
+      if (!retryable || attempt > step.retry.retries || performance.now() + delayMs >= deadline) {
+        if (retryable) annotate(error, `pgsafe gave up on this statement of migration ${migration.name} after ${attempt} attempt${attempt === 1 ? '' : 's'} (lock_timeout up to ${step.lockTimeoutMs}ms)`);
+        throw error;
+      }
+      emit({ type: 'retry', migration, sql, attempt, code, message: (error as Error).message, lockTimeoutMs, delayMs });
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    } finally {
+      if (previous) {
+        await session.query(`SET lock_timeout = '${previous.lock}'`).catch(() => {});
+        await session.query(`SET statement_timeout = '${previous.statement}'`).catch(() => {});
+      }
+    }
+  }
+}
+
+async function currentTimeouts(session: GuardSession): Promise<{ lock: string; statement: string }> {
+  const { rows } = await session.query("SELECT current_setting('lock_timeout') AS lock, current_setting('statement_timeout') AS statement");
+  return { lock: String(rows[0]!.lock), statement: String(rows[0]!.statement) };
+}
+
+/** The SQLSTATE of a database error, also when the ORM wrapped it (TypeORM's driverError, MikroORM's cause). */
+export function sqlState(error: unknown): string | undefined {
+  for (let e = error as { code?: unknown; driverError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+    e = (e.driverError ?? e.cause) as typeof e;
+  }
+  return undefined;
+}
+
+function annotate(error: unknown, text: string): void {
+  if (error instanceof Error && !error.message.startsWith('pgsafe')) error.message = `${text}: ${error.message}`;
+}
