@@ -3,11 +3,11 @@
  * with each pending migration.sql checked first and run by core's executor instead of the schema engine.
  */
 import { connectionTarget, execute, formatDuration, loadParser, NEWEST_PG_VERSION, OLDEST_PG_VERSION, openConnection, type ExecuteResult, type PgsafeConfig, type PreflightPolicy } from '@pgsafe/core';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import type pg from 'pg';
 import { Bookkeeping, failedRows, p3009, pendingNames, PrismaMigrateError } from './bookkeeping.js';
 import { checkMigration, type CheckedMigration } from './check.js';
-import { checksumMatches, listMigrations, type MigrationDir } from './migrations.js';
+import { checksumMatches, listMigrations, lockedProvider, type MigrationDir } from './migrations.js';
 import { printEvent, printFindings, type Output } from './output.js';
 import { pgTarget } from './url.js';
 
@@ -39,6 +39,10 @@ export interface DeployResult {
 export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const { out } = options;
   const { c } = out;
+  const provider = lockedProvider(options.migrationsDir);
+  if (provider !== undefined && provider !== 'postgresql' && provider !== 'postgres') {
+    throw new PrismaMigrateError('P3019', `The datasource provider \`postgresql\` does not match the one specified in ${shown(join(options.migrationsDir, 'migration_lock.toml'))}, \`${provider}\`. These migrations were written for another database.`);
+  }
   const local = listMigrations(options.migrationsDir);
   const target = pgTarget(options.url);
   const client = await openConnection(target.url, { applicationName: 'pgsafe-prisma' });

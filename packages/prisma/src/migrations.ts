@@ -51,3 +51,10 @@ export function checksumMatches(stored: string, script: string): boolean {
     return digest.toString('hex') === stored || [...digest].map((b) => b.toString(16)).join('') === stored;
   });
 }
+
+/** The `provider` recorded in migration_lock.toml, if the file exists. */
+export function lockedProvider(dir: string): string | undefined {
+  const file = join(dir, 'migration_lock.toml');
+  if (!existsSync(file)) return undefined;
+  return /^\s*provider\s*=\s*"([^"]*)"/m.exec(readFileSync(file, 'utf8'))?.[1];
+}
