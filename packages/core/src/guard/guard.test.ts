@@ -91,6 +91,15 @@ describe('MigrationGuard: refusing', () => {
     expect(error.message).toContain('hint: run this migration outside a transaction');
   });
 
+  it('only reports error-level findings when the migration is not enforced (a rollback)', async () => {
+    const g = guard();
+    g.beginMigration('20240101_create_audit', { enforce: false });
+    await send(g, 'DROP TABLE users', false);
+    expect(events.filter((e) => e.type === 'finding').map((e) => e.type === 'finding' && [e.finding.rule, e.finding.severity])).toEqual([['ban-drop-table', 'error']]);
+    const { rows } = await db.current.query("SELECT to_regclass('users') AS t");
+    expect(rows[0]!.t).toBeNull();
+  });
+
   it('refuses SQL that does not parse, naming the migration and the position', async () => {
     const g = guard();
     g.beginMigration('typo');

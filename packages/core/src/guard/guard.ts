@@ -25,6 +25,8 @@ const NOT_FOR_RUNTIME = { 'prefer-robust-stmts': 'off' } as const;
 
 interface Current {
   info: MigrationInfo;
+  /** Error-level findings stop the statement (false: reported as warnings, e.g. while rolling back). */
+  enforce: boolean;
   /** SQL of the statements sent so far, each followed by `\n;\n` (a line comment cannot swallow the separator). */
   source: string;
   /** Per parsed statement: it ran inside the ORM's transaction. */
@@ -40,9 +42,10 @@ export class MigrationGuard {
     this.policy = resolvePolicy({ ...options.policy, preflight: { mode: 'off' } });
   }
 
-  /** Starts the context of a new migration; statements until `endMigration` belong to it. */
-  beginMigration(name: string, options: { transactional?: boolean; file?: string } = {}): void {
-    this.current = { info: { name, ...(options.file ? { file: options.file } : {}) }, source: '', inTransaction: [] };
+  /** Starts the context of a new migration; statements until `endMigration` belong to it. `enforce: false` reports
+   *  error-level findings without stopping the statement (a rollback, which must not be blocked when it is needed). */
+  beginMigration(name: string, options: { file?: string; enforce?: boolean } = {}): void {
+    this.current = { info: { name, ...(options.file ? { file: options.file } : {}) }, enforce: options.enforce ?? true, source: '', inTransaction: [] };
   }
 
   endMigration(): void {
@@ -83,7 +86,7 @@ export class MigrationGuard {
     }).filter((f) => first !== -1 && f.statement.index >= first);
 
     const errors = findings.filter((f) => f.severity === 'error');
-    if (errors.length) {
+    if (errors.length && current.enforce) {
       const hints = [...new Set(errors.flatMap((f) => this.options.hints?.[f.rule] ?? []))];
       throw new UnsafeMigrationError(current.info, sql, errors, source, hints);
     }
