@@ -1,4 +1,6 @@
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Command, type CommanderError } from 'commander';
 import { checkCommand } from './commands/check.js';
 import { runCommand } from './commands/run.js';
@@ -10,14 +12,51 @@ export function program(): Command {
   const root = new Command('pgsafe')
     .description('Make PostgreSQL migrations safe to run on large, busy production databases.')
     .version(version)
+    // Options after a subcommand belong to it: `pgsafe prisma --help` reaches prisma.
+    .enablePositionalOptions()
     .showHelpAfterError()
     .exitOverride(exitOnUsageError);
   root.addCommand(checkCommand().exitOverride(exitOnUsageError));
   root.addCommand(runCommand().exitOverride(exitOnUsageError));
+  root.addCommand(prismaPassage());
   return root;
+}
+
+/** A package as the project resolves it, else as pgsafe itself does. */
+function resolveFromProject(pkg: string): string | undefined {
+  for (const base of [join(process.cwd(), 'package.json'), import.meta.url]) {
+    try {
+      return createRequire(base).resolve(pkg);
+    } catch {
+      // try the next place
+    }
+  }
+  return undefined;
 }
 
 /** Usage errors exit 2, since 1 means "error-level findings"; help and version exit 0. */
 function exitOnUsageError(err: CommanderError): never {
   process.exit(err.exitCode === 0 ? 0 : 2);
+}
+
+/** `pgsafe prisma ...`: the @pgsafe/prisma adapter, which the project installs next to pgsafe, loaded only when used.
+ *  Its own parser reads the arguments: `migrate deploy|dev` are guarded, everything else goes to the project's prisma
+ *  untouched. */
+function prismaPassage(): Command {
+  return new Command('prisma')
+    .description('prisma with migrate deploy and migrate dev guarded by pgsafe; other commands passed through (see pgsafe prisma migrate deploy --help)')
+    .argument('[args...]', 'the prisma command line')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .helpOption(false)
+    .passThroughOptions()
+    .action(async (args: string[]) => {
+      const entry = resolveFromProject('@pgsafe/prisma');
+      if (!entry) {
+        process.stderr.write('pgsafe: error: pgsafe prisma needs the adapter package: npm install --save-dev @pgsafe/prisma\n');
+        process.exit(2);
+      }
+      const { prismaCommand } = (await import(pathToFileURL(entry).href)) as { prismaCommand: () => Command };
+      await prismaCommand().name('pgsafe prisma').parseAsync(args, { from: 'user' });
+    });
 }

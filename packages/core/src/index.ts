@@ -33,3 +33,4 @@ export { MigrationGuard, describeGuardEvent } from './guard/guard.js';
 export { UnsafeMigrationError } from './guard/unsafe-migration-error.js';
 export { sqlState } from './guard/run-statement.js';
 export type { GuardOptions, GuardSession, GuardEvent, MigrationInfo, MigrationCollector, CollectedMigration } from './guard/types.js';
+export { safeRewrite, type SafeRewrite, type RewritePart, type RewriteChange } from './safe-rewrite.js';

@@ -1,0 +1,131 @@
+/**
+ * `pgsafe prisma migrate dev`: Prisma's engine still diffs the schema and writes the migration (`--create-only`),
+ * pgsafe applies. Order matters: `prisma migrate dev --create-only` applies pending migrations itself before it
+ * creates the new one, so pgsafe applies them first; then it checks the new migration, offers the safe rewrite
+ * (statements that cannot run in a transaction, CONCURRENTLY, NOT VALID + VALIDATE, each in a migration directory
+ * of its own so that Prisma's own runner also handles them), and applies it.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { loadParser, NEWEST_PG_VERSION, openConnection, parseMigration, safeRewrite, type PgsafeConfig } from '@pgsafe/core';
+import type { DevOptions } from './command.js';
+import { checkMigration } from './check.js';
+import { deploy, type DeployResult } from './deploy.js';
+import { listMigrations, type MigrationDir } from './migrations.js';
+import { printFindings, type Output } from './output.js';
+import { runPrisma } from './passthrough.js';
+import type { PrismaProject } from './project.js';
+import { pgTarget } from './url.js';
+
+export interface MigrateDevInput {
+  cwd: string;
+  project: PrismaProject;
+  url: string;
+  config: PgsafeConfig;
+  options: DevOptions;
+  out: Output;
+  signal: AbortSignal;
+  deployPolicy: { lockWaitMs?: number; preflight?: 'wait' | 'abort' | 'off' };
+}
+
+/** Resolves to the exit code. */
+export async function migrateDev(input: MigrateDevInput): Promise<number> {
+  const { options, out, project } = input;
+  const { c } = out;
+  const apply = (): Promise<DeployResult> =>
+    deploy({ migrationsDir: project.migrationsDir, url: input.url, config: input.config, allow: options.allow, ...input.deployPolicy, out, signal: input.signal });
+
+  const before = await apply();
+  if (before.status === 'refused' || before.status === 'failed') return 1;
+
+  const known = new Set(listMigrations(project.migrationsDir).map((m) => m.name));
+  const forwarded = [
+    ...(options.name !== undefined ? ['--name', options.name] : []),
+    ...(options.schema ? ['--schema', options.schema] : []),
+    ...(options.config ? ['--config', options.config] : []),
+    ...(options.url ? ['--url', options.url] : []),
+  ];
+  out.say(c.dim(`$ prisma migrate dev --create-only ${forwarded.join(' ')}`.trimEnd()));
+  const code = await runPrisma(['migrate', 'dev', '--create-only', ...forwarded], input.cwd);
+  if (code !== 0) {
+    out.warn(
+      `pgsafe: ${c.red(c.bold('error'))}: \`prisma migrate dev --create-only\` failed (exit ${code}), so no migration was created. pgsafe needs Prisma's schema engine to diff the schema and write the migration.\n` +
+        "  If the engine is unavailable (Prisma downloads it on first use, which fails offline or behind a blocking proxy), install it where the network allows, or point PRISMA_SCHEMA_ENGINE_BINARY at a schema-engine binary.\n" +
+        '  Migrations you wrote by hand can be checked and applied without the engine: `pgsafe prisma migrate deploy`.',
+    );
+    return code;
+  }
+
+  const created = listMigrations(project.migrationsDir).filter((m) => !known.has(m.name));
+  await loadParser();
+  const fresh: MigrationDir[] = [];
+  for (const m of created) {
+    // Prisma writes an empty draft under --create-only even when the schema is in sync; plain `migrate dev` does not.
+    if (!options.createOnly && parseMigration(m.script, m.file).statements.length === 0) {
+      rmSync(join(project.migrationsDir, m.name), { recursive: true, force: true });
+      out.say('Already in sync, no schema change or pending migration was found.');
+      continue;
+    }
+    fresh.push(m);
+  }
+
+  const pgVersion = input.config.pgVersion ?? (await serverMajor(input.url));
+  for (const m of fresh) await review(input, m, pgVersion);
+
+  if (options.createOnly) {
+    out.say(`Review the migration${fresh.length === 1 ? '' : 's'}, then apply with ${c.bold('pgsafe prisma migrate dev')} (or deploy).`);
+    return 0;
+  }
+  if (!fresh.length) return 0;
+  const after = await apply();
+  if (after.status === 'refused') out.say(`Edit the migration as the recipe says (it has not been applied anywhere yet), then run ${c.bold('pgsafe prisma migrate dev')} again.`);
+  return after.status === 'refused' || after.status === 'failed' ? 1 : 0;
+}
+
+/** Findings for the new migration, and the safe rewrite when it changes anything: applied with --rewrite or on
+ *  confirmation, shown otherwise. */
+async function review(input: MigrateDevInput, m: MigrationDir, pgVersion: number): Promise<void> {
+  const { out, options, project } = input;
+  const { c } = out;
+  const checked = checkMigration(m.name, relative(input.cwd, m.file), m.script, { config: input.config, pgVersion, allow: options.allow });
+  out.say(c.bold(`Checked ${m.name}:`) + (checked.findings.length ? '' : ' no findings.'));
+  printFindings(out, checked.findings, checked.blocking, m.script);
+  if (!checked.migration) return;
+  const rewrite = safeRewrite(checked.migration, { pgVersion });
+  if (rewrite.parts.length === 1 && !rewrite.changes.length) return;
+  const dirs = rewrite.parts.map((p, i) => (i === 0 ? m.name : `${m.name}_p${String(i + 1).padStart(2, '0')}_${p.slug ?? 'part'}`));
+  out.say(c.bold('Safe rewrite:'));
+  for (const change of rewrite.changes) out.say(`  ${checked.file}:${change.line}: ${change.message}`);
+  out.say(`  ${rewrite.parts.length} migration directories, so that each statement that cannot run in a transaction is the only one in its file:`);
+  for (const [i, p] of rewrite.parts.entries()) out.say(`    ${dirs[i]}${p.reason ? c.dim(` (${p.reason})`) : ''}`);
+  const accepted = options.rewrite ?? (process.stdin.isTTY && process.stdout.isTTY ? await confirm('Apply the rewrite to the new migration? [Y/n] ') : false);
+  if (!accepted) {
+    out.say(`  Not rewritten${options.rewrite === false ? '' : ' (run with --rewrite to accept it without a prompt)'}.`);
+    return;
+  }
+  for (const [i, p] of rewrite.parts.entries()) {
+    mkdirSync(join(project.migrationsDir, dirs[i]!), { recursive: true });
+    writeFileSync(join(project.migrationsDir, dirs[i]!, 'migration.sql'), p.sql.replace(/^\s*\n/, '').replace(/\s*$/, '\n'));
+  }
+  out.say(`  Rewritten: ${dirs.join(', ')}`);
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return !/^n/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+async function serverMajor(url: string): Promise<number> {
+  const client = await openConnection(pgTarget(url).url, { applicationName: 'pgsafe-prisma' });
+  try {
+    const num = Number((await client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]!.v);
+    return Math.min(Math.floor(num / 10000), NEWEST_PG_VERSION);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

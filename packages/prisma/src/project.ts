@@ -1,0 +1,93 @@
+/**
+ * Where a Prisma project keeps its migrations and which database they go to, found the way Prisma 7 finds them:
+ * `@prisma/config`'s own loader (`--config`, `prisma7.config.*`, `prisma.config.*`, paths relative to the config),
+ * then the schema root for the default migrations folder. Prisma 6 projects, whose URL is `url = env("...")` in
+ * schema.prisma, are read too.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { loadConfigFromFile } from '@prisma/config';
+
+export interface PrismaProject {
+  /** The config file that was loaded, if any. */
+  configFile?: string;
+  /** schema.prisma (or the schema folder) when one was found. */
+  schema?: string;
+  migrationsDir: string;
+  /** The datasource URL Migrate would use, undefined when none is configured. */
+  url?: string;
+  /** Where the URL came from, for messages. */
+  urlSource?: string;
+}
+
+export class ProjectError extends Error {
+  override name = 'ProjectError';
+}
+
+export interface ProjectOptions {
+  cwd: string;
+  /** `--config` */
+  config?: string;
+  /** `--schema` */
+  schema?: string;
+  /** `--url` (migrate dev) */
+  url?: string;
+}
+
+export async function loadProject(options: ProjectOptions): Promise<PrismaProject> {
+  const { cwd } = options;
+  const loaded = await loadConfigFromFile({ configRoot: cwd, ...(options.config ? { configFile: options.config } : {}) });
+  if (loaded.error) {
+    const where = loaded.resolvedPath ?? cwd;
+    const e = loaded.error;
+    throw new ProjectError(e._tag === 'ConfigFileNotFound' ? `Prisma config file not found: ${where}` : `could not load the Prisma config ${where}: ${e.error.message}`);
+  }
+  const config = loaded.config;
+  const configFile = loaded.resolvedPath ?? undefined;
+  const schema = options.schema ? resolve(cwd, options.schema) : (config.schema ?? defaultSchema(cwd));
+  const schemaRoot = schema ? (isDirectory(schema) ? schema : dirname(schema)) : join(cwd, 'prisma');
+  const migrationsDir = config.migrations?.path ?? join(schemaRoot, 'migrations');
+  const project: PrismaProject = { migrationsDir, ...(configFile ? { configFile } : {}), ...(schema ? { schema } : {}) };
+
+  if (options.url) return { ...project, url: options.url, urlSource: '--url' };
+  const url = config.datasource?.url;
+  if (url) return { ...project, url, urlSource: configFile ?? 'the Prisma config' };
+  const legacy = schema && !isDirectory(schema) && existsSync(schema) ? prisma6Url(schema, cwd) : undefined;
+  return legacy ? { ...project, ...legacy } : project;
+}
+
+/** Prisma's default schema locations, in its order. */
+function defaultSchema(cwd: string): string | undefined {
+  return [join(cwd, 'schema.prisma'), join(cwd, 'prisma', 'schema.prisma'), join(cwd, 'prisma', 'schema')].find((p) => existsSync(p));
+}
+
+function isDirectory(p: string): boolean {
+  return existsSync(p) && statSync(p).isDirectory();
+}
+
+/**
+ * Prisma 6: `datasource db { url = env("DATABASE_URL") directUrl = env("DIRECT_URL") }`. Migrate used directUrl when
+ * set, and Prisma 6 read `.env` next to the project and the schema, which process.env overrides.
+ */
+function prisma6Url(schemaFile: string, cwd: string): { url: string; urlSource: string } | undefined {
+  const source = readFileSync(schemaFile, 'utf8').replace(/\/\/.*$/gm, '');
+  const block = /datasource\s+\w+\s*\{([^}]*)\}/.exec(source)?.[1];
+  if (!block) return undefined;
+  const value = (key: string): { env: string } | { literal: string } | undefined => {
+    const m = new RegExp(`^\\s*${key}\\s*=\\s*(?:env\\(\\s*"([^"]+)"\\s*\\)|"([^"]*)")`, 'm').exec(block);
+    if (!m) return undefined;
+    return m[1] ? { env: m[1] } : { literal: m[2] ?? '' };
+  };
+  const setting = value('directUrl') ?? value('url');
+  if (!setting) return undefined;
+  if ('literal' in setting) return { url: setting.literal, urlSource: schemaFile };
+  const env = { ...dotenv(join(cwd, '.env')), ...dotenv(join(dirname(schemaFile), '.env')), ...process.env };
+  const url = env[setting.env];
+  if (!url) throw new ProjectError(`${schemaFile} reads the database URL from the environment variable ${setting.env}, which is not set (Prisma 6 style; Prisma 7 moves it to prisma.config.ts: datasource: { url: env('${setting.env}') })`);
+  return { url, urlSource: `${setting.env} (from ${schemaFile})` };
+}
+
+function dotenv(file: string): Record<string, string> {
+  return existsSync(file) ? (parseEnv(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+}
