@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { loadModule } from './load-module.js';
 import { ConfigError, validateConfig, type PgsafeConfig } from './config.js';
 
 const NAMES = ['pgsafe.config.ts', 'pgsafe.config.mts', 'pgsafe.config.json', 'pgsafe.config.mjs', 'pgsafe.config.js'];
@@ -19,18 +19,12 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<{ conf
     }
   } else {
     try {
-      value = /\.m?ts$/.test(file) ? await importTypeScript(file) : ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
+      value = (await loadModule(file)).default;
     } catch (error) {
       throw new ConfigError(file, `could not be loaded: ${(error as Error).message}`);
     }
   }
   return { config: validateConfig(value, file), file };
-}
-
-/** Node 20 cannot import TypeScript; jiti transpiles the config on the fly (loaded only for .ts configs). */
-async function importTypeScript(file: string): Promise<unknown> {
-  const { createJiti } = await import('jiti');
-  return createJiti(import.meta.url, { moduleCache: false }).import(file, { default: true });
 }
 
 function findUp(from: string): string | undefined {

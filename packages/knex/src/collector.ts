@@ -7,8 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createRequire } from 'node:module';
-import type { CollectedMigration, MigrationCollector } from '@pgsafe/core';
-import { exported, loadModule } from './load-module.js';
+import { exported, loadModule, type CollectedMigration, type MigrationCollector } from '@pgsafe/core';
 
 const require = createRequire(import.meta.url);
 const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE\s+SAVEPOINT)\b/i;

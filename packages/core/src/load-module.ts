@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 
-/** A migration module: JavaScript through Node's loader, TypeScript through jiti (Node 20 cannot import .ts). */
+/** A project's module (a config file, an ORM migration): JavaScript through Node's loader, TypeScript through jiti
+ *  (Node 20 cannot import .ts). Loaded afresh each time, so a changed file is read again. */
 export async function loadModule(file: string): Promise<Record<string, unknown>> {
   if (/\.[cm]?ts$/.test(file)) {
     const { createJiti } = await import('jiti');
