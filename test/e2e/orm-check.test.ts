@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
 const KNEX_EXAMPLE = fileURLToPath(new URL('../../examples/knex', import.meta.url));
+const TYPEORM_EXAMPLE = fileURLToPath(new URL('../../examples/typeorm', import.meta.url));
 
 function pgsafe(args: string[], cwd: string) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
@@ -53,5 +54,20 @@ describe('pgsafe check --orm knex', () => {
     const r = pgsafe(['check', '--orm', 'mikro-orm', 'm.js'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--orm mikro-orm needs the adapter package: npm install --save-dev @pgsafe/mikro-orm');
+  });
+});
+
+describe('pgsafe check --orm typeorm', () => {
+  it("checks the example's generated migrations through @pgsafe/typeorm, and passes the safe rewrite", () => {
+    const r = pgsafe(['check', '--orm', 'typeorm', 'migrations/', '--format', 'json'], TYPEORM_EXAMPLE);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { findings: { rule: string; severity: string; file: string }[]; files: { file: string; statements: number }[] };
+    expect(report.files).toEqual([
+      { file: 'migrations/1700000000001-CreateUser.js (SQL of up())', statements: 1 },
+      { file: 'migrations/1700000000002-AddCountry.js (SQL of up())', statements: 1 },
+      { file: 'migrations/1700000000003-IndexEmail.js (SQL of up())', statements: 1 },
+    ]);
+    expect(report.findings.filter((f) => f.severity === 'error').map((f) => [f.file, f.rule])).toEqual([['migrations/1700000000002-AddCountry.js (SQL of up())', 'adding-required-field']]);
+    expect(pgsafe(['check', '--orm', 'typeorm', 'safe/'], TYPEORM_EXAMPLE).code).toBe(0);
   });
 });

@@ -1,0 +1,135 @@
+/** The TypeORM CLI itself (`typeorm migration:run -d data-source.mjs`) with a DataSource wrapped in withPgsafe,
+ *  against real PostgreSQL with rows in the tables and real concurrent sessions. */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { holdLock, seedRows, steadyQueries, useTestDatabase } from '@pgsafe/testing';
+
+const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+const TYPEORM = dirname(createRequire(import.meta.url).resolve('typeorm'));
+const db = useTestDatabase('typeorm_cli');
+let project: string;
+
+/** A project: data-source.mjs wrapped by pgsafe (300 ms lock_timeout, quick retries) and the given migrations. */
+function makeProject(migrations: Record<string, string>, mode: 'all' | 'each' = 'all'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pgsafe-typeorm-'));
+  mkdirSync(join(dir, 'migrations'));
+  writeFileSync(
+    join(dir, 'data-source.mjs'),
+    `import typeorm from ${JSON.stringify(join(TYPEORM, 'index.js'))};
+import { withPgsafe } from ${JSON.stringify(DIST)};
+export default withPgsafe(
+  new typeorm.DataSource({ type: 'postgres', url: process.env.DATABASE_URL, migrations: ['migrations/*.mjs'], migrationsTransactionMode: '${mode}' }),
+  { config: { run: { lockTimeout: '300ms', retryBudget: '20s' } }, policy: { lockTimeoutRamp: [1], baseDelayMs: 100, maxDelayMs: 200, jitter: 0 } },
+);
+`,
+  );
+  for (const [name, body] of Object.entries(migrations)) writeFileSync(join(dir, 'migrations', name), body);
+  return dir;
+}
+
+/** A migration class as `typeorm migration:generate --esm -o` writes it. */
+const migration = (name: string, up: string[], extra = '') =>
+  `export class ${name} {\n    name = '${name}';\n${extra}    async up(queryRunner) {\n${up.map((q) => `        await queryRunner.query(\`${q}\`);`).join('\n')}\n    }\n    async down(queryRunner) {}\n}\n`;
+
+function typeorm(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(TYPEORM, 'cli.js'), ...args, '-d', 'data-source.mjs'], {
+      cwd: project,
+      env: { ...process.env, DATABASE_URL: db.current.url, NO_COLOR: '1', FORCE_COLOR: '0' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function applied(): Promise<string[]> {
+  const { rows } = await db.current.query<{ name: string }>('SELECT name FROM migrations ORDER BY id').catch(() => ({ rows: [] as { name: string }[] }));
+  return rows.map((r) => r.name);
+}
+
+async function columns(table: string): Promise<string[]> {
+  const { rows } = await db.current.query<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position', [table]);
+  return rows.map((r) => r.column_name);
+}
+
+beforeAll(() => {
+  if (!existsSync(DIST)) throw new Error('packages/typeorm is not built: run `pnpm build` (the root `pnpm test` does it)');
+});
+
+beforeEach(async () => {
+  await db.current.query('DROP TABLE IF EXISTS "user", migrations CASCADE');
+  await db.current.query('CREATE TABLE "user" (id int PRIMARY KEY, email varchar NOT NULL)');
+  await seedRows(db.current, '"user"', 20_000, { id: 'i', email: "'u' || i || '@example.com'" });
+});
+
+describe('typeorm migration:run through withPgsafe', () => {
+  it('blocks an unsafe migration with the class name, the rule, the SQL and the recipe; nothing is recorded', async () => {
+    project = makeProject({
+      '1700000000001-AddNickname.mjs': migration('AddNickname1700000000001', ['ALTER TABLE "user" ADD "nickname" text']),
+      '1700000000002-AddCountry.mjs': migration('AddCountry1700000000002', ['ALTER TABLE "user" ADD "country" character varying NOT NULL']),
+    });
+    const r = await typeorm(['migration:run']);
+    const out = r.stdout + r.stderr;
+    expect(r.code).toBe(1);
+    expect(out).toContain('pgsafe blocked migration AddCountry1700000000002: 1 error');
+    expect(out).toContain('error[adding-required-field]');
+    expect(out).toContain('ALTER TABLE "user" ADD "country" character varying NOT NULL');
+    expect(out).toMatch(/fix: /);
+    // The inspected error shows the message only, not the findings' objects.
+    expect(out).not.toContain('findings: [');
+    expect(await applied()).toEqual([]);
+    expect(await columns('user')).toEqual(['id', 'email']);
+  });
+
+  it("runs the generator's @Index({ concurrent: true }) migration once it opts out of the transaction, and says how when it does not", async () => {
+    const index = 'CREATE INDEX CONCURRENTLY "IDX_e12875dfb3b1d92d7d7c5377e2" ON "user" ("email") ';
+    project = makeProject({ '1700000000003-IndexEmail.mjs': migration('IndexEmail1700000000003', [index]) });
+    const refused = await typeorm(['migration:run']);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout + refused.stderr).toContain("hint: TypeORM runs this migration in a transaction. Set `migrationsTransactionMode: 'each'`");
+    expect(await applied()).toEqual([]);
+
+    project = makeProject({ '1700000000003-IndexEmail.mjs': migration('IndexEmail1700000000003', [index], '    transaction = false;\n') }, 'each');
+    const r = await typeorm(['migration:run']);
+    expect(r.code).toBe(0);
+    expect(await applied()).toEqual(['IndexEmail1700000000003']);
+    const valid = await db.current.query<{ indisvalid: boolean }>(`SELECT indisvalid FROM pg_index WHERE indexrelid = '"IDX_e12875dfb3b1d92d7d7c5377e2"'::regclass`);
+    expect(valid.rows).toEqual([{ indisvalid: true }]);
+  });
+
+  it('waits out a long transaction with short lock timeouts and retries; the app never queues behind the ALTER', async () => {
+    project = makeProject({ '1700000000004-AddNote.mjs': migration('AddNote1700000000004', ['ALTER TABLE "user" ADD "note" text']) });
+    const blocker = await holdLock(db.current.url, ['SELECT count(*) FROM "user"'], 'report');
+    const app = await steadyQueries(db.current.url, () => `SELECT email FROM "user" WHERE id = ${1 + Math.floor(Math.random() * 20_000)}`, { applicationName: 'app', pauseMs: 5 });
+    const release = setTimeout(() => void blocker.release(), 2000);
+    const r = await typeorm(['migration:run']);
+    clearTimeout(release);
+    await blocker.release();
+    const seen = await app.stop();
+
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/pgsafe: AddNote1700000000004: canceling statement due to lock timeout \(lock_timeout 300ms, attempt 1\); trying again/);
+    expect(await applied()).toEqual(['AddNote1700000000004']);
+    expect(seen.errors).toEqual([]);
+    expect(seen.max).toBeLessThan(300 + 300);
+  });
+
+  it('makes a second concurrent migration:run wait for the first instead of applying the same migrations twice', async () => {
+    project = makeProject({
+      '1700000000005-Slow.mjs': migration('Slow1700000000005', ['ALTER TABLE "user" ADD "slow" text', 'SELECT pg_sleep(1.5)']),
+    });
+    const [a, b] = await Promise.all([typeorm(['migration:run']), new Promise((r) => setTimeout(r, 300)).then(() => typeorm(['migration:run']))]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(a.stderr + b.stderr).toMatch(/pgsafe: another migration run holds the migration lock \(pid \d+\); waiting for it to finish/);
+    expect(await applied()).toEqual(['Slow1700000000005']);
+    expect(a.stdout + b.stdout).toContain('No migrations are pending');
+  });
+});

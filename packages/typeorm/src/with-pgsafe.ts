@@ -1,0 +1,77 @@
+/**
+ * `export default withPgsafe(new DataSource({ type: 'postgres', ... }))` in the data-source file: the stock TypeORM
+ * CLI (`typeorm migration:run -d data-source.js`) and `dataSource.runMigrations()` then check every statement a
+ * migration's up() sends before it reaches PostgreSQL (error-level findings stop it: TypeORM rolls back and records
+ * nothing), run it under lock_timeout / statement_timeout with lock-timeout retries, and hold an advisory lock for the
+ * whole run. down() gets the same timeouts; its findings are only reported.
+ */
+import { loadConfig, MigrationGuard, type GuardOptions, type PgsafeConfig } from '@pgsafe/core';
+import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+import { guardQueryRunner, type MigrationState } from './guarded-query-runner.js';
+import { withMigrationLock } from './migration-lock.js';
+
+export interface PgsafeTypeormOptions {
+  /** pgsafe settings; default: the nearest pgsafe.config.* from the working directory. */
+  config?: PgsafeConfig;
+  /** Where findings, retries and dropped leftovers are reported; default: stderr. */
+  onEvent?: GuardOptions['onEvent'];
+  /** Retry back-off (tests shorten it). */
+  policy?: GuardOptions['policy'];
+}
+
+export const HINTS = {
+  'ban-concurrent-index-creation-in-transaction':
+    "TypeORM runs this migration in a transaction. Set `migrationsTransactionMode: 'each'` on the DataSource (or run `typeorm migration:run -t each`) and add `transaction = false` to this migration class; TypeORM's generator writes CREATE INDEX CONCURRENTLY for @Index({ concurrent: true }) without it.",
+};
+
+const WRAPPED = Symbol.for('pgsafe.typeorm.wrapped');
+
+export function withPgsafe<T extends DataSource>(dataSource: T, options: PgsafeTypeormOptions = {}): T {
+  if (dataSource.options.type !== 'postgres') throw new TypeError(`@pgsafe/typeorm guards PostgreSQL migrations: the DataSource type must be 'postgres' (got ${JSON.stringify(dataSource.options.type)})`);
+  const ds = dataSource as unknown as Record<symbol, unknown>;
+  if (ds[WRAPPED]) return dataSource;
+  ds[WRAPPED] = true;
+
+  let guard: Promise<MigrationGuard> | undefined;
+  const getGuard = () =>
+    (guard ??= (options.config ? Promise.resolve({ config: options.config }) : loadConfig(process.cwd())).then(
+      ({ config }) => new MigrationGuard({ config, hints: HINTS, ...(options.onEvent ? { onEvent: options.onEvent } : {}), ...(options.policy ? { policy: options.policy } : {}) }),
+    ));
+  const state: MigrationState = {};
+
+  const driver = dataSource.driver;
+  const createRunner = driver.createQueryRunner.bind(driver);
+  driver.createQueryRunner = (mode) => guardQueryRunner(createRunner(mode), state, getGuard);
+
+  const initialize = dataSource.initialize.bind(dataSource);
+  dataSource.initialize = async () => {
+    const result = await initialize();
+    for (const migration of dataSource.migrations) trackMigration(migration, state, getGuard);
+    return result;
+  };
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  const runMigrations = dataSource.runMigrations.bind(dataSource);
+  dataSource.runMigrations = (opts) => withMigrationLock(dataSource, () => createRunner('master'), () => runMigrations(opts), say);
+  const undoLastMigration = dataSource.undoLastMigration.bind(dataSource);
+  dataSource.undoLastMigration = (opts) => withMigrationLock(dataSource, () => createRunner('master'), () => undoLastMigration(opts), say);
+  return dataSource;
+}
+
+/** Marks the migration's up() and down() as the span whose statements the guard checks. */
+function trackMigration(migration: MigrationInterface, state: MigrationState, guard: () => Promise<MigrationGuard>): void {
+  const name = migration.name ?? migration.constructor.name;
+  for (const direction of ['up', 'down'] as const) {
+    const original = migration[direction].bind(migration);
+    migration[direction] = async (runner: QueryRunner) => {
+      const g = await guard();
+      state.current = { name, direction };
+      g.beginMigration(name, { enforce: direction === 'up' });
+      try {
+        return await original(runner);
+      } finally {
+        state.current = undefined;
+        g.endMigration();
+      }
+    };
+  }
+}
