@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { holdLock, seedRows, steadyQueries, useTestDatabase } from '../harness/index.js';
+import { columnsOf, holdLock, seedRows, steadyQueries, useTestDatabase } from '../harness/index.js';
 
 const BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
 const db = useTestDatabase('run_cli');
@@ -31,10 +31,7 @@ const write = (name: string, sql: string) => {
   return path;
 };
 
-async function columns(table: string): Promise<string[]> {
-  const { rows } = await db.current.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`, [table]);
-  return rows.map((r) => r.column_name);
-}
+const columns = (table: string) => columnsOf(db.current, table);
 
 beforeAll(() => {
   if (!existsSync(BIN)) throw new Error('packages/cli is not built: run `pnpm build` (the root `pnpm test` does it)');

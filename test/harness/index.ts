@@ -8,3 +8,5 @@ export { serverMajor, serverVersionNum } from './server-version.js';
 export { redactUrl, withDatabase } from './server-url.js';
 export { openSession, setApplicationName } from './sessions.js';
 export { steadyQueries, type Traffic, type TrafficReport } from './traffic.js';
+export { columnsOf } from './catalog.js';
+export { runNode, type ProcessResult } from './process.js';

@@ -1,13 +1,12 @@
 /** The knex CLI itself (`knex migrate:latest`) with a knexfile that wraps its config in withPgsafe, against real
  *  PostgreSQL with rows in the tables and real concurrent sessions. */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { holdLock, seedRows, steadyQueries, useTestDatabase } from '@pgsafe/testing';
+import { columnsOf, holdLock, runNode, seedRows, steadyQueries, useTestDatabase } from '@pgsafe/testing';
 
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 const KNEX = dirname(createRequire(import.meta.url).resolve('knex/package.json'));
@@ -31,17 +30,9 @@ export default withPgsafe(
   return dir;
 }
 
-function knex(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(KNEX, 'bin/cli.js'), '--knexfile', join(project, 'knexfile.mjs'), ...args], {
-      env: { ...process.env, DATABASE_URL: db.current.url, KNEX_PATH: KNEX, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
+function knex(args: string[]) {
+  return runNode([join(KNEX, 'bin/cli.js'), '--knexfile', join(project, 'knexfile.mjs'), ...args], {
+    env: { ...process.env, DATABASE_URL: db.current.url, KNEX_PATH: KNEX, NO_COLOR: '1' },
   });
 }
 
@@ -52,10 +43,7 @@ async function applied(): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
-async function columns(table: string): Promise<string[]> {
-  const { rows } = await db.current.query<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position', [table]);
-  return rows.map((r) => r.column_name);
-}
+const columns = (table: string) => columnsOf(db.current, table);
 
 beforeAll(() => {
   if (!existsSync(DIST)) throw new Error('packages/knex is not built: run `pnpm build` (the root `pnpm test` does it)');

@@ -1,13 +1,12 @@
 /** The TypeORM CLI itself (`typeorm migration:run -d data-source.mjs`) with a DataSource wrapped in withPgsafe,
  *  against real PostgreSQL with rows in the tables and real concurrent sessions. */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { holdLock, seedRows, steadyQueries, useTestDatabase } from '@pgsafe/testing';
+import { columnsOf, holdLock, runNode, seedRows, steadyQueries, useTestDatabase } from '@pgsafe/testing';
 
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 const TYPEORM = dirname(createRequire(import.meta.url).resolve('typeorm'));
@@ -36,17 +35,10 @@ export default withPgsafe(
 const migration = (name: string, up: string[], extra = '') =>
   `export class ${name} {\n    name = '${name}';\n${extra}    async up(queryRunner) {\n${up.map((q) => `        await queryRunner.query(\`${q}\`);`).join('\n')}\n    }\n    async down(queryRunner) {}\n}\n`;
 
-function typeorm(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(TYPEORM, 'cli.js'), ...args, '-d', 'data-source.mjs'], {
-      cwd: project,
-      env: { ...process.env, DATABASE_URL: db.current.url, NO_COLOR: '1', FORCE_COLOR: '0' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+function typeorm(args: string[]) {
+  return runNode([join(TYPEORM, 'cli.js'), ...args, '-d', 'data-source.mjs'], {
+    cwd: project,
+    env: { ...process.env, DATABASE_URL: db.current.url, NO_COLOR: '1', FORCE_COLOR: '0' },
   });
 }
 
@@ -55,10 +47,7 @@ async function applied(): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
-async function columns(table: string): Promise<string[]> {
-  const { rows } = await db.current.query<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position', [table]);
-  return rows.map((r) => r.column_name);
-}
+const columns = (table: string) => columnsOf(db.current, table);
 
 beforeAll(() => {
   if (!existsSync(DIST)) throw new Error('packages/typeorm is not built: run `pnpm build` (the root `pnpm test` does it)');

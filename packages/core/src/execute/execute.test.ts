@@ -1,7 +1,7 @@
 /** The executor against real PostgreSQL, with real concurrent sessions: what the application sees while a
  *  migration waits for its lock, retries, pre-flight, and all-or-nothing transactional steps. */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { holdLock, seedRows, steadyQueries, useTestDatabase } from '@pgsafe/testing';
+import { columnsOf, holdLock, seedRows, steadyQueries, useTestDatabase } from '@pgsafe/testing';
 import { loadParser, parseMigration } from '../parse.js';
 import { plan } from '../plan/plan.js';
 import type { PlanOptions } from '../plan/types.js';
@@ -25,13 +25,7 @@ async function run(sql: string, planOptions: PlanOptions = {}, options: Partial<
   return { result, events };
 }
 
-async function columns(table: string): Promise<string[]> {
-  const { rows } = await db.current.query<{ column_name: string }>(
-    `SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`,
-    [table],
-  );
-  return rows.map((r) => r.column_name);
-}
+const columns = (table: string) => columnsOf(db.current, table);
 
 beforeAll(async () => {
   await loadParser();

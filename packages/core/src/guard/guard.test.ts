@@ -3,7 +3,7 @@
  *  leave the session's own timeouts as they were. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { holdLock, seedRows, steadyQueries, useTestDatabase } from '@pgsafe/testing';
+import { columnsOf, holdLock, seedRows, steadyQueries, useTestDatabase } from '@pgsafe/testing';
 import { MigrationGuard } from './guard.js';
 import { UnsafeMigrationError } from './unsafe-migration-error.js';
 import type { GuardEvent, GuardSession } from './types.js';
@@ -32,10 +32,7 @@ function send(g: MigrationGuard, sql: string, inTransaction: boolean) {
   return g.execute(sql, session(inTransaction), () => client.query(sql));
 }
 
-async function columnsOf(table: string): Promise<string[]> {
-  const { rows } = await db.current.query<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position', [table]);
-  return rows.map((r) => r.column_name);
-}
+const columns = (table: string) => columnsOf(db.current, table);
 
 beforeEach(async () => {
   events = [];
@@ -65,7 +62,7 @@ describe('MigrationGuard: refusing', () => {
     expect(unsafe.message).toMatch(/recipe|fix/i);
     // Not sent: the transaction is not aborted, and the earlier statement is still there to commit.
     await client.query('COMMIT');
-    expect(await columnsOf('users')).toEqual(['id', 'email', 'nickname']);
+    expect(await columns('users')).toEqual(['id', 'email', 'nickname']);
   });
 
   it('judges a statement in the context of the migration: an index on a table created earlier in it is fine', async () => {
@@ -125,8 +122,8 @@ describe('MigrationGuard: running under timeouts', () => {
     const retries = events.filter((e) => e.type === 'retry');
     expect(retries.length).toBeGreaterThanOrEqual(2);
     expect(retries.every((e) => e.type === 'retry' && e.code === '55P03' && e.lockTimeoutMs === 200)).toBe(true);
-    expect(await columnsOf('users')).toEqual(['id', 'email', 'note']);
-    expect(await columnsOf('audit')).toEqual(['id']);
+    expect(await columns('users')).toEqual(['id', 'email', 'note']);
+    expect(await columns('audit')).toEqual(['id']);
     expect(seen.errors).toEqual([]);
     // Queued behind the waiting ALTER for at most one lock_timeout (plus scheduling slack), never the 1.2 s blocker.
     expect(seen.max).toBeLessThan(200 + 250);
@@ -143,7 +140,7 @@ describe('MigrationGuard: running under timeouts', () => {
     expect(error.code).toBe('55P03');
     expect(error.message).toMatch(/^pgsafe gave up on this statement of migration add_note after 3 attempts/);
     expect(events.filter((e) => e.type === 'retry')).toHaveLength(2);
-    expect(await columnsOf('users')).toEqual(['id', 'email']);
+    expect(await columns('users')).toEqual(['id', 'email']);
   });
 
   it("runs an autocommit statement under the plan's timeouts and restores the session's own settings afterwards", async () => {
@@ -170,6 +167,6 @@ describe('MigrationGuard: running under timeouts', () => {
     await send(g, 'ALTER TABLE users ADD COLUMN bio varchar(200)', false);
     const findings = events.filter((e) => e.type === 'finding');
     expect(findings.map((e) => e.type === 'finding' && [e.finding.rule, e.finding.severity])).toEqual([['prefer-text-field', 'warning']]);
-    expect(await columnsOf('users')).toEqual(['id', 'email', 'bio']);
+    expect(await columns('users')).toEqual(['id', 'email', 'bio']);
   });
 });
