@@ -7,22 +7,12 @@ import { relative } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { holdLock, seedRows, steadyQueries, useTestDatabase, waitUntilWaitingOnLock } from '@pgsafe/testing';
 import { BIN, testProject, type TestProject } from './testing/project.js';
+import type { MigrationRow } from './bookkeeping.js';
 
 const db = useTestDatabase('prisma_deploy');
 let project: TestProject;
 
-interface Row {
-  id: string;
-  checksum: string;
-  finished_at: Date | null;
-  migration_name: string;
-  logs: string | null;
-  rolled_back_at: Date | null;
-  started_at: Date;
-  applied_steps_count: number;
-}
-
-const rows = async () => (await db.current.query<Row>('SELECT * FROM _prisma_migrations ORDER BY started_at, migration_name')).rows;
+const rows = async () => (await db.current.query<MigrationRow>('SELECT * FROM _prisma_migrations ORDER BY started_at, migration_name')).rows;
 const tableExists = async (name: string) => (await db.current.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [name])).rows[0]!.t !== null;
 const columns = async (table: string) =>
   (await db.current.query<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position', [table])).rows.map((r) => r.column_name);
