@@ -34,4 +34,6 @@ export { MigrationGuard, describeGuardEvent } from './guard/guard.js';
 export { UnsafeMigrationError } from './guard/unsafe-migration-error.js';
 export { sqlState } from './guard/run-statement.js';
 export type { GuardOptions, GuardSession, GuardEvent, MigrationInfo, MigrationCollector, CollectedMigration } from './guard/types.js';
-export { safeRewrite, type SafeRewrite, type RewritePart, type RewriteChange } from './safe-rewrite.js';
+// Fix: the safe, equivalent form of a migration, as files for pgsafe run or Prisma.
+export { fix, FIX_DEFAULTS, renderRunFiles, renderPrismaMigrations, type FixFile, type FixOptions, type FixResult, type FixStep, type FixDeploy, type FixChange, type FixTodo } from './fix/index.js';
+export { keysetBatches, type BatchOptions } from './batches.js';

@@ -17,6 +17,8 @@ export type StepKind =
   | 'reindex-concurrently'
   | 'detach-partition-concurrently'
   | 'vacuum'
+  /** A DO block that COMMITs inside (a batched backfill): one short transaction per batch, so never in a block. */
+  | 'batched'
   /** ALTER TYPE ... ADD VALUE before PostgreSQL 12 (cannot run in a transaction block). */
   | 'enum-add-value'
   | 'alter-system'
@@ -38,6 +40,7 @@ export function nonTransactionalKind(stmt: ParsedStatement, pgVersion: number): 
     if (reindex.kind === 'REINDEX_OBJECT_DATABASE' || reindex.kind === 'REINDEX_OBJECT_SYSTEM') return 'non-transactional';
   }
   if (as(n, 'VacuumStmt')?.is_vacuumcmd) return 'vacuum';
+  if (isCommittingDo(stmt)) return 'batched';
   const alterEnum = as(n, 'AlterEnumStmt');
   if (alterEnum?.newVal !== undefined && alterEnum.oldVal === undefined && pgVersion < 12) return 'enum-add-value';
   if (as(n, 'AlterSystemStmt')) return 'alter-system';
@@ -54,6 +57,14 @@ export function isDetachConcurrently(stmt: ParsedStatement): boolean {
     const cmd = as(c, 'AlterTableCmd');
     return cmd?.subtype === 'AT_DetachPartition' && !!as(cmd.def, 'PartitionCmd')?.concurrent;
   });
+}
+
+/** DO whose body COMMITs: PostgreSQL refuses it in a transaction block ("invalid transaction termination"). */
+export function isCommittingDo(stmt: ParsedStatement): boolean {
+  const body = as(stmt.node, 'DoStmt')?.args?.map((a) => as(a, 'DefElem')).find((d) => d?.defname === 'as');
+  const code = as(body?.arg, 'String')?.sval ?? '';
+  // Comments and string literals of the body cannot hide a COMMIT statement from this rough test.
+  return /(^|;)\s*COMMIT\s*;/im.test(code.replace(/--[^\n]*/g, '').replace(/'[^']*'/g, "''"));
 }
 
 /** ALTER TABLE whose only subcommands are VALIDATE CONSTRAINT. */
@@ -73,6 +84,7 @@ export function isEnumAddValue(stmt: ParsedStatement): boolean {
 export function isLongNonBlocking(stmt: ParsedStatement): boolean {
   const n = stmt.node;
   if (as(n, 'IndexStmt')?.concurrent || as(n, 'DropStmt')?.concurrent) return true;
+  if (isCommittingDo(stmt)) return true;
   if (hasOption(as(n, 'ReindexStmt')?.params, 'concurrently')) return true;
   const vacuum = as(n, 'VacuumStmt');
   if (vacuum) return !hasOption(vacuum.options, 'full');

@@ -14,6 +14,7 @@ const KIND_LABEL: Record<StepKind, string> = {
   'reindex-concurrently': 'REINDEX CONCURRENTLY, autocommit',
   'detach-partition-concurrently': 'DETACH PARTITION CONCURRENTLY, autocommit',
   vacuum: 'VACUUM, autocommit',
+  batched: 'batched DO block, one transaction per batch',
   'enum-add-value': 'ALTER TYPE ... ADD VALUE, autocommit (before PostgreSQL 12)',
   'alter-system': 'ALTER SYSTEM, autocommit',
   database: 'database-level statement, autocommit',

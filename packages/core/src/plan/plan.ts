@@ -72,6 +72,7 @@ const NON_TX_LABEL: Partial<Record<StepKind, string>> = {
   'reindex-concurrently': 'REINDEX CONCURRENTLY',
   'detach-partition-concurrently': 'DETACH PARTITION CONCURRENTLY',
   vacuum: 'VACUUM',
+  batched: 'A DO block that COMMITs',
   'enum-add-value': 'ALTER TYPE ... ADD VALUE (before PostgreSQL 12)',
   'alter-system': 'ALTER SYSTEM',
   database: 'This statement',

@@ -1,0 +1,61 @@
+/** Writes a fix result as files for a runner: one SQL file per deploy for `pgsafe run` (which splits steps itself),
+ *  or one Prisma migration directory per step (Prisma runs a file in one go: one implicit transaction). */
+import type { FixResult, FixStep } from './types.js';
+
+export interface FixFile {
+  /** Relative path: for pgsafe run, the file name; for Prisma, `<directory>/migration.sql`. */
+  path: string;
+  deploy: number;
+  sql: string;
+}
+
+const STEP_LABEL = (s: FixStep) => (!s.transactional ? 'alone, outside any transaction' : s.alone ? 'in a transaction of its own' : 'in one transaction');
+
+function deployHeader(result: FixResult, deploy: number): string[] {
+  const total = result.deploys.length;
+  if (total === 1) return [];
+  const before = result.deploys[deploy - 1]?.before;
+  return [
+    `-- pgsafe fix: deploy ${deploy} of ${total}${deploy === 1 ? ' (this release)' : ''}.`,
+    ...(before ? [`-- Before this migration runs, the application must: ${before}.`] : []),
+  ];
+}
+
+function timeoutLines(result: FixResult, set: 'SET' | 'SET LOCAL', long: boolean): string[] {
+  if (!result.timeouts) return [];
+  return [`${set} lock_timeout = '${result.timeouts.lockTimeout}';`, ...(long ? [] : [`${set} statement_timeout = '${result.timeouts.statementTimeout}';`])];
+}
+
+const trimmed = (sql: string) => sql.replace(/^\s*\n/, '').replace(/\s*$/, '');
+
+/** For `pgsafe run`: `file` for the first deploy (in place), `<name>.deploy<N>.sql` beside it for the later ones.
+ *  The steps are separated by comments; the planner finds the same boundaries from the statements. */
+export function renderRunFiles(result: FixResult, file = result.file): FixFile[] {
+  return result.deploys.map(({ deploy }) => {
+    const steps = result.steps.filter((s) => s.deploy === deploy);
+    const lines = [...deployHeader(result, deploy), ...timeoutLines(result, 'SET', false)];
+    const several = steps.length > 1;
+    for (const [i, step] of steps.entries()) {
+      if (several || lines.length) lines.push(...(lines.length ? [''] : []), ...(several ? [`-- pgsafe step ${i + 1}/${steps.length}: ${STEP_LABEL(step)}`] : []));
+      lines.push(trimmed(step.sql));
+    }
+    const path = deploy === 1 ? file : file.replace(/(\.sql)?$/, `.deploy${deploy}.sql`);
+    return { path, deploy, sql: `${lines.join('\n')}\n` };
+  });
+}
+
+/** For Prisma: the first step keeps the migration's directory `name`; the others follow it as
+ *  `<name>_p<NN>_<slug>`, so Prisma's name order is the execution order. Later deploys go under
+ *  `pgsafe-deploy-<N>/`, to move into the migrations directory once the application is ready for them. */
+export function renderPrismaMigrations(result: FixResult, name: string): FixFile[] {
+  return result.deploys.flatMap(({ deploy }) => {
+    const steps = result.steps.filter((s) => s.deploy === deploy);
+    return steps.map((step, i) => {
+      const dir = deploy === 1 && i === 0 ? name : `${name}${deploy > 1 ? `_d${deploy}` : ''}_p${String(i + 1).padStart(2, '0')}_${step.slug}`;
+      // A second statement beside a non-transactional one would put both in an implicit transaction block.
+      const header = [...(i === 0 ? deployHeader(result, deploy) : []), ...(step.transactional ? timeoutLines(result, 'SET LOCAL', step.long) : [])];
+      const sql = `${[...header, trimmed(step.sql)].join('\n')}\n`;
+      return { path: `${deploy > 1 ? `pgsafe-deploy-${deploy}/` : ''}${dir}/migration.sql`, deploy, sql };
+    });
+  });
+}
