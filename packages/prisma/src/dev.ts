@@ -6,9 +6,9 @@
  * of its own so that Prisma's own runner also handles them), and applies it.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { loadParser, NEWEST_PG_VERSION, openConnection, parseMigration, safeRewrite, type PgsafeConfig } from '@pgsafe/core';
+import { loadParser, NEWEST_PG_VERSION, openConnection, parseMigration, fix, renderPrismaMigrations, type PgsafeConfig } from '@pgsafe/core';
 import type { DevOptions } from './command.js';
 import { checkMigration } from './check.js';
 import { deploy, type DeployResult } from './deploy.js';
@@ -92,21 +92,23 @@ async function review(input: MigrateDevInput, m: MigrationDir, pgVersion: number
   out.say(c.bold(`Checked ${m.name}:`) + (checked.findings.length ? '' : ' no findings.'));
   printFindings(out, checked.findings, checked.blocking, m.script);
   if (!checked.migration) return;
-  const rewrite = safeRewrite(checked.migration, { pgVersion });
-  if (rewrite.parts.length === 1 && !rewrite.changes.length) return;
-  const dirs = rewrite.parts.map((p, i) => (i === 0 ? m.name : `${m.name}_p${String(i + 1).padStart(2, '0')}_${p.slug ?? 'part'}`));
+  const fixed = fix(checked.migration, { pgVersion, runnerSetsTimeouts: true });
+  if (!fixed.changes.length) return;
+  const files = renderPrismaMigrations(fixed, m.name);
+  const dirs = files.map((f) => dirname(f.path));
   out.say(c.bold('Safe rewrite:'));
-  for (const change of rewrite.changes) out.say(`  ${checked.file}:${change.line}: ${change.message}`);
-  out.say(`  ${rewrite.parts.length} migration directories, so that each statement that cannot run in a transaction is the only one in its file:`);
-  for (const [i, p] of rewrite.parts.entries()) out.say(`    ${dirs[i]}${p.reason ? c.dim(` (${p.reason})`) : ''}`);
+  for (const change of fixed.changes) out.say(`  ${checked.file}:${change.line}: ${change.message}`);
+  for (const todo of fixed.todos) out.say(`  ${checked.file}:${todo.line}: to do: ${todo.message}`);
+  out.say(`  ${files.length} migration directories, one per step (Prisma runs each file in one transaction; a CONCURRENTLY build or a batched backfill must be alone):`);
+  for (const [i, f] of files.entries()) out.say(`    ${dirs[i]}${f.deploy > 1 ? c.dim(` (deploy ${f.deploy}: ${fixed.deploys[f.deploy - 1]!.before})`) : ''}`);
   const accepted = options.rewrite ?? (process.stdin.isTTY && process.stdout.isTTY ? await confirm('Apply the rewrite to the new migration? [Y/n] ') : false);
   if (!accepted) {
     out.say(`  Not rewritten${options.rewrite === false ? '' : ' (run with --rewrite to accept it without a prompt)'}.`);
     return;
   }
-  for (const [i, p] of rewrite.parts.entries()) {
-    mkdirSync(join(project.migrationsDir, dirs[i]!), { recursive: true });
-    writeFileSync(join(project.migrationsDir, dirs[i]!, 'migration.sql'), p.sql.replace(/^\s*\n/, '').replace(/\s*$/, '\n'));
+  for (const f of files) {
+    mkdirSync(join(project.migrationsDir, dirname(f.path)), { recursive: true });
+    writeFileSync(join(project.migrationsDir, f.path), f.sql);
   }
   out.say(`  Rewritten: ${dirs.join(', ')}`);
 }

@@ -28,8 +28,8 @@ export const FIX_DEFAULTS = { lockTimeout: '2s', statementTimeout: '1min', batch
 
 export function fix(migration: ParsedMigration, options: FixOptions = {}): FixResult {
   const pgVersion = resolveOptions({ pgVersion: options.pgVersion }).pgVersion;
-  const opts = { ...FIX_DEFAULTS, ...options, pgVersion, values: options.values ?? {} };
-  const findings = analyze(migration, { pgVersion });
+  const opts = { ...FIX_DEFAULTS, ...options, pgVersion, runnerSetsTimeouts: !!options.runnerSetsTimeouts, values: options.values ?? {} };
+  const findings = analyze(migration, { pgVersion, runnerSetsTimeouts: !!options.runnerSetsTimeouts });
   const { source, statements } = migration;
   const schema = new SchemaModel(statements);
   const result: FixResult = { file: migration.file, steps: [], deploys: [{ deploy: 1 }], changes: [], todos: [], unfixed: [] };

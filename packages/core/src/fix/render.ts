@@ -44,9 +44,10 @@ export function renderRunFiles(result: FixResult, file = result.file): FixFile[]
   });
 }
 
-/** For Prisma: the first step keeps the migration's directory `name`; the others follow it as
- *  `<name>_p<NN>_<slug>`, so Prisma's name order is the execution order. Later deploys go under
- *  `pgsafe-deploy-<N>/`, to move into the migrations directory once the application is ready for them. */
+/** For Prisma, paths relative to the migrations directory: the first step keeps the migration's directory `name`;
+ *  the others follow it as `<name>_p<NN>_<slug>`, so Prisma's name order is the execution order. Later deploys go
+ *  to `../pgsafe-deploy-<N>/`, outside it (Prisma would apply them at once), to move in when the application is
+ *  ready for them. */
 export function renderPrismaMigrations(result: FixResult, name: string): FixFile[] {
   return result.deploys.flatMap(({ deploy }) => {
     const steps = result.steps.filter((s) => s.deploy === deploy);
@@ -55,7 +56,7 @@ export function renderPrismaMigrations(result: FixResult, name: string): FixFile
       // A second statement beside a non-transactional one would put both in an implicit transaction block.
       const header = [...(i === 0 ? deployHeader(result, deploy) : []), ...(step.transactional ? timeoutLines(result, 'SET LOCAL', step.long) : [])];
       const sql = `${[...header, trimmed(step.sql)].join('\n')}\n`;
-      return { path: `${deploy > 1 ? `pgsafe-deploy-${deploy}/` : ''}${dir}/migration.sql`, deploy, sql };
+      return { path: `${deploy > 1 ? `../pgsafe-deploy-${deploy}/` : ''}${dir}/migration.sql`, deploy, sql };
     });
   });
 }

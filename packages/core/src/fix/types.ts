@@ -7,6 +7,8 @@ import type { TableRef } from '../ast.js';
 export interface FixOptions {
   /** Target PostgreSQL major version. Default: the newest supported. */
   pgVersion?: number;
+  /** The runner sets lock_timeout and statement_timeout itself (pgsafe prisma, the adapters): none prepended. */
+  runnerSetsTimeouts?: boolean;
   /** lock_timeout prepended when the migration sets none. Default `2s`. */
   lockTimeout?: string;
   /** statement_timeout prepended when the migration sets none. Default `1min`. */

@@ -1,0 +1,126 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '@pgsafe/testing';
+import { loadParser, parseMigration } from '../parse.js';
+import { analyze } from '../analyze.js';
+import { fix } from './fix.js';
+import { renderPrismaMigrations, renderRunFiles } from './render.js';
+
+beforeAll(() => loadParser());
+const db = useTestDatabase('fix_unit');
+const fixSql = (sql: string, options = {}) => fix(parseMigration(sql, 'm.sql'), { pgVersion: 15, ...options });
+
+// What `prisma migrate dev` writes for a new relation on an existing table, plus a hand-added concurrent build.
+const PRISMA_SQL = `-- CreateTable
+CREATE TABLE "Order" (
+    "id" SERIAL NOT NULL,
+    "userId" INTEGER NOT NULL,
+    CONSTRAINT "Order_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "Order_userId_idx" ON "Order"("userId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "User_email_key" ON "User"("email");
+
+-- AddForeignKey
+ALTER TABLE "Order" ADD CONSTRAINT "Order_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddCheck
+ALTER TABLE "User" ADD CONSTRAINT "User_email_check" CHECK (email <> '');
+
+CREATE INDEX CONCURRENTLY "User_name_idx" ON "User"("name");
+`;
+
+describe('fix', () => {
+  it('keeps new-table work with its CREATE TABLE, builds indexes on existing tables CONCURRENTLY, adds existing-table constraints NOT VALID and validates them last', () => {
+    const result = fixSql(PRISMA_SQL, { runnerSetsTimeouts: true });
+    const files = renderPrismaMigrations(result, '20260101000000_order');
+    expect(files.map((f) => f.path)).toEqual([
+      '20260101000000_order/migration.sql',
+      '20260101000000_order_p02_create_index_concurrently/migration.sql',
+      '20260101000000_order_p03_concurrent_index/migration.sql',
+      '20260101000000_order_p04_validate_constraint/migration.sql',
+    ]);
+    expect(files[0]!.sql).toContain('CREATE INDEX "Order_userId_idx" ON "Order"("userId");');
+    expect(files[0]!.sql).toContain('ADD CONSTRAINT "Order_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;');
+    expect(files[0]!.sql).toContain(`ADD CONSTRAINT "User_email_check" CHECK (email <> '') NOT VALID;`);
+    expect(files[2]!.sql).toBe('-- CreateIndex\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "User_email_key" ON "User"("email");\n');
+    expect(files[3]!.sql).toBe('ALTER TABLE "User" VALIDATE CONSTRAINT "User_email_check";\n');
+    expect(result.changes.map((c) => [c.line, c.rule])).toEqual([
+      [12, 'require-concurrent-index-creation'],
+      [18, 'constraint-missing-not-valid'],
+    ]);
+  });
+
+  it('gives Prisma files that each run as one simple query, where the original file cannot', async () => {
+    await db.current.query('CREATE TABLE "User" (id serial PRIMARY KEY, email text NOT NULL, name text)');
+    await db.current.query(`INSERT INTO "User" (email, name) SELECT 'u' || i || '@x', 'n' || i FROM generate_series(1, 1000) i`);
+    const whole = await db.current.query(PRISMA_SQL).catch((e: { code?: string }) => e);
+    expect((whole as { code?: string }).code).toBe('25001');
+    for (const file of renderPrismaMigrations(fixSql(PRISMA_SQL), 'm')) await db.current.query(file.sql);
+    const { rows } = await db.current.query(`SELECT conname, convalidated FROM pg_constraint WHERE conname IN ('User_email_check', 'Order_userId_fkey') ORDER BY 1`);
+    expect(rows).toEqual([
+      { conname: 'Order_userId_fkey', convalidated: true },
+      { conname: 'User_email_check', convalidated: true },
+    ]);
+  });
+
+  it('keeps an index build in place when a later foreign key needs it as its unique key', () => {
+    const sql = 'CREATE UNIQUE INDEX "User_email_key" ON "User"("email");\nCREATE TABLE "Order" (id int, email text);\nALTER TABLE "Order" ADD CONSTRAINT "Order_email_fkey" FOREIGN KEY ("email") REFERENCES "User"("email");\n';
+    const { steps } = fixSql(sql);
+    expect(steps.map((s) => s.sql.trim().split(' ').slice(0, 4).join(' '))).toEqual(['CREATE UNIQUE INDEX CONCURRENTLY', 'CREATE TABLE "Order" (id']);
+  });
+
+  it('leaves explicit transaction blocks, and files that need no change, as written', () => {
+    const sql = 'BEGIN;\nCREATE INDEX a_idx ON t (a);\nCOMMIT;\n-- end\n';
+    expect(renderRunFiles(fixSql(sql, { runnerSetsTimeouts: true }))[0]!.sql).toBe(sql);
+    const plain = 'ALTER TABLE t ADD COLUMN b int;\n';
+    const result = fixSql(plain, { runnerSetsTimeouts: true });
+    expect(result.changes).toEqual([]);
+    expect(renderRunFiles(result)[0]!.sql).toBe(plain);
+  });
+
+  it('names an unnamed CHECK and foreign key as PostgreSQL would, quoting what needs it, and indexes the foreign key first', () => {
+    const result = fixSql('ALTER TABLE "Shop Items" ADD CHECK ("Price" > 0);\nALTER TABLE items ADD FOREIGN KEY (shop_id, kind) REFERENCES shops (id, kind);\n');
+    expect(result.steps.map((s) => [s.transactional, s.sql.trim()])).toEqual([
+      [true, 'ALTER TABLE "Shop Items" ADD CONSTRAINT "Shop Items_Price_check" CHECK ("Price" > 0) NOT VALID;'],
+      [false, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS items_shop_id_kind_idx ON items (shop_id, kind);'],
+      [true, 'ALTER TABLE items ADD CONSTRAINT items_shop_id_kind_fkey FOREIGN KEY (shop_id, kind) REFERENCES shops (id, kind) NOT VALID;'],
+      [true, 'ALTER TABLE "Shop Items" VALIDATE CONSTRAINT "Shop Items_Price_check";'],
+      [true, 'ALTER TABLE items VALIDATE CONSTRAINT items_shop_id_kind_fkey;'],
+    ]);
+    expect(result.timeouts).toEqual({ lockTimeout: '2s', statementTimeout: '1min' });
+  });
+
+  it('marks the value of a required column as the user’s choice, and uses the one given', () => {
+    const todo = fixSql('ALTER TABLE orders ADD COLUMN status text NOT NULL;');
+    expect(todo.todos).toEqual([{ line: 1, message: expect.stringContaining('choose the value of orders.status for the existing rows: replace <value>') }]);
+    expect(todo.steps[1]!.sql).toContain('UPDATE orders SET status = <value> WHERE');
+    const given = fixSql('ALTER TABLE orders ADD COLUMN status text NOT NULL;', { values: { 'orders.status': "'new'" } });
+    expect(given.todos).toEqual([]);
+    expect(given.steps.map((s) => s.slug)).toEqual(['add_column', 'backfill', 'not_null_check', 'validate_not_null', 'set_not_null']);
+    expect(given.steps[1]!.sql).toContain(`UPDATE orders SET status = 'new' WHERE id >= batch_start AND (id < next_start OR next_start IS NULL) AND status IS NULL;`);
+  });
+
+  it('splits an ALTER TABLE with several subcommands so that each is fixed on its own', () => {
+    const result = fixSql('ALTER TABLE t ADD COLUMN a int, ADD CONSTRAINT t_a_check CHECK (a > 0);', { runnerSetsTimeouts: true });
+    expect(result.steps.map((s) => s.sql)).toEqual(['ALTER TABLE t ADD COLUMN a int;\nALTER TABLE t ADD CONSTRAINT t_a_check CHECK (a > 0) NOT VALID;', 'ALTER TABLE t VALIDATE CONSTRAINT t_a_check;']);
+  });
+
+  it('plans a column rename over three deploys, each saying what the application must do before it', () => {
+    const result = fixSql('CREATE TABLE IF NOT EXISTS x (id int);\nALTER TABLE users RENAME COLUMN name TO full_name;', { runnerSetsTimeouts: true });
+    const files = renderRunFiles(result, 'db/005_rename.sql');
+    expect(files.map((f) => f.path)).toEqual(['db/005_rename.sql', 'db/005_rename.deploy2.sql', 'db/005_rename.deploy3.sql']);
+    expect(files[1]!.sql).toMatch(/^-- pgsafe fix: deploy 2 of 3\.\n-- Before this migration runs, the application must: write both name and full_name/);
+    expect(files[2]!.sql).toContain('ALTER TABLE users DROP COLUMN name;');
+    expect(result.todos[0]!.message).toContain('write the type of users.name');
+  });
+
+  it('writes a fixed migration that pgsafe check accepts', () => {
+    const result = fixSql('CREATE INDEX a_idx ON t (a);\nALTER TABLE t ADD CONSTRAINT t_fk FOREIGN KEY (a) REFERENCES p (id);\nALTER TABLE t ALTER COLUMN b SET NOT NULL;\nALTER TABLE t ADD CONSTRAINT t_c_key UNIQUE (c);\n');
+    const sql = renderRunFiles(result)[0]!.sql;
+    const errors = analyze(parseMigration(sql, 'fixed.sql'), { pgVersion: 15 }).filter((f) => f.severity === 'error');
+    expect(errors.map((f) => `${f.rule}: ${f.message}`)).toEqual([]);
+  });
+});
