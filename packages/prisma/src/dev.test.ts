@@ -83,7 +83,7 @@ describe('pgsafe-prisma migrate dev', () => {
 
     const dirs = readdirSync(project.migrations).filter((d) => d.startsWith('20260103000000_orders'));
     expect(dirs).toEqual(['20260103000000_orders', '20260103000000_orders_p02_concurrent_index']);
-    expect(readFileSync(join(project.migrations, dirs[1]!, 'migration.sql'), 'utf8')).toBe('-- CreateIndex\nCREATE UNIQUE INDEX CONCURRENTLY "User_email_key" ON "User"("email");\n');
+    expect(readFileSync(join(project.migrations, dirs[1]!, 'migration.sql'), 'utf8')).toBe('-- CreateIndex\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "User_email_key" ON "User"("email");\n');
     const rows = await applied();
     expect(rows.map((row) => row.migration_name)).toEqual(['20260101000000_init', '20260102000000_name', ...dirs]);
     expect(rows.every((row) => row.finished)).toBe(true);
