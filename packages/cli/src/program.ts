@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Command, type CommanderError } from 'commander';
 import { checkCommand } from './commands/check.js';
 import { runCommand } from './commands/run.js';
+import { fixCommand } from './commands/fix.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -17,6 +18,7 @@ export function program(): Command {
     .showHelpAfterError()
     .exitOverride(exitOnUsageError);
   root.addCommand(checkCommand().exitOverride(exitOnUsageError));
+  root.addCommand(fixCommand().exitOverride(exitOnUsageError));
   root.addCommand(runCommand().exitOverride(exitOnUsageError));
   root.addCommand(prismaPassage());
   return root;

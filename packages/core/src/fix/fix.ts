@@ -75,8 +75,12 @@ export function fix(migration: ParsedMigration, options: FixOptions = {}): FixRe
       continue;
     }
     fixed.add(stmt.index);
-    // The comments before the statement stay before what replaces it.
+    // The comments before the statement stay before what replaces it; the file's header stays at the top.
     let lead = source.slice(from, stmt.start.offset);
+    if (i === 0 && lead.trim()) {
+      keep(lead);
+      lead = '';
+    }
     const withLead = (sql: string) => {
       const out = lead + sql;
       lead = '';

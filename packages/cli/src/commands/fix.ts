@@ -1,0 +1,151 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createTwoFilesPatch } from 'diff';
+import { fix, FIX_DEFAULTS, loadParser, parseDuration, parseMigration, ParseError, renderPrismaMigrations, renderRunFiles, type FixFile, type FixResult } from '@pgsafe/core';
+import { parsePgVersion } from './check.js';
+import { formatError } from '../output/pretty.js';
+import { colorEnabled, palette } from '../color.js';
+
+const RUNNERS = ['run', 'prisma'] as const;
+type Runner = (typeof RUNNERS)[number];
+
+interface FixCommandOptions {
+  runner: Runner;
+  write?: boolean;
+  json?: boolean;
+  pgVersion?: number;
+  value: Record<string, string>;
+  lockTimeout: string;
+  statementTimeout: string;
+  batchSize: number;
+  key: string;
+  runnerSetsTimeouts?: boolean;
+  color?: boolean;
+}
+
+function collectValue(raw: string, values: Record<string, string>): Record<string, string> {
+  const eq = raw.indexOf('=');
+  if (eq <= 0 || eq === raw.length - 1) throw new InvalidArgumentError('expected [table.]column=<sql expression>');
+  return { ...values, [raw.slice(0, eq)]: raw.slice(eq + 1) };
+}
+
+function duration(value: string): string {
+  try {
+    parseDuration(value);
+  } catch {
+    throw new InvalidArgumentError('expected a duration such as 2s, 500ms or 1min');
+  }
+  return value;
+}
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1');
+  return n;
+}
+
+export function fixCommand(): Command {
+  return new Command('fix')
+    .description('Rewrite a migration into its safe, equivalent form (prints a unified diff; --write applies it).')
+    .argument('<files...>', 'SQL migration files (with --runner prisma: prisma/migrations/<name>/migration.sql)')
+    .addOption(new Option('--runner <runner>', 'who runs the result: run (pgsafe run: one file per deploy) or prisma (one migration directory per step)').choices(RUNNERS).default('run'))
+    .option('-w, --write', 'write the fixed files instead of printing the diff')
+    .option('--json', 'print the changes, to-dos and fixed files as JSON')
+    .option('--pg-version <major>', 'target PostgreSQL major version', parsePgVersion)
+    .option('--value <column=sql>', 'value for the existing rows of an added NOT NULL column, e.g. orders.status="\'new\'" (repeatable)', collectValue, {})
+    .option('--lock-timeout <duration>', 'lock_timeout to set when the migration sets none', duration, FIX_DEFAULTS.lockTimeout)
+    .option('--statement-timeout <duration>', 'statement_timeout to set when the migration sets none', duration, FIX_DEFAULTS.statementTimeout)
+    .option('--batch-size <rows>', 'rows per backfill batch', positive, FIX_DEFAULTS.batchSize)
+    .option('--key <column>', 'unique, indexed column the batched backfill walks', FIX_DEFAULTS.key)
+    .option('--runner-sets-timeouts', 'do not add lock_timeout / statement_timeout (the runner sets them)')
+    .option('--no-color', 'never color the output')
+    .addHelpText(
+      'after',
+      `\nExit codes: 0 nothing left to do, 1 a value or type to fill in (<value> placeholders) or an error-level finding no fix\nhandles, 2 usage or parse errors.\n\nExamples:\n  pgsafe fix db/042_orders.sql\n  pgsafe fix db/042_orders.sql --value orders.status="'new'" --write\n  pgsafe fix --runner prisma prisma/migrations/20260101000000_orders/migration.sql --write`,
+    )
+    .action(async (files: string[], options: FixCommandOptions, cmd: Command) => {
+      await loadParser();
+      const c = palette(colorEnabled(process.stdout, options.color));
+      const err = palette(colorEnabled(process.stderr, options.color));
+      const reports: object[] = [];
+      let incomplete = false;
+      let failed = false;
+      for (const file of files) {
+        let source: string;
+        try {
+          source = readFileSync(file, 'utf8');
+        } catch {
+          cmd.error(`error: cannot read ${file}`, { exitCode: 2 });
+        }
+        let result: FixResult;
+        try {
+          result = fix(parseMigration(source!, file), {
+            ...(options.pgVersion ? { pgVersion: options.pgVersion } : {}),
+            values: options.value,
+            lockTimeout: options.lockTimeout,
+            statementTimeout: options.statementTimeout,
+            batchSize: options.batchSize,
+            key: options.key,
+            runnerSetsTimeouts: !!options.runnerSetsTimeouts,
+          });
+        } catch (error) {
+          if (!(error instanceof ParseError)) throw error;
+          process.stderr.write(formatError({ file, line: error.position.line, column: error.position.column, message: error.reason, lineText: error.lineText }, err));
+          failed = true;
+          continue;
+        }
+        const outputs = output(result, file, options.runner);
+        incomplete ||= result.todos.length > 0 || result.unfixed.length > 0;
+        if (options.json) {
+          reports.push({ file, runner: options.runner, changes: result.changes, todos: result.todos, deploys: result.deploys, unfixed: result.unfixed.map((f) => ({ rule: f.rule, line: f.start.line, message: f.message })), files: outputs.map((o) => ({ path: o.path, deploy: o.deploy, sql: o.sql })) });
+        } else if (options.write) {
+          for (const o of outputs) {
+            if (o.sql === source! && o.path === file) continue;
+            mkdirSync(dirname(o.path), { recursive: true });
+            writeFileSync(o.path, o.sql);
+          }
+        } else {
+          for (const o of outputs) {
+            const before = o.path === file ? source! : '';
+            if (before === o.sql) continue;
+            process.stdout.write(colorDiff(createTwoFilesPatch(before ? file : '/dev/null', o.path, before, o.sql, '', '', { context: 3 }), c));
+          }
+        }
+        if (!options.json) process.stderr.write(summary(result, outputs, file, !!options.write, err));
+      }
+      if (options.json) process.stdout.write(`${JSON.stringify(files.length === 1 && reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
+      process.exitCode = failed ? 2 : incomplete ? 1 : 0;
+    });
+}
+
+/** Files for the runner, with paths as written to disk. */
+function output(result: FixResult, file: string, runner: Runner): FixFile[] {
+  if (runner === 'run') return renderRunFiles(result, file);
+  // prisma/migrations/<name>/migration.sql: the paths are relative to prisma/migrations.
+  const dir = dirname(file);
+  return renderPrismaMigrations(result, basename(dir)).map((f) => ({ ...f, path: join(dirname(dir), f.path) }));
+}
+
+function colorDiff(patch: string, c: ReturnType<typeof palette>): string {
+  // The first two lines (=== and the index line) of jsdiff's patch format are not part of a unified diff.
+  const lines = patch.split('\n').slice(patch.startsWith('Index:') || patch.startsWith('===') ? 1 : 0);
+  return lines
+    .filter((l) => !/^={10,}$/.test(l))
+    .map((l) => (l.startsWith('+++') || l.startsWith('---') ? c.bold(l) : l.startsWith('+') ? c.cyan(l) : l.startsWith('-') ? c.red(l) : l.startsWith('@@') ? c.dim(l) : l))
+    .join('\n');
+}
+
+function summary(result: FixResult, outputs: FixFile[], file: string, wrote: boolean, c: ReturnType<typeof palette>): string {
+  const lines: string[] = [];
+  if (!result.changes.length) lines.push(`${file}: nothing to fix.`);
+  for (const change of result.changes) lines.push(`${c.bold(`${file}:${change.line}`)}: ${change.message} ${c.dim(`[${change.rule}]`)}`);
+  for (const todo of result.todos) lines.push(`${c.bold(`${file}:${todo.line}`)}: ${c.yellow(c.bold('to do'))}: ${todo.message}`);
+  for (const f of result.unfixed) lines.push(`${c.bold(`${file}:${f.start.line}`)}: ${c.red(c.bold('not fixed'))}: ${f.message} ${c.dim(`[${f.rule}]`)}`);
+  if (result.deploys.length > 1) {
+    lines.push(`${result.deploys.length} deploys:`);
+    for (const d of result.deploys) lines.push(`  deploy ${d.deploy}: ${outputs.filter((o) => o.deploy === d.deploy).map((o) => o.path).join(', ')}${d.before ? ` (before it, the application must: ${d.before})` : ''}`);
+  }
+  if (wrote && result.changes.length) lines.push(`Wrote ${outputs.map((o) => o.path).join(', ')}.`);
+  return `${lines.join('\n')}\n`;
+}
