@@ -9,4 +9,5 @@ export { redactUrl, withDatabase } from './server-url.js';
 export { openSession, setApplicationName } from './sessions.js';
 export { steadyQueries, type Traffic, type TrafficReport } from './traffic.js';
 export { columnsOf } from './catalog.js';
+export { schemaSnapshot, type SchemaSnapshot } from './schema-snapshot.js';
 export { runNode, type ProcessResult } from './process.js';
