@@ -32,7 +32,7 @@ export function fix(migration: ParsedMigration, options: FixOptions = {}): FixRe
   const findings = analyze(migration, { pgVersion, runnerSetsTimeouts: !!options.runnerSetsTimeouts });
   const { source, statements } = migration;
   const schema = new SchemaModel(statements);
-  const result: FixResult = { file: migration.file, steps: [], deploys: [{ deploy: 1 }], changes: [], todos: [], unfixed: [] };
+  const result: FixResult = { file: migration.file, source, steps: [], deploys: [{ deploy: 1 }], changes: [], todos: [], unfixed: [] };
   const deferred: FixStep[] = [];
   const fixed = new Set<number>();
   const add = (piece: Piece, deploy: number) => {

@@ -26,11 +26,14 @@ function timeoutLines(result: FixResult, set: 'SET' | 'SET LOCAL', long: boolean
   return [`${set} lock_timeout = '${result.timeouts.lockTimeout}';`, ...(long ? [] : [`${set} statement_timeout = '${result.timeouts.statementTimeout}';`])];
 }
 
-const trimmed = (sql: string) => sql.replace(/^\s*\n/, '').replace(/\s*$/, '');
+// The labels of an earlier fix are written again, not kept twice.
+const OWN_LABEL = /^-- pgsafe (?:step \d+\/\d+|fix: deploy \d+ of \d+)[^\n]*\n(?:-- Before this migration runs[^\n]*\n)?/gm;
+const trimmed = (sql: string) => sql.replace(OWN_LABEL, '').replace(/^\s*\n/, '').replace(/\s*$/, '');
 
 /** For `pgsafe run`: `file` for the first deploy (in place), `<name>.deploy<N>.sql` beside it for the later ones.
  *  The steps are separated by comments; the planner finds the same boundaries from the statements. */
 export function renderRunFiles(result: FixResult, file = result.file): FixFile[] {
+  if (!result.changes.length) return [{ path: file, deploy: 1, sql: result.source }];
   return result.deploys.map(({ deploy }) => {
     const steps = result.steps.filter((s) => s.deploy === deploy);
     const lines = [...deployHeader(result, deploy), ...timeoutLines(result, 'SET', false)];
@@ -49,6 +52,7 @@ export function renderRunFiles(result: FixResult, file = result.file): FixFile[]
  *  to `../pgsafe-deploy-<N>/`, outside it (Prisma would apply them at once), to move in when the application is
  *  ready for them. */
 export function renderPrismaMigrations(result: FixResult, name: string): FixFile[] {
+  if (!result.changes.length) return [{ path: `${name}/migration.sql`, deploy: 1, sql: result.source }];
   return result.deploys.flatMap(({ deploy }) => {
     const steps = result.steps.filter((s) => s.deploy === deploy);
     return steps.map((step, i) => {

@@ -63,6 +63,8 @@ export interface FixTodo {
 
 export interface FixResult {
   file: string;
+  /** The migration as written: what the renderers give back when nothing changes. */
+  source: string;
   steps: FixStep[];
   /** One entry per deploy, in order; a single entry unless a statement needs expand and contract. */
   deploys: FixDeploy[];

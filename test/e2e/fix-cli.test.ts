@@ -1,0 +1,119 @@
+/** `pgsafe fix` end to end: the built CLI rewrites migrations (diff, --write, --json, Prisma directories), and what
+ *  it writes runs with `pgsafe run` on real PostgreSQL, refusing nothing. */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { columnsOf, seedRows, useTestDatabase } from '../harness/index.js';
+
+const BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
+const db = useTestDatabase('fix_cli');
+let dir: string;
+
+function pgsafe(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'DATABASE_URL']) delete env[name];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, cwd: dir });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const write = (name: string, sql: string) => {
+  const path = join(dir, name);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, sql);
+  return path;
+};
+
+const ORDERS = '-- 042: orders get a status and a faster lookup\nCREATE INDEX orders_customer_idx ON orders (customer_id);\nALTER TABLE orders ADD COLUMN status text NOT NULL;\n';
+
+beforeAll(() => {
+  if (!existsSync(BIN)) throw new Error('packages/cli is not built: run `pnpm build` (the root `pnpm test` does it)');
+  dir = mkdtempSync(join(tmpdir(), 'pgsafe-fix-'));
+});
+
+beforeEach(async () => {
+  await db.current.query('DROP TABLE IF EXISTS orders CASCADE');
+  await db.current.query('CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL)');
+  await seedRows(db.current, 'orders', 5_000, { id: 'i', customer_id: 'i % 100' });
+});
+
+describe('pgsafe fix', () => {
+  it('prints a unified diff and the changes, leaves the file alone, and exits 1 while a value is to be chosen', async () => {
+    const file = write('db/042_orders.sql', ORDERS);
+    const r = await pgsafe(['fix', 'db/042_orders.sql', '--no-color']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^--- db\/042_orders\.sql\n\+\+\+ db\/042_orders\.sql\n@@ /);
+    expect(r.stdout).toContain('-CREATE INDEX orders_customer_idx ON orders (customer_id);\n');
+    expect(r.stdout).toContain('+CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_idx ON orders (customer_id);\n');
+    expect(r.stdout).toContain('+    UPDATE orders SET status = <value> WHERE');
+    expect(r.stderr).toContain('db/042_orders.sql:3: to do: choose the value of orders.status for the existing rows');
+    expect(r.stderr).toContain('db/042_orders.sql:2: CREATE INDEX → CREATE INDEX CONCURRENTLY');
+    expect(readFileSync(file, 'utf8')).toBe(ORDERS);
+  });
+
+  it('--write with the value writes a file that pgsafe run applies without a finding to allow', async () => {
+    const file = write('db/043_orders.sql', ORDERS);
+    const fixed = await pgsafe(['fix', file, '--value', "orders.status='new'", '--batch-size', '700', '--write']);
+    expect(fixed.stderr).toContain(`Wrote ${file}.`);
+    expect(fixed.code).toBe(0);
+    const run = await pgsafe(['run', file, '--database-url', db.current.url]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('batched DO block, one transaction per batch');
+    expect(await columnsOf(db.current, 'orders')).toEqual(['id', 'customer_id', 'status']);
+    const { rows } = await db.current.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'new')::int AS filled,
+      (SELECT attnotnull FROM pg_attribute WHERE attrelid = 'orders'::regclass AND attname = 'status') AS not_null,
+      (SELECT count(*)::int FROM pg_constraint WHERE conrelid = 'orders'::regclass AND contype = 'c') AS checks FROM orders`);
+    expect(rows).toEqual([{ n: 5000, filled: 5000, not_null: true, checks: 0 }]);
+    // Fixed once, nothing left to fix.
+    const again = await pgsafe(['fix', file]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toBe(`${file}: nothing to fix.\n`);
+  });
+
+  it('--runner prisma --write splits the migration into one directory per step, in execution order', async () => {
+    const file = write('prisma/migrations/20260101000000_orders/migration.sql', 'ALTER TABLE orders ADD CONSTRAINT orders_customer_positive CHECK (customer_id >= 0);\nCREATE INDEX orders_customer_idx ON orders (customer_id);\n');
+    const r = await pgsafe(['fix', '--runner', 'prisma', file, '--write']);
+    expect(r.code).toBe(0);
+    const migrations = join(dir, 'prisma/migrations');
+    expect(readdirSync(migrations).sort()).toEqual(['20260101000000_orders', '20260101000000_orders_p02_validate_constraint', '20260101000000_orders_p03_concurrent_index']);
+    expect(readFileSync(file, 'utf8')).toBe("SET LOCAL lock_timeout = '2s';\nSET LOCAL statement_timeout = '1min';\nALTER TABLE orders ADD CONSTRAINT orders_customer_positive CHECK (customer_id >= 0) NOT VALID;\n");
+    // Each file runs as Prisma runs it: one simple query.
+    for (const d of readdirSync(migrations).sort()) await db.current.query(readFileSync(join(migrations, d, 'migration.sql'), 'utf8'));
+    const { rows } = await db.current.query(`SELECT convalidated FROM pg_constraint WHERE conname = 'orders_customer_positive'`);
+    expect(rows).toEqual([{ convalidated: true }]);
+  });
+
+  it('--json reports the changes, to-dos, deploys and files; a rename becomes three deploys', async () => {
+    const file = write('db/044_rename.sql', 'ALTER TABLE orders RENAME COLUMN customer_id TO client_id;\n');
+    const r = await pgsafe(['fix', file, '--json']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { changes: { rule: string }[]; todos: unknown[]; deploys: { deploy: number; before?: string }[]; files: { path: string; deploy: number }[] };
+    expect(report.changes.map((c) => c.rule)).toEqual(['require-lock-timeout', 'renaming-column']);
+    expect(report.todos).toHaveLength(1);
+    expect(report.deploys.map((d) => d.deploy)).toEqual([1, 2, 3]);
+    expect(report.deploys[2]!.before).toContain('read and write only client_id');
+    expect(report.files.map((f) => [f.path, f.deploy])).toEqual([
+      [file, 1],
+      [file.replace(/\.sql$/, '.deploy2.sql'), 2],
+      [file.replace(/\.sql$/, '.deploy3.sql'), 3],
+    ]);
+  });
+
+  it('exits 2 on a file that does not parse, with its position', async () => {
+    const file = write('bad.sql', 'ALTER TABLE orders ADD COLUMN;\n');
+    const r = await pgsafe(['fix', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:1:30: error: syntax error at or near ";"`);
+    expect((await pgsafe(['fix'])).code).toBe(2);
+  });
+});
