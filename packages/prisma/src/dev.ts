@@ -98,7 +98,12 @@ async function review(input: MigrateDevInput, m: MigrationDir, pgVersion: number
   const dirs = files.map((f) => dirname(f.path));
   out.say(c.bold('Safe rewrite:'));
   for (const change of fixed.changes) out.say(`  ${checked.file}:${change.line}: ${change.message}`);
-  for (const todo of fixed.todos) out.say(`  ${checked.file}:${todo.line}: to do: ${todo.message}`);
+  if (fixed.todos.length) {
+    // A placeholder would fail in the middle of the apply: the user chooses first.
+    for (const todo of fixed.todos) out.say(`  ${checked.file}:${todo.line}: to do: ${todo.message}`);
+    out.say(`  Not rewritten: choose first, then ${c.bold(`pgsafe fix --runner prisma ${checked.file} --value <column>=<sql> --write`)}.`);
+    return;
+  }
   out.say(`  ${files.length} migration directories, one per step (Prisma runs each file in one transaction; a CONCURRENTLY build or a batched backfill must be alone):`);
   for (const [i, f] of files.entries()) out.say(`    ${dirs[i]}${f.deploy > 1 ? c.dim(` (deploy ${f.deploy}: ${fixed.deploys[f.deploy - 1]!.before})`) : ''}`);
   const accepted = options.rewrite ?? (process.stdin.isTTY && process.stdout.isTTY ? await confirm('Apply the rewrite to the new migration? [Y/n] ') : false);
