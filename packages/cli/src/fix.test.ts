@@ -1,0 +1,68 @@
+/** `pgsafe fix` without a database: argument checking, the diff on a terminal, several files, what a file with
+ *  nothing to fix gives. (Runs on PostgreSQL: test/e2e/fix-cli.test.ts.) */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+
+function pgsafe(args: string[], env: Record<string, string> = {}) {
+  const full: NodeJS.ProcessEnv = { ...process.env, ...env };
+  for (const name of ['NO_COLOR', 'FORCE_COLOR']) if (!env[name]) delete full[name];
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: full });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let dir: string;
+const write = (name: string, sql: string) => {
+  const path = join(dir, name);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, sql);
+  return name;
+};
+
+beforeAll(() => {
+  if (!existsSync(BIN)) throw new Error('packages/cli is not built: run `pnpm build` (the root `pnpm test` does it)');
+  dir = mkdtempSync(join(tmpdir(), 'pgsafe-fix-unit-'));
+});
+
+describe('pgsafe fix', () => {
+  it('exits 2 on bad option values, naming the option', () => {
+    const file = write('a.sql', 'ALTER TABLE t ADD COLUMN c int NOT NULL;\n');
+    for (const [args, message] of [
+      [['--value', 'nothing'], "option '--value <column=sql>' argument 'nothing' is invalid. expected [table.]column=<sql expression>"],
+      [['--batch-size', '0'], "option '--batch-size <rows>' argument '0' is invalid. expected a whole number >= 1"],
+      [['--lock-timeout', 'soon'], "option '--lock-timeout <duration>' argument 'soon' is invalid"],
+      [['--runner', 'flyway'], "option '--runner <runner>' argument 'flyway' is invalid. Allowed choices are run, prisma."],
+    ] as const) {
+      const r = pgsafe(['fix', file, ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
+    expect(readFileSync(join(dir, file), 'utf8')).toBe('ALTER TABLE t ADD COLUMN c int NOT NULL;\n');
+  });
+
+  it('fixes several files, colors the diff only when asked, and gives a file with nothing to fix back untouched', () => {
+    const safe = write('safe.sql', "SET lock_timeout = '1s';\nSET statement_timeout = '5s';\nALTER TABLE t ADD COLUMN c int;\n");
+    const index = write('index.sql', 'CREATE INDEX t_c_idx ON t (c);\n');
+    const plain = pgsafe(['fix', safe, index, '--lock-timeout', '750ms']);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).not.toContain('\u001b[');
+    expect(plain.stdout).not.toContain('safe.sql');
+    expect(plain.stdout).toContain("+SET lock_timeout = '750ms';\n");
+    expect(plain.stderr).toContain('safe.sql: nothing to fix.\n');
+    const colored = pgsafe(['fix', index], { FORCE_COLOR: '1' });
+    expect(colored.stdout).toContain('\u001b[');
+    expect(pgsafe(['fix', index, '--no-color'], { FORCE_COLOR: '1' }).stdout).not.toContain('\u001b[');
+  });
+
+  it('lists an error-level finding it cannot fix and exits 1', () => {
+    const file = write('serial.sql', "SET lock_timeout = '1s';\nSET statement_timeout = '5s';\nALTER TABLE t ADD COLUMN id2 serial PRIMARY KEY;\n");
+    const r = pgsafe(['fix', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/serial\.sql:3: not fixed: .* \[adding-serial-primary-key-field\]/);
+  });
+});
