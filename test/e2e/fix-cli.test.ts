@@ -93,6 +93,31 @@ describe('pgsafe fix', () => {
     expect(rows).toEqual([{ convalidated: true }]);
   });
 
+  it('--runner knex writes a migration that knex migrate:latest runs step by step, ? operators included', async () => {
+    await db.current.query(`ALTER TABLE orders ADD COLUMN data jsonb NOT NULL DEFAULT '{"k": 1}'`);
+    write('knex/migrations/20260101000000_orders.sql', "ALTER TABLE orders ADD CONSTRAINT orders_data_k CHECK (data ? 'k');\nCREATE INDEX orders_customer_idx ON orders (customer_id);\nALTER TABLE orders ADD COLUMN status text NOT NULL;\n");
+    const fixed = await pgsafe(['fix', '--runner', 'knex', 'knex/migrations/20260101000000_orders.sql', '--value', "status='new'", '--write']);
+    expect(fixed.stderr).toContain('Wrote knex/migrations/20260101000000_orders.js.');
+    expect(fixed.code).toBe(0);
+    const knexRoot = fileURLToPath(new URL('../../examples/knex/package.json', import.meta.url));
+    const script = `const knex = require('node:module').createRequire(${JSON.stringify(knexRoot)})('knex')({ client: 'pg', connection: process.env.URL, migrations: { directory: ${JSON.stringify(join(dir, 'knex/migrations'))}, loadExtensions: ['.js'] } });
+      knex.migrate.latest().then(([, done]) => console.log(done.join(',')), (e) => { console.error(e.message); process.exitCode = 1; }).finally(() => knex.destroy());`;
+    const run = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, URL: db.current.url } });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('close', (code) => resolve({ code, out }));
+    });
+    expect(run.out).toBe('20260101000000_orders.js\n');
+    expect(run.code).toBe(0);
+    const { rows } = await db.current.query(`SELECT (SELECT convalidated FROM pg_constraint WHERE conname = 'orders_data_k') AS checked,
+      (SELECT indisvalid FROM pg_index WHERE indexrelid = 'orders_customer_idx'::regclass) AS indexed,
+      (SELECT attnotnull FROM pg_attribute WHERE attrelid = 'orders'::regclass AND attname = 'status') AS not_null,
+      (SELECT count(*)::int FROM orders WHERE status = 'new') AS filled`);
+    expect(rows).toEqual([{ checked: true, indexed: true, not_null: true, filled: 5000 }]);
+  });
+
   it('--json reports the changes, to-dos, deploys and files; a rename becomes three deploys', async () => {
     const file = write('db/044_rename.sql', 'ALTER TABLE orders RENAME COLUMN customer_id TO client_id;\n');
     const r = await pgsafe(['fix', file, '--json']);

@@ -1,11 +1,14 @@
 /** Writes a fix result as files for a runner: one SQL file per deploy for `pgsafe run` (which splits steps itself),
- *  or one Prisma migration directory per step (Prisma runs a file in one go: one implicit transaction). */
+ *  one Prisma migration directory per step (Prisma runs a file in one go: one implicit transaction), or one knex
+ *  migration per deploy. */
+import { parseMigration } from '../parse.js';
 import type { FixResult, FixStep } from './types.js';
 
 export interface FixFile {
-  /** Relative path: for pgsafe run, the file name; for Prisma, `<directory>/migration.sql`. */
+  /** Relative path: for pgsafe run, the file name; for Prisma, `<directory>/migration.sql`; for knex, `<name>.js`. */
   path: string;
   deploy: number;
+  /** The file's content (JavaScript for knex). */
   sql: string;
 }
 
@@ -62,5 +65,29 @@ export function renderPrismaMigrations(result: FixResult, name: string): FixFile
       const sql = `${[...header, trimmed(step.sql)].join('\n')}\n`;
       return { path: `${deploy > 1 ? `../pgsafe-deploy-${deploy}/` : ''}${dir}/migration.sql`, deploy, sql };
     });
+  });
+}
+
+/** A JavaScript template literal holding `sql` for knex.raw, which reads each unescaped `?` as a binding. */
+const jsString = (sql: string) => `\`${sql.replace(/[\\`]/g, (m) => `\\${m}`).replace(/\$\{/g, '\\${').replace(/\?/g, '\\\\?')}\``;
+
+/** For knex: one migration file per deploy (`<name>.js`, then `<name>_deploy<N>.js`), with `transaction: false` so
+ *  that each step runs as planned: the transactional ones in `knex.transaction` (with `SET LOCAL` timeouts), the
+ *  others alone. Each statement is its own query. `down` refuses: the safe form has no mechanical inverse. */
+export function renderKnexMigrations(result: FixResult, name: string): FixFile[] {
+  return result.deploys.map(({ deploy }) => {
+    const steps = result.steps.filter((s) => s.deploy === deploy);
+    const lines = [...deployHeader(result, deploy).map((l) => l.replace(/^--/, '//')), `// Written by pgsafe fix from ${result.file}.`, 'exports.config = { transaction: false };', '', 'exports.up = async function (knex) {'];
+    for (const [i, step] of steps.entries()) {
+      const statements = parseMigration(step.sql, result.file).statements.map((s) => s.text);
+      lines.push(`  // step ${i + 1}/${steps.length}: ${STEP_LABEL(step)}`);
+      if (step.transactional) {
+        lines.push('  await knex.transaction(async (trx) => {');
+        for (const sql of [...timeoutLines(result, 'SET LOCAL', step.long).map((s) => s.replace(/;$/, '')), ...statements]) lines.push(`    await trx.raw(${jsString(sql)});`);
+        lines.push('  });');
+      } else for (const sql of statements) lines.push(`  await knex.raw(${jsString(sql)});`);
+    }
+    lines.push('};', '', 'exports.down = async function () {', `  throw new Error('${name}: no automatic rollback for a migration rewritten by pgsafe fix; write one if you need it');`, '};');
+    return { path: deploy === 1 ? `${name}.js` : `${name}_deploy${deploy}.js`, deploy, sql: `${lines.join('\n')}\n` };
   });
 }
