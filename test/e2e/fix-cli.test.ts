@@ -118,6 +118,37 @@ describe('pgsafe fix', () => {
     expect(rows).toEqual([{ checked: true, indexed: true, not_null: true, filled: 5000 }]);
   });
 
+  it('--runner typeorm writes a migration class that TypeORM runs step by step', async () => {
+    write('typeorm/migrations/package.json', '{ "type": "module" }\n');
+    write('typeorm/migrations/1700000000004-OrdersStatus.sql', 'CREATE INDEX orders_customer_idx ON orders (customer_id);\nALTER TABLE orders ADD COLUMN status text NOT NULL;\n');
+    const fixed = await pgsafe(['fix', '--runner', 'typeorm', 'typeorm/migrations/1700000000004-OrdersStatus.sql', '--value', "status='new'", '--write']);
+    expect(fixed.stderr).toContain('Wrote typeorm/migrations/1700000000004-OrdersStatus.js.');
+    expect(fixed.code).toBe(0);
+    const typeormRoot = fileURLToPath(new URL('../../examples/typeorm/package.json', import.meta.url));
+    const script = `import { createRequire } from 'node:module';
+      const { DataSource } = createRequire(${JSON.stringify(typeormRoot)})('typeorm');
+      const ds = new DataSource({ type: 'postgres', url: process.env.URL, migrations: [${JSON.stringify(join(dir, 'typeorm/migrations/*.js'))}], migrationsTransactionMode: 'each' });
+      await ds.initialize();
+      try { console.log((await ds.runMigrations()).map((m) => m.name).join(',')); } finally { await ds.destroy(); }`;
+    const run = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, URL: db.current.url } });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('close', (code) => resolve({ code, out }));
+    });
+    expect(run.out).toBe('OrdersStatus1700000000004\n');
+    expect(run.code).toBe(0);
+    const { rows } = await db.current.query(`SELECT (SELECT indisvalid FROM pg_index WHERE indexrelid = 'orders_customer_idx'::regclass) AS indexed,
+      (SELECT attnotnull FROM pg_attribute WHERE attrelid = 'orders'::regclass AND attname = 'status') AS not_null,
+      (SELECT count(*)::int FROM orders WHERE status = 'new') AS filled`);
+    expect(rows).toEqual([{ indexed: true, not_null: true, filled: 5000 }]);
+    write('typeorm/orders.sql', 'CREATE INDEX orders_customer_idx ON orders (customer_id);\n');
+    const unnamed = await pgsafe(['fix', '--runner', 'typeorm', 'typeorm/orders.sql']);
+    expect(unnamed.stderr).toContain('a TypeORM migration is named <timestamp>-<Name>, e.g. 1700000000004-AddStatus: got orders');
+    expect(unnamed.code).toBe(2);
+  });
+
   it('--json reports the changes, to-dos, deploys and files; a rename becomes three deploys', async () => {
     const file = write('db/044_rename.sql', 'ALTER TABLE orders RENAME COLUMN customer_id TO client_id;\n');
     const r = await pgsafe(['fix', file, '--json']);

@@ -2,12 +2,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createTwoFilesPatch } from 'diff';
-import { fix, FIX_DEFAULTS, loadParser, parseDuration, parseMigration, ParseError, renderKnexMigrations, renderPrismaMigrations, renderRunFiles, type FixFile, type FixResult } from '@pgsafe/core';
+import { fix, FIX_DEFAULTS, loadParser, parseDuration, parseMigration, ParseError, renderKnexMigrations, renderPrismaMigrations, renderRunFiles, renderTypeormMigrations, type FixFile, type FixResult } from '@pgsafe/core';
 import { parsePgVersion } from './check.js';
 import { formatError } from '../output/pretty.js';
 import { colorEnabled, palette } from '../color.js';
 
-const RUNNERS = ['run', 'prisma', 'knex'] as const;
+const RUNNERS = ['run', 'prisma', 'knex', 'typeorm'] as const;
 type Runner = (typeof RUNNERS)[number];
 
 interface FixCommandOptions {
@@ -49,7 +49,7 @@ export function fixCommand(): Command {
   return new Command('fix')
     .description('Rewrite a migration into its safe, equivalent form (prints a unified diff; --write applies it).')
     .argument('<files...>', 'SQL migration files (with --runner prisma: prisma/migrations/<name>/migration.sql)')
-    .addOption(new Option('--runner <runner>', 'who runs the result: run (pgsafe run: one file per deploy), prisma (one migration directory per step), knex (one .js migration per deploy, beside the .sql)').choices(RUNNERS).default('run'))
+    .addOption(new Option('--runner <runner>', 'who runs the result: run (pgsafe run: one file per deploy), prisma (one migration directory per step), knex or typeorm (one .js migration per deploy, beside the .sql; typeorm: named <timestamp>-<Name>.sql)').choices(RUNNERS).default('run'))
     .option('-w, --write', 'write the fixed files instead of printing the diff')
     .option('--json', 'print the changes, to-dos and fixed files as JSON')
     .option('--pg-version <major>', 'target PostgreSQL major version', parsePgVersion)
@@ -95,7 +95,13 @@ export function fixCommand(): Command {
           failed = true;
           continue;
         }
-        const outputs = output(result, file, options.runner);
+        let outputs: FixFile[];
+        try {
+          outputs = output(result, file, options.runner);
+        } catch (error) {
+          if (!(error instanceof RangeError)) throw error;
+          cmd.error(`error: ${error.message}`, { exitCode: 2 });
+        }
         incomplete ||= result.todos.length > 0 || result.unfixed.length > 0;
         if (options.json) {
           reports.push({ file, runner: options.runner, changes: result.changes, todos: result.todos, deploys: result.deploys, unfixed: result.unfixed.map((f) => ({ rule: f.rule, line: f.start.line, message: f.message })), files: outputs.map((o) => ({ path: o.path, deploy: o.deploy, sql: o.sql })) });
@@ -122,10 +128,14 @@ export function fixCommand(): Command {
 /** Files for the runner, with paths as written to disk. */
 function output(result: FixResult, file: string, runner: Runner): FixFile[] {
   if (runner === 'run') return renderRunFiles(result, file);
-  if (runner === 'knex') return renderKnexMigrations(result, basename(file).replace(/\.sql$/, '')).map((f) => ({ ...f, path: join(dirname(file), f.path) }));
-  // prisma/migrations/<name>/migration.sql: the paths are relative to prisma/migrations.
-  const dir = dirname(file);
-  return renderPrismaMigrations(result, basename(dir)).map((f) => ({ ...f, path: join(dirname(dir), f.path) }));
+  if (runner === 'prisma') {
+    // prisma/migrations/<name>/migration.sql: the paths are relative to prisma/migrations.
+    const dir = dirname(file);
+    return renderPrismaMigrations(result, basename(dir)).map((f) => ({ ...f, path: join(dirname(dir), f.path) }));
+  }
+  const name = basename(file).replace(/\.sql$/, '');
+  const files = runner === 'knex' ? renderKnexMigrations(result, name) : renderTypeormMigrations(result, name);
+  return files.map((f) => ({ ...f, path: join(dirname(file), f.path) }));
 }
 
 function colorDiff(patch: string, c: ReturnType<typeof palette>): string {
