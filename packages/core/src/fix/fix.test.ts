@@ -124,3 +124,17 @@ describe('fix', () => {
     expect(errors.map((f) => `${f.rule}: ${f.message}`)).toEqual([]);
   });
 });
+
+describe('fix: what it leaves', () => {
+  it('reports an error-level finding of a subcommand it could not rewrite, beside the ones it did', () => {
+    const result = fixSql('ALTER TABLE t ADD COLUMN n serial PRIMARY KEY, ADD CONSTRAINT t_a_check CHECK (a > 0);', { runnerSetsTimeouts: true });
+    expect(result.changes.map((c) => c.rule)).toEqual(['constraint-missing-not-valid']);
+    expect(result.unfixed.map((f) => f.rule)).toContain('adding-serial-primary-key-field');
+    expect(result.unfixed.map((f) => f.rule)).not.toContain('constraint-missing-not-valid');
+  });
+
+  it('validates in place when a later statement uses the constraint', () => {
+    const result = fixSql('ALTER TABLE t ADD CONSTRAINT t_a_check CHECK (a > 0);\nCOMMENT ON CONSTRAINT t_a_check ON t IS $$positive$$;\nCREATE INDEX t_b_idx ON t (b);', { runnerSetsTimeouts: true });
+    expect(result.steps.map((s) => s.slug)).toEqual(['not_valid', 'validate_constraint', 'migration', 'concurrent_index']);
+  });
+});

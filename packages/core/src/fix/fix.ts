@@ -34,7 +34,7 @@ export function fix(migration: ParsedMigration, options: FixOptions = {}): FixRe
   const schema = new SchemaModel(statements);
   const result: FixResult = { file: migration.file, source, steps: [], deploys: [{ deploy: 1 }], changes: [], todos: [], unfixed: [] };
   const deferred: FixStep[] = [];
-  const fixed = new Set<number>();
+  const fixed = new Set<Finding>();
   const add = (piece: Piece, deploy: number) => {
     const step: FixStep = { sql: piece.sql, transactional: piece.transactional, alone: !piece.transactional || !!piece.alone, long: !!piece.long, slug: piece.slug, deploy };
     (piece.deferrable ? deferred : result.steps).push(step);
@@ -74,7 +74,9 @@ export function fix(migration: ParsedMigration, options: FixOptions = {}): FixRe
       keep(chunk);
       continue;
     }
-    fixed.add(stmt.index);
+    // Findings on a statement rewritten as a whole are answered; on a split one, only those of the rewritten parts.
+    const answered = rewrites.every(Boolean) ? undefined : new Set(rewrites.map((r) => r?.rule));
+    for (const f of mine) if (!answered || answered.has(f.rule)) fixed.add(f);
     // The comments before the statement stay before what replaces it; the file's header stays at the top.
     let lead = source.slice(from, stmt.start.offset);
     if (i === 0 && lead.trim()) {
@@ -109,10 +111,10 @@ export function fix(migration: ParsedMigration, options: FixOptions = {}): FixRe
   const timeouts = findings.filter((f) => TIMEOUT_RULES.has(f.rule));
   if (timeouts.length) {
     result.timeouts = { lockTimeout: opts.lockTimeout, statementTimeout: opts.statementTimeout };
-    result.changes.unshift({ line: 1, rule: timeouts[0]!.rule, message: `lock_timeout ${opts.lockTimeout} and statement_timeout ${opts.statementTimeout} set before every step (long non-blocking steps: lock_timeout only)` });
+    result.changes.unshift({ line: 1, rule: timeouts[0]!.rule, message: `lock_timeout ${opts.lockTimeout} and statement_timeout ${opts.statementTimeout} set before the steps (pgsafe run keeps its long timeouts for the steps that block no traffic)` });
   }
   result.steps = merge(orderByDeploy([...result.steps, ...deferred]));
-  result.unfixed = findings.filter((f) => f.severity === 'error' && !TIMEOUT_RULES.has(f.rule) && !fixed.has(f.statement.index));
+  result.unfixed = findings.filter((f) => f.severity === 'error' && !TIMEOUT_RULES.has(f.rule) && !fixed.has(f));
   return result;
 }
 

@@ -23,7 +23,7 @@ export function notValidConstraint(ctx: FixContext): Rewrite | undefined {
   if (fk && index) pieces.push({ sql: index.recipe.sql, transactional: false, slug: 'foreign_key_index', long: true });
   pieces.push(
     { sql, transactional: true, slug: 'not_valid' },
-    { sql: `ALTER TABLE ${only}${ctx.table.sql} VALIDATE CONSTRAINT ${quoteIdent(name)};`, transactional: true, slug: 'validate_constraint', long: true, alone: true, deferrable: true },
+    { sql: `ALTER TABLE ${only}${ctx.table.sql} VALIDATE CONSTRAINT ${quoteIdent(name)};`, transactional: true, slug: 'validate_constraint', long: true, alone: true, deferrable: !ctx.later.some((s) => s.text.includes(name)) },
   );
   return {
     rule: finding.rule,
