@@ -5,6 +5,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { seedRows, useTestDatabase } from '@pgsafe/testing';
 import { loadParser, parseMigration } from '../parse.js';
 import { plan } from '../plan/plan.js';
+import { nonTransactionalKind } from '../plan/classify.js';
 import { fix } from './fix.js';
 import { renderRunFiles } from './render.js';
 
@@ -61,5 +62,12 @@ describe('batched backfill', () => {
       ['transaction', true, false],
     ]);
     expect(steps[1]!.statementTimeoutMs).toBe(0);
+  });
+
+  it('classifies only a DO block that COMMITs as batched, not one that mentions COMMIT in a comment or a string', () => {
+    const kind = (sql: string) => nonTransactionalKind(parseMigration(sql, 'm.sql').statements[0]!, 15);
+    expect(kind('DO $$ BEGIN UPDATE t SET a = 1; COMMIT; END $$;')).toBe('batched');
+    expect(kind('DO $$ BEGIN FOR i IN 1..3 LOOP COMMIT; END LOOP; END $$;')).toBe('batched');
+    expect(kind("DO $$ BEGIN RAISE NOTICE 'x; COMMIT;'; -- COMMIT;\nUPDATE t SET a = 1; END $$;")).toBeUndefined();
   });
 });

@@ -63,8 +63,8 @@ export function isDetachConcurrently(stmt: ParsedStatement): boolean {
 export function isCommittingDo(stmt: ParsedStatement): boolean {
   const body = as(stmt.node, 'DoStmt')?.args?.map((a) => as(a, 'DefElem')).find((d) => d?.defname === 'as');
   const code = as(body?.arg, 'String')?.sval ?? '';
-  // Comments and string literals of the body cannot hide a COMMIT statement from this rough test.
-  return /(^|;)\s*COMMIT\s*;/im.test(code.replace(/--[^\n]*/g, '').replace(/'[^']*'/g, "''"));
+  // Comments and string literals are blanked first: a COMMIT they only mention does not count.
+  return /\bCOMMIT(\s+AND\s+(NO\s+)?CHAIN)?\s*;/i.test(code.replace(/--[^\n]*/g, '').replace(/'[^']*'/g, "''"));
 }
 
 /** ALTER TABLE whose only subcommands are VALIDATE CONSTRAINT. */
