@@ -138,3 +138,16 @@ describe('fix: what it leaves', () => {
     expect(result.steps.map((s) => s.slug)).toEqual(['not_valid', 'validate_constraint', 'migration', 'concurrent_index']);
   });
 });
+
+describe('fix: one ALTER TABLE, several constraints', () => {
+  it('gives each constraint its own recipe', () => {
+    const result = fixSql('ALTER TABLE t ADD CONSTRAINT t_a_key UNIQUE (a), ADD CONSTRAINT t_b_key UNIQUE (b), ADD FOREIGN KEY (c) REFERENCES p (id), ADD FOREIGN KEY (d) REFERENCES p (id);', { runnerSetsTimeouts: true });
+    expect(result.steps.filter((s) => !s.transactional).map((s) => s.sql.trim())).toEqual([
+      'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS t_a_key ON t (a);',
+      'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS t_b_key ON t (b);',
+      'CREATE INDEX CONCURRENTLY IF NOT EXISTS t_c_idx ON t (c);',
+      'CREATE INDEX CONCURRENTLY IF NOT EXISTS t_d_idx ON t (d);',
+    ]);
+    expect(result.unfixed).toEqual([]);
+  });
+});

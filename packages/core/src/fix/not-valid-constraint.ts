@@ -3,13 +3,13 @@
  *  referencing columns have no index gets one first, built CONCURRENTLY. */
 import { as, columnNames, sqlOf } from '../ast.js';
 import { makeName, quoteIdent } from '../sql.js';
-import type { FixContext, Piece, Rewrite } from './types.js';
+import { findingAt, type FixContext, type Piece, type Rewrite } from './types.js';
 
 export function notValidConstraint(ctx: FixContext): Rewrite | undefined {
-  const finding = ctx.findings.find((f) => f.rule === 'constraint-missing-not-valid' || f.rule === 'adding-foreign-key-constraint');
   const alter = as(ctx.node, 'AlterTableStmt');
   const cmd = as(alter?.cmds?.[0], 'AlterTableCmd');
   const con = cmd?.subtype === 'AT_AddConstraint' ? as(cmd.def, 'Constraint') : undefined;
+  const finding = con && findingAt(ctx, ['constraint-missing-not-valid', 'adding-foreign-key-constraint'], con.location);
   if (!finding || !ctx.table || !con || con.skip_validation || (con.contype !== 'CONSTR_FOREIGN' && con.contype !== 'CONSTR_CHECK')) return undefined;
   const fk = con.contype === 'CONSTR_FOREIGN';
   // The name PostgreSQL would choose, so that the fixed schema is the same: VALIDATE needs it written out.
@@ -17,7 +17,7 @@ export function notValidConstraint(ctx: FixContext): Rewrite | undefined {
   const sql = con.conname ? `${ctx.text} NOT VALID;` : `${sqlOf({ AlterTableStmt: { ...alter!, cmds: [{ AlterTableCmd: { ...cmd!, def: { Constraint: { ...con, conname: name, skip_validation: true, initially_valid: false } } } }] } })};`;
   const only = alter!.relation!.inh === false ? 'ONLY ' : '';
   const pieces: Piece[] = [];
-  const index = ctx.findings.find((f) => f.rule === 'foreign-key-missing-index');
+  const index = findingAt(ctx, ['foreign-key-missing-index'], con.location);
   // The rule's recipe is the index build: before the foreign key, so that its validation and the parent's deletes
   // already find it.
   if (fk && index) pieces.push({ sql: index.recipe.sql, transactional: false, slug: 'foreign_key_index', long: true });

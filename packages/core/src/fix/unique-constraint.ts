@@ -1,12 +1,12 @@
 /** ADD CONSTRAINT ... UNIQUE → the unique index built CONCURRENTLY, then ADD CONSTRAINT ... UNIQUE USING INDEX
  *  (instant: the index becomes the constraint's). */
 import { as } from '../ast.js';
-import type { FixContext, Rewrite } from './types.js';
+import { findingAt, type FixContext, type Rewrite } from './types.js';
 
 export function uniqueConstraint(ctx: FixContext): Rewrite | undefined {
-  const finding = ctx.findings.find((f) => f.rule === 'disallowed-unique-constraint');
   const cmd = as(as(ctx.node, 'AlterTableStmt')?.cmds?.[0], 'AlterTableCmd');
   const con = cmd?.subtype === 'AT_AddConstraint' ? as(cmd.def, 'Constraint') : undefined;
+  const finding = con && findingAt(ctx, ['disallowed-unique-constraint'], con.location);
   if (!finding || con?.contype !== 'CONSTR_UNIQUE' || con.indexname) return undefined;
   // The rule's recipe is exactly the two statements, with PostgreSQL's own name for an unnamed constraint.
   const [build, attach] = finding.recipe.sql.split('\n');
