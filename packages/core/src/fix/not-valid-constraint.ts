@@ -3,7 +3,8 @@
  *  referencing columns have no index gets one first, built CONCURRENTLY. */
 import { as, columnNames, sqlOf } from '../ast.js';
 import { makeName, quoteIdent } from '../sql.js';
-import { findingAt, type FixContext, type Piece, type Rewrite } from './types.js';
+import { findingAt } from './finding-at.js';
+import type { FixContext, Piece, Rewrite } from './types.js';
 
 export function notValidConstraint(ctx: FixContext): Rewrite | undefined {
   const alter = as(ctx.node, 'AlterTableStmt');

@@ -1,7 +1,6 @@
 /** Writes a fix result as files for a runner: one SQL file per deploy for `pgsafe run` (which splits steps itself),
- *  one Prisma migration directory per step (Prisma runs a file in one go: one implicit transaction), or one knex or
- *  TypeORM migration per deploy. */
-import { parseMigration } from '../parse.js';
+ *  or one Prisma migration directory per step (Prisma runs a file in one go: one implicit transaction). The knex and
+ *  TypeORM files are in render-orm.ts. */
 import type { FixResult, FixStep } from './types.js';
 
 export interface FixFile {
@@ -12,9 +11,9 @@ export interface FixFile {
   sql: string;
 }
 
-const STEP_LABEL = (s: FixStep) => (!s.transactional ? 'alone, outside any transaction' : s.alone ? 'in a transaction of its own' : 'in one transaction');
+export const STEP_LABEL = (s: FixStep) => (!s.transactional ? 'alone, outside any transaction' : s.alone ? 'in a transaction of its own' : 'in one transaction');
 
-function deployHeader(result: FixResult, deploy: number): string[] {
+export function deployHeader(result: FixResult, deploy: number): string[] {
   const total = result.deploys.length;
   if (total === 1) return [];
   const before = result.deploys[deploy - 1]?.before;
@@ -24,7 +23,7 @@ function deployHeader(result: FixResult, deploy: number): string[] {
   ];
 }
 
-function timeoutLines(result: FixResult, set: 'SET' | 'SET LOCAL', long: boolean): string[] {
+export function timeoutLines(result: FixResult, set: 'SET' | 'SET LOCAL', long: boolean): string[] {
   if (!result.timeouts) return [];
   return [`${set} lock_timeout = '${result.timeouts.lockTimeout}';`, ...(long ? [] : [`${set} statement_timeout = '${result.timeouts.statementTimeout}';`])];
 }
@@ -65,61 +64,5 @@ export function renderPrismaMigrations(result: FixResult, name: string): FixFile
       const sql = `${[...header, trimmed(step.sql)].join('\n')}\n`;
       return { path: `${deploy > 1 ? `../pgsafe-deploy-${deploy}/` : ''}${dir}/migration.sql`, deploy, sql };
     });
-  });
-}
-
-/** A JavaScript template literal holding `sql` as written. */
-const jsString = (sql: string) => `\`${sql.replace(/[\\`]/g, (m) => `\\${m}`).replace(/\$\{/g, '\\${')}\``;
-/** The same for knex.raw, which reads each unescaped `?` as a binding. */
-const knexString = (sql: string) => jsString(sql.replace(/\?/g, '\\?'));
-
-/** For knex: one migration file per deploy (`<name>.js`, then `<name>_deploy<N>.js`), with `transaction: false` so
- *  that each step runs as planned: the transactional ones in `knex.transaction` (with `SET LOCAL` timeouts), the
- *  others alone. Each statement is its own query. `down` refuses: the safe form has no mechanical inverse. */
-export function renderKnexMigrations(result: FixResult, name: string): FixFile[] {
-  return result.deploys.map(({ deploy }) => {
-    const steps = result.steps.filter((s) => s.deploy === deploy);
-    const lines = [...deployHeader(result, deploy).map((l) => l.replace(/^--/, '//')), `// Written by pgsafe fix from ${result.file}.`, 'exports.config = { transaction: false };', '', 'exports.up = async function (knex) {'];
-    for (const [i, step] of steps.entries()) {
-      const statements = parseMigration(step.sql, result.file).statements.map((s) => s.text);
-      lines.push(`  // step ${i + 1}/${steps.length}: ${STEP_LABEL(step)}`);
-      if (step.transactional) {
-        lines.push('  await knex.transaction(async (trx) => {');
-        for (const sql of [...timeoutLines(result, 'SET LOCAL', step.long).map((s) => s.replace(/;$/, '')), ...statements]) lines.push(`    await trx.raw(${knexString(sql)});`);
-        lines.push('  });');
-      } else for (const sql of statements) lines.push(`  await knex.raw(${knexString(sql)});`);
-    }
-    lines.push('};', '', 'exports.down = async function () {', `  throw new Error('${name}: no automatic rollback for a migration rewritten by pgsafe fix; write one if you need it');`, '};');
-    return { path: deploy === 1 ? `${name}.js` : `${name}_deploy${deploy}.js`, deploy, sql: `${lines.join('\n')}\n` };
-  });
-}
-
-/** For TypeORM: one migration class per deploy. A name `<timestamp>-<Name>` (TypeORM's own) is kept, the later
- *  deploys following at timestamp + 1, + 2. `transaction = false` (the data source needs `migrationsTransactionMode:
- *  'each'`) so that each step runs as planned: the transactional ones between startTransaction and
- *  commitTransaction with `SET LOCAL` timeouts, the others alone. */
-export function renderTypeormMigrations(result: FixResult, name: string): FixFile[] {
-  const m = /^(\d+)-([A-Za-z_]\w*)$/.exec(name);
-  if (!m) throw new RangeError(`a TypeORM migration is named <timestamp>-<Name>, e.g. 1700000000004-AddStatus: got ${name}`);
-  const [, stamp, base] = m as unknown as [string, string, string];
-  return result.deploys.map(({ deploy }) => {
-    const ts = (BigInt(stamp) + BigInt(deploy - 1)).toString();
-    const cls = `${base}${deploy > 1 ? `Deploy${deploy}` : ''}${ts}`;
-    const steps = result.steps.filter((s) => s.deploy === deploy);
-    const q = (sql: string, indent: string) => `${indent}await queryRunner.query(${jsString(sql)});`;
-    const lines = [...deployHeader(result, deploy).map((l) => l.replace(/^--/, '//')), `// Written by pgsafe fix from ${result.file}; needs migrationsTransactionMode: 'each'.`, `export class ${cls} {`, `    name = '${cls}';`, '    transaction = false;', '    async up(queryRunner) {'];
-    for (const [i, step] of steps.entries()) {
-      const statements = parseMigration(step.sql, result.file).statements.map((s) => s.text);
-      lines.push(`        // step ${i + 1}/${steps.length}: ${STEP_LABEL(step)}`);
-      if (!step.transactional) {
-        lines.push(...statements.map((s) => q(s, '        ')));
-        continue;
-      }
-      lines.push('        await queryRunner.startTransaction();', '        try {');
-      lines.push(...[...timeoutLines(result, 'SET LOCAL', step.long).map((s) => s.replace(/;$/, '')), ...statements].map((s) => q(s, '            ')));
-      lines.push('            await queryRunner.commitTransaction();', '        } catch (error) {', '            await queryRunner.rollbackTransaction();', '            throw error;', '        }');
-    }
-    lines.push('    }', '    async down() {', `        throw new Error('${cls}: no automatic rollback for a migration rewritten by pgsafe fix; write one if you need it');`, '    }', '}');
-    return { path: `${ts}-${base}${deploy > 1 ? `Deploy${deploy}` : ''}.js`, deploy, sql: `${lines.join('\n')}\n` };
   });
 }

@@ -1,7 +1,8 @@
 /** ADD CONSTRAINT ... UNIQUE → the unique index built CONCURRENTLY, then ADD CONSTRAINT ... UNIQUE USING INDEX
  *  (instant: the index becomes the constraint's). */
 import { as } from '../ast.js';
-import { findingAt, type FixContext, type Rewrite } from './types.js';
+import { findingAt } from './finding-at.js';
+import type { FixContext, Rewrite } from './types.js';
 
 export function uniqueConstraint(ctx: FixContext): Rewrite | undefined {
   const cmd = as(as(ctx.node, 'AlterTableStmt')?.cmds?.[0], 'AlterTableCmd');
