@@ -115,6 +115,12 @@ describe('fix', () => {
     expect(files[1]!.sql).toMatch(/^-- pgsafe fix: deploy 2 of 3\.\n-- Before this migration runs, the application must: write both name and full_name/);
     expect(files[2]!.sql).toContain('ALTER TABLE users DROP COLUMN name;');
     expect(result.todos[0]!.message).toContain('write the type of users.name');
+    // Prisma: the later deploys stay outside the migrations directory until their time.
+    expect(renderPrismaMigrations(result, '20260101000000_rename').map((f) => f.path)).toEqual([
+      '20260101000000_rename/migration.sql',
+      '../pgsafe-deploy-2/20260101000000_rename_d2_p01_backfill/migration.sql',
+      '../pgsafe-deploy-3/20260101000000_rename_d3_p01_drop_old_column/migration.sql',
+    ]);
   });
 
   it('writes a fixed migration that pgsafe check accepts', () => {
