@@ -21,6 +21,8 @@ CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, total n
 INSERT INTO customers SELECT i, 'customer ' || i FROM generate_series(1, 500) i;
 INSERT INTO orders SELECT i, i % 500 + 1, i, 'r' || i, 'n' || i FROM generate_series(1, ${ROWS}) i;
 CREATE INDEX orders_note_idx ON orders (note);
+CREATE TABLE "Line Items" (id bigint PRIMARY KEY, "orderId" bigint NOT NULL, qty int NOT NULL);
+INSERT INTO "Line Items" SELECT i, i % ${ROWS} + 1, i % 9 FROM generate_series(1, ${ROWS}) i;
 `;
 
 interface Case {
@@ -30,6 +32,8 @@ interface Case {
    *  original lacked by design (the index a foreign key needs). */
   reference?: string;
   values?: FixOptions['values'];
+  /** The table the migration works on, as SQL (default orders): the writer updates it, the lock watch samples it. */
+  table?: string;
 }
 
 const CASES: Case[] = [
@@ -62,6 +66,13 @@ const CASES: Case[] = [
   { name: 'SET NOT NULL', original: 'ALTER TABLE orders ALTER COLUMN note SET NOT NULL;' },
   { name: 'ADD CONSTRAINT UNIQUE', original: 'ALTER TABLE orders ADD CONSTRAINT orders_ref_key UNIQUE (ref);' },
   { name: 'ADD UNIQUE without a name', original: 'ALTER TABLE orders ADD UNIQUE (ref);' },
+  {
+    name: 'quoted names: foreign key without an index, NOT NULL column',
+    original: 'ALTER TABLE "Line Items" ADD FOREIGN KEY ("orderId") REFERENCES orders (id);\nALTER TABLE "Line Items" ADD COLUMN "unitPrice" numeric NOT NULL;',
+    reference: 'ALTER TABLE "Line Items" ADD FOREIGN KEY ("orderId") REFERENCES orders (id);\nCREATE INDEX "Line Items_orderId_idx" ON "Line Items" ("orderId");\nALTER TABLE "Line Items" ADD COLUMN "unitPrice" numeric NOT NULL DEFAULT 0;\nALTER TABLE "Line Items" ALTER COLUMN "unitPrice" DROP DEFAULT;',
+    values: { unitPrice: '0' },
+    table: '"Line Items"',
+  },
   { name: 'several subcommands', original: 'ALTER TABLE orders ADD COLUMN paid boolean, ADD CONSTRAINT orders_total_check CHECK (total >= 0), ALTER COLUMN ref SET NOT NULL;' },
 ];
 
@@ -80,7 +91,8 @@ async function database(label: string): Promise<TestDatabase> {
 
 /** Every row of every table, in key order: the data must match too. */
 async function rows(db: TestDatabase): Promise<string> {
-  const { rows: r } = await db.query<{ t: string }>(`SELECT (SELECT string_agg(o::text, ';' ORDER BY id) FROM orders o) || '|' || (SELECT string_agg(c::text, ';' ORDER BY id) FROM customers c) AS t`);
+  const all = (table: string) => `(SELECT string_agg(r::text, ';' ORDER BY id) FROM ${table} r)`;
+  const { rows: r } = await db.query<{ t: string }>(`SELECT ${['orders', 'customers', '"Line Items"'].map(all).join(` || '|' || `)} AS t`);
   return r[0]!.t;
 }
 
@@ -130,8 +142,9 @@ describe.each(CASES)('fix: $name', (c) => {
     // pgsafe run: the single fixed file, planned and executed, while another session keeps updating rows.
     const fixedFile = renderRunFiles(result)[0]!.sql;
     let key = 0;
-    const writer = await steadyQueries(run.url, () => `UPDATE orders SET total = total WHERE id = ${(key = (key % ROWS) + 1)}`, { applicationName: 'pgsafe-test-writer' });
-    const watch = await lockWatch(run.url, 'orders');
+    const table = c.table ?? 'orders';
+    const writer = await steadyQueries(run.url, () => `UPDATE ${table} SET id = id WHERE id = ${(key = (key % ROWS) + 1)}`, { applicationName: 'pgsafe-test-writer' });
+    const watch = await lockWatch(run.url, table);
     const executed = await execute(plan(parseMigration(fixedFile, 'fixed.sql'), { pgVersion: 15 }), { connectionString: run.url, policy: { monitorIntervalMs: 50 } });
     const held = await watch.stop();
     const traffic = await writer.stop();
