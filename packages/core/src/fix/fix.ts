@@ -17,9 +17,10 @@ import { changeType, dropLater, renameColumn, renameTable } from './expand-contr
 import { requiredColumn, setNotNull } from './not-null.js';
 import { notValidConstraint } from './not-valid-constraint.js';
 import { uniqueConstraint } from './unique-constraint.js';
+import { volatileDefault } from './volatile-default.js';
 import type { FixContext, Fixer, FixOptions, FixResult, FixStep, Piece } from './types.js';
 
-const FIXERS: Fixer[] = [createIndexConcurrently, dropIndexConcurrently, notValidConstraint, uniqueConstraint, requiredColumn, setNotNull, renameColumn, renameTable, changeType, dropLater];
+const FIXERS: Fixer[] = [createIndexConcurrently, dropIndexConcurrently, notValidConstraint, uniqueConstraint, requiredColumn, volatileDefault, setNotNull, renameColumn, renameTable, changeType, dropLater];
 
 /** Rules the prepended lock_timeout / statement_timeout answer. */
 const TIMEOUT_RULES = new Set(['require-lock-timeout', 'require-statement-timeout', 'require-timeout-settings']);

@@ -38,7 +38,7 @@ export function setNotNull(ctx: FixContext): Rewrite | undefined {
   };
 }
 
-function setNotNullPieces(table: TableRef, column: string): Piece[] {
+export function setNotNullPieces(table: TableRef, column: string): Piece[] {
   const col = quoteIdent(column);
   const check = quoteIdent(makeName(table.name, column, 'not_null'));
   return [
