@@ -24,7 +24,7 @@ export function renderKnexMigrations(result: FixResult, name: string): FixFile[]
         lines.push('  });');
       } else for (const sql of statements) lines.push(`  await knex.raw(${knexString(sql)});`);
     }
-    lines.push('};', '', 'exports.down = async function () {', `  throw new Error('${name}: no automatic rollback for a migration rewritten by pgsafe fix; write one if you need it');`, '};');
+    lines.push('};', '', 'exports.down = async function () {', `  throw new Error(${JSON.stringify(`${name}: no automatic rollback for a migration rewritten by pgsafe fix; write one if you need it`)});`, '};');
     return { path: deploy === 1 ? `${name}.js` : `${name}_deploy${deploy}.js`, deploy, sql: `${lines.join('\n')}\n` };
   });
 }

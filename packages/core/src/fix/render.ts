@@ -4,10 +4,11 @@
 import type { FixResult, FixStep } from './types.js';
 
 export interface FixFile {
-  /** Relative path: for pgsafe run, the file name; for Prisma, `<directory>/migration.sql`; for knex, `<name>.js`. */
+  /** Relative path: for pgsafe run, the file name; for Prisma, `<directory>/migration.sql`; for knex and TypeORM,
+   *  `<name>.js`. */
   path: string;
   deploy: number;
-  /** The file's content (JavaScript for knex). */
+  /** The file's content (JavaScript for knex and TypeORM). */
   sql: string;
 }
 
