@@ -6,13 +6,14 @@ import type { Node } from '@pgsql/types';
 import { as, columnConstraints, sqlOf, type TableRef } from '../ast.js';
 import { makeName, quoteIdent } from '../sql.js';
 import { backfillPiece, backfillValue } from './backfill.js';
+import { findingAt } from './finding-at.js';
 import type { FixContext, Piece, Rewrite } from './types.js';
 
 export function requiredColumn(ctx: FixContext): Rewrite | undefined {
-  const finding = ctx.findings.find((f) => f.rule === 'adding-required-field');
   const alter = as(ctx.node, 'AlterTableStmt');
   const cmd = as(alter?.cmds?.[0], 'AlterTableCmd');
   const col = cmd?.subtype === 'AT_AddColumn' ? as(cmd.def, 'ColumnDef') : undefined;
+  const finding = col && findingAt(ctx, ['adding-required-field'], col.location);
   if (!finding || !ctx.table || !col?.colname || ctx.options.pgVersion < 12) return undefined;
   const constraints = columnConstraints(col);
   // Only plain NOT NULL: a PRIMARY KEY or other inline constraint needs its own index or validation plan.
