@@ -9,10 +9,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
-function pgsafe(args: string[], env: Record<string, string> = {}) {
+function pgsafe(args: string[], env: Record<string, string> = {}, cwd = dir) {
   const full: NodeJS.ProcessEnv = { ...process.env, ...env };
   for (const name of ['NO_COLOR', 'FORCE_COLOR']) if (!env[name]) delete full[name];
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: full });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: full });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -64,5 +64,14 @@ describe('pgsafe fix', () => {
     const r = pgsafe(['fix', file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/serial\.sql:3: not fixed: .* \[adding-serial-primary-key-field\]/);
+  });
+
+  it('follows the config file: a rule turned off is not fixed', () => {
+    write('configured/pgsafe.config.json', '{ "rules": { "require-concurrent-index-creation": "off" }, "runnerSetsTimeouts": true }\n');
+    write('configured/m.sql', 'CREATE INDEX t_c_idx ON t (c);\nALTER TABLE t ADD CONSTRAINT t_c_check CHECK (c > 0);\n');
+    const r = pgsafe(['fix', 'm.sql', '--json'], {}, join(dir, 'configured'));
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { changes: { rule: string }[] };
+    expect(report.changes.map((c) => c.rule)).toEqual(['constraint-missing-not-valid']);
   });
 });

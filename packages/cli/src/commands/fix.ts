@@ -2,9 +2,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createTwoFilesPatch } from 'diff';
-import { fix, FIX_DEFAULTS, loadParser, parseDuration, parseMigration, ParseError, renderKnexMigrations, renderPrismaMigrations, renderRunFiles, renderTypeormMigrations, type FixFile, type FixResult } from '@pgsafe/core';
+import { analyzeOptionsFrom, fix, FIX_DEFAULTS, loadParser, parseDuration, parseMigration, ParseError, renderKnexMigrations, renderPrismaMigrations, renderRunFiles, renderTypeormMigrations, type FixFile, type FixResult } from '@pgsafe/core';
 import { parsePgVersion } from './check.js';
 import { formatError } from '../output/pretty.js';
+import { commandConfig } from '../config-file.js';
 import { colorEnabled, palette } from '../color.js';
 
 const RUNNERS = ['run', 'prisma', 'knex', 'typeorm'] as const;
@@ -21,6 +22,7 @@ interface FixCommandOptions {
   batchSize: number;
   key: string;
   runnerSetsTimeouts?: boolean;
+  config?: string;
   color?: boolean;
 }
 
@@ -59,6 +61,7 @@ export function fixCommand(): Command {
     .option('--batch-size <rows>', 'rows per backfill batch', positive, FIX_DEFAULTS.batchSize)
     .option('--key <column>', 'unique, indexed column the batched backfill walks', FIX_DEFAULTS.key)
     .option('--runner-sets-timeouts', 'do not add lock_timeout / statement_timeout (the runner sets them)')
+    .option('--config <file>', 'config file (default: the nearest pgsafe.config.* upward): its pgVersion and rules apply')
     .option('--no-color', 'never color the output')
     .addHelpText(
       'after',
@@ -66,6 +69,8 @@ export function fixCommand(): Command {
     )
     .action(async (files: string[], options: FixCommandOptions, cmd: Command) => {
       await loadParser();
+      const config = await commandConfig(cmd, options.config);
+      const analyzeOptions = analyzeOptionsFrom(config, { pgVersion: options.pgVersion, ...(options.runnerSetsTimeouts ? { runnerSetsTimeouts: true } : {}) });
       const c = palette(colorEnabled(process.stdout, options.color));
       const err = palette(colorEnabled(process.stderr, options.color));
       const reports: object[] = [];
@@ -81,13 +86,14 @@ export function fixCommand(): Command {
         let result: FixResult;
         try {
           result = fix(parseMigration(source!, file), {
-            ...(options.pgVersion ? { pgVersion: options.pgVersion } : {}),
+            ...(analyzeOptions.pgVersion ? { pgVersion: analyzeOptions.pgVersion } : {}),
+            ...(analyzeOptions.severities ? { severities: analyzeOptions.severities } : {}),
             values: options.value,
             lockTimeout: options.lockTimeout,
             statementTimeout: options.statementTimeout,
             batchSize: options.batchSize,
             key: options.key,
-            runnerSetsTimeouts: !!options.runnerSetsTimeouts,
+            runnerSetsTimeouts: !!analyzeOptions.runnerSetsTimeouts,
           });
         } catch (error) {
           if (!(error instanceof ParseError)) throw error;

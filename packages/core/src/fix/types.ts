@@ -2,11 +2,14 @@ import type { Finding } from '../finding.js';
 import type { ParsedMigration, ParsedStatement } from '../parse.js';
 import type { SchemaModel } from '../schema-model.js';
 import type { TableRef } from '../ast.js';
+import type { AnalyzeOptions } from '../options.js';
 
 /** How to write the safe form. */
 export interface FixOptions {
   /** Target PostgreSQL major version. Default: the newest supported. */
   pgVersion?: number;
+  /** Per rule id: another severity, or 'off' (the config's `rules`): a rule turned off is not fixed. */
+  severities?: AnalyzeOptions['severities'];
   /** The runner sets lock_timeout and statement_timeout itself (pgsafe prisma, the adapters): none prepended. */
   runnerSetsTimeouts?: boolean;
   /** lock_timeout prepended when the migration sets none. Default `2s`. */
@@ -108,7 +111,7 @@ export interface FixContext {
   table?: TableRef;
   findings: Finding[];
   schema: SchemaModel;
-  options: Required<Omit<FixOptions, 'values'>> & { values: Record<string, string> };
+  options: Required<Omit<FixOptions, 'values' | 'severities'>> & { values: Record<string, string> };
   /** Statements after this one. */
   later: ParsedStatement[];
 }
