@@ -161,6 +161,9 @@ describe('pgsafe fix', () => {
     expect(report.todos).toHaveLength(1);
     expect(report.deploys.map((d) => d.deploy)).toEqual([1, 2, 3]);
     expect(report.deploys[2]!.before).toContain('read and write only client_id');
+    const typed = await pgsafe(['fix', file, '--type', 'orders.customer_id=bigint', '--json']);
+    expect(typed.code).toBe(0);
+    expect((JSON.parse(typed.stdout) as { files: { sql: string }[] }).files[0]!.sql).toContain('ALTER TABLE orders ADD COLUMN client_id bigint;');
     expect(report.files.map((f) => [f.path, f.deploy])).toEqual([
       [file, 1],
       [file.replace(/\.sql$/, '.deploy2.sql'), 2],

@@ -33,7 +33,7 @@ describe('pgsafe fix', () => {
   it('exits 2 on bad option values, naming the option', () => {
     const file = write('a.sql', 'ALTER TABLE t ADD COLUMN c int NOT NULL;\n');
     for (const [args, message] of [
-      [['--value', 'nothing'], "option '--value <column=sql>' argument 'nothing' is invalid. expected [table.]column=<sql expression>"],
+      [['--value', 'nothing'], "option '--value <column=sql>' argument 'nothing' is invalid. expected [table.]column=<sql>"],
       [['--batch-size', '0'], "option '--batch-size <rows>' argument '0' is invalid. expected a whole number >= 1"],
       [['--lock-timeout', 'soon'], "option '--lock-timeout <duration>' argument 'soon' is invalid"],
       [['--runner', 'flyway'], "option '--runner <runner>' argument 'flyway' is invalid. Allowed choices are run, prisma, knex, typeorm."],

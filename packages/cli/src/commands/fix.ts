@@ -17,6 +17,7 @@ interface FixCommandOptions {
   json?: boolean;
   pgVersion?: number;
   value: Record<string, string>;
+  type: Record<string, string>;
   lockTimeout: string;
   statementTimeout: string;
   batchSize: number;
@@ -28,7 +29,7 @@ interface FixCommandOptions {
 
 function collectValue(raw: string, values: Record<string, string>): Record<string, string> {
   const eq = raw.indexOf('=');
-  if (eq <= 0 || eq === raw.length - 1) throw new InvalidArgumentError('expected [table.]column=<sql expression>');
+  if (eq <= 0 || eq === raw.length - 1) throw new InvalidArgumentError('expected [table.]column=<sql>');
   return { ...values, [raw.slice(0, eq)]: raw.slice(eq + 1) };
 }
 
@@ -56,6 +57,7 @@ export function fixCommand(): Command {
     .option('--json', 'print the changes, to-dos and fixed files as JSON')
     .option('--pg-version <major>', 'target PostgreSQL major version', parsePgVersion)
     .option('--value <column=sql>', 'value for the existing rows of an added NOT NULL column, e.g. orders.status="\'new\'" (repeatable)', collectValue, {})
+    .option('--type <column=type>', 'type of a renamed column the migration does not define, e.g. users.name=text (repeatable)', collectValue, {})
     .option('--lock-timeout <duration>', 'lock_timeout to set when the migration sets none', duration, FIX_DEFAULTS.lockTimeout)
     .option('--statement-timeout <duration>', 'statement_timeout to set when the migration sets none', duration, FIX_DEFAULTS.statementTimeout)
     .option('--batch-size <rows>', 'rows per backfill batch', positive, FIX_DEFAULTS.batchSize)
@@ -89,6 +91,7 @@ export function fixCommand(): Command {
             ...(analyzeOptions.pgVersion ? { pgVersion: analyzeOptions.pgVersion } : {}),
             ...(analyzeOptions.severities ? { severities: analyzeOptions.severities } : {}),
             values: options.value,
+            types: options.type,
             lockTimeout: options.lockTimeout,
             statementTimeout: options.statementTimeout,
             batchSize: options.batchSize,

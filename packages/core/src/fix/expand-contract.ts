@@ -14,7 +14,7 @@ export function renameColumn(ctx: FixContext): Rewrite | undefined {
   const { table } = ctx;
   const from = quoteIdent(rename.subname);
   const to = quoteIdent(rename.newname);
-  const known = ctx.schema.column(table, rename.subname, ctx.stmt.index)?.type.sql;
+  const known = ctx.schema.column(table, rename.subname, ctx.stmt.index)?.type.sql ?? ctx.options.types[`${table.name}.${rename.subname}`] ?? ctx.options.types[rename.subname];
   return {
     rule: finding.rule,
     message: `RENAME COLUMN ${from} TO ${to} → expand and contract over 3 deploys: add ${to}, write both, backfill, read ${to}, drop ${from}`,
@@ -23,7 +23,7 @@ export function renameColumn(ctx: FixContext): Rewrite | undefined {
       { ...backfillPiece(ctx, table, rename.newname, from), deploy: 1 },
       { sql: `-- pgsafe-ignore ban-drop-column: renamed to ${to}, which the application uses since the previous deploy\nALTER TABLE ${table.sql} DROP COLUMN ${from};`, transactional: true, slug: 'drop_old_column', deploy: 2 },
     ],
-    ...(known ? {} : { todos: [`write the type of ${table.sql}.${from} for the new column ${to} (replace <type of ${rename.subname}>), and copy its default, NOT NULL and constraints after the backfill`] }),
+    ...(known ? {} : { todos: [`write the type of ${table.sql}.${from} for the new column ${to} (replace <type of ${rename.subname}>, or pgsafe fix --type ${table.name}.${rename.subname}=<type>), and copy its default, NOT NULL and constraints after the backfill`] }),
     app: {
       1: `write both ${from} and ${to} on every insert and update of ${table.sql}, and wait until no older version runs`,
       2: `read and write only ${to}; nothing may use ${from} any more`,

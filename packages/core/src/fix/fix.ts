@@ -29,7 +29,7 @@ export const FIX_DEFAULTS = { lockTimeout: '2s', statementTimeout: '1min', batch
 
 export function fix(migration: ParsedMigration, options: FixOptions = {}): FixResult {
   const pgVersion = resolveOptions({ pgVersion: options.pgVersion }).pgVersion;
-  const opts = { ...FIX_DEFAULTS, ...options, pgVersion, runnerSetsTimeouts: !!options.runnerSetsTimeouts, values: options.values ?? {} };
+  const opts = { ...FIX_DEFAULTS, ...options, pgVersion, runnerSetsTimeouts: !!options.runnerSetsTimeouts, values: options.values ?? {}, types: options.types ?? {} };
   const findings = analyze(migration, { pgVersion, runnerSetsTimeouts: !!options.runnerSetsTimeouts, ...(options.severities ? { severities: options.severities } : {}) });
   const { source, statements } = migration;
   const schema = new SchemaModel(statements);

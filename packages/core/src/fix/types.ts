@@ -25,6 +25,9 @@ export interface FixOptions {
   /** Values for the existing rows of added NOT NULL columns, by `table.column` or `column`: a SQL expression,
    *  which may use the row's other columns. Without one the fix leaves a `<value>` placeholder and a todo. */
   values?: Record<string, string>;
+  /** Types of renamed columns the migration does not define, by `table.column` or `column` (the new column of an
+   *  expand-and-contract rename needs it). Without one the fix leaves a placeholder and a todo. */
+  types?: Record<string, string>;
 }
 
 /** One thing a runner executes in one go. */
@@ -111,7 +114,7 @@ export interface FixContext {
   table?: TableRef;
   findings: Finding[];
   schema: SchemaModel;
-  options: Required<Omit<FixOptions, 'values' | 'severities'>> & { values: Record<string, string> };
+  options: Required<Omit<FixOptions, 'values' | 'types' | 'severities'>> & { values: Record<string, string>; types: Record<string, string> };
   /** Statements after this one. */
   later: ParsedStatement[];
 }
