@@ -157,3 +157,12 @@ describe('fix: one ALTER TABLE, several constraints', () => {
     expect(result.unfixed).toEqual([]);
   });
 });
+
+describe('fix: the file around the statements', () => {
+  it('keeps the opening comments at the top and a statement’s own comment with its rewrite', () => {
+    const result = fixSql('-- 007: lookups\n-- by an assistant\n\n-- by email\nCREATE INDEX users_email_idx ON users (email);\nALTER TABLE users ADD COLUMN age int;\n');
+    expect(renderRunFiles(result)[0]!.sql).toBe(
+      "-- 007: lookups\n-- by an assistant\n\nSET lock_timeout = '2s';\nSET statement_timeout = '1min';\n\n-- pgsafe step 1/2: in one transaction\nALTER TABLE users ADD COLUMN age int;\n\n-- pgsafe step 2/2: alone, outside any transaction\n-- by email\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);\n",
+    );
+  });
+});

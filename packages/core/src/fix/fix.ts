@@ -43,8 +43,11 @@ export function fix(migration: ParsedMigration, options: FixOptions = {}): FixRe
   const keep = (sql: string) => add({ sql, transactional: true, slug: 'migration' }, 1);
   let inBlock = false;
 
+  // The file's opening comments, up to the last blank line before the first statement, stay at the top.
+  const opening = statements.length ? (/^[\s\S]*\n[ \t]*\n/.exec(source.slice(0, statements[0]!.start.offset))?.[0] ?? '') : '';
+  if (opening.trim()) result.header = opening.trim();
   for (const [i, stmt] of statements.entries()) {
-    const from = i === 0 ? 0 : afterSemicolon(source, statements[i - 1]!.end.offset);
+    const from = i === 0 ? opening.length : afterSemicolon(source, statements[i - 1]!.end.offset);
     const to = i === statements.length - 1 ? source.length : afterSemicolon(source, stmt.end.offset);
     const chunk = source.slice(from, to);
     const transaction = as(stmt.node, 'TransactionStmt');
@@ -78,12 +81,8 @@ export function fix(migration: ParsedMigration, options: FixOptions = {}): FixRe
     // Findings on a statement rewritten as a whole are answered; on a split one, only those of the rewritten parts.
     const answered = rewrites.every(Boolean) ? undefined : new Set(rewrites.map((r) => r?.rule));
     for (const f of mine) if (!answered || answered.has(f.rule)) fixed.add(f);
-    // The comments before the statement stay before what replaces it; the file's header stays at the top.
+    // The comments before the statement stay before what replaces it.
     let lead = source.slice(from, stmt.start.offset);
-    if (i === 0 && lead.trim()) {
-      keep(lead);
-      lead = '';
-    }
     const withLead = (sql: string) => {
       const out = lead + sql;
       lead = '';

@@ -24,6 +24,11 @@ export function deployHeader(result: FixResult, deploy: number): string[] {
   ];
 }
 
+/** The file's own opening comments, above everything pgsafe adds. */
+function opening(result: FixResult, deploy: number): string[] {
+  return deploy === 1 && result.header ? [result.header, ''] : [];
+}
+
 export function timeoutLines(result: FixResult, set: 'SET' | 'SET LOCAL', long: boolean): string[] {
   if (!result.timeouts) return [];
   return [`${set} lock_timeout = '${result.timeouts.lockTimeout}';`, ...(long ? [] : [`${set} statement_timeout = '${result.timeouts.statementTimeout}';`])];
@@ -39,7 +44,7 @@ export function renderRunFiles(result: FixResult, file = result.file): FixFile[]
   if (!result.changes.length) return [{ path: file, deploy: 1, sql: result.source }];
   return result.deploys.map(({ deploy }) => {
     const steps = result.steps.filter((s) => s.deploy === deploy);
-    const lines = [...deployHeader(result, deploy), ...timeoutLines(result, 'SET', false)];
+    const lines = [...opening(result, deploy), ...deployHeader(result, deploy), ...timeoutLines(result, 'SET', false)];
     const several = steps.length > 1;
     for (const [i, step] of steps.entries()) {
       if (several || lines.length) lines.push(...(lines.length ? [''] : []), ...(several ? [`-- pgsafe step ${i + 1}/${steps.length}: ${STEP_LABEL(step)}`] : []));
@@ -61,7 +66,7 @@ export function renderPrismaMigrations(result: FixResult, name: string): FixFile
     return steps.map((step, i) => {
       const dir = deploy === 1 && i === 0 ? name : `${name}${deploy > 1 ? `_d${deploy}` : ''}_p${String(i + 1).padStart(2, '0')}_${step.slug}`;
       // A second statement beside a non-transactional one would put both in an implicit transaction block.
-      const header = [...(i === 0 ? deployHeader(result, deploy) : []), ...(step.transactional ? timeoutLines(result, 'SET LOCAL', step.long) : [])];
+      const header = [...(i === 0 ? [...opening(result, deploy), ...deployHeader(result, deploy)] : []), ...(step.transactional ? timeoutLines(result, 'SET LOCAL', step.long) : [])];
       const sql = `${[...header, trimmed(step.sql)].join('\n')}\n`;
       return { path: `${deploy > 1 ? `../pgsafe-deploy-${deploy}/` : ''}${dir}/migration.sql`, deploy, sql };
     });

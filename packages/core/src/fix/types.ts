@@ -71,6 +71,8 @@ export interface FixResult {
   file: string;
   /** The migration as written: what the renderers give back when nothing changes. */
   source: string;
+  /** The comments opening the file (before a blank line), written at the top of the first deploy. */
+  header?: string;
   steps: FixStep[];
   /** One entry per deploy, in order; a single entry unless a statement needs expand and contract. */
   deploys: FixDeploy[];
