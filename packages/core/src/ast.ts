@@ -1,6 +1,6 @@
 /** Small typed accessors over libpg-query's JSON AST (`{ NodeType: body }` objects). */
 import type { Node, RangeVar, TypeName, ColumnDef, Constraint } from '@pgsql/types';
-import { deparseSync } from 'pgsql-deparser';
+import { createRequire } from 'node:module';
 import { quoteIdent, quoteQualified } from './sql.js';
 
 type AnyNode = Node extends infer U ? (U extends Record<string, unknown> ? U : never) : never;
@@ -29,7 +29,16 @@ export function strings(nodes: Node[] | undefined): string[] {
 /** SQL text for an AST node, on one line: runs of whitespace between tokens become one space; string literals,
  *  quoted identifiers and dollar-quoted bodies keep theirs (a default of 'a  b' stays 'a  b'). */
 export function sqlOf(node: Node): string {
-  return foldWhitespace(deparseSync(node, { pretty: false }));
+  return foldWhitespace(deparse(node));
+}
+
+let deparser: typeof import('pgsql-deparser') | undefined;
+
+/** SQL text for an AST node, as pgsql-deparser writes it. The deparser is loaded on first use: importing it was a
+ *  sixth of the CLI's start-up, and many checks never print a rewritten statement. */
+export function deparse(node: Node): string {
+  deparser ??= createRequire(import.meta.url)('pgsql-deparser') as typeof import('pgsql-deparser');
+  return deparser.deparseSync(node, { pretty: false });
 }
 
 const QUOTED_OR_SPACE = /'(?:[^']|'')*'|"(?:[^"]|"")*"|(\$[A-Za-z_]*\$)[\s\S]*?\1|\s+/g;
