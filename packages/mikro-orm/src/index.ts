@@ -1,0 +1,1 @@
+export { withPgsafe, HINTS, type PgsafeMikroOrmOptions } from './with-pgsafe.js';
