@@ -49,8 +49,9 @@ export function guardedMigratorClass(Base: MigratorClass, guard: () => Promise<M
     }
 
     static override register(orm: unknown): void {
-      const { config, em } = orm as { config: { registerExtension(name: string, factory: () => unknown): void }; em: unknown };
-      config.registerExtension('@mikro-orm/migrator', () => new Migrator(em));
+      const o = orm as { config: { registerExtension(name: string, factory: () => unknown): void }; em: unknown };
+      // orm.em is read when the migrator is first asked for (MikroORM 7 registers extensions before it has one).
+      o.config.registerExtension('@mikro-orm/migrator', () => new Migrator(o.em));
     }
 
     override async runMigrations(method: 'up' | 'down', options?: unknown): Promise<unknown> {
