@@ -55,12 +55,12 @@ export function guardedMigratorClass(Base: MigratorClass, guard: () => Promise<M
     }
 
     override async runMigrations(method: 'up' | 'down', options?: unknown): Promise<unknown> {
-      // Connect and create the migrations table first (v7 init(), v6 ensureDatabase()), as runMigrations does.
-      const self = this as unknown as { init?: () => Promise<void>; ensureDatabase?: () => Promise<void> };
-      await (self.init ?? self.ensureDatabase)?.call(this);
       const state = (this as unknown as Record<symbol, RunState>)[STATE]!;
       return withPinnedConnection(this.driver, (pinned) =>
         withMigrationLock(pinned.session, lockKey(this.options), async () => {
+          // Under the lock: two runs creating the migrations table at once (v7 init(), v6 ensureDatabase()) collide.
+          const self = this as unknown as { init?: () => Promise<void>; ensureDatabase?: () => Promise<void> };
+          await (self.init ?? self.ensureDatabase)?.call(this);
           const external = !!(options && typeof options === 'object' && !Array.isArray(options) && (options as { transaction?: unknown }).transaction);
           if (method === 'up' && this.options.transactional !== false && (this.options.allOrNothing !== false || external)) {
             const batch = await describeBatch(selectPending(await (this.getPending ?? this.getPendingMigrations)!.call(this), options), this.driver, this.config, true);
