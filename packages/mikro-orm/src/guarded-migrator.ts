@@ -12,12 +12,14 @@ import { describeBatch, refuseSelfDeadlock, selectPending, type PendingMigration
 import { guardRunner, type MikroRunner, type RunState } from './guarded-runner.js';
 import { lockKey, withMigrationLock } from './migration-lock.js';
 import { withPinnedConnection, type MikroDriver } from './pinned-connection.js';
+import { guardGenerator, type GeneratorMode, type MikroGenerator } from './safe-generator.js';
 
 interface MigratorInstance {
   driver: MikroDriver;
   config: unknown;
   options: { transactional?: boolean; allOrNothing?: boolean; tableName?: string; schema?: string };
   runner: MikroRunner;
+  generator: MikroGenerator;
   on(event: string, listener: (e: { name: string; path?: string }) => unknown): unknown;
   /** v7 */
   getPending?(): Promise<PendingMigration[]>;
@@ -34,16 +36,25 @@ export function isGuarded(Class: unknown): boolean {
   return !!(Class as Record<symbol, unknown>)[GUARDED];
 }
 
-export function guardedMigratorClass(Base: MigratorClass, guard: () => Promise<MigrationGuard>, say: (line: string) => void): MigratorClass {
+export interface MigratorSettings {
+  guard: () => Promise<MigrationGuard>;
+  generator: GeneratorMode;
+  pgVersion?: number;
+  say: (line: string) => void;
+}
+
+export function guardedMigratorClass(Base: MigratorClass, { guard, generator: mode, pgVersion, say }: MigratorSettings): MigratorClass {
   class Migrator extends Base {
     static readonly [GUARDED] = true;
 
     constructor(em: unknown) {
       super(em);
       const state: RunState = {};
-      // MikroORM 7 makes a new runner when init() creates the database: guard whichever runner is set.
+      // MikroORM 7 makes a new runner and generator when init() creates the database: guard whichever is set.
       let runner = guardRunner(this.runner, state, guard);
       Object.defineProperty(this, 'runner', { configurable: true, enumerable: true, get: () => runner, set: (r: MikroRunner) => (runner = guardRunner(r, state, guard)) });
+      let generator = guardGenerator(this.generator, mode, pgVersion, say);
+      Object.defineProperty(this, 'generator', { configurable: true, enumerable: true, get: () => generator, set: (g: MikroGenerator) => (generator = guardGenerator(g, mode, pgVersion, say)) });
       Object.defineProperty(this, STATE, { value: state });
       for (const event of ['migrating', 'reverting']) this.on(event, (e) => void (state.announced = { name: e.name, ...(e.path ? { path: e.path } : {}) }));
     }

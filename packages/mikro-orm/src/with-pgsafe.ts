@@ -8,6 +8,7 @@
  */
 import { loadConfig, MigrationGuard, type GuardOptions, type PgsafeConfig } from '@pgsafe/core';
 import { guardedMigratorClass, isGuarded, type MigratorClass } from './guarded-migrator.js';
+import type { GeneratorMode } from './safe-generator.js';
 
 export interface PgsafeMikroOrmOptions {
   /** pgsafe settings; default: the nearest pgsafe.config.* from the working directory. */
@@ -16,6 +17,10 @@ export interface PgsafeMikroOrmOptions {
   onEvent?: GuardOptions['onEvent'];
   /** Retry back-off (tests shorten it). */
   policy?: GuardOptions['policy'];
+  /** What `migration:create` does with the stock generator's SQL: 'rewrite' (default) writes the safe form
+   *  (CONCURRENTLY index builds in a non-transactional migration of their own, NOT VALID constraints validated in a
+   *  later one) and prints what it cannot rewrite; 'check' only prints the findings; 'off' leaves it alone. */
+  generator?: GeneratorMode;
 }
 
 interface MikroConfig {
@@ -26,7 +31,7 @@ interface MikroConfig {
 
 export const HINTS = {
   'ban-concurrent-index-creation-in-transaction':
-    'MikroORM runs this migration in a transaction. Add `override isTransactional(): boolean { return false; }` to this migration class (and set `migrations: { allOrNothing: false }`, or pgsafe refuses the batch when an earlier pending migration touches the same table); the generator option `generator: PgsafeTSMigrationGenerator` writes both for you.',
+    'MikroORM runs this migration in a transaction. Add `override isTransactional(): boolean { return false; }` to this migration class (and set `migrations: { allOrNothing: false }`, or pgsafe refuses the batch when an earlier pending migration touches the same table); `mikro-orm migration:create` through withPgsafe writes such a migration for you.',
 };
 
 export function withPgsafe<T extends MikroConfig>(config: T, options: PgsafeMikroOrmOptions = {}): T {
@@ -44,6 +49,11 @@ export function withPgsafe<T extends MikroConfig>(config: T, options: PgsafeMikr
     (guard ??= (options.config ? Promise.resolve({ config: options.config }) : loadConfig(process.cwd())).then(
       ({ config: pgsafe }) => new MigrationGuard({ config: pgsafe, hints: HINTS, ...(options.onEvent ? { onEvent: options.onEvent } : {}), ...(options.policy ? { policy: options.policy } : {}) }),
     ));
-  const Migrator = guardedMigratorClass(base, getGuard, (line) => process.stderr.write(`${line}\n`));
+  const Migrator = guardedMigratorClass(base, {
+    guard: getGuard,
+    generator: options.generator ?? 'rewrite',
+    ...(options.config?.pgVersion ? { pgVersion: options.config.pgVersion } : {}),
+    say: (line) => process.stderr.write(`${line}\n`),
+  });
   return { ...config, extensions: extensions.map((e) => (e === base ? Migrator : e)) };
 }
