@@ -18,6 +18,6 @@ export default withPgsafe(
     clientUrl: process.env.DATABASE_URL,
     entities: [User],
     extensions: [Migrator],
-    migrations: { path: 'migrations', glob: '!(*.d).{js,ts}' },
+    migrations: { path: 'migrations', glob: '!(*.d).{js,ts}', snapshot: false },
   }),
 );

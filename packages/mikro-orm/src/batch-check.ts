@@ -1,7 +1,8 @@
 /**
  * Before a run with `allOrNothing` (MikroORM's default: one open transaction around the whole batch), refuse a batch
- * in which a non-transactional migration would wait for locks that transaction holds (see core's
- * openTransactionWaits): it would hang until a timeout with the earlier migrations' locks held. Nothing has run yet.
+ * in which a non-transactional migration would wait for locks that transaction holds, or use a table it created (see
+ * core's openTransactionWaits): it would hang until a timeout with the earlier migrations' locks held, or fail after
+ * they ran. Nothing has run yet.
  */
 import { loadModule, openTransactionWaits, type BatchMigration, type OpenTransactionWait } from '@pgsafe/core';
 import { migrationClass, planningDriver, plannedSql } from './migration-sql.js';
@@ -47,8 +48,11 @@ export class SelfDeadlockError extends Error {
     super(
       [
         `pgsafe refused to run the pending migrations: nothing was run. MikroORM's migrations.allOrNothing (on by default) keeps one transaction open around the whole batch, and ${first.migration} runs outside it (isTransactional() returns false) on another connection.`,
-        ...waits.map((w) => `  ${w.migration}: ${w.statement}\n    waits for the lock on ${w.table} that ${w.heldBy} took and keeps until the batch commits:\n    ${w.heldByStatement}`),
-        'The batch would wait for itself until a lock or statement timeout, holding those locks (every query on the table queues behind them).',
+        ...waits.map((w) =>
+          w.reason === 'created'
+            ? `  ${w.migration}: ${w.statement}\n    would fail with "relation does not exist": ${w.heldBy} creates ${w.table}, which the other connection sees only once the batch commits:\n    ${w.heldByStatement}`
+            : `  ${w.migration}: ${w.statement}\n    waits for the lock on ${w.table} that ${w.heldBy} took and keeps until the batch commits:\n    ${w.heldByStatement}\n    The batch would wait for itself until a lock or statement timeout, holding that lock (every query on the table queues behind it).`,
+        ),
         `Fix: set migrations: { allOrNothing: false } in the MikroORM config (each migration then commits on its own), or apply the migrations before ${first.migration} first (mikro-orm migration:up --to <the one before it>), then run migration:up again.`,
       ].join('\n'),
     );

@@ -16,6 +16,7 @@ describe('openTransactionWaits', () => {
         heldBy: 'AddBio',
         heldByStatement: 'alter table "users" add "bio" text',
         table: 'users',
+        reason: 'lock',
       },
     ]);
   });
@@ -35,5 +36,14 @@ describe('openTransactionWaits', () => {
         { name: 'IndexEmail', statements: ['create index concurrently "users_email_index" on "users" ("email")'], transactional: false },
       ]),
     ).toEqual([]);
+  });
+
+  it('finds a statement on a table that the open transaction created, which the other connection cannot see yet', async () => {
+    expect(
+      await openTransactionWaits([
+        { name: 'CreateUsers', statements: ['create table "users" ("id" serial primary key, "email" text)'], transactional: true },
+        { name: 'IndexEmail', statements: ['create index concurrently "users_email_index" on "users" ("email")'], transactional: false },
+      ]),
+    ).toEqual([expect.objectContaining({ migration: 'IndexEmail', heldBy: 'CreateUsers', table: 'users', reason: 'created' })]);
   });
 });

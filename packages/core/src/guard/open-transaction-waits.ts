@@ -3,8 +3,10 @@
  * outside it (on another pooled connection: `isTransactional() === false`, needed for CREATE INDEX CONCURRENTLY):
  * the outside statement waits for the locks the open transaction took on the same table, while the transaction waits
  * for that statement to finish. PostgreSQL sees no deadlock (the waiter's partner is the client), so the run hangs
- * until a timeout. This finds those pairs before anything runs.
+ * until a timeout. A table the open transaction created does not exist yet for the other connection: the statement
+ * fails ("relation does not exist") after the earlier migrations ran. This finds both before anything runs.
  */
+import { as, tableRef } from '../ast.js';
 import { lockConflicts } from '../execute/lock-conflicts.js';
 import { parseMigration, loadParser, type ParsedStatement } from '../parse.js';
 import { locksTaken } from '../statement-locks.js';
@@ -25,6 +27,9 @@ export interface OpenTransactionWait {
   heldByStatement: string;
   /** The table, as the migrations wrote it. */
   table: string;
+  /** 'lock': it would wait for the transaction's lock; 'created': the transaction created the table, which the
+   *  other connection cannot see before the commit. */
+  reason: 'lock' | 'created';
 }
 
 interface Held {
@@ -32,6 +37,7 @@ interface Held {
   statement: string;
   mode: ReturnType<typeof locksTaken>[number]['mode'];
   table: string;
+  created: boolean;
 }
 
 /** The statements of non-transactional migrations that would wait for a lock the batch's open transaction holds. */
@@ -41,13 +47,18 @@ export async function openTransactionWaits(batch: BatchMigration[]): Promise<Ope
   const waits: OpenTransactionWait[] = [];
   for (const migration of batch) {
     for (const stmt of parsed(migration)) {
-      for (const lock of locksTaken(stmt)) {
+      const created = tableRef(as(stmt.node, 'CreateStmt')?.relation);
+      const locks = [...locksTaken(stmt), ...(created ? [{ table: created, mode: 'ACCESS EXCLUSIVE' as const }] : [])];
+      for (const lock of locks) {
         if (migration.transactional) {
-          held.set(lock.table.key, [...(held.get(lock.table.key) ?? []), { migration: migration.name, statement: stmt.text, mode: lock.mode, table: lock.table.sql }]);
+          const entry = { migration: migration.name, statement: stmt.text, mode: lock.mode, table: lock.table.sql, created: lock.table === created };
+          held.set(lock.table.key, [...(held.get(lock.table.key) ?? []), entry]);
           continue;
         }
-        const blocker = held.get(lock.table.key)?.find((h) => lockConflicts(h.mode, lock.mode));
-        if (blocker) waits.push({ migration: migration.name, statement: stmt.text, heldBy: blocker.migration, heldByStatement: blocker.statement, table: blocker.table });
+        const blocker = held.get(lock.table.key)?.find((h) => h.created || lockConflicts(h.mode, lock.mode));
+        if (blocker) {
+          waits.push({ migration: migration.name, statement: stmt.text, heldBy: blocker.migration, heldByStatement: blocker.statement, table: blocker.table, reason: blocker.created ? 'created' : 'lock' });
+        }
       }
     }
   }
