@@ -19,14 +19,12 @@ export function migrationClass(mod: Record<string, unknown>): MikroMigrationClas
   return values.find((v): v is MikroMigrationClass => typeof v === 'function' && typeof (v as { prototype?: { up?: unknown } }).prototype?.up === 'function');
 }
 
-/** A query as addSql() accepts it: a string, a knex builder (v6: toQuery), a raw() fragment or native builder (v7). */
+/** A query as addSql() accepts it: a string, a raw() fragment (v7), or a query builder, whose toString() writes its
+ *  SQL with the values in (v6 knex, v7 NativeQueryBuilder). */
 export function queryText(query: unknown): string {
   if (typeof query === 'string') return query;
-  const q = query as { toQuery?: () => string; sql?: unknown; compile?: () => { sql: string } };
-  if (typeof q?.toQuery === 'function') return q.toQuery();
-  if (typeof q?.sql === 'string') return q.sql;
-  if (typeof q?.compile === 'function') return q.compile().sql;
-  return String(query);
+  const raw = query as { sql?: unknown };
+  return typeof raw?.sql === 'string' ? raw.sql : String(query);
 }
 
 /** The SQL `method` would send, without sending anything. Migrations that run SQL inside up() through
