@@ -23,10 +23,10 @@ export interface PgsafeMikroOrmOptions {
   generator?: GeneratorMode;
 }
 
+/** What withPgsafe reads of MikroORM's Options (6 or 7), without importing either. */
 interface MikroConfig {
-  driver?: { name?: string };
-  extensions?: unknown[];
-  [key: string]: unknown;
+  driver?: abstract new (...args: never[]) => unknown;
+  extensions?: readonly unknown[];
 }
 
 export const HINTS = {
@@ -35,7 +35,7 @@ export const HINTS = {
 };
 
 export function withPgsafe<T extends MikroConfig>(config: T, options: PgsafeMikroOrmOptions = {}): T {
-  if (config.driver && !/postgre/i.test(config.driver.name ?? '')) {
+  if (config.driver && !/postgre/i.test(config.driver.name)) {
     throw new TypeError(`@pgsafe/mikro-orm guards PostgreSQL migrations: the config's driver must be PostgreSqlDriver (got ${config.driver.name})`);
   }
   const extensions = config.extensions ?? [];
