@@ -26,7 +26,8 @@ beforeAll(() => {
 });
 
 beforeEach(async () => {
-  await db.current.query('DROP TABLE IF EXISTS users, mikro_orm_migrations CASCADE');
+  // A clean schema: migration:create diffs the entities against every table there.
+  await db.current.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
   await db.current.query('CREATE TABLE users (id int PRIMARY KEY, email varchar(255) NOT NULL)');
   await seedRows(db.current, 'users', 20_000, { id: 'i', email: "'u' || i || '@example.com'" });
 });
@@ -159,7 +160,6 @@ export default withPgsafe(
       },
       false,
     );
-    await db.current.query('DROP TABLE IF EXISTS settings_seen');
     const r = await migrate(project);
     expect(r.stderr).not.toContain('Error');
     expect(r.code).toBe(0);
@@ -177,7 +177,6 @@ export default withPgsafe(
   }, 90_000);
 
   it('migration:create writes the safe form: NOT VALID then VALIDATE, and the index CONCURRENTLY outside a transaction', async () => {
-    await db.current.query('DROP TABLE IF EXISTS orgs CASCADE');
     await db.current.query('CREATE TABLE orgs (id int PRIMARY KEY)');
     // The generated migrations require @mikro-orm/migrations: the project sees the installed MikroORM.
     const project = mkdtempSync(join(tmpdir(), `pgsafe-mikro-orm-${major}-create-`));
