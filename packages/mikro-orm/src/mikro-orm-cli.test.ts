@@ -33,11 +33,14 @@ beforeEach(async () => {
 });
 
 /** A migration class as `mikro-orm migration:create` writes it (JS), optionally outside a transaction. */
-const migration = (migrations: string, name: string, up: string[], transactional = true) =>
+const migration = (migrations: string, name: string, up: string[], transactional = true, down: string[] = []) =>
   `import { Migration } from ${JSON.stringify(join(migrations, 'index.js'))};
 export class ${name} extends Migration {
   async up() {
 ${up.map((q) => `    this.addSql(\`${q}\`);`).join('\n')}
+  }
+  async down() {
+${down.map((q) => `    this.addSql(\`${q}\`);`).join('\n')}
   }
 ${transactional ? '' : '  isTransactional() { return false; }\n'}}
 `;
@@ -45,7 +48,7 @@ ${transactional ? '' : '  isTransactional() { return false; }\n'}}
 describe.each(MAJORS)('mikro-orm $major migration:up through withPgsafe', ({ major, home, cli, node, emit }) => {
   const migrations = mikro(home, 'migrations');
 
-  function makeProject(files: Record<string, string[] | { up: string[]; transactional: false }>, allOrNothing = true): string {
+  function makeProject(files: Record<string, string[] | { up: string[]; transactional?: false; down?: string[] }>, allOrNothing = true): string {
     const dir = mkdtempSync(join(tmpdir(), `pgsafe-mikro-orm-${major}-`));
     mkdirSync(join(dir, 'migrations'));
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
@@ -61,8 +64,8 @@ export default withPgsafe(
 `,
     );
     for (const [name, spec] of Object.entries(files)) {
-      const { up, transactional } = Array.isArray(spec) ? { up: spec, transactional: true } : spec;
-      writeFileSync(join(dir, 'migrations', `${name}.js`), migration(migrations, name, up, transactional));
+      const { up, transactional = true, down = [] } = Array.isArray(spec) ? { up: spec } : spec;
+      writeFileSync(join(dir, 'migrations', `${name}.js`), migration(migrations, name, up, transactional, down));
     }
     return dir;
   }
@@ -166,6 +169,17 @@ export default withPgsafe(
     const { rows } = await db.current.query<{ lock: string; pid: number }>('SELECT lock, pid FROM settings_seen');
     expect(rows.map((row) => row.lock)).toEqual(['300ms', '300ms']);
     expect(new Set(rows.map((row) => row.pid)).size).toBe(1);
+  }, 60_000);
+
+  it('lets migration:down run what up() would be refused for, and prints its findings as warnings', async () => {
+    const project = makeProject({ Migration20240109000000_add_bio: { up: ['alter table "users" add column "bio" text;'], down: ['alter table "users" drop column "bio";'] } });
+    expect((await migrate(project)).code).toBe(0);
+    const r = await migrate(project, 'migration:down');
+    expect(r.code).toBe(0);
+    // The finding keeps its severity in the text; it is reported, not enforced.
+    expect(r.stderr).toMatch(/pgsafe: warning in migration Migration20240109000000_add_bio:\n.*error\[ban-drop-column\]/);
+    expect(await applied()).toEqual([]);
+    expect(await columnsOf(db.current, 'users')).toEqual(['id', 'email']);
   }, 60_000);
 
   it('makes a second concurrent migration:up wait for the first instead of applying the same migrations twice', async () => {
