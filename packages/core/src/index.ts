@@ -35,3 +35,4 @@ export { UnsafeMigrationError } from './guard/unsafe-migration-error.js';
 export { sqlState } from './guard/run-statement.js';
 export type { GuardOptions, GuardSession, GuardEvent, MigrationInfo, MigrationCollector, CollectedMigration } from './guard/types.js';
 export { safeRewrite, type SafeRewrite, type RewritePart, type RewriteChange } from './safe-rewrite.js';
+export { openTransactionWaits, type BatchMigration, type OpenTransactionWait } from './guard/open-transaction-waits.js';
