@@ -1,0 +1,25 @@
+/** `check --database-url`: one read-only session for the whole run; each file's findings get the live facts. */
+import { applyLiveFacts, connectionTarget, gatherFacts, ReadOnlySession, type LiveCheckOptions } from '@pgsafe/core';
+import type { CheckSummary, EnrichFindings } from './check-run.js';
+
+export interface LiveCheck {
+  enrich: EnrichFindings;
+  close(): Promise<void>;
+}
+
+/** Opens the read-only session (rejects with a redacted `ConnectionError`) and records dropped findings in
+ *  `summary.live`. */
+export async function openLiveCheck(url: string, options: LiveCheckOptions, summary: CheckSummary): Promise<LiveCheck> {
+  const db = await ReadOnlySession.open(url, { statementTimeoutMs: Math.max(5000, options.countTimeoutMs ?? 0) });
+  const live = { server: db.serverVersion, target: connectionTarget(url), dropped: [] as NonNullable<CheckSummary['live']>['dropped'] };
+  summary.live = live;
+  return {
+    async enrich(migration, findings) {
+      const facts = await gatherFacts(db, migration, options);
+      const applied = applyLiveFacts(migration, findings, facts);
+      live.dropped.push(...applied.dropped);
+      return applied.findings;
+    },
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,56 @@
+/** Applies live facts to a migration's findings: attaches them as evidence, drops findings the live database
+ *  disproves (a foreign key whose columns are already indexed), and adds an error for a statement the live data
+ *  makes fail (rows violating the constraint it adds). */
+import type { Finding } from '../finding.js';
+import type { ParsedMigration } from '../parse.js';
+import type { LiveMigrationFacts } from './types.js';
+
+/** A finding the live database disproved, with the reason. */
+export interface DroppedFinding {
+  finding: Finding;
+  reason: string;
+}
+
+export const LIVE_VIOLATION_RULE = 'live-data-violation';
+
+export function applyLiveFacts(migration: ParsedMigration, findings: Finding[], live: LiveMigrationFacts): { findings: Finding[]; dropped: DroppedFinding[] } {
+  const byStatement = new Map(live.statements.map((s) => [s.statement, s.facts]));
+  const dropped: DroppedFinding[] = [];
+  const kept: Finding[] = [];
+  for (const f of findings) {
+    const facts = byStatement.get(f.statement.index);
+    if (!facts) {
+      kept.push(f);
+      continue;
+    }
+    if (f.rule === 'foreign-key-missing-index') {
+      const indexed = facts.find((x) => x.kind === 'foreign-key-index' && x.data.index && x.data.offset === f.start.offset) ?? facts.find((x) => x.kind === 'foreign-key-index' && x.data.index);
+      if (indexed) {
+        dropped.push({ finding: f, reason: indexed.text });
+        continue;
+      }
+    }
+    kept.push({ ...f, live: facts });
+  }
+  for (const { statement, facts } of live.statements) {
+    const failing = facts.filter((x) => x.fails);
+    if (failing.length === 0) continue;
+    const stmt = migration.statements[statement]!;
+    kept.push({
+      rule: LIVE_VIOLATION_RULE,
+      severity: 'error',
+      message: `This statement fails on the live data: ${failing.map((x) => x.headline ?? x.text).join('; ')}.`,
+      file: migration.file,
+      start: stmt.start,
+      statement: { index: stmt.index, text: stmt.text, start: stmt.start, end: stmt.end },
+      why: 'PostgreSQL checks the existing rows when it adds a validated constraint, SET NOT NULL or a unique index; one bad row aborts the statement (and the migration), after it has held its lock for the whole scan.',
+      recipe: {
+        summary: 'Repair the rows first (a backfill in batches, or deduplicate), or add the constraint NOT VALID and VALIDATE it after the repair.',
+        sql: failing.map((x) => `-- ${x.text}`).join('\n'),
+      },
+      live: facts,
+    });
+  }
+  kept.sort((a, b) => a.start.offset - b.start.offset || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  return { findings: kept, dropped };
+}
