@@ -1,0 +1,170 @@
+/** check --database-url's facts against real PostgreSQL with rows in the tables: each data-aware fact, the
+ *  findings it drops or adds, bounded counting, and the read-only session. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { holdLock, seedRows, useTestDatabase } from '@pgsafe/testing';
+import { analyze } from '../analyze.js';
+import { loadParser, parseMigration } from '../parse.js';
+import { applyLiveFacts } from './enrich.js';
+import { gatherFacts } from './facts.js';
+import { ReadOnlySession } from './readonly.js';
+import type { LiveCheckOptions, LiveFact } from './types.js';
+
+const db = useTestDatabase('live');
+let ro: ReadOnlySession;
+
+beforeAll(async () => {
+  await loadParser();
+  const q = (sql: string) => db.current.query(sql);
+  await q('CREATE TABLE users (id bigint PRIMARY KEY, email text, name text)');
+  // 500 NULL names; emails repeat every 4,900 rows: 100 duplicated keys over 5,000 rows.
+  await seedRows(db.current, 'users', 5000, { id: 'i', email: "'u' || (i % 4900) || '@example.com'", name: "CASE WHEN i % 10 = 0 THEN NULL ELSE 'n' || i END" });
+  await q('CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint, amount int)');
+  // amount = i % 100 - 2: two rows in every hundred are <= 0 (amount -2..-1 → 2 rows, and 0 → 1 row: 3 per 100).
+  await seedRows(db.current, 'orders', 20000, { id: 'i', user_id: '1 + i % 5000', amount: 'i % 100 - 2' });
+  await q('CREATE INDEX orders_user_id_idx ON orders (user_id)');
+  await q('CREATE TABLE payments (id bigint PRIMARY KEY, user_id bigint)');
+  await seedRows(db.current, 'payments', 3000, { id: 'i', user_id: '1 + i % 5000' });
+  await q('CREATE TABLE big (id bigint, flag boolean)');
+  await seedRows(db.current, 'big', 200000, { id: 'i', flag: 'CASE WHEN i % 4 = 0 THEN NULL ELSE true END' });
+  await q('ANALYZE');
+  ro = await ReadOnlySession.open(db.current.url);
+});
+
+afterAll(async () => {
+  await ro?.close();
+});
+
+async function factsOf(sql: string, options: LiveCheckOptions = {}) {
+  const migration = parseMigration(sql, 'm.sql');
+  const live = await gatherFacts(ro, migration, options);
+  const findings = analyze(migration, { pgVersion: 15 });
+  return { live, facts: live.statements.flatMap((s) => s.facts), ...applyLiveFacts(migration, findings, live) };
+}
+
+const ofKind = (facts: LiveFact[], kind: LiveFact['kind']) => facts.filter((f) => f.kind === kind);
+
+describe('live facts', () => {
+  it('reports exact row counts and sizes of the tables a statement touches', async () => {
+    const { facts } = await factsOf('ALTER TABLE orders ALTER COLUMN amount TYPE bigint;');
+    const [table] = ofKind(facts, 'table');
+    expect(table?.data).toMatchObject({ table: 'orders', rows: 20000, lock: 'ACCESS EXCLUSIVE' });
+    expect(table?.estimate).toBe(false);
+    expect(table?.text).toMatch(/^orders: 20,000 rows, \d+ kB with indexes and TOAST$/);
+  });
+
+  it('uses the planner estimate for a table above the exact-count limit, and says so', async () => {
+    const { facts } = await factsOf('ALTER TABLE big ADD COLUMN note text;', { exactCountLimit: 1000 });
+    const [table] = ofKind(facts, 'table');
+    expect(table?.estimate).toBe(true);
+    expect(table?.text).toContain('(estimate, pg_class.reltuples)');
+    expect(Math.abs((table?.data.rows as number) - 200000)).toBeLessThan(20000);
+  });
+
+  it('drops foreign-key-missing-index when the live database already has the index', async () => {
+    const { findings, dropped, facts } = await factsOf('ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;');
+    expect(ofKind(facts, 'foreign-key-index')[0]?.data).toMatchObject({ table: 'orders', columns: ['user_id'], index: 'orders_user_id_idx' });
+    expect(findings.map((f) => f.rule)).not.toContain('foreign-key-missing-index');
+    expect(dropped.map((d) => d.finding.rule)).toEqual(['foreign-key-missing-index']);
+    expect(dropped[0]?.reason).toBe('orders (user_id) is already indexed in the live database by orders_user_id_idx');
+  });
+
+  it('keeps foreign-key-missing-index when no index exists, with the row count to scan', async () => {
+    const { findings, dropped } = await factsOf('ALTER TABLE payments ADD CONSTRAINT payments_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;');
+    expect(dropped).toEqual([]);
+    const fk = findings.find((f) => f.rule === 'foreign-key-missing-index');
+    expect(fk?.live?.map((f) => f.text)).toContain('no index on payments (user_id) in the live database either (3,000 rows to scan per parent delete)');
+  });
+
+  it('counts NULLs in a column about to become NOT NULL and flags the statement as failing', async () => {
+    const { facts, findings } = await factsOf('ALTER TABLE users ALTER COLUMN name SET NOT NULL;');
+    const [nulls] = ofKind(facts, 'null-count');
+    expect(nulls?.data).toMatchObject({ table: 'users', column: 'name', nulls: 500, method: 'exact count' });
+    expect(nulls?.text).toBe('500 NULL values in users.name (exact count): SET NOT NULL will fail until they are filled');
+    const violation = findings.find((f) => f.rule === 'live-data-violation');
+    expect(violation?.severity).toBe('error');
+    expect(violation?.message).toBe('This statement fails on the live data: 500 NULL values in users.name (exact count).');
+  });
+
+  it('finds no NULLs in a column that has none, and adds no failing finding', async () => {
+    const { facts, findings } = await factsOf('ALTER TABLE users ALTER COLUMN id SET NOT NULL;');
+    expect(ofKind(facts, 'null-count')[0]?.data.nulls).toBe(0);
+    expect(findings.map((f) => f.rule)).not.toContain('live-data-violation');
+  });
+
+  it('estimates NULLs from a sample on a table above the exact-count limit, and says it is an estimate', async () => {
+    const { facts } = await factsOf('ALTER TABLE big ALTER COLUMN flag SET NOT NULL;', { exactCountLimit: 1000, sampleRows: 20000 });
+    const [nulls] = ofKind(facts, 'null-count');
+    expect(nulls?.estimate).toBe(true);
+    expect(nulls?.text).toMatch(/^~[\d,]+ NULL values in big\.flag \(estimate from a [\d.]+% sample \([\d,]+ rows\)\)/);
+    // A quarter of the rows are NULL; a block sample lands near it.
+    expect(Math.abs((nulls?.data.nulls as number) - 50000)).toBeLessThan(15000);
+  });
+
+  it('counts the rows violating a CHECK about to be added, with examples', async () => {
+    const { facts, findings } = await factsOf('ALTER TABLE orders ADD CONSTRAINT orders_amount_positive CHECK (amount > 0);');
+    const [check] = ofKind(facts, 'check-violations');
+    expect(check?.data).toMatchObject({ table: 'orders', violating: 600, method: 'exact count', expression: 'amount > 0' });
+    expect(check?.data.examples).toHaveLength(3);
+    expect(check?.text).toContain('600 rows of orders violate CHECK orders_amount_positive (amount > 0) (exact count); e.g. {"id":');
+    expect(findings.some((f) => f.rule === 'live-data-violation')).toBe(true);
+  });
+
+  it('counts violations of a NOT VALID CHECK without calling the statement failing', async () => {
+    const { facts, findings } = await factsOf('ALTER TABLE orders ADD CONSTRAINT orders_amount_positive CHECK (amount > 0) NOT VALID;');
+    expect(ofKind(facts, 'check-violations')[0]?.data.violating).toBe(600);
+    expect(findings.map((f) => f.rule)).not.toContain('live-data-violation');
+  });
+
+  it('finds duplicates for a unique index about to be built, and the collation of its columns', async () => {
+    const { facts, findings } = await factsOf('CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);');
+    const [dups] = ofKind(facts, 'duplicates');
+    expect(dups?.data).toMatchObject({ table: 'users', columns: ['email'], duplicateKeys: 100, duplicateRows: 200 });
+    expect(dups?.data.examples).toHaveLength(3);
+    const [coll] = ofKind(facts, 'collation');
+    expect(coll?.data.columns).toEqual([expect.objectContaining({ column: 'email', type: 'text', collation: 'default' })]);
+    expect(coll?.text).toContain('email text COLLATE the database default');
+    expect(findings.find((f) => f.rule === 'live-data-violation')?.message).toBe('This statement fails on the live data: 100 duplicate keys in users (email).');
+  });
+
+  it('names an explicit column collation behind a unique constraint', async () => {
+    await db.current.query('CREATE TABLE tags (id int, label text COLLATE "C")');
+    await seedRows(db.current, 'tags', 10, { id: 'i', label: "'t' || i" });
+    const { facts } = await factsOf('ALTER TABLE tags ADD CONSTRAINT tags_label_key UNIQUE (label);');
+    expect(ofKind(facts, 'duplicates')[0]?.data.duplicateKeys).toBe(0);
+    expect(ofKind(facts, 'collation')[0]?.data.columns).toEqual([expect.objectContaining({ column: 'label', collation: 'C', provider: 'libc' })]);
+  });
+
+  it('reports an idle-in-transaction session holding a lock on a touched table', async () => {
+    const blocker = await holdLock(db.current.url, ['SELECT count(*) FROM payments']);
+    try {
+      const { facts } = await factsOf('ALTER TABLE payments ADD COLUMN note text;');
+      const [sessions] = ofKind(facts, 'sessions');
+      expect(sessions?.text).toMatch(new RegExp(`^right now: pid ${blocker.pid} \\(idle in transaction, transaction open \\d+ s\\) holds ACCESS SHARE on payments: SELECT count\\(\\*\\) FROM payments$`));
+    } finally {
+      await blocker.release('rollback');
+    }
+    const { facts } = await factsOf('ALTER TABLE payments ADD COLUMN note text;');
+    expect(ofKind(facts, 'sessions')).toEqual([]);
+  });
+
+  it('skips tables the migration creates itself', async () => {
+    const { live } = await factsOf('CREATE TABLE fresh (id int);\nALTER TABLE fresh ADD COLUMN x int NOT NULL;');
+    expect(live.statements).toEqual([]);
+  });
+});
+
+describe('the read-only session', () => {
+  it('refuses writes: INSERT fails with read_only_sql_transaction', async () => {
+    await expect(ro.query('INSERT INTO payments VALUES (999999, 1)')).rejects.toMatchObject({ code: '25006' });
+    await expect(ro.query('CREATE TABLE should_not_exist (id int)')).rejects.toMatchObject({ code: '25006' });
+    const { rows } = await db.current.query('SELECT count(*)::int AS n FROM payments WHERE id = 999999');
+    expect(rows[0]?.n).toBe(0);
+    expect((await db.current.query("SELECT to_regclass('should_not_exist') AS t")).rows[0]?.t).toBeNull();
+  });
+
+  it('cancels a query longer than its statement_timeout', async () => {
+    await expect(ro.query('SELECT pg_sleep(2)', [], 100)).rejects.toMatchObject({ code: '57014' });
+    // The session is still usable afterwards.
+    expect((await ro.query<{ n: number }>('SELECT 1 AS n')).rows[0]?.n).toBe(1);
+  });
+});
