@@ -37,3 +37,5 @@ export type { GuardOptions, GuardSession, GuardEvent, MigrationInfo, MigrationCo
 export { safeRewrite, type SafeRewrite, type RewritePart, type RewriteChange } from './safe-rewrite.js';
 // Live database awareness (check --database-url): read-only facts attached to findings.
 export * from './live/index.js';
+// Lock tracing (pgsafe trace, rehearse): what a migration really locks and rewrites, in a rolled-back transaction.
+export * from './trace/index.js';
