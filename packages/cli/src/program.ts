@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Command, type CommanderError } from 'commander';
 import { checkCommand } from './commands/check.js';
 import { runCommand } from './commands/run.js';
+import { traceCommand } from './commands/trace.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -18,6 +19,7 @@ export function program(): Command {
     .exitOverride(exitOnUsageError);
   root.addCommand(checkCommand().exitOverride(exitOnUsageError));
   root.addCommand(runCommand().exitOverride(exitOnUsageError));
+  root.addCommand(traceCommand().exitOverride(exitOnUsageError));
   root.addCommand(prismaPassage());
   return root;
 }

@@ -89,6 +89,7 @@ export async function traceMigration(client: pg.Client, migration: ParsedMigrati
         documented: locksTaken(stmt).map((l) => ({ table: l.table.sql, mode: l.mode })),
         locks: [],
         alreadyHeld: [],
+        internalLocks: 0,
         rewrites: [],
         created: [],
         ms: 0,
@@ -125,10 +126,19 @@ export async function traceMigration(client: pg.Client, migration: ParsedMigrati
       const afterFiles = await relfilenodes(client);
       const names = new Map([...beforeFiles, ...afterFiles]);
       const held = new Set(beforeLocks.map((l) => `${l.oid}/${l.mode}`));
+      const seen = new Set<string>();
       for (const row of afterLocks) {
         if (held.has(`${row.oid}/${row.mode}`)) continue;
         const lock = observed(row, names);
-        if (lock) entry.locks.push(lock);
+        if (!lock) continue;
+        // TOAST tables and the transient heaps of a rewrite (gone by now) are counted, not listed.
+        if (lock.relation.startsWith('pg_toast.') || lock.relation.startsWith('oid ')) {
+          entry.internalLocks++;
+          continue;
+        }
+        const key = `${lock.relation}/${lock.mode}`;
+        if (!seen.has(key)) entry.locks.push(lock);
+        seen.add(key);
       }
       // A documented lock already taken by an earlier statement does not show up as a new acquisition.
       for (const doc of entry.documented) {
@@ -136,11 +146,14 @@ export async function traceMigration(client: pg.Client, migration: ParsedMigrati
         entry.alreadyHeld.push(...prior.filter((p) => !entry.locks.some((l) => l.relation === p.relation && l.mode === p.mode)));
       }
       // ALTER COLUMN TYPE rebuilds an index under a new oid with the old name: a rewrite, not a new relation.
-      const goneNames = new Set([...beforeFiles].filter(([oid]) => !afterFiles.has(oid)).map(([, r]) => r.name));
+      // When the type change is binary-coercible the new index reuses the old one's storage (same relfilenode).
+      const gone = new Map([...beforeFiles].filter(([oid]) => !afterFiles.has(oid)).map(([, r]) => [r.name, r]));
       for (const [oid, after] of afterFiles) {
         const before = beforeFiles.get(oid);
-        if (!before && goneNames.has(after.name)) entry.rewrites.push({ relation: after.name, kind: KINDS[after.relkind] ?? 'relation' });
-        else if (!before) entry.created.push(after.name);
+        const replaced = before ? undefined : gone.get(after.name);
+        if (replaced) {
+          if (replaced.relfilenode !== after.relfilenode) entry.rewrites.push({ relation: after.name, kind: KINDS[after.relkind] ?? 'relation' });
+        } else if (!before) entry.created.push(after.name);
         else if (before.relfilenode !== after.relfilenode) entry.rewrites.push({ relation: after.name, kind: KINDS[after.relkind] ?? 'relation' });
       }
       entry.locks.sort(byRelation);

@@ -40,6 +40,8 @@ export interface TracedStatement {
   locks: ObservedLock[];
   /** Locks it needs that an earlier statement of the transaction already held (invisible as new acquisitions). */
   alreadyHeld: ObservedLock[];
+  /** Locks on TOAST tables and on the transient relations of a rewrite, left out of `locks`. */
+  internalLocks: number;
   rewrites: Rewrite[];
   /** Relations it created. */
   created: string[];
