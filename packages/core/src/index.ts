@@ -39,3 +39,5 @@ export { safeRewrite, type SafeRewrite, type RewritePart, type RewriteChange } f
 export * from './live/index.js';
 // Lock tracing (pgsafe trace, rehearse): what a migration really locks and rewrites, in a rolled-back transaction.
 export * from './trace/index.js';
+// Rehearsal (pgsafe rehearse): the touched tables copied from a real database into a scratch one, the migration traced and run there.
+export * from './rehearse/index.js';
