@@ -1,4 +1,4 @@
-import { analyze, loadParser, parseMigration, ParseError, type AnalyzeOptions, type DroppedFinding, type Finding, type ParsedMigration } from '@pgsafe/core';
+import { analyze, loadParser, parseMigration, ParseError, type AnalyzeOptions, type DroppedFinding, type Finding, type LiveFact, type ParsedMigration } from '@pgsafe/core';
 import type { Input } from './inputs.js';
 
 /** A file that could not be checked: unreadable, or rejected by PostgreSQL's parser. */
@@ -18,7 +18,13 @@ export interface CheckSummary {
   errorCount: number;
   warningCount: number;
   /** Set by `check --database-url`: the live database and the findings its facts disproved. */
-  live?: { server: string; target: string; dropped: DroppedFinding[] };
+  live?: {
+    server: string;
+    target: string;
+    dropped: DroppedFinding[];
+    /** Facts about statements that have no finding (e.g. "0 rows violate the CHECK"). */
+    facts: { file: string; line: number; facts: LiveFact[] }[];
+  };
 }
 
 /** Rewrites one file's findings (live facts attached, disproved ones dropped) before they are reported. */

@@ -17,6 +17,9 @@ export class PrettyReporter {
   end(s: CheckSummary): void {
     if (s.live) {
       this.out.write(`${this.c.bold(`Live database: PostgreSQL ${s.live.server} at ${s.live.target} (read-only)`)}\n`);
+      for (const u of s.live.facts) {
+        for (const f of u.facts) this.out.write(`  ${u.file}:${u.line}: ${f.text}\n`);
+      }
       for (const d of s.live.dropped) {
         this.out.write(`  dropped ${d.finding.file}:${d.finding.start.line}:${d.finding.start.column} [${d.finding.rule}]: ${d.reason}\n`);
       }

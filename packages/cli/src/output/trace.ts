@@ -1,5 +1,5 @@
 import type { Palette, TraceResult, TracedStatement } from '@pgsafe/core';
-import { statementSummary } from '@pgsafe/core';
+import { statementSummary, strongest } from '@pgsafe/core';
 
 /** Where the trace ran, for the header. */
 export interface TraceSetting {
@@ -25,7 +25,9 @@ function statementLines(s: TracedStatement, c: Palette): string[] {
       const docs = s.documented.map((d) => {
         const table = d.table.replace(/^public\./, '');
         const seen = [...s.locks, ...s.alreadyHeld].some((l) => l.relation === table && l.mode === d.mode);
-        return `${d.mode} on ${d.table}${s.tracedAs ? '' : seen ? ` ${c.bold('✓')}` : ` ${c.red('(not observed)')}`}`;
+        const covering = s.alreadyHeld.filter((l) => l.relation === table && strongest(l.mode, d.mode) === l.mode).reduce<(typeof s.alreadyHeld)[number] | undefined>((a, l) => (a && strongest(a.mode, l.mode) === a.mode ? a : l), undefined);
+        const mark = seen ? ` ${c.bold('✓')}` : covering ? ` (covered by the ${covering.pgMode} held since an earlier statement)` : ` ${c.red('(not observed)')}`;
+        return `${d.mode} on ${d.table}${s.tracedAs && !covering ? '' : mark}`;
       });
       row('documented', docs.join(', '));
     }

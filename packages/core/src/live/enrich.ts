@@ -3,7 +3,7 @@
  *  makes fail (rows violating the constraint it adds). */
 import type { Finding } from '../finding.js';
 import type { ParsedMigration } from '../parse.js';
-import type { LiveMigrationFacts } from './types.js';
+import type { LiveMigrationFacts, LiveStatementFacts } from './types.js';
 
 /** A finding the live database disproved, with the reason. */
 export interface DroppedFinding {
@@ -13,7 +13,13 @@ export interface DroppedFinding {
 
 export const LIVE_VIOLATION_RULE = 'live-data-violation';
 
-export function applyLiveFacts(migration: ParsedMigration, findings: Finding[], live: LiveMigrationFacts): { findings: Finding[]; dropped: DroppedFinding[] } {
+/** Returns the findings with their facts, the dropped ones, and the facts of statements left without a finding
+ *  (so a report can still show them). */
+export function applyLiveFacts(
+  migration: ParsedMigration,
+  findings: Finding[],
+  live: LiveMigrationFacts,
+): { findings: Finding[]; dropped: DroppedFinding[]; unattached: LiveStatementFacts[] } {
   const byStatement = new Map(live.statements.map((s) => [s.statement, s.facts]));
   const dropped: DroppedFinding[] = [];
   const kept: Finding[] = [];
@@ -52,5 +58,6 @@ export function applyLiveFacts(migration: ParsedMigration, findings: Finding[], 
     });
   }
   kept.sort((a, b) => a.start.offset - b.start.offset || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
-  return { findings: kept, dropped };
+  const withFinding = new Set(kept.map((f) => f.statement.index));
+  return { findings: kept, dropped, unattached: live.statements.filter((s) => !withFinding.has(s.statement)) };
 }

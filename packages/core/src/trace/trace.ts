@@ -140,12 +140,15 @@ export async function traceMigration(client: pg.Client, migration: ParsedMigrati
         if (!seen.has(key)) entry.locks.push(lock);
         seen.add(key);
       }
-      // A documented lock already taken by an earlier statement does not show up as a new acquisition.
+      // A lock an earlier statement of the transaction already holds is not acquired again (nor, often, a weaker
+      // one on the same table): list what was held on each documented table the statement shows no new lock on.
       for (const doc of entry.documented) {
-        const prior = beforeLocks.map((r) => observed(r, names)).filter((l): l is ObservedLock => !!l && l.relation === doc.table.replace(/^public\./, '') && l.mode === doc.mode);
-        entry.alreadyHeld.push(...prior.filter((p) => !entry.locks.some((l) => l.relation === p.relation && l.mode === p.mode)));
+        const table = doc.table.replace(/^public\./, '');
+        if (entry.locks.some((l) => l.relation === table && l.mode === doc.mode)) continue;
+        for (const p of beforeLocks.map((r) => observed(r, names))) {
+          if (p && p.relation === table && !entry.alreadyHeld.some((h) => h.relation === p.relation && h.mode === p.mode)) entry.alreadyHeld.push(p);
+        }
       }
-      // ALTER COLUMN TYPE rebuilds an index under a new oid with the old name: a rewrite, not a new relation.
       // When the type change is binary-coercible the new index reuses the old one's storage (same relfilenode).
       const gone = new Map([...beforeFiles].filter(([oid]) => !afterFiles.has(oid)).map(([, r]) => [r.name, r]));
       for (const [oid, after] of afterFiles) {
