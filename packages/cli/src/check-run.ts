@@ -22,6 +22,8 @@ export interface CheckSummary {
     server: string;
     target: string;
     dropped: DroppedFinding[];
+    /** Findings kept at a lower severity (e.g. a required column added to a table that is empty). */
+    downgraded: DroppedFinding[];
     /** Facts about statements that have no finding (e.g. "0 rows violate the CHECK"). */
     facts: { file: string; line: number; facts: LiveFact[] }[];
   };

@@ -11,13 +11,14 @@ export interface LiveCheck {
  *  `summary.live`. */
 export async function openLiveCheck(url: string, options: LiveCheckOptions, summary: CheckSummary): Promise<LiveCheck> {
   const db = await ReadOnlySession.open(url, { statementTimeoutMs: Math.max(5000, options.countTimeoutMs ?? 0) });
-  const live: NonNullable<CheckSummary['live']> = { server: db.serverVersion, target: connectionTarget(url), dropped: [], facts: [] };
+  const live: NonNullable<CheckSummary['live']> = { server: db.serverVersion, target: connectionTarget(url), dropped: [], downgraded: [], facts: [] };
   summary.live = live;
   return {
     async enrich(migration, findings) {
       const facts = await gatherFacts(db, migration, options);
       const applied = applyLiveFacts(migration, findings, facts);
       live.dropped.push(...applied.dropped);
+      live.downgraded.push(...applied.downgraded);
       for (const u of applied.unattached) live.facts.push({ file: migration.file, line: migration.statements[u.statement]!.start.line, facts: u.facts });
       return applied.findings;
     },

@@ -23,6 +23,9 @@ export class PrettyReporter {
       for (const d of s.live.dropped) {
         this.out.write(`  dropped ${d.finding.file}:${d.finding.start.line}:${d.finding.start.column} [${d.finding.rule}]: ${d.reason}\n`);
       }
+      for (const d of s.live.downgraded) {
+        this.out.write(`  downgraded to warning ${d.finding.file}:${d.finding.start.line}:${d.finding.start.column} [${d.finding.rule}]: ${d.reason}\n`);
+      }
       this.out.write('\n');
     }
     const summary = `${plural(s.errorCount, 'error')}, ${plural(s.warningCount, 'warning')} in ${plural(s.files.length, 'file')} checked`;

@@ -19,9 +19,10 @@ export function applyLiveFacts(
   migration: ParsedMigration,
   findings: Finding[],
   live: LiveMigrationFacts,
-): { findings: Finding[]; dropped: DroppedFinding[]; unattached: LiveStatementFacts[] } {
+): { findings: Finding[]; dropped: DroppedFinding[]; downgraded: DroppedFinding[]; unattached: LiveStatementFacts[] } {
   const byStatement = new Map(live.statements.map((s) => [s.statement, s.facts]));
   const dropped: DroppedFinding[] = [];
+  const downgraded: DroppedFinding[] = [];
   const kept: Finding[] = [];
   for (const f of findings) {
     const facts = byStatement.get(f.statement.index);
@@ -33,6 +34,15 @@ export function applyLiveFacts(
       const indexed = facts.find((x) => x.kind === 'foreign-key-index' && x.data.index && x.data.offset === f.start.offset) ?? facts.find((x) => x.kind === 'foreign-key-index' && x.data.index);
       if (indexed) {
         dropped.push({ finding: f, reason: indexed.text });
+        continue;
+      }
+    }
+    if (f.rule === 'adding-required-field' && f.severity === 'error') {
+      const empty = facts.find((x) => x.kind === 'required-column' && x.data.rows === 0 && !x.estimate);
+      if (empty) {
+        const lowered: Finding = { ...f, severity: 'warning', live: facts };
+        downgraded.push({ finding: lowered, reason: empty.text });
+        kept.push(lowered);
         continue;
       }
     }
@@ -59,5 +69,5 @@ export function applyLiveFacts(
   }
   kept.sort((a, b) => a.start.offset - b.start.offset || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
   const withFinding = new Set(kept.map((f) => f.statement.index));
-  return { findings: kept, dropped, unattached: live.statements.filter((s) => !withFinding.has(s.statement)) };
+  return { findings: kept, dropped, downgraded, unattached: live.statements.filter((s) => !withFinding.has(s.statement)) };
 }

@@ -3,7 +3,7 @@
  *  violating a CHECK about to be added, duplicates under a unique index about to be built, the collation of its
  *  columns, and sessions holding locks on those tables right now. Read-only; every count is bounded. */
 import type { Node } from '@pgsql/types';
-import { as, quoteList, sqlOf, tableRef, type TableRef } from '../ast.js';
+import { as, columnConstraints, quoteList, sqlOf, tableRef, type TableRef } from '../ast.js';
 import { declaredConstraints } from '../constraints.js';
 import type { ParsedMigration, ParsedStatement } from '../parse.js';
 import { SchemaModel } from '../schema-model.js';
@@ -46,7 +46,9 @@ export async function gatherFacts(db: ReadOnlySession, migration: ParsedMigratio
     }
     touchedBy.set(stmt.index, touched);
     const ctx: StatementCtx = { db, o, migration, stmt, facts, table: async (ref) => (ref && !schema.isNewTable(ref, stmt.index) ? table(ref) : undefined) };
+    await requiredColumns(ctx);
     await foreignKeys(ctx);
+    await foreignKeyViolations(ctx);
     await setNotNull(ctx);
     await checks(ctx);
     await uniques(ctx);
@@ -90,6 +92,73 @@ async function foreignKeys(ctx: StatementCtx): Promise<void> {
         : `no index on ${t.name} (${quoteList(columns)}) in the live database either (${formatCount(t.rows)} rows to scan per parent delete)`,
       estimate: false,
       data: { table: t.name, columns, index: index?.name ?? null, offset: offsetOf(ctx, con.location) },
+    });
+  }
+}
+
+/** ADD COLUMN ... NOT NULL without a DEFAULT: fails on the first existing row (incident 1). */
+async function requiredColumns(ctx: StatementCtx): Promise<void> {
+  const alter = as(ctx.stmt.node, 'AlterTableStmt');
+  if (!alter) return;
+  for (const c of alter.cmds ?? []) {
+    const cmd = as(c, 'AlterTableCmd');
+    const col = cmd?.subtype === 'AT_AddColumn' ? as(cmd.def, 'ColumnDef') : undefined;
+    if (!col?.colname) continue;
+    const cons = columnConstraints(col);
+    const notNull = cons.some((k) => k.contype === 'CONSTR_NOTNULL' || k.contype === 'CONSTR_PRIMARY');
+    const filled = cons.some((k) => k.contype === 'CONSTR_DEFAULT' || k.contype === 'CONSTR_IDENTITY' || k.contype === 'CONSTR_GENERATED');
+    if (!notNull || filled) continue;
+    const t = await ctx.table(tableRef(alter.relation));
+    if (!t) continue;
+    const col_ = quoteIdent(col.colname);
+    const fails = t.rows > 0;
+    const rows = `${t.rowsEstimate ? '~' : ''}${formatCount(t.rows)} ${t.rows === 1 ? 'row' : 'rows'}${t.rowsEstimate ? ' (estimate)' : ''}`;
+    ctx.facts.push({
+      kind: 'required-column',
+      text: fails
+        ? `${t.name} has ${rows}: adding NOT NULL column ${col_} without a DEFAULT fails on the first one`
+        : `${t.name} is empty in the live database${t.rowsEstimate ? ' (estimate)' : ''}: adding NOT NULL column ${col_} without a DEFAULT succeeds today, and fails once a row exists`,
+      estimate: t.rowsEstimate,
+      ...(fails ? { fails, headline: `${t.name} has ${rows} and ${col_} would be NULL in each` } : {}),
+      data: { table: t.name, column: col.colname, rows: t.rows },
+    });
+  }
+}
+
+/** The referenced table's key columns: those written, else its primary key. */
+async function referencedColumns(db: ReadOnlySession, parent: LiveTable, written: string[]): Promise<string[]> {
+  if (written.length) return written;
+  const { rows } = await db.query<{ cols: string[] }>(
+    `SELECT ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, n) JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.n) AS cols
+       FROM pg_index i WHERE i.indrelid = $1::oid AND i.indisprimary`,
+    [parent.oid],
+  );
+  return rows[0]?.cols ?? [];
+}
+
+/** Rows of the referencing table with no matching row in the referenced one: adding the foreign key fails. */
+async function foreignKeyViolations(ctx: StatementCtx): Promise<void> {
+  for (const { table, con, columns } of declaredConstraints(ctx.stmt.node)) {
+    if (con.contype !== 'CONSTR_FOREIGN' || columns.length === 0) continue;
+    const child = await ctx.table(table);
+    const parent = await ctx.table(tableRef(con.pktable));
+    if (!child || !parent) continue;
+    const keys = await referencedColumns(ctx.db, parent, (con.pk_attrs ?? []).map((n) => as(n, 'String')?.sval ?? '').filter(Boolean));
+    if (keys.length !== columns.length) continue;
+    const present = columns.map((c) => `${child.name}.${quoteIdent(c)} IS NOT NULL`).join(' AND ');
+    const match = columns.map((c, i) => `p.${quoteIdent(keys[i]!)} = ${child.name}.${quoteIdent(c)}`).join(' AND ');
+    const where = `${present} AND NOT EXISTS (SELECT 1 FROM ${parent.name} p WHERE ${match})`;
+    const n = await countWhere(ctx.db, child, where, limits(ctx.o));
+    const sample = (n.count ?? 1) > 0 ? await examples<{ row: string }>(ctx.db, `SELECT row_to_json(x)::text AS row FROM ${child.name} x WHERE ${where.replaceAll(`${child.name}.`, 'x.')}`, ctx.o.examples, ctx.o.countTimeoutMs) : [];
+    const rows = sample.map((r) => clip(r.row));
+    const fails = ((n.count ?? 0) > 0 || rows.length > 0) && !con.skip_validation;
+    const what = `${n.count === 1 ? 'row' : 'rows'} of ${child.name} (${quoteList(columns)}) with no matching ${parent.name} row`;
+    ctx.facts.push({
+      kind: 'foreign-key-violations',
+      text: `${countText(n, what)}${rows.length ? `; e.g. ${rows.join(', ')}` : ''}`,
+      estimate: n.estimate,
+      ...(fails ? { fails, headline: countText(n, what) } : {}),
+      data: { table: child.name, columns, referenced: parent.name, referencedColumns: keys, violating: n.count ?? null, method: n.method, examples: rows, notValid: !!con.skip_validation },
     });
   }
 }

@@ -147,6 +147,36 @@ describe('live facts', () => {
     expect(ofKind(facts, 'sessions')).toEqual([]);
   });
 
+  it('counts rows with no parent for a foreign key about to be added, with examples', async () => {
+    await db.current.query('CREATE TABLE refunds (id int PRIMARY KEY, user_id bigint)');
+    // user ids 4,996..5,005: the last five have no user.
+    await seedRows(db.current, 'refunds', 10, { id: 'i', user_id: '4995 + i' });
+    const { facts, findings } = await factsOf('ALTER TABLE refunds ADD CONSTRAINT refunds_user_fk FOREIGN KEY (user_id) REFERENCES users;');
+    const [orphans] = ofKind(facts, 'foreign-key-violations');
+    expect(orphans?.data).toMatchObject({ table: 'refunds', referenced: 'users', referencedColumns: ['id'], violating: 5, method: 'exact count' });
+    expect(orphans?.text).toContain('5 rows of refunds (user_id) with no matching users row (exact count); e.g. {"id":');
+    expect(findings.find((f) => f.rule === 'live-data-violation')?.message).toBe(
+      'This statement fails on the live data: 5 rows of refunds (user_id) with no matching users row (exact count).',
+    );
+    const valid = await factsOf('ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);');
+    expect(ofKind(valid.facts, 'foreign-key-violations')[0]?.data.violating).toBe(0);
+    expect(valid.findings.map((f) => f.rule)).not.toContain('live-data-violation');
+  });
+
+  it('ADD COLUMN NOT NULL without a default: fails on a table with rows, downgraded on an empty one', async () => {
+    const full = await factsOf('ALTER TABLE payments ADD COLUMN currency text NOT NULL;');
+    expect(ofKind(full.facts, 'required-column')[0]?.text).toBe('payments has 3,000 rows: adding NOT NULL column currency without a DEFAULT fails on the first one');
+    expect(full.findings.find((f) => f.rule === 'adding-required-field')?.severity).toBe('error');
+    expect(full.findings.some((f) => f.rule === 'live-data-violation')).toBe(true);
+    await db.current.query('CREATE TABLE empty_one (id int)');
+    const empty = await factsOf('ALTER TABLE empty_one ADD COLUMN currency text NOT NULL;');
+    expect(empty.findings.find((f) => f.rule === 'adding-required-field')?.severity).toBe('warning');
+    expect(empty.downgraded.map((d) => d.reason)).toEqual([
+      'empty_one is empty in the live database: adding NOT NULL column currency without a DEFAULT succeeds today, and fails once a row exists',
+    ]);
+    expect(empty.findings.some((f) => f.rule === 'live-data-violation')).toBe(false);
+  });
+
   it('skips tables the migration creates itself', async () => {
     const { live } = await factsOf('CREATE TABLE fresh (id int);\nALTER TABLE fresh ADD COLUMN x int NOT NULL;');
     expect(live.statements).toEqual([]);
