@@ -26,7 +26,10 @@ export function renderRehearsal(r: RehearseResult, s: RehearseSetting, c: Palett
   const e = r.execution;
   lines.push(c.bold(`Run through the executor: ${e.status === 'completed' ? 'completed' : c.red('failed')} in ${ms(e.ms)}`));
   for (const step of e.steps) {
-    lines.push(`  step ${step.id}: ${step.status}${step.status === 'not-run' ? '' : `, ${ms(step.ms)}, ${step.attempts.length} ${step.attempts.length === 1 ? 'attempt' : 'attempts'}`}`);
+    const planned = r.steps.find((p) => p.id === step.id);
+    const where = planned ? ` (lines ${planned.lines[0]}-${planned.lines[1]}, ${planned.kind})` : '';
+    const status = step.status === 'committed' ? step.status : c.red(step.status);
+    lines.push(`  step ${step.id}${where}: ${status}${step.status === 'not-run' ? '' : `, ${ms(step.ms)}, ${step.attempts.length} ${step.attempts.length === 1 ? 'attempt' : 'attempts'}`}`);
   }
   if (e.error) lines.push(`  ${c.red('error')}: ${e.error.message}${e.error.statement ? ` (line ${e.error.statement.line})` : ''}`);
   return lines.join('\n') + '\n';

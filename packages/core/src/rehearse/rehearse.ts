@@ -52,6 +52,8 @@ export interface RehearseResult {
   /** Parts of the dump that could not be restored (e.g. a foreign key to a table not copied, or violated by the sample). */
   notes: string[];
   trace: TraceResult;
+  /** The executor's steps: what each ran (its description, lines and kind). */
+  steps: { id: number; kind: string; description: string; lines: [number, number] }[];
   execution: ExecuteResult;
 }
 
@@ -136,6 +138,7 @@ export async function rehearse(migration: ParsedMigration, options: RehearseOpti
         }
       }
       if (options.sampleRows) {
+        if (qualified.length > 1) notes.push(`rows are copied per table (up to ${options.sampleRows} each): foreign keys between the copied tables may not hold on the sample, so a failure on a foreign key can be an artefact of sampling`);
         for (const [i, t] of qualified.entries()) tables[i]!.copiedRows = await copySample(source, restore, `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`, options.sampleRows);
       }
       await restoreStatements(restore, post, notes);
@@ -150,7 +153,9 @@ export async function rehearse(migration: ParsedMigration, options: RehearseOpti
     } finally {
       await traced.end().catch(() => {});
     }
-    const execution = await execute(plan(migration, { pgVersion: scratchMajor, ...options.plan }), { connectionString: scratchUrl, applicationName: 'pgsafe-rehearse' });
+    const planned = plan(migration, { pgVersion: scratchMajor, ...options.plan });
+    const execution = await execute(planned, { connectionString: scratchUrl, applicationName: 'pgsafe-rehearse' });
+    const steps = planned.steps.map((s) => ({ id: s.id, kind: s.kind, description: s.description, lines: s.lines }));
     return {
       source: { server: source.serverVersion, major: sourceMajor },
       scratch: { server: scratchServer, major: scratchMajor, database },
@@ -159,6 +164,7 @@ export async function rehearse(migration: ParsedMigration, options: RehearseOpti
       missing,
       notes,
       trace,
+      steps,
       execution,
     };
   } finally {
