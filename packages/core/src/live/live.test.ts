@@ -192,6 +192,23 @@ describe('the read-only session', () => {
     expect((await db.current.query("SELECT to_regclass('should_not_exist') AS t")).rows[0]?.t).toBeNull();
   });
 
+  it('refuses several statements in one query, so nothing can leave the read-only transaction', async () => {
+    await expect(ro.query('COMMIT; SET default_transaction_read_only = off; INSERT INTO payments VALUES (999998, 1)')).rejects.toThrow(/multiple commands/);
+    await expect(ro.query('INSERT INTO payments VALUES (999998, 1)')).rejects.toMatchObject({ code: '25006' });
+    expect((await db.current.query('SELECT count(*)::int AS n FROM payments WHERE id = 999998')).rows[0]?.n).toBe(0);
+  });
+
+  it('a count that exceeds the time limit is reported as not counted, never as a number or a failure', async () => {
+    // 10 ms per row: 20,000 rows cannot be counted (or sampled) within 300 ms.
+    await db.current.query("CREATE FUNCTION slow_positive(x int) RETURNS boolean LANGUAGE sql AS 'SELECT x > 0 FROM pg_sleep(0.01)'");
+    const { facts, findings } = await factsOf('ALTER TABLE orders ADD CONSTRAINT orders_slow CHECK (slow_positive(amount));', { countTimeoutMs: 300 });
+    const [check] = ofKind(facts, 'check-violations');
+    expect(check?.data).toMatchObject({ violating: null, method: 'not counted: timed out after 300 ms', examples: [] });
+    expect(check?.estimate).toBe(true);
+    expect(check?.text).toBe('rows of orders violate CHECK orders_slow (slow_positive(amount)): not counted: timed out after 300 ms');
+    expect(findings.map((f) => f.rule)).not.toContain('live-data-violation');
+  });
+
   it('cancels a query longer than its statement_timeout', async () => {
     await expect(ro.query('SELECT pg_sleep(2)', [], 100)).rejects.toMatchObject({ code: '57014' });
     // The session is still usable afterwards.

@@ -51,13 +51,14 @@ export class ReadOnlySession {
     }
   }
 
-  /** Runs one statement in its own READ ONLY transaction (a write fails with SQLSTATE 25006). `timeoutMs` lowers or
-   *  raises the statement_timeout for this query only. */
+  /** Runs one statement in its own READ ONLY transaction (a write fails with SQLSTATE 25006). It goes through the
+   *  extended protocol, which refuses several statements in one string, so no `COMMIT; SET ...` can end the read-only
+   *  transaction or change the session. `timeoutMs` lowers or raises the statement_timeout for this query only. */
   async query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[] = [], timeoutMs?: number): Promise<pg.QueryResult<R>> {
     await this.client.query('BEGIN TRANSACTION READ ONLY');
     try {
       if (timeoutMs !== undefined) await this.client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}`);
-      const result = await this.client.query<R>(sql, params);
+      const result = await this.client.query<R>({ text: sql, values: params, queryMode: 'extended' } as pg.QueryConfig);
       await this.client.query('COMMIT');
       return result;
     } catch (error) {
