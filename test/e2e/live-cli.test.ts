@@ -194,6 +194,21 @@ describe('pgsafe rehearse', () => {
     expect(r.stdout).toContain('column "name" of relation "users" contains null values');
   });
 
+  it('with no --scratch-url: rehearses on a throwaway embedded PostgreSQL and warns when its major differs', async () => {
+    const file = write('rehearse/004.sql', 'ALTER TABLE users ALTER COLUMN id TYPE bigint;\n');
+    const r = await pgsafe(['rehearse', file, '--from', withPassword(db.current.url, 'not-printed-pw'), '--no-color']);
+    // The test server trusts local connections, so the password is not checked; it must still never be printed.
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('not-printed-pw');
+    expect(r.stdout).toMatch(/scratch +PostgreSQL 18\.\d+ \(embedded, throwaway\)/);
+    const sourceMajor = Number(/source +PostgreSQL (\d+)/.exec(r.stdout)![1]);
+    if (sourceMajor !== 18) expect(r.stdout).toContain(`warning  the scratch server is PostgreSQL 18 and the source ${sourceMajor}`);
+    expect(r.stdout).toMatch(/rewrite +users \(table\), users_pkey \(index\)/);
+    expect(r.stdout).toContain('0 copied');
+    expect(r.stdout).toMatch(/step 1 \(lines 1-1, transaction\): committed/);
+  });
+
   it('a source newer than every pg_dump here is a clear error, exit 2', async () => {
     const server = await startEmbedded();
     try {
