@@ -20,6 +20,7 @@ beforeEach(async () => {
   await seedRows(db.current, 'orders', 5000, { id: 'i', user_id: '1 + i % 2000', amount: 'i % 50 + 1' });
   await q('ALTER TABLE orders ADD CONSTRAINT orders_amount_positive CHECK (amount > 0) NOT VALID');
   await q('CREATE INDEX orders_amount_idx ON orders (amount)');
+  await q('CREATE MATERIALIZED VIEW big_orders AS SELECT * FROM orders WHERE amount > 40');
 });
 
 async function trace(sql: string) {
@@ -35,7 +36,7 @@ async function trace(sql: string) {
 /** The locks observed on each table (strongest first is not needed: the exact set). */
 function tableLocks(locks: { relation: string; kind: string; mode: LockMode }[]): Record<string, LockMode[]> {
   const out: Record<string, LockMode[]> = {};
-  for (const l of locks) if (l.kind === 'table') (out[l.relation] ??= []).push(l.mode);
+  for (const l of locks) if (l.kind === 'table' || l.kind === 'materialized view') (out[l.relation] ??= []).push(l.mode);
   for (const modes of Object.values(out)) modes.sort();
   return out;
 }
@@ -58,6 +59,16 @@ const CASES: { sql: string; documented: Record<string, LockMode>; observed: Reco
     sql: "CREATE FUNCTION noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\nCREATE TRIGGER users_noop BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION noop();",
     documented: { users: 'SHARE ROW EXCLUSIVE' },
     observed: { users: ['SHARE ROW EXCLUSIVE'] },
+  },
+  { sql: 'ALTER TABLE users SET (fillfactor = 70);', documented: { users: 'SHARE UPDATE EXCLUSIVE' }, observed: { users: ['SHARE UPDATE EXCLUSIVE'] } },
+  // The new, empty heap gets its indexes rebuilt: SHARE as well.
+  { sql: 'TRUNCATE orders;', documented: { orders: 'ACCESS EXCLUSIVE' }, observed: { orders: ['ACCESS EXCLUSIVE', 'SHARE'] } },
+  { sql: 'REINDEX TABLE orders;', documented: { orders: 'SHARE' }, observed: { orders: ['SHARE'] } },
+  // Besides the documented ACCESS EXCLUSIVE: the query reads orders, and the new heap is swapped in and indexed.
+  {
+    sql: 'REFRESH MATERIALIZED VIEW big_orders;',
+    documented: { big_orders: 'ACCESS EXCLUSIVE' },
+    observed: { big_orders: ['ACCESS EXCLUSIVE', 'ACCESS SHARE', 'EXCLUSIVE', 'SHARE'], orders: ['ACCESS SHARE'] },
   },
   { sql: 'LOCK TABLE users IN EXCLUSIVE MODE;', documented: { users: 'EXCLUSIVE' }, observed: { users: ['EXCLUSIVE'] } },
   { sql: 'UPDATE orders SET amount = amount + 1 WHERE id = 1;', documented: { orders: 'ROW EXCLUSIVE' }, observed: { orders: ['ROW EXCLUSIVE'] } },
