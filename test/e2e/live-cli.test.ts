@@ -86,6 +86,23 @@ describe('pgsafe check --database-url', () => {
     expect(r.code).toBe(0);
   });
 
+  it('without the privilege to read a table: the static findings stand, with a warning that its facts are missing', async () => {
+    const role = `pgsafe_noread_${process.pid}`;
+    await db.current.query(`CREATE ROLE ${role} LOGIN`);
+    try {
+      const file = write('check/006.sql', 'ALTER TABLE users ALTER COLUMN name SET NOT NULL;\n');
+      const url = new URL(db.current.url);
+      url.username = role;
+      const r = await pgsafe(['check', file, '--database-url', url.toString(), '--no-color']);
+      expect(r.stderr).toBe(`pgsafe: warning: ${file}: no live facts: permission denied for table users\n`);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain('error[adding-not-nullable-field]');
+      expect(r.stdout).not.toContain('| live:');
+    } finally {
+      await db.current.query(`DROP ROLE ${role}`);
+    }
+  });
+
   it('an unreachable database is a clear error with the password redacted, exit 2', async () => {
     const file = write('check/004.sql', 'ALTER TABLE users ADD COLUMN x int;\n');
     const r = await pgsafe(['check', file, '--database-url', 'postgres://app:s3cr3t-pw@127.0.0.1:1/prod']);

@@ -1,5 +1,5 @@
 /** `check --database-url`: one read-only session for the whole run; each file's findings get the live facts. */
-import { applyLiveFacts, connectionTarget, gatherFacts, ReadOnlySession, type LiveCheckOptions } from '@pgsafe/core';
+import { applyLiveFacts, connectionTarget, gatherFacts, ReadOnlySession, redactConnectionString, type LiveCheckOptions } from '@pgsafe/core';
 import type { CheckSummary, EnrichFindings } from './check-run.js';
 
 export interface LiveCheck {
@@ -9,13 +9,20 @@ export interface LiveCheck {
 
 /** Opens the read-only session (rejects with a redacted `ConnectionError`) and records dropped findings in
  *  `summary.live`. */
-export async function openLiveCheck(url: string, options: LiveCheckOptions, summary: CheckSummary): Promise<LiveCheck> {
+export async function openLiveCheck(url: string, options: LiveCheckOptions, summary: CheckSummary, onWarning: (message: string) => void): Promise<LiveCheck> {
   const db = await ReadOnlySession.open(url, { statementTimeoutMs: Math.max(5000, options.countTimeoutMs ?? 0) });
   const live: NonNullable<CheckSummary['live']> = { server: db.serverVersion, target: connectionTarget(url), dropped: [], downgraded: [], facts: [] };
   summary.live = live;
   return {
     async enrich(migration, findings) {
-      const facts = await gatherFacts(db, migration, options);
+      let facts;
+      try {
+        facts = await gatherFacts(db, migration, options);
+      } catch (error) {
+        // The static findings stand; only the live facts of this file are missing (e.g. no SELECT privilege).
+        onWarning(`${migration.file}: no live facts: ${redactConnectionString((error as Error).message)}`);
+        return findings;
+      }
       const applied = applyLiveFacts(migration, findings, facts);
       live.dropped.push(...applied.dropped);
       live.downgraded.push(...applied.downgraded);

@@ -110,7 +110,9 @@ export function checkCommand(): Command {
       let live: LiveCheck | undefined;
       if (options.databaseUrl) {
         try {
-          live = await openLiveCheck(options.databaseUrl, { countTimeoutMs: options.countTimeout, exactCountLimit: options.exactCountLimit, longTransactionMs: options.longTransaction }, start);
+          live = await openLiveCheck(options.databaseUrl, { countTimeoutMs: options.countTimeout, exactCountLimit: options.exactCountLimit, longTransactionMs: options.longTransaction }, start, (message) =>
+            process.stderr.write(`pgsafe: ${errColors.yellow(errColors.bold('warning'))}: ${message}\n`),
+          );
         } catch (error) {
           if (!(error instanceof ConnectionError)) throw error;
           process.stderr.write(`pgsafe: ${errColors.red(errColors.bold('error'))}: ${error.message}\n`);

@@ -97,7 +97,7 @@ Examples:
 async function onDatabase(url: string, migration: ParsedMigration, options: TraceOptions): Promise<{ result: TraceResult; where: string }> {
   const client = await openConnection(url, { applicationName: 'pgsafe-trace' });
   try {
-    return { result: await traceMigration(client, migration, { lockTimeoutMs: options.lockTimeout, statementTimeoutMs: options.statementTimeout }), where: connectionTarget(url) };
+    return { result: await traceMigration(client, migration, { lockTimeoutMs: options.lockTimeout, statementTimeoutMs: options.statementTimeout }), where: `${connectionTarget(url)}, its locks real while the trace ran` };
   } finally {
     await client.end().catch(() => {});
   }
