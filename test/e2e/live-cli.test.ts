@@ -79,6 +79,16 @@ describe('pgsafe check --database-url', () => {
     expect(report.live.target).toBe(`postgres@${new URL(db.current.url).host}/${db.current.name}`);
   });
 
+  it('--format markdown and github carry the facts and the dropped findings', async () => {
+    const file = write('check/007.sql', 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nALTER TABLE users ALTER COLUMN name SET NOT NULL;\n');
+    const md = await pgsafe(['check', file, '--database-url', db.current.url, '--format', 'markdown']);
+    expect(md.code).toBe(1);
+    expect(md.stdout).toContain('- **Live:** 30 NULL values in users.name (exact count): SET NOT NULL will fail until they are filled');
+    expect(md.stdout).toContain(`- Dropped \`${file}:1\` \`foreign-key-missing-index\`: orders (user_id) is already indexed in the live database by orders_user_id_idx`);
+    const gh = await pgsafe(['check', file, '--database-url', db.current.url, '--format', 'github']);
+    expect(gh.stdout).toContain('%0ALive: 30 NULL values in users.name (exact count): SET NOT NULL will fail until they are filled');
+  });
+
   it('exits 0 on a clean migration with no data problems', async () => {
     const file = write('check/003.sql', "SET lock_timeout = '1s';\nSET statement_timeout = '5s';\nALTER TABLE orders ADD CONSTRAINT orders_amount_ok CHECK (amount >= 0) NOT VALID;\n");
     const r = await pgsafe(['check', file, '--database-url', db.current.url, '--no-color']);
