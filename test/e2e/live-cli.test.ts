@@ -181,6 +181,21 @@ describe('pgsafe trace', () => {
     expect(r.stderr).not.toContain('s3cr3t-pw');
   });
 
+  it('an earlier migration that fails to replay is a setup error naming its file and line, exit 2', async () => {
+    write('broken/001_init.sql', 'CREATE TABLE a (id int);\nALTER TABLE missing ADD COLUMN x int;\n');
+    const file = write('broken/002_next.sql', 'ALTER TABLE a ADD COLUMN y int;\n');
+    const r = await pgsafe(['trace', file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`pgsafe: error: replaying ${join(dir, 'broken/001_init.sql')}:2 failed: relation "missing" does not exist\n`);
+  });
+
+  it('SQL that does not parse: file:line:column, exit 2', async () => {
+    const r = await pgsafe(['trace', write('trace/004.sql', 'ALTER TABLE users ADD COLUMN;\n'), '--database-url', db.current.url, '--no-color']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/trace\/004\.sql:1:\d+: error: syntax error/);
+  });
+
   it('--help documents the simulation of CONCURRENTLY and the exit codes', async () => {
     const r = await pgsafe(['trace', '--help']);
     expect(r.code).toBe(0);
@@ -234,6 +249,19 @@ describe('pgsafe rehearse', () => {
     expect(r.stdout).toMatch(/rewrite +users \(table\), users_pkey \(index\)/);
     expect(r.stdout).toContain('0 copied');
     expect(r.stdout).toMatch(/step 1 \(lines 1-1, transaction\): committed/);
+  });
+
+  it('an unreachable source: exit 2, password redacted; --help gives the exit codes', async () => {
+    const r = await pgsafe(['rehearse', write('rehearse/005.sql', 'ALTER TABLE t ADD COLUMN x int;\n'), '--from', 'postgres://app:s3cr3t-pw@127.0.0.1:1/prod', '--scratch-url', adminUrl()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('pgsafe: error: cannot connect to PostgreSQL at app@127.0.0.1:1/prod: connection refused');
+    expect(r.stderr).not.toContain('s3cr3t-pw');
+    const help = await pgsafe(['rehearse', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Exit codes: 0 the migration ran, 1 it failed in the scratch database, 2 usage, parse, connection or pg_dump errors.');
+    const missing = await pgsafe(['rehearse', 'x.sql']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("error: required option '--from <url>' not specified");
   });
 
   it('a source newer than every pg_dump here is a clear error, exit 2', async () => {
