@@ -71,11 +71,13 @@ describe('pgsafe check --database-url', () => {
     const file = write('check/002.sql', 'CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);\n');
     const r = await pgsafe(['check', file, '--database-url', db.current.url, '--format', 'json']);
     expect(r.code).toBe(1);
-    const report = JSON.parse(r.stdout) as { findings: { rule: string; live?: { kind: string; data: Record<string, unknown> }[] }[]; live: { dropped: unknown[]; target: string } };
+    const report = JSON.parse(r.stdout) as { findings: { rule: string; live?: { kind: string; data: Record<string, unknown> }[] }[]; live: { dropped: unknown[]; target: string; server: string; pgVersion: number } };
     const violation = report.findings.find((f) => f.rule === 'live-data-violation');
     expect(violation?.live?.find((f) => f.kind === 'duplicates')?.data).toMatchObject({ duplicateKeys: 10, duplicateRows: 20 });
     expect(violation?.live?.find((f) => f.kind === 'collation')?.data.columns).toEqual([expect.objectContaining({ column: 'email', collation: 'default' })]);
     expect(report.live.dropped).toEqual([]);
+    // Without --pg-version the rules follow the live server's major version.
+    expect(report.live.pgVersion).toBe(Number(/^(\d+)/.exec(report.live.server)![1]));
     expect(report.live.target).toBe(`postgres@${new URL(db.current.url).host}/${db.current.name}`);
   });
 

@@ -20,6 +20,8 @@ export interface CheckSummary {
   /** Set by `check --database-url`: the live database and the findings its facts disproved. */
   live?: {
     server: string;
+    /** The PostgreSQL major version the rules followed (the live server's, unless --pg-version is given). */
+    pgVersion: number;
     target: string;
     dropped: DroppedFinding[];
     /** Findings kept at a lower severity (e.g. a required column added to a table that is empty). */

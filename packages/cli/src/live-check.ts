@@ -3,6 +3,8 @@ import { applyLiveFacts, connectionTarget, gatherFacts, ReadOnlySession, redactC
 import type { CheckSummary, EnrichFindings } from './check-run.js';
 
 export interface LiveCheck {
+  /** The live server's major version. */
+  major: number;
   enrich: EnrichFindings;
   close(): Promise<void>;
 }
@@ -11,9 +13,11 @@ export interface LiveCheck {
  *  `summary.live`. */
 export async function openLiveCheck(url: string, options: LiveCheckOptions, summary: CheckSummary, onWarning: (message: string) => void): Promise<LiveCheck> {
   const db = await ReadOnlySession.open(url, { statementTimeoutMs: Math.max(5000, options.countTimeoutMs ?? 0) });
-  const live: NonNullable<CheckSummary['live']> = { server: db.serverVersion, target: connectionTarget(url), dropped: [], downgraded: [], facts: [] };
+  const major = Math.floor(db.serverVersionNum / 10000);
+  const live: NonNullable<CheckSummary['live']> = { server: db.serverVersion, pgVersion: major, target: connectionTarget(url), dropped: [], downgraded: [], facts: [] };
   summary.live = live;
   return {
+    major,
     async enrich(migration, findings) {
       let facts;
       try {

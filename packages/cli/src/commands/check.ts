@@ -92,7 +92,7 @@ export function checkCommand(): Command {
         throw error;
       }
       const config = await commandConfig(cmd, options.config);
-      const analyzeOptions = analyzeOptionsFrom(config, {
+      let analyzeOptions = analyzeOptionsFrom(config, {
         pgVersion: options.pgVersion,
         assumeInTransaction: options.assumeInTransaction,
         // The pgsafe adapters set the timeouts of every migration statement.
@@ -119,6 +119,9 @@ export function checkCommand(): Command {
           process.exitCode = 2;
           return;
         }
+        // The rules follow the live server's version unless --pg-version says otherwise.
+        if (options.pgVersion === undefined) analyzeOptions = { ...analyzeOptions, pgVersion: Math.min(NEWEST_PG_VERSION, Math.max(OLDEST_PG_VERSION, live.major)) };
+        start.live!.pgVersion = analyzeOptions.pgVersion ?? NEWEST_PG_VERSION;
       }
       const out = new ChunkedWriter(process.stdout.fd);
       const reporter = makeReporter(options.format, out, options.color);

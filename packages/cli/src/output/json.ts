@@ -19,7 +19,7 @@ export class JsonReporter {
     const errors = s.errors.map(({ file, line, column, message }) => ({ file, line, column, message }));
     const summary = { errors: s.errorCount, warnings: s.warningCount, files: s.files.length };
     const live = s.live
-      ? `,"live":${JSON.stringify({ server: s.live.server, target: s.live.target, dropped: s.live.dropped.map((d) => ({ rule: d.finding.rule, file: d.finding.file, line: d.finding.start.line, column: d.finding.start.column, message: d.finding.message, reason: d.reason })), downgraded: s.live.downgraded.map((d) => ({ rule: d.finding.rule, file: d.finding.file, line: d.finding.start.line, column: d.finding.start.column, reason: d.reason })), facts: s.live.facts })}`
+      ? `,"live":${JSON.stringify({ server: s.live.server, pgVersion: s.live.pgVersion, target: s.live.target, dropped: s.live.dropped.map((d) => ({ rule: d.finding.rule, file: d.finding.file, line: d.finding.start.line, column: d.finding.start.column, message: d.finding.message, reason: d.reason })), downgraded: s.live.downgraded.map((d) => ({ rule: d.finding.rule, file: d.finding.file, line: d.finding.start.line, column: d.finding.start.column, reason: d.reason })), facts: s.live.facts })}`
       : '';
     this.out.write(`],"files":${JSON.stringify(s.files)},"errors":${JSON.stringify(errors)},"summary":${JSON.stringify(summary)}${live}}\n`);
     this.out.flush();

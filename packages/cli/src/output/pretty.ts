@@ -16,7 +16,7 @@ export class PrettyReporter {
 
   end(s: CheckSummary): void {
     if (s.live) {
-      this.out.write(`${this.c.bold(`Live database: PostgreSQL ${s.live.server} at ${s.live.target} (read-only)`)}\n`);
+      this.out.write(`${this.c.bold(`Live database: PostgreSQL ${s.live.server} at ${s.live.target} (read-only); rules for PostgreSQL ${s.live.pgVersion}`)}\n`);
       for (const u of s.live.facts) {
         for (const f of u.facts) this.out.write(`  ${u.file}:${u.line}: ${f.text}\n`);
       }
