@@ -253,6 +253,23 @@ describe('pgsafe rehearse', () => {
     expect(r.stdout).toMatch(/step 1 \(lines 1-1, transaction\): committed/);
   });
 
+  it('a table using a type of its own needs --whole-schema, and the error says so', async () => {
+    await db.current.query("CREATE TYPE mood AS ENUM ('ok', 'sad')");
+    await db.current.query("CREATE TABLE feelings (id int PRIMARY KEY, mood mood NOT NULL DEFAULT 'ok')");
+    await seedRows(db.current, 'feelings', 100, { id: 'i' });
+    const file = write('rehearse/006.sql', "ALTER TYPE mood ADD VALUE 'glad';\nALTER TABLE feelings ADD COLUMN note text;\n");
+    const tablesOnly = await pgsafe(['rehearse', file, '--from', db.current.url, '--scratch-url', adminUrl()]);
+    expect(tablesOnly.code).toBe(2);
+    expect(tablesOnly.stderr).toContain('pgsafe: error: restoring the schema dump into the scratch database failed: type "public.mood" does not exist');
+    expect(tablesOnly.stderr).toContain('try --whole-schema');
+    const whole = await pgsafe(['rehearse', file, '--from', db.current.url, '--scratch-url', adminUrl(), '--whole-schema', '--sample-rows', '50', '--format', 'json']);
+    expect(whole.stderr).toBe('');
+    expect(whole.code).toBe(0);
+    const out = JSON.parse(whole.stdout) as { tables: { name: string; copiedRows: number }[]; execution: { status: string } };
+    expect(out.tables).toEqual([expect.objectContaining({ name: 'public.feelings', copiedRows: 50 })]);
+    expect(out.execution.status).toBe('completed');
+  });
+
   it('an unreachable source: exit 2, password redacted; --help gives the exit codes', async () => {
     const r = await pgsafe(['rehearse', write('rehearse/005.sql', 'ALTER TABLE t ADD COLUMN x int;\n'), '--from', 'postgres://app:s3cr3t-pw@127.0.0.1:1/prod', '--scratch-url', adminUrl()]);
     expect(r.code).toBe(2);

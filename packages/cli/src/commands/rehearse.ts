@@ -24,6 +24,7 @@ interface RehearseOptions {
   scratchUrl?: string;
   sampleRows: number;
   pgDump?: string;
+  wholeSchema?: boolean;
   format: 'pretty' | 'json';
   lockTimeout?: number;
   statementTimeout?: number;
@@ -37,6 +38,7 @@ export function rehearseCommand(): Command {
     .requiredOption('--from <url>', 'the database to copy the schema from (read-only session and pg_dump --schema-only)')
     .option('--scratch-url <url>', 'a server where a scratch database may be created and dropped (default: a throwaway embedded PostgreSQL)')
     .option('--sample-rows <n>', 'copy up to this many rows of each table (default 0: schema only)', countArg, 0)
+    .option('--whole-schema', "dump the schema of the whole database, not only the touched tables (when they use types, functions or extensions of their own)")
     .option('--pg-dump <path>', 'the pg_dump to use (default: one matching the source server, searched in /usr/lib/postgresql/*/bin, $PGSAFE_PG_DUMP and PATH)')
     .addOption(new Option('-f, --format <format>', 'pretty (default) or json').choices(['pretty', 'json']).default('pretty'))
     .option('--lock-timeout <duration>', 'lock_timeout of each step of the run (default 2s)', durationArg)
@@ -85,6 +87,7 @@ Examples:
           scratch: options.scratchUrl ?? server!.url,
           sampleRows: options.sampleRows,
           ...(options.pgDump ? { pgDump: options.pgDump } : {}),
+          ...(options.wholeSchema ? { wholeSchema: true } : {}),
           plan: { ...(options.lockTimeout !== undefined ? { lockTimeout: options.lockTimeout } : {}), ...(options.statementTimeout !== undefined ? { statementTimeout: options.statementTimeout } : {}) },
         });
       } catch (error) {

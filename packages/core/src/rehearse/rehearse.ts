@@ -30,6 +30,9 @@ export interface RehearseOptions {
   sampleRows?: number;
   /** pg_dump to use instead of searching. */
   pgDump?: string;
+  /** Dump the schema of the whole database, not only the touched tables (their types, functions and the tables
+   *  their foreign keys reference come along). */
+  wholeSchema?: boolean;
   plan?: PlanOptions;
 }
 
@@ -105,8 +108,8 @@ export async function rehearse(migration: ParsedMigration, options: RehearseOpti
   const notes: string[] = [];
   let pre = '';
   let post = '';
-  if (qualified.length) {
-    const common = ['--schema-only', '--no-owner', '--no-privileges', '--no-comments', ...patterns];
+  if (qualified.length || options.wholeSchema) {
+    const common = ['--schema-only', '--no-owner', '--no-privileges', '--no-comments', ...(options.wholeSchema ? [] : patterns)];
     pre = withoutMetaCommands(await pgDump(dumpBinary, options.from, [...common, '--section=pre-data']));
     post = withoutMetaCommands(await pgDump(dumpBinary, options.from, [...common, '--section=post-data']));
   }
@@ -129,12 +132,13 @@ export async function rehearse(migration: ParsedMigration, options: RehearseOpti
   try {
     const restore = await openConnection(scratchUrl, { applicationName: 'pgsafe-rehearse-restore' });
     try {
-      for (const schema of new Set(qualified.map((t) => t.schema))) await restore.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+      if (!options.wholeSchema) for (const schema of new Set(qualified.map((t) => t.schema))) await restore.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
       if (pre.trim()) {
         try {
           await restore.query(pre);
         } catch (error) {
-          throw new RehearseError(`restoring the schema dump into the scratch database failed: ${(error as Error).message}`);
+          const hint = options.wholeSchema ? '' : ' (the dump holds only the touched tables: if they use types, functions or extensions of their own, try --whole-schema)';
+          throw new RehearseError(`restoring the schema dump into the scratch database failed: ${(error as Error).message}${hint}`);
         }
       }
       if (options.sampleRows) {
