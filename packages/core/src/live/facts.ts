@@ -10,6 +10,7 @@ import { SchemaModel } from '../schema-model.js';
 import { quoteIdent } from '../sql.js';
 import { locksTaken } from '../statement-locks.js';
 import { tableLockers, type Queryable } from '../execute/catalog.js';
+import { isConnectionError } from '../execute/connection.js';
 import { countWhere, examples, type Count, type CountLimits } from './counting.js';
 import { isTimeout, type ReadOnlySession } from './readonly.js';
 import { describeTable, formatCount, leadingIndex, readTable } from './tables.js';
@@ -46,12 +47,15 @@ export async function gatherFacts(db: ReadOnlySession, migration: ParsedMigratio
     }
     touchedBy.set(stmt.index, touched);
     const ctx: StatementCtx = { db, o, migration, stmt, facts, table: async (ref) => (ref && !schema.isNewTable(ref, stmt.index) ? table(ref) : undefined) };
-    await requiredColumns(ctx);
-    await foreignKeys(ctx);
-    await foreignKeyViolations(ctx);
-    await setNotNull(ctx);
-    await checks(ctx);
-    await uniques(ctx);
+    // One fact that cannot be read (e.g. a CHECK calling a function this migration creates) leaves the others.
+    for (const collect of [requiredColumns, foreignKeys, foreignKeyViolations, setNotNull, checks, uniques]) {
+      try {
+        await collect(ctx);
+      } catch (error) {
+        if (isConnectionError(error)) throw error;
+        facts.push({ kind: 'unavailable', text: `could not read the live data for this statement: ${(error as Error).message}`, estimate: false, data: { code: (error as { code?: string }).code ?? null } });
+      }
+    }
     if (facts.length) statements.push({ statement: stmt.index, facts });
   }
   await sessions(db, o, touchedBy, statements);

@@ -177,6 +177,12 @@ describe('live facts', () => {
     expect(empty.findings.some((f) => f.rule === 'live-data-violation')).toBe(false);
   });
 
+  it('a fact that cannot be read is reported as unavailable; the others are still read', async () => {
+    const { facts } = await factsOf('CREATE FUNCTION is_even(x int) RETURNS boolean LANGUAGE sql AS $$ SELECT x % 2 = 0 $$;\nALTER TABLE orders ADD CONSTRAINT orders_even CHECK (is_even(amount));');
+    expect(ofKind(facts, 'table')[0]?.data.rows).toBe(20000);
+    expect(ofKind(facts, 'unavailable')[0]?.text).toBe('could not read the live data for this statement: function is_even(integer) does not exist');
+  });
+
   it('skips tables the migration creates itself', async () => {
     const { live } = await factsOf('CREATE TABLE fresh (id int);\nALTER TABLE fresh ADD COLUMN x int NOT NULL;');
     expect(live.statements).toEqual([]);

@@ -1,6 +1,6 @@
 /** What a live database says about a migration's statements (`pgsafe check --database-url`). */
 
-export type LiveFactKind = 'table' | 'required-column' | 'foreign-key-index' | 'foreign-key-violations' | 'null-count' | 'check-violations' | 'duplicates' | 'collation' | 'sessions';
+export type LiveFactKind = 'table' | 'required-column' | 'foreign-key-index' | 'foreign-key-violations' | 'null-count' | 'check-violations' | 'duplicates' | 'collation' | 'sessions' | 'unavailable';
 
 /** One fact read from the live database about one statement, attached to its findings. */
 export interface LiveFact {
