@@ -276,12 +276,26 @@ async function collation(ctx: StatementCtx, t: LiveTable, columns: string[]): Pr
   );
   if (rows.length === 0) return;
   const providers: Record<string, string> = { c: 'libc', i: 'icu', d: 'default', b: 'builtin' };
+  // Collations that compare bytes or code points (C, POSIX, C.UTF-8, ucs_basic, the builtin provider's C and
+  // C.UTF-8): their order never changes with a libc or ICU upgrade.
+  const codePoint = /^(c|posix|c\.utf-?8)$/i;
+  const bytewise = (r: (typeof rows)[number]) =>
+    ['ucs_basic', 'pg_c_utf8'].includes(r.collation.toLowerCase()) || codePoint.test(r.collation) || (r.collation === 'default' && r.provider !== 'i' && codePoint.test(r.locale ?? ''));
+  const linguistic = rows.filter((r) => !bytewise(r) || !r.deterministic).map((r) => r.column);
   const parts = rows.map((r) => `${quoteIdent(r.column)} ${r.type} COLLATE ${r.collation === 'default' ? `the database default` : quoteIdent(r.collation)} (${providers[r.provider] ?? r.provider}${r.locale ? ` "${r.locale}"` : ''}${r.deterministic ? '' : ', nondeterministic'})`);
   ctx.facts.push({
     kind: 'collation',
-    text: `unique key collation in the live database: ${parts.join('; ')}; uniqueness and order follow these rules, which can differ between servers and glibc/ICU versions`,
+    text: `unique key collation in the live database: ${parts.join('; ')}; ${
+      linguistic.length
+        ? `${linguistic.map(quoteIdent).join(', ')} ${linguistic.length === 1 ? 'compares' : 'compare'} linguistically: uniqueness follows the collation library (glibc/ICU), whose order can change with an upgrade`
+        : 'bytewise: stable across libc and ICU upgrades'
+    }`,
     estimate: false,
-    data: { table: t.name, columns: rows.map((r) => ({ column: r.column, type: r.type, collation: r.collation, provider: providers[r.provider] ?? r.provider, locale: r.locale, deterministic: r.deterministic })) },
+    data: {
+      table: t.name,
+      linguistic,
+      columns: rows.map((r) => ({ column: r.column, type: r.type, collation: r.collation, provider: providers[r.provider] ?? r.provider, locale: r.locale, deterministic: r.deterministic, bytewise: bytewise(r) })),
+    },
   });
 }
 

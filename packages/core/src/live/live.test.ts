@@ -123,6 +123,10 @@ describe('live facts', () => {
     const [coll] = ofKind(facts, 'collation');
     expect(coll?.data.columns).toEqual([expect.objectContaining({ column: 'email', type: 'text', collation: 'default' })]);
     expect(coll?.text).toContain('email text COLLATE the database default');
+    // The test database's own default decides: bytewise for C/POSIX, linguistic otherwise.
+    const { rows } = await db.current.query<{ c: string }>('SELECT datcollate AS c FROM pg_database WHERE datname = current_database()');
+    const bytewise = /^(c|posix|c\.utf-?8)$/i.test(rows[0]!.c);
+    expect(coll?.data.linguistic).toEqual(bytewise ? [] : ['email']);
     expect(findings.find((f) => f.rule === 'live-data-violation')?.message).toBe('This statement fails on the live data: 100 duplicate keys in users (email).');
   });
 
@@ -131,7 +135,20 @@ describe('live facts', () => {
     await seedRows(db.current, 'tags', 10, { id: 'i', label: "'t' || i" });
     const { facts } = await factsOf('ALTER TABLE tags ADD CONSTRAINT tags_label_key UNIQUE (label);');
     expect(ofKind(facts, 'duplicates')[0]?.data.duplicateKeys).toBe(0);
-    expect(ofKind(facts, 'collation')[0]?.data.columns).toEqual([expect.objectContaining({ column: 'label', collation: 'C', provider: 'libc' })]);
+    const [coll] = ofKind(facts, 'collation');
+    expect(coll?.data.columns).toEqual([expect.objectContaining({ column: 'label', collation: 'C', provider: 'libc', bytewise: true })]);
+    expect(coll?.text).toBe('unique key collation in the live database: label text COLLATE "C" (libc "C"); bytewise: stable across libc and ICU upgrades');
+  });
+
+  it('flags a linguistic collation behind a unique key', async () => {
+    const { rows } = await db.current.query<{ name: string }>("SELECT collname AS name FROM pg_collation WHERE collprovider = 'i' AND collname = 'und-x-icu' UNION ALL SELECT collname FROM pg_collation WHERE collname = 'en_US' LIMIT 1");
+    const name = rows[0]!.name;
+    await db.current.query(`CREATE TABLE words (id int, w text COLLATE "${name}")`);
+    await seedRows(db.current, 'words', 10, { id: 'i', w: "'w' || i" });
+    const { facts } = await factsOf('CREATE UNIQUE INDEX CONCURRENTLY words_w_key ON words (w);');
+    const [coll] = ofKind(facts, 'collation');
+    expect(coll?.data.linguistic).toEqual(['w']);
+    expect(coll?.text).toContain('w compares linguistically: uniqueness follows the collation library (glibc/ICU), whose order can change with an upgrade');
   });
 
   it('reports an idle-in-transaction session holding a lock on a touched table', async () => {
