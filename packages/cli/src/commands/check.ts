@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { analyzeOptionsFrom, ConnectionError, rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION, SUPPRESSION_CHECKS } from '@pgsafe/core';
+import { analyzeOptionsFrom, ConnectionError, LIVE_CHECKS, rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION, SUPPRESSION_CHECKS } from '@pgsafe/core';
 import { resolve } from 'node:path';
 import { commandConfig } from '../config-file.js';
 import { changedSince } from '../changed-files.js';
@@ -110,7 +110,7 @@ export function checkCommand(): Command {
       let live: LiveCheck | undefined;
       if (options.databaseUrl) {
         try {
-          live = await openLiveCheck(options.databaseUrl, { countTimeoutMs: options.countTimeout, exactCountLimit: options.exactCountLimit, longTransactionMs: options.longTransaction }, start, (message) =>
+          live = await openLiveCheck(options.databaseUrl, { countTimeoutMs: options.countTimeout, exactCountLimit: options.exactCountLimit, longTransactionMs: options.longTransaction }, start, analyzeOptions.severities ?? {}, (message) =>
             process.stderr.write(`pgsafe: ${errColors.yellow(errColors.bold('warning'))}: ${message}\n`),
           );
         } catch (error) {
@@ -156,7 +156,7 @@ function makeReporter(format: Format, out: ChunkedWriter, color: boolean | undef
 }
 
 function listRules(format: Format): string {
-  const all = [...rules, ...SUPPRESSION_CHECKS].map((r) => ({ id: r.id, severity: r.severity, summary: r.summary, ...('optIn' in r && r.optIn ? { optIn: true } : {}) }));
+  const all = [...rules, ...SUPPRESSION_CHECKS, ...LIVE_CHECKS].map((r) => ({ id: r.id, severity: r.severity, summary: r.summary, ...('optIn' in r && r.optIn ? { optIn: true } : {}) }));
   if (format === 'json') return JSON.stringify(all) + '\n';
   const width = Math.max(...all.map((r) => r.id.length));
   return all.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.summary}`).join('\n') + '\n';

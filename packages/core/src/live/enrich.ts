@@ -1,8 +1,9 @@
 /** Applies live facts to a migration's findings: attaches them as evidence, drops findings the live database
  *  disproves (a foreign key whose columns are already indexed), and adds an error for a statement the live data
  *  makes fail (rows violating the constraint it adds). */
-import type { Finding } from '../finding.js';
+import type { Finding, Severity } from '../finding.js';
 import type { ParsedMigration } from '../parse.js';
+import { findSuppressions } from '../suppressions.js';
 import type { LiveMigrationFacts, LiveStatementFacts } from './types.js';
 
 /** A finding the live database disproved, with the reason. */
@@ -13,12 +14,23 @@ export interface DroppedFinding {
 
 export const LIVE_VIOLATION_RULE = 'live-data-violation';
 
+/** Findings made only with a live database (listed with the rules; configurable and ignorable like them). */
+export const LIVE_CHECKS = [
+  { id: LIVE_VIOLATION_RULE, severity: 'error', summary: 'With --database-url: the statement fails on the live data (NULLs, violating rows, duplicate keys, rows for a NOT NULL column without default).' },
+] as const;
+
+export interface ApplyLiveOptions {
+  /** Per-rule severities from the config (`off` drops the live findings). */
+  severities?: Record<string, Severity | 'off'>;
+}
+
 /** Returns the findings with their facts, the dropped ones, and the facts of statements left without a finding
  *  (so a report can still show them). */
 export function applyLiveFacts(
   migration: ParsedMigration,
   findings: Finding[],
   live: LiveMigrationFacts,
+  options: ApplyLiveOptions = {},
 ): { findings: Finding[]; dropped: DroppedFinding[]; downgraded: DroppedFinding[]; unattached: LiveStatementFacts[] } {
   const byStatement = new Map(live.statements.map((s) => [s.statement, s.facts]));
   const dropped: DroppedFinding[] = [];
@@ -48,13 +60,17 @@ export function applyLiveFacts(
     }
     kept.push({ ...f, live: facts });
   }
+  const setting = options.severities?.[LIVE_VIOLATION_RULE];
+  const { suppressions } = findSuppressions(migration);
   for (const { statement, facts } of live.statements) {
     const failing = facts.filter((x) => x.fails);
-    if (failing.length === 0) continue;
+    if (failing.length === 0 || setting === 'off') continue;
+    // `-- pgsafe-ignore live-data-violation: <reason>` before the statement (or -file) accepts it.
+    if (suppressions.some((s) => s.rules.includes(LIVE_VIOLATION_RULE) && (s.scope === 'file' || s.statementIndex === statement))) continue;
     const stmt = migration.statements[statement]!;
     kept.push({
       rule: LIVE_VIOLATION_RULE,
-      severity: 'error',
+      severity: setting ?? 'error',
       message: `This statement fails on the live data: ${failing.map((x) => x.headline ?? x.text).join('; ')}.`,
       file: migration.file,
       start: stmt.start,

@@ -200,6 +200,23 @@ describe('live facts', () => {
     expect(ofKind(facts, 'unavailable')[0]?.text).toBe('could not read the live data for this statement: function is_even(integer) does not exist');
   });
 
+  it('live-data-violation follows the config severity and a pgsafe-ignore comment, like the rules', async () => {
+    const sql = 'ALTER TABLE users ALTER COLUMN name SET NOT NULL;';
+    const migration = parseMigration(sql, 'm.sql');
+    const live = await gatherFacts(ro, migration);
+    const rulesOf = (fs: { rule: string; severity: string }[]) => fs.filter((f) => f.rule === 'live-data-violation').map((f) => f.severity);
+    expect(rulesOf(applyLiveFacts(migration, [], live).findings)).toEqual(['error']);
+    expect(rulesOf(applyLiveFacts(migration, [], live, { severities: { 'live-data-violation': 'warning' } }).findings)).toEqual(['warning']);
+    expect(rulesOf(applyLiveFacts(migration, [], live, { severities: { 'live-data-violation': 'off' } }).findings)).toEqual([]);
+    const ignored = parseMigration(`-- pgsafe-ignore live-data-violation: the backfill runs first in the deploy\n${sql}`, 'm.sql');
+    const ignoredLive = await gatherFacts(ro, ignored);
+    // analyze() reports no unused-ignore for it (the finding exists only with a live database) ...
+    const findings = analyze(ignored, { pgVersion: 15 });
+    expect(findings.map((f) => f.rule)).not.toContain('unused-ignore');
+    // ... and the live finding is not added.
+    expect(rulesOf(applyLiveFacts(ignored, findings, ignoredLive).findings)).toEqual([]);
+  });
+
   it('skips tables the migration creates itself', async () => {
     const { live } = await factsOf('CREATE TABLE fresh (id int);\nALTER TABLE fresh ADD COLUMN x int NOT NULL;');
     expect(live.statements).toEqual([]);
