@@ -2,7 +2,7 @@
  *  READ ONLY (default_transaction_read_only, checked after connecting), every statement has a short
  *  statement_timeout, and lock waits give up at once, so pgsafe never writes to, or queues on, a production
  *  database. */
-import pg from 'pg';
+import type pg from 'pg';
 import { openConnection } from '../execute/connection.js';
 
 export interface ReadOnlyOptions {
@@ -14,7 +14,8 @@ export interface ReadOnlyOptions {
 
 /** A query that PostgreSQL cancelled because of statement_timeout (SQLSTATE 57014). */
 export function isTimeout(error: unknown): boolean {
-  return error instanceof pg.DatabaseError && error.code === '57014';
+  // By SQLSTATE, not `instanceof pg.DatabaseError`: this module never needs the driver's value at import time.
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '57014';
 }
 
 /** A read-only session. Only `query` is exposed; the session settings cannot be changed through it. */

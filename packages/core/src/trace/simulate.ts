@@ -1,8 +1,7 @@
 /** Statements that cannot run inside a transaction block, traced as the nearest form that can, with the lock the
  *  documented form takes. */
-import { deparseSync } from 'pgsql-deparser';
 import type { Node } from '@pgsql/types';
-import { as } from '../ast.js';
+import { as, sqlOf } from '../ast.js';
 import type { ParsedStatement } from '../parse.js';
 import { nonTransactionalKind } from '../plan/classify.js';
 
@@ -15,7 +14,7 @@ export function simulate(stmt: ParsedStatement, pgVersion: number): Simulation {
   const kind = nonTransactionalKind(stmt, pgVersion);
   if (!kind) return { sql: stmt.text };
   const node = structuredClone(stmt.node) as Node;
-  const deparse = () => deparseSync(node, { pretty: false });
+  const deparse = () => sqlOf(node);
   switch (kind) {
     case 'create-index-concurrently': {
       as(node, 'IndexStmt')!.concurrent = false;
