@@ -27,6 +27,8 @@ export async function countWhere(db: ReadOnlySession, table: LiveTable, where: s
       if (!isTimeout(error)) throw error;
     }
   }
+  // A table never analyzed and too big to count has no row estimate to scale a sample by.
+  if (table.rows < 0) return { estimate: true, method: `not counted: timed out after ${limits.countTimeoutMs} ms` };
   const percent = Math.min(100, Math.max(0.0001, (100 * limits.sampleRows) / Math.max(1, table.rows)));
   try {
     const { rows } = await db.query<{ hits: string; seen: string }>(

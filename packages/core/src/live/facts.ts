@@ -93,7 +93,7 @@ async function foreignKeys(ctx: StatementCtx): Promise<void> {
       kind: 'foreign-key-index',
       text: index
         ? `${t.name} (${quoteList(columns)}) is already indexed in the live database by ${quoteIdent(index.name)}`
-        : `no index on ${t.name} (${quoteList(columns)}) in the live database either (${formatCount(t.rows)} rows to scan per parent delete)`,
+        : `no index on ${t.name} (${quoteList(columns)}) in the live database either (${t.rows < 0 ? 'an uncounted number of' : formatCount(t.rows)} rows to scan per parent delete)`,
       estimate: false,
       data: { table: t.name, columns, index: index?.name ?? null, offset: offsetOf(ctx, con.location) },
     });
@@ -115,6 +115,7 @@ async function requiredColumns(ctx: StatementCtx): Promise<void> {
     const t = await ctx.table(tableRef(alter.relation));
     if (!t) continue;
     const col_ = quoteIdent(col.colname);
+    if (t.rows < 0) continue;
     const fails = t.rows > 0;
     const rows = `${t.rowsEstimate ? '~' : ''}${formatCount(t.rows)} ${t.rows === 1 ? 'row' : 'rows'}${t.rowsEstimate ? ' (estimate)' : ''}`;
     ctx.facts.push({

@@ -217,6 +217,17 @@ describe('live facts', () => {
     expect(rulesOf(applyLiveFacts(ignored, findings, ignoredLive).findings)).toEqual([]);
   });
 
+  it('a never-analyzed table too big to count in time has an unknown row count, not zero', async () => {
+    await db.current.query('CREATE TABLE unanalyzed (id int, v int) WITH (autovacuum_enabled = false)');
+    await seedRows(db.current, 'unanalyzed', 1_000_000, { id: 'i', v: 'CASE WHEN i % 2 = 0 THEN NULL ELSE i END' });
+    // 1 ms cannot count a million rows.
+    const { facts } = await factsOf('ALTER TABLE unanalyzed ALTER COLUMN v SET NOT NULL;', { countTimeoutMs: 1 });
+    const [table] = ofKind(facts, 'table');
+    expect(table?.data.rows).toBe(-1);
+    expect(table?.text).toMatch(/^unanalyzed: rows not counted \(never analyzed, and a count took too long\), \d+ MB with indexes and TOAST$/);
+    expect(ofKind(facts, 'null-count')[0]?.data).toMatchObject({ nulls: null, method: 'not counted: timed out after 1 ms' });
+  });
+
   it('skips tables the migration creates itself', async () => {
     const { live } = await factsOf('CREATE TABLE fresh (id int);\nALTER TABLE fresh ADD COLUMN x int NOT NULL;');
     expect(live.statements).toEqual([]);

@@ -25,6 +25,8 @@ export async function readTable(db: ReadOnlySession, table: TableRef, exactCount
       estimate = false;
     } catch (error) {
       if (!isTimeout(error)) throw error;
+      // Never analyzed and too big to count in time: the number is unknown, not zero.
+      if (row.reltuples < 0) count = -1;
     }
   }
   return {
@@ -64,6 +66,7 @@ export function formatCount(n: number): string {
 
 /** `orders: 8,000,000 rows (estimate), 1204 MB with indexes` */
 export function describeTable(t: LiveTable): string {
+  if (t.rows < 0) return `${t.name}: rows not counted (never analyzed, and a count took too long), ${t.totalPretty} with indexes and TOAST`;
   const rows = `${formatCount(t.rows)} ${t.rows === 1 ? 'row' : 'rows'}${t.rowsEstimate ? ' (estimate, pg_class.reltuples)' : ''}`;
   return `${t.name}: ${rows}, ${t.totalPretty} with indexes and TOAST`;
 }

@@ -31,6 +31,7 @@ export interface LiveTable {
   /** As PostgreSQL prints it (regclass). */
   name: string;
   oid: string;
+  /** -1 when unknown: never analyzed, and too big to count within the time limit. */
   rows: number;
   /** false: rows is an exact count(*); true: the planner's estimate (pg_class.reltuples). */
   rowsEstimate: boolean;
