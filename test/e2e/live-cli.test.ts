@@ -164,6 +164,8 @@ describe('pgsafe trace', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('documented SHARE ROW EXCLUSIVE on orders ✓, SHARE ROW EXCLUSIVE on users ✓');
     expect(r.stdout).toMatch(/locks +users AccessExclusiveLock/);
+    expect(r.stdout).toMatch(/blocks +users: all reads and writes of the table/);
+    expect(r.stdout).toMatch(/blocks +orders: all writes \(INSERT, UPDATE, DELETE\); reads continue/);
     expect(r.stdout).toContain('2 of 2 statements traced in');
     expect(await columnsOf(db.current, 'users')).toEqual(['id', 'email', 'name']);
     expect((await db.current.query("SELECT count(*)::int AS n FROM pg_constraint WHERE conname = 'orders_user_fk'")).rows[0]?.n).toBe(0);

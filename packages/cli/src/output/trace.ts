@@ -1,5 +1,5 @@
 import type { Palette, TraceResult, TracedStatement } from '@pgsafe/core';
-import { statementSummary, strongest } from '@pgsafe/core';
+import { lockImpact, statementSummary, strongest, type LockMode } from '@pgsafe/core';
 
 /** Where the trace ran, for the header. */
 export interface TraceSetting {
@@ -20,6 +20,9 @@ function statementLines(s: TracedStatement, c: Palette): string[] {
   if (s.status === 'ok') {
     const internal = s.internalLocks ? c.dim(` (+${s.internalLocks} on TOAST and transient relations)`) : '';
     row('locks', `${s.locks.length ? s.locks.map((l) => `${l.relation}${l.kind === 'table' ? '' : ` (${l.kind})`} ${l.pgMode}`).join(', ') : 'none newly acquired'}${internal}`);
+    // What the application feels: the strongest lock on each table, new or held since an earlier statement.
+    const byTable = new Map<string, LockMode>();
+    for (const l of [...s.locks, ...s.alreadyHeld]) if (l.kind === 'table' || l.kind === 'partitioned table') byTable.set(l.relation, byTable.has(l.relation) ? strongest(byTable.get(l.relation)!, l.mode) : l.mode);
     if (s.alreadyHeld.length) row('held', `${s.alreadyHeld.map((l) => `${l.relation} ${l.pgMode}`).join(', ')} (since an earlier statement)`);
     if (s.documented.length) {
       const docs = s.documented.map((d) => {
@@ -31,6 +34,7 @@ function statementLines(s: TracedStatement, c: Palette): string[] {
       });
       row('documented', docs.join(', '));
     }
+    for (const [table, mode] of byTable) row('blocks', `${table}: ${lockImpact(mode, table, '').blocks}${s.tracedAs ? ' (as traced)' : ''}`);
     row('rewrite', s.rewrites.length ? c.yellow(s.rewrites.map((r) => `${r.relation} (${r.kind})`).join(', ')) : 'none');
     if (s.created.length) row('created', s.created.join(', '));
   }
