@@ -4,6 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { Command, type CommanderError } from 'commander';
 import { checkCommand } from './commands/check.js';
 import { runCommand } from './commands/run.js';
+import { traceCommand } from './commands/trace.js';
+import { rehearseCommand } from './commands/rehearse.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -18,6 +20,8 @@ export function program(): Command {
     .exitOverride(exitOnUsageError);
   root.addCommand(checkCommand().exitOverride(exitOnUsageError));
   root.addCommand(runCommand().exitOverride(exitOnUsageError));
+  root.addCommand(traceCommand().exitOverride(exitOnUsageError));
+  root.addCommand(rehearseCommand().exitOverride(exitOnUsageError));
   root.addCommand(prismaPassage());
   return root;
 }

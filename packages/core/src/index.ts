@@ -15,6 +15,12 @@ export { trackStates, type StatementState } from './transactions.js';
 export { SchemaModel, type KnownIndex } from './schema-model.js';
 export { quoteIdent, quoteQualified, quoteLiteral, makeName } from './sql.js';
 export { renderFinding, noColor, type Palette } from './report/pretty.js';
+// Live database awareness (check --database-url): read-only facts attached to findings.
+export * from './live/index.js';
+// Lock tracing (pgsafe trace, rehearse): what a migration really locks and rewrites, in a rolled-back transaction.
+export * from './trace/index.js';
+// Rehearsal (pgsafe rehearse): the touched tables copied from a real database into a scratch one, the migration traced and run there.
+export * from './rehearse/index.js';
 // Plan and execute: steps with timeouts and retries, run with pre-flight checks, lock-timeout retries and progress.
 export { plan, planTransactions, resolvePlanOptions, statementSummary, PLAN_DEFAULTS } from './plan/plan.js';
 export { PlanError, type Plan, type PlanOptions, type ResolvedPlanOptions, type Step, type StepTarget, type PlannedStatement, type PlanNote, type IndexCleanup } from './plan/types.js';
