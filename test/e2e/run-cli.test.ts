@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { columnsOf, holdLock, seedRows, steadyQueries, useTestDatabase } from '../harness/index.js';
+import { columnsOf, holdLock, seedRows, steadyQueries, useTestDatabase, waitUntilWaitingOnLock } from '../harness/index.js';
 
 const BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
 const db = useTestDatabase('run_cli');
@@ -60,10 +60,12 @@ describe('pgsafe run', () => {
     const file = write('add-column.sql', 'ALTER TABLE accounts ADD COLUMN verified boolean;\n');
     const blocker = await holdLock(db.current.url, ['SELECT count(*) FROM accounts'], 'nightly-report');
     const app = await steadyQueries(db.current.url, () => `SELECT email FROM accounts WHERE id = ${1 + Math.floor(Math.random() * 50_000)}`, { pauseMs: 5 });
-    const release = setTimeout(() => void blocker.release().catch(() => {}), 2000);
-    const r = await pgsafe(['run', file, '--database-url', db.current.url, '--lock-timeout', '300ms', '--preflight', 'off', '--format', 'json']);
-    clearTimeout(release);
+    const running = pgsafe(['run', file, '--database-url', db.current.url, '--lock-timeout', '300ms', '--preflight', 'off', '--format', 'json']);
+    // Released 2 s after the ALTER first waits behind the reader, however long the CLI took to start.
+    await waitUntilWaitingOnLock(db.current.url, (s) => /ALTER TABLE accounts ADD COLUMN (IF NOT EXISTS )?verified/.test(s.query), 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
     await blocker.release();
+    const r = await running;
     const seen = await app.stop();
 
     expect(r.stderr).toBe('');

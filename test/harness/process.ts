@@ -6,10 +6,11 @@ export interface ProcessResult {
   stderr: string;
 }
 
-/** Runs a Node script (a CLI under test) to its end, collecting its output. */
-export function runNode(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ProcessResult> {
+/** Runs a Node script (a CLI under test) to its end, collecting its output; `node` picks another Node binary
+ *  (a CLI that needs a newer Node than the one running the tests). */
+export function runNode(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; node?: string } = {}): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { ...(options.cwd ? { cwd: options.cwd } : {}), env: options.env ?? process.env });
+    const child = spawn(options.node ?? process.execPath, args, { ...(options.cwd ? { cwd: options.cwd } : {}), env: options.env ?? process.env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -1,4 +1,4 @@
-import { analyze, loadParser, parseMigration, ParseError, type AnalyzeOptions, type Finding } from '@pgsafe/core';
+import { analyze, loadParser, parseMigration, ParseError, type AnalyzeOptions, type DroppedFinding, type Finding, type LiveFact, type ParsedMigration } from '@pgsafe/core';
 import type { Input } from './inputs.js';
 
 /** A file that could not be checked: unreadable, or rejected by PostgreSQL's parser. */
@@ -17,7 +17,22 @@ export interface CheckSummary {
   errors: CheckError[];
   errorCount: number;
   warningCount: number;
+  /** Set by `check --database-url`: the live database and the findings its facts disproved. */
+  live?: {
+    server: string;
+    /** The PostgreSQL major version the rules followed (the live server's, unless --pg-version is given). */
+    pgVersion: number;
+    target: string;
+    dropped: DroppedFinding[];
+    /** Findings kept at a lower severity (e.g. a required column added to a table that is empty). */
+    downgraded: DroppedFinding[];
+    /** Facts about statements that have no finding (e.g. "0 rows violate the CHECK"). */
+    facts: { file: string; line: number; facts: LiveFact[] }[];
+  };
 }
+
+/** Rewrites one file's findings (live facts attached, disproved ones dropped) before they are reported. */
+export type EnrichFindings = (migration: ParsedMigration, findings: Finding[]) => Promise<Finding[]>;
 
 export type OnFinding = (finding: Finding, source: string) => void;
 
@@ -27,14 +42,15 @@ export function emptySummary(): CheckSummary {
 
 /** Parses and analyzes each input, handing each finding to `onFinding` at once (thousands of findings are never held
  *  in memory). A parse error is recorded for its file; the other files are still checked. */
-export async function checkInputs(inputs: Input[], options: AnalyzeOptions, onFinding: OnFinding, summary = emptySummary()): Promise<CheckSummary> {
+export async function checkInputs(inputs: Input[], options: AnalyzeOptions, onFinding: OnFinding, summary = emptySummary(), enrich?: EnrichFindings): Promise<CheckSummary> {
   await loadParser();
   for (const { file, source, assumeInTransaction } of inputs) {
     try {
       const migration = parseMigration(source, file);
       summary.files.push({ file, statements: migration.statements.length });
       const own = assumeInTransaction === undefined || options.assumeInTransaction !== undefined ? options : { ...options, assumeInTransaction };
-      for (const f of analyze(migration, own)) {
+      const found = analyze(migration, own);
+      for (const f of enrich ? await enrich(migration, found) : found) {
         if (f.severity === 'error') summary.errorCount++;
         else summary.warningCount++;
         onFinding(f, source);

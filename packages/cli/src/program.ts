@@ -5,6 +5,8 @@ import { Command, type CommanderError } from 'commander';
 import { checkCommand } from './commands/check.js';
 import { runCommand } from './commands/run.js';
 import { fixCommand } from './commands/fix.js';
+import { traceCommand } from './commands/trace.js';
+import { rehearseCommand } from './commands/rehearse.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -20,6 +22,8 @@ export function program(): Command {
   root.addCommand(checkCommand().exitOverride(exitOnUsageError));
   root.addCommand(fixCommand().exitOverride(exitOnUsageError));
   root.addCommand(runCommand().exitOverride(exitOnUsageError));
+  root.addCommand(traceCommand().exitOverride(exitOnUsageError));
+  root.addCommand(rehearseCommand().exitOverride(exitOnUsageError));
   root.addCommand(prismaPassage());
   return root;
 }

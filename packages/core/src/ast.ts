@@ -1,6 +1,6 @@
 /** Small typed accessors over libpg-query's JSON AST (`{ NodeType: body }` objects). */
 import type { Node, RangeVar, TypeName, ColumnDef, Constraint } from '@pgsql/types';
-import { deparseSync } from 'pgsql-deparser';
+import { createRequire } from 'node:module';
 import { quoteIdent, quoteQualified } from './sql.js';
 
 type AnyNode = Node extends infer U ? (U extends Record<string, unknown> ? U : never) : never;
@@ -18,13 +18,27 @@ export function kindOf(node: Node): string {
 
 /** The `sval`s of a list of String nodes (qualified names, option names). */
 export function strings(nodes: Node[] | undefined): string[] {
-  return (nodes ?? []).map((n) => as(n, 'String')?.sval ?? '').filter(Boolean);
+  const out: string[] = [];
+  for (const n of nodes ?? []) {
+    const s = as(n, 'String')?.sval;
+    if (s) out.push(s);
+  }
+  return out;
 }
 
 /** SQL text for an AST node, on one line: runs of whitespace between tokens become one space; string literals,
  *  quoted identifiers and dollar-quoted bodies keep theirs (a default of 'a  b' stays 'a  b'). */
 export function sqlOf(node: Node): string {
-  return foldWhitespace(deparseSync(node, { pretty: false }));
+  return foldWhitespace(deparse(node));
+}
+
+let deparser: typeof import('pgsql-deparser') | undefined;
+
+/** SQL text for an AST node, as pgsql-deparser writes it. The deparser is loaded on first use: importing it was a
+ *  sixth of the CLI's start-up, and many checks never print a rewritten statement. */
+export function deparse(node: Node): string {
+  deparser ??= createRequire(import.meta.url)('pgsql-deparser') as typeof import('pgsql-deparser');
+  return deparser.deparseSync(node, { pretty: false });
 }
 
 const QUOTED_OR_SPACE = /'(?:[^']|'')*'|"(?:[^"]|"")*"|(\$[A-Za-z_]*\$)[\s\S]*?\1|\s+/g;
@@ -75,16 +89,28 @@ function computeTypeInfo(tn: TypeName): TypeInfo {
   const names = strings(tn.names);
   const name = (names[names.length - 1] ?? '').toLowerCase();
   const mods = (tn.typmods ?? []).map((m) => as(m, 'A_Const')?.ival?.ival ?? 0);
-  let sql: string | undefined;
-  return {
-    name,
-    mods,
-    array: (tn.arrayBounds?.length ?? 0) > 0,
-    // Deparsing is the costly part; most types are only compared, never printed.
-    get sql() {
-      return (sql ??= sqlOf({ TypeName: tn }));
-    },
-  };
+  return new ParsedType(tn, name, mods, (tn.arrayBounds?.length ?? 0) > 0);
+}
+
+/** A class, not an object literal with a getter: the literal made every column's type a slow dictionary object with
+ *  its own closure, and the schema model alone then allocated ~190 MB on the bench corpus. */
+class ParsedType implements TypeInfo {
+  readonly #node: TypeName;
+  #sql: string | undefined;
+
+  constructor(
+    node: TypeName,
+    readonly name: string,
+    readonly mods: number[],
+    readonly array: boolean,
+  ) {
+    this.#node = node;
+  }
+
+  // Deparsing is the costly part; most types are only compared, never printed.
+  get sql(): string {
+    return (this.#sql ??= sqlOf({ TypeName: this.#node }));
+  }
 }
 
 export function columnDef(node: Node | undefined): ColumnDef | undefined {

@@ -1,5 +1,6 @@
 import { rules } from './rules/index.js';
 import { SUPPRESSION_CHECKS } from './suppressions.js';
+import { LIVE_CHECKS } from './live/enrich.js';
 import { NEWEST_PG_VERSION, OLDEST_PG_VERSION, type AnalyzeOptions } from './options.js';
 import type { Severity } from './finding.js';
 import { parseDuration, type Duration } from './plan/duration.js';
@@ -52,7 +53,7 @@ export class ConfigError extends Error {
 const KEYS = new Set(['$schema', 'pgVersion', 'rules', 'assumeInTransaction', 'runnerSetsTimeouts', 'run']);
 const RUN_DURATIONS = ['lockTimeout', 'statementTimeout', 'longStatementTimeout', 'retryBudget'];
 const RUN_KEYS = new Set([...RUN_DURATIONS, 'retries', 'preflight']);
-const RULE_IDS = new Set<string>([...rules.map((r) => r.id), ...SUPPRESSION_CHECKS.map((c) => c.id)]);
+const RULE_IDS = new Set<string>([...rules.map((r) => r.id), ...SUPPRESSION_CHECKS.map((c) => c.id), ...LIVE_CHECKS.map((c) => c.id)]);
 
 /** Checks a loaded config object; unknown keys, unknown rule ids and wrong types are errors naming the file. */
 export function validateConfig(value: unknown, file: string): PgsafeConfig {

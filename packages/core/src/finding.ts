@@ -1,5 +1,6 @@
 import type { Position } from './source-map.js';
 import type { LockImpact } from './locks.js';
+import type { LiveFact } from './live/types.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -30,6 +31,8 @@ export interface Finding {
   /** Why this is dangerous on a large, busy table. */
   why: string;
   recipe: Recipe;
+  /** What the live database says about this statement (`check --database-url`): table sizes, counts, sessions. */
+  live?: LiveFact[];
 }
 
 /** What a rule reports; the engine adds the rule id, severity, file and positions. */

@@ -15,6 +15,12 @@ export { trackStates, type StatementState } from './transactions.js';
 export { SchemaModel, type KnownIndex } from './schema-model.js';
 export { quoteIdent, quoteQualified, quoteLiteral, makeName } from './sql.js';
 export { renderFinding, noColor, type Palette } from './report/pretty.js';
+// Live database awareness (check --database-url): read-only facts attached to findings.
+export * from './live/index.js';
+// Lock tracing (pgsafe trace, rehearse): what a migration really locks and rewrites, in a rolled-back transaction.
+export * from './trace/index.js';
+// Rehearsal (pgsafe rehearse): the touched tables copied from a real database into a scratch one, the migration traced and run there.
+export * from './rehearse/index.js';
 // Plan and execute: steps with timeouts and retries, run with pre-flight checks, lock-timeout retries and progress.
 export { plan, planTransactions, resolvePlanOptions, statementSummary, PLAN_DEFAULTS } from './plan/plan.js';
 export { PlanError, type Plan, type PlanOptions, type ResolvedPlanOptions, type Step, type StepTarget, type PlannedStatement, type PlanNote, type IndexCleanup } from './plan/types.js';
@@ -34,6 +40,7 @@ export { MigrationGuard, describeGuardEvent } from './guard/guard.js';
 export { UnsafeMigrationError } from './guard/unsafe-migration-error.js';
 export { sqlState } from './guard/run-statement.js';
 export type { GuardOptions, GuardSession, GuardEvent, MigrationInfo, MigrationCollector, CollectedMigration } from './guard/types.js';
+export { openTransactionWaits, type BatchMigration, type OpenTransactionWait } from './guard/open-transaction-waits.js';
 // Fix: the safe, equivalent form of a migration, as files for pgsafe run or Prisma.
 export { fix, FIX_DEFAULTS, renderRunFiles, renderPrismaMigrations, renderKnexMigrations, renderTypeormMigrations, type FixFile, type FixOptions, type FixResult, type FixStep, type FixDeploy, type FixChange, type FixTodo } from './fix/index.js';
 export { keysetBatches, type BatchOptions } from './batches.js';

@@ -1,7 +1,7 @@
 import type { ParsedStatement } from './parse.js';
-import type { ColumnDef } from '@pgsql/types';
-import { as, strings, tableRef, typeInfo, type TableRef, type TypeInfo } from './ast.js';
+import { as, strings, tableRef, type TableRef, type TypeInfo } from './ast.js';
 import { declaredConstraints } from './constraints.js';
+import { declaredColumns as definedColumns } from './column-types.js';
 
 /** A column as the migration defines it. */
 export interface ColumnInfo {
@@ -25,8 +25,10 @@ export interface KnownIndex {
 export class SchemaModel {
   /** Table key → index of the statement that creates it. */
   readonly createdTables = new Map<string, number>();
-  /** `table key / column` → its definitions in statement order (CREATE TABLE, ADD COLUMN, ALTER ... TYPE). */
-  readonly #columns = new Map<string, ColumnInfo[]>();
+  /** Table key → the statements that define its columns (CREATE TABLE, ADD COLUMN, ALTER ... TYPE), in order. Columns
+   *  are read from them only when a rule asks: most columns are never asked about, and learning each one up front
+   *  was the largest allocation of a whole check. */
+  readonly #columnSources = new Map<string, ParsedStatement[]>();
   readonly indexes: KnownIndex[] = [];
 
   constructor(statements: ParsedStatement[]) {
@@ -42,16 +44,22 @@ export class SchemaModel {
 
   /** The column as defined by the statements before `before` (default: the whole migration). */
   column(table: TableRef, column: string, before = Infinity): ColumnInfo | undefined {
-    return this.#columns.get(`${table.key}/${column}`)?.filter((c) => c.statementIndex < before).at(-1);
+    let found: ColumnInfo | undefined;
+    for (const stmt of this.#columnSources.get(table.key) ?? []) {
+      if (stmt.index >= before) break;
+      for (const { name, def, type } of definedColumns(stmt.node)) {
+        if (name !== column) continue;
+        const collation = strings(def.collClause?.collname).at(-1)?.toLowerCase();
+        found = { type, ...(collation ? { collation } : {}), statementIndex: stmt.index };
+      }
+    }
+    return found;
   }
 
-  #addColumn(table: TableRef, name: string | undefined, col: ColumnDef, statementIndex: number): void {
-    const type = typeInfo(col.typeName);
-    if (!name || !type) return;
-    const key = `${table.key}/${name}`;
-    const collation = strings(col.collClause?.collname).at(-1)?.toLowerCase();
-    if (!this.#columns.has(key)) this.#columns.set(key, []);
-    this.#columns.get(key)!.push({ type, ...(collation ? { collation } : {}), statementIndex });
+  #addColumnSource(table: TableRef, stmt: ParsedStatement): void {
+    const list = this.#columnSources.get(table.key);
+    if (list) list.push(stmt);
+    else this.#columnSources.set(table.key, [stmt]);
   }
 
   #learn(stmt: ParsedStatement): void {
@@ -65,10 +73,7 @@ export class SchemaModel {
       const table = tableRef(create.relation);
       if (!table) return;
       this.createdTables.set(table.key, stmt.index);
-      for (const elt of create.tableElts ?? []) {
-        const col = as(elt, 'ColumnDef');
-        if (col) this.#addColumn(table, col.colname, col, stmt.index);
-      }
+      this.#addColumnSource(table, stmt);
       return;
     }
     const ctas = as(stmt.node, 'CreateTableAsStmt');
@@ -89,12 +94,7 @@ export class SchemaModel {
     if (alter) {
       const table = tableRef(alter.relation);
       if (!table) return;
-      for (const cmdNode of alter.cmds ?? []) {
-        const cmd = as(cmdNode, 'AlterTableCmd');
-        const col = as(cmd?.def, 'ColumnDef');
-        if (col && cmd?.subtype === 'AT_AddColumn') this.#addColumn(table, col.colname, col, stmt.index);
-        if (col && cmd?.subtype === 'AT_AlterColumnType') this.#addColumn(table, cmd.name, col, stmt.index);
-      }
+      if (definedColumns(stmt.node).length > 0) this.#addColumnSource(table, stmt);
       return;
     }
     const rename = as(stmt.node, 'RenameStmt');

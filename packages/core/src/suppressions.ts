@@ -71,7 +71,8 @@ export function applySuppressions(migration: ParsedMigration, findings: Finding[
   });
   for (const s of suppressions) {
     for (const rule of s.rules) {
-      if (used.has(key(s, rule))) continue;
+      // live-data-violation is only reported with a live database; applyLiveFacts honours its ignores.
+      if (used.has(key(s, rule)) || rule === 'live-data-violation') continue;
       kept.push(commentFinding(migration.file, 'unused-ignore', 'warning', s, {
         message: `pgsafe-ignore ${rule} silences nothing${s.scope === 'statement' && s.statementIndex === undefined ? ': no statement follows it' : ''}.`,
         why: `No ${rule} finding was reported ${s.scope === 'file' ? 'in this file' : 'for the statement it precedes'}: the rule id is misspelled, or the statement changed and the danger is gone. A stale ignore would silence a future real finding.`,

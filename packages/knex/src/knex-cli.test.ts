@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { columnsOf, holdLock, runNode, seedRows, steadyQueries, useTestDatabase } from '@pgsafe/testing';
+import { columnsOf, holdLock, runNode, seedRows, steadyQueries, useTestDatabase, waitUntilWaitingOnLock } from '@pgsafe/testing';
 
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 const KNEX = dirname(createRequire(import.meta.url).resolve('knex/package.json'));
@@ -106,10 +106,12 @@ describe('knex migrate:latest through withPgsafe', () => {
     });
     const blocker = await holdLock(db.current.url, ['SELECT count(*) FROM users'], 'report');
     const app = await steadyQueries(db.current.url, () => `SELECT email FROM users WHERE id = ${1 + Math.floor(Math.random() * 20_000)}`, { applicationName: 'app', pauseMs: 5 });
-    const release = setTimeout(() => void blocker.release(), 2000);
-    const r = await knex(['migrate:latest']);
-    clearTimeout(release);
+    const running = knex(['migrate:latest']);
+    // The CLI takes seconds to start under load: release the reader 2 s after the ALTER first waits behind it.
+    await waitUntilWaitingOnLock(db.current.url, (s) => /alter table "users" add column "note"/.test(s.query), 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
     await blocker.release();
+    const r = await running;
     const seen = await app.stop();
 
     expect(r.code).toBe(0);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { columnsOf, holdLock, runNode, seedRows, steadyQueries, useTestDatabase } from '@pgsafe/testing';
+import { columnsOf, holdLock, runNode, seedRows, steadyQueries, useTestDatabase, waitUntilWaitingOnLock } from '@pgsafe/testing';
 
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 const TYPEORM = dirname(createRequire(import.meta.url).resolve('typeorm'));
@@ -98,10 +98,12 @@ describe('typeorm migration:run through withPgsafe', () => {
     project = makeProject({ '1700000000004-AddNote.mjs': migration('AddNote1700000000004', ['ALTER TABLE "user" ADD "note" text']) });
     const blocker = await holdLock(db.current.url, ['SELECT count(*) FROM "user"'], 'report');
     const app = await steadyQueries(db.current.url, () => `SELECT email FROM "user" WHERE id = ${1 + Math.floor(Math.random() * 20_000)}`, { applicationName: 'app', pauseMs: 5 });
-    const release = setTimeout(() => void blocker.release(), 2000);
-    const r = await typeorm(['migration:run']);
-    clearTimeout(release);
+    const running = typeorm(['migration:run']);
+    // The CLI takes seconds to start under load: release the reader 2 s after the ALTER first waits behind it.
+    await waitUntilWaitingOnLock(db.current.url, (s) => /ALTER TABLE "user" ADD "note"/.test(s.query), 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
     await blocker.release();
+    const r = await running;
     const seen = await app.stop();
 
     expect(r.code).toBe(0);

@@ -1,9 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { analyzeOptionsFrom, rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION, SUPPRESSION_CHECKS } from '@pgsafe/core';
+import { analyzeOptionsFrom, ConnectionError, LIVE_CHECKS, rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION, SUPPRESSION_CHECKS } from '@pgsafe/core';
 import { resolve } from 'node:path';
 import { commandConfig } from '../config-file.js';
 import { changedSince } from '../changed-files.js';
-import { checkInputs, exitCode } from '../check-run.js';
+import { checkInputs, emptySummary, exitCode } from '../check-run.js';
+import { openLiveCheck, type LiveCheck } from '../live-check.js';
+import { countArg, durationArg } from './run.js';
 import { expandPaths, readInputs, readStdin, UsageError, type Input } from '../inputs.js';
 import { loadCollector, ORM_FILES, ORMS, ormInputs, type Orm } from '../orm-inputs.js';
 import { formatError, PrettyReporter } from '../output/pretty.js';
@@ -29,6 +31,10 @@ interface CheckOptions {
   config?: string;
   since?: string;
   orm?: Orm;
+  databaseUrl?: string;
+  countTimeout?: number;
+  exactCountLimit?: number;
+  longTransaction?: number;
 }
 
 export function parsePgVersion(value: string): number {
@@ -55,11 +61,15 @@ export function checkCommand(): Command {
     .option('--stdin-filename <name>', 'file name to show for SQL read from stdin', '<stdin>')
     .option('--since <git-ref>', 'check only the files added or modified since this git ref (and new untracked ones)')
     .option('--config <file>', 'config file (default: the nearest pgsafe.config.ts, .mts, .json, .mjs or .js upward)')
+    .option('--database-url <url>', 'read the live database (read-only) to make findings concrete: table sizes, existing indexes, NULL, violating and duplicate rows, collations, sessions holding locks')
+    .option('--count-timeout <duration>', 'with --database-url: statement_timeout of each counting query; a count that times out falls back to a sample (default 10s)', durationArg)
+    .option('--exact-count-limit <rows>', 'with --database-url: tables estimated above this many rows are sampled, not counted exactly (default 1000000)', countArg)
+    .option('--long-transaction <duration>', 'with --database-url: report transactions older than this holding locks on the touched tables (default 1min; idle-in-transaction sessions always)', durationArg)
     .option('--list-rules', 'list every rule with its severity and summary')
     .option('--no-color', 'never color the output')
     .addHelpText(
       'after',
-      `\nAccept a finding with a reason: "-- pgsafe-ignore <rule-id>[, <rule-id>]: <reason>" on the line before the\nstatement, or "-- pgsafe-ignore-file <rule-id>: <reason>" for the whole file.\n\nExit codes: 0 no error-level finding (warnings never fail), 1 error-level findings, 2 usage or parse errors.\n\nExamples:\n  pgsafe check migrations/\n  pgsafe check 'prisma/migrations/*/migration.sql' --format json\n  pgsafe check --orm knex migrations/\n  git show HEAD:db/001.sql | pgsafe check - --stdin-filename db/001.sql`,
+      `\nAccept a finding with a reason: "-- pgsafe-ignore <rule-id>[, <rule-id>]: <reason>" on the line before the\nstatement, or "-- pgsafe-ignore-file <rule-id>: <reason>" for the whole file.\n\nWith --database-url, every session pgsafe opens is read-only (default_transaction_read_only, a short\nstatement_timeout): it reads the catalog, statistics and bounded counts, never writes. Findings the live database\ndisproves are dropped and listed; statements the live data makes fail get a live-data-violation error.\n\nExit codes: 0 no error-level finding (warnings never fail), 1 error-level findings, 2 usage, parse or connection errors.\n\nExamples:\n  pgsafe check migrations/\n  pgsafe check 'prisma/migrations/*/migration.sql' --format json\n  pgsafe check --orm knex migrations/\n  git show HEAD:db/001.sql | pgsafe check - --stdin-filename db/001.sql\n  pgsafe check db/042_add_status.sql --database-url "$REPLICA_URL"`,
     )
     .action(async (paths: string[], options: CheckOptions, cmd: Command) => {
       if (options.listRules) {
@@ -82,7 +92,7 @@ export function checkCommand(): Command {
         throw error;
       }
       const config = await commandConfig(cmd, options.config);
-      const analyzeOptions = analyzeOptionsFrom(config, {
+      let analyzeOptions = analyzeOptionsFrom(config, {
         pgVersion: options.pgVersion,
         assumeInTransaction: options.assumeInTransaction,
         // The pgsafe adapters set the timeouts of every migration statement.
@@ -95,14 +105,36 @@ export function checkCommand(): Command {
         if (error instanceof UsageError) cmd.error(`error: ${error.message}`, { exitCode: 2 });
         throw error;
       }
+      const errColors = palette(colorEnabled(process.stderr, options.color));
+      const start = emptySummary();
+      let live: LiveCheck | undefined;
+      if (options.databaseUrl) {
+        try {
+          live = await openLiveCheck(options.databaseUrl, { countTimeoutMs: options.countTimeout, exactCountLimit: options.exactCountLimit, longTransactionMs: options.longTransaction }, start, analyzeOptions.severities ?? {}, (message) =>
+            process.stderr.write(`pgsafe: ${errColors.yellow(errColors.bold('warning'))}: ${message}\n`),
+          );
+        } catch (error) {
+          if (!(error instanceof ConnectionError)) throw error;
+          process.stderr.write(`pgsafe: ${errColors.red(errColors.bold('error'))}: ${error.message}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        // The rules follow the live server's version unless --pg-version says otherwise.
+        if (options.pgVersion === undefined) analyzeOptions = { ...analyzeOptions, pgVersion: Math.min(NEWEST_PG_VERSION, Math.max(OLDEST_PG_VERSION, live.major)) };
+        start.live!.pgVersion = analyzeOptions.pgVersion ?? NEWEST_PG_VERSION;
+      }
       const out = new ChunkedWriter(process.stdout.fd);
       const reporter = makeReporter(options.format, out, options.color);
       const onFinding = reporter.finding.bind(reporter);
-      const result = stdin === undefined ? undefined : await checkInputs([{ file: options.stdinFilename, source: stdin }], analyzeOptions, onFinding);
-      const summary = await checkInputs(read.inputs, analyzeOptions, onFinding, result);
+      let summary;
+      try {
+        const result = stdin === undefined ? start : await checkInputs([{ file: options.stdinFilename, source: stdin }], analyzeOptions, onFinding, start, live?.enrich);
+        summary = await checkInputs(read.inputs, analyzeOptions, onFinding, result, live?.enrich);
+      } finally {
+        await live?.close();
+      }
       summary.errors.push(...read.failures);
       reporter.end(summary);
-      const errColors = palette(colorEnabled(process.stderr, options.color));
       process.stderr.write(summary.errors.map((e) => formatError(e, errColors)).join(''));
       process.exitCode = exitCode(summary);
     });
@@ -124,7 +156,7 @@ function makeReporter(format: Format, out: ChunkedWriter, color: boolean | undef
 }
 
 function listRules(format: Format): string {
-  const all = [...rules, ...SUPPRESSION_CHECKS].map((r) => ({ id: r.id, severity: r.severity, summary: r.summary, ...('optIn' in r && r.optIn ? { optIn: true } : {}) }));
+  const all = [...rules, ...SUPPRESSION_CHECKS, ...LIVE_CHECKS].map((r) => ({ id: r.id, severity: r.severity, summary: r.summary, ...('optIn' in r && r.optIn ? { optIn: true } : {}) }));
   if (format === 'json') return JSON.stringify(all) + '\n';
   const width = Math.max(...all.map((r) => r.id.length));
   return all.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.summary}`).join('\n') + '\n';

@@ -49,7 +49,7 @@ interface RunOptions {
   color?: boolean;
 }
 
-function durationArg(value: string): number {
+export function durationArg(value: string): number {
   try {
     return parseDuration(value);
   } catch (error) {
@@ -57,7 +57,7 @@ function durationArg(value: string): number {
   }
 }
 
-function countArg(value: string): number {
+export function countArg(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number >= 0');
   return n;

@@ -10,7 +10,8 @@ export class GithubReporter {
   finding(f: Finding): void {
     const level = f.severity === 'error' ? 'error' : 'warning';
     const props = `file=${property(f.file)},line=${f.start.line},col=${f.start.column},endLine=${f.statement.end.line},title=${property(`pgsafe ${f.rule}`)}`;
-    this.out.write(`::${level} ${props}::${data(`${f.message}\n\nFix: ${f.recipe.summary}\n${f.recipe.sql}`)}\n`);
+    const live = f.live?.length ? `\n\n${f.live.map((x) => `Live: ${x.text}`).join('\n')}` : '';
+    this.out.write(`::${level} ${props}::${data(`${f.message}${live}\n\nFix: ${f.recipe.summary}\n${f.recipe.sql}`)}\n`);
   }
 
   end(s: CheckSummary): void {

@@ -18,7 +18,10 @@ export class JsonReporter {
     if (this.#first) this.out.write('{"version":1,"findings":[');
     const errors = s.errors.map(({ file, line, column, message }) => ({ file, line, column, message }));
     const summary = { errors: s.errorCount, warnings: s.warningCount, files: s.files.length };
-    this.out.write(`],"files":${JSON.stringify(s.files)},"errors":${JSON.stringify(errors)},"summary":${JSON.stringify(summary)}}\n`);
+    const live = s.live
+      ? `,"live":${JSON.stringify({ server: s.live.server, pgVersion: s.live.pgVersion, target: s.live.target, dropped: s.live.dropped.map((d) => ({ rule: d.finding.rule, file: d.finding.file, line: d.finding.start.line, column: d.finding.start.column, message: d.finding.message, reason: d.reason })), downgraded: s.live.downgraded.map((d) => ({ rule: d.finding.rule, file: d.finding.file, line: d.finding.start.line, column: d.finding.start.column, reason: d.reason })), facts: s.live.facts })}`
+      : '';
+    this.out.write(`],"files":${JSON.stringify(s.files)},"errors":${JSON.stringify(errors)},"summary":${JSON.stringify(summary)}${live}}\n`);
     this.out.flush();
   }
 }

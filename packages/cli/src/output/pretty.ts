@@ -15,6 +15,19 @@ export class PrettyReporter {
   }
 
   end(s: CheckSummary): void {
+    if (s.live) {
+      this.out.write(`${this.c.bold(`Live database: PostgreSQL ${s.live.server} at ${s.live.target} (read-only); rules for PostgreSQL ${s.live.pgVersion}`)}\n`);
+      for (const u of s.live.facts) {
+        for (const f of u.facts) this.out.write(`  ${u.file}:${u.line}: ${f.text}\n`);
+      }
+      for (const d of s.live.dropped) {
+        this.out.write(`  dropped ${d.finding.file}:${d.finding.start.line}:${d.finding.start.column} [${d.finding.rule}]: ${d.reason}\n`);
+      }
+      for (const d of s.live.downgraded) {
+        this.out.write(`  downgraded to warning ${d.finding.file}:${d.finding.start.line}:${d.finding.start.column} [${d.finding.rule}]: ${d.reason}\n`);
+      }
+      this.out.write('\n');
+    }
     const summary = `${plural(s.errorCount, 'error')}, ${plural(s.warningCount, 'warning')} in ${plural(s.files.length, 'file')} checked`;
     const failed = s.errors.length ? `, ${plural(s.errors.length, 'file')} could not be checked` : '';
     this.out.write(`${this.c.bold(summary)}${failed}\n`);

@@ -1,4 +1,4 @@
-import { rules, SUPPRESSION_CHECKS, type Finding } from '@pgsafe/core';
+import { LIVE_CHECKS, rules, SUPPRESSION_CHECKS, type Finding } from '@pgsafe/core';
 import type { CheckSummary } from '../check-run.js';
 import type { ChunkedWriter } from './writer.js';
 
@@ -28,7 +28,7 @@ export class SarifReporter {
   }
 
   end(s: CheckSummary): void {
-    const descriptors = [...rules, ...SUPPRESSION_CHECKS].map((r) => ({
+    const descriptors = [...rules, ...SUPPRESSION_CHECKS, ...LIVE_CHECKS].map((r) => ({
       id: r.id,
       shortDescription: { text: r.summary },
       defaultConfiguration: { level: r.severity },

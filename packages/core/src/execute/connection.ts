@@ -1,5 +1,6 @@
 /** Opening the executor's connections, with errors that say where without ever printing a password. */
-import pg from 'pg';
+import type pg from 'pg';
+import { pgModule } from './pg-module.js';
 import { connectionTarget, redactConnectionString, redactSecret } from './redact.js';
 
 /** The database cannot be reached (refused, unknown host, authentication, missing database, timeout). */
@@ -36,7 +37,7 @@ export interface OpenOptions {
 /** Connects a new client. Rejects with `ConnectionError` (redacted) when the server cannot be reached. */
 export async function openConnection(config: string | pg.ClientConfig, options: OpenOptions = {}): Promise<pg.Client> {
   const base: pg.ClientConfig = typeof config === 'string' ? { connectionString: config } : config;
-  const client = new pg.Client({
+  const client = new (pgModule().Client)({
     application_name: options.applicationName ?? 'pgsafe',
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     ...base,
@@ -80,7 +81,7 @@ export function configLike(client: pg.Client): pg.ClientConfig {
 
 /** Errors after which the connection cannot be trusted: nothing more runs on it. */
 export function isConnectionError(error: unknown): boolean {
-  if (!(error instanceof pg.DatabaseError)) return true; // socket errors, "Connection terminated", ...
+  if (!(error instanceof pgModule().DatabaseError)) return true; // socket errors, "Connection terminated", ...
   const code = error.code ?? '';
   return code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03';
 }

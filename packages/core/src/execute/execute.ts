@@ -10,7 +10,8 @@
  * the step's retry count and wall-clock budget. Any other error stops the run. The run is `completed` only when every
  * step committed.
  */
-import pg from 'pg';
+import type pg from 'pg';
+import { pgModule } from './pg-module.js';
 import type { Plan, PlannedStatement, Step } from '../plan/types.js';
 import { stepCommands } from '../plan/commands.js';
 import { formatDuration } from '../plan/duration.js';
@@ -368,7 +369,7 @@ async function runAttempt(ctx: Ctx, step: Step, attempt: number, lockTimeoutMs: 
 function errorFrom(ctx: Ctx, step: Step, error: unknown, statement: PlannedStatement | undefined): ExecuteError {
   const e = error as pg.DatabaseError;
   const out: ExecuteError = {
-    kind: isConnectionError(error) && !(error instanceof pg.DatabaseError) ? 'connection' : 'sql',
+    kind: isConnectionError(error) && !(error instanceof pgModule().DatabaseError) ? 'connection' : 'sql',
     step: step.id,
     message: e.message ?? String(error),
   };

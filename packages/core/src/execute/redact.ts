@@ -1,5 +1,6 @@
 /** Connection strings are printed only without their password. */
-import pg from 'pg';
+import type pg from 'pg';
+import { pgModule } from './pg-module.js';
 
 /**
  * The connection string with its password replaced by `***`: URLs (`postgres://user:secret@host/db`, also
@@ -29,7 +30,7 @@ export function redactSecret(text: string, secret: string | undefined): string {
  *  defaults as `pg` does (PGHOST, PGPORT, PGUSER, PGDATABASE). */
 export function connectionTarget(config: string | pg.ClientConfig): string {
   try {
-    const client = new pg.Client(typeof config === 'string' ? { connectionString: config } : config);
+    const client = new (pgModule().Client)(typeof config === 'string' ? { connectionString: config } : config);
     const host = client.host.startsWith('/') ? `socket ${client.host}` : client.host.includes(':') ? `[${client.host}]` : client.host;
     return `${client.user ? `${client.user}@` : ''}${host}:${client.port}/${client.database ?? ''}`;
   } catch {

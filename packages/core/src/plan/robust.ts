@@ -2,8 +2,8 @@
  *  migration again skips what is already done instead of failing on it. */
 import type { Node } from '@pgsql/types';
 import { parseSync } from 'libpg-query';
-import { deparseSync } from 'pgsql-deparser';
 import type { ParsedStatement } from '../parse.js';
+import { deparse } from '../ast.js';
 
 export interface RobustForm {
   /** SQL to run. */
@@ -80,7 +80,7 @@ export function robustForm(stmt: ParsedStatement): RobustForm {
   const changed = addFlags(stmt.node);
   if (!changed) return { sql: stmt.text };
   try {
-    const sql = deparseSync(changed.node, { pretty: false }).trim().replace(/;$/, '');
+    const sql = deparse(changed.node).trim().replace(/;$/, '');
     const back = parseSync(sql).stmts ?? [];
     if (back.length !== 1 || JSON.stringify(canonical(back[0]!.stmt)) !== JSON.stringify(canonical(changed.node))) {
       return { sql: stmt.text };

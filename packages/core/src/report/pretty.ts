@@ -26,6 +26,7 @@ export function renderFinding(f: Finding, source: string | undefined, c: Palette
   }
   out.push(bar);
   if (f.lock) out.push(`${bar} ${c.cyan('lock:')} ${f.lock.mode} on ${f.lock.table}, blocks ${f.lock.blocks}; held for ${f.lock.heldFor}`);
+  for (const fact of f.live ?? []) out.push(...wrap(`${c.cyan('live:')} ${fact.text}`).map((l) => `${bar} ${l}`));
   out.push(...wrap(`${c.cyan('why:')} ${f.why}`).map((l) => `${bar} ${l}`));
   out.push(`${bar} ${c.cyan('fix:')} ${f.recipe.summary}`);
   for (const l of f.recipe.sql.split('\n')) out.push(`${bar}     ${c.dim('│')} ${l}`);

@@ -1,5 +1,4 @@
-import { deparseSync } from 'pgsql-deparser';
-import { as, tableRef } from '../ast.js';
+import { as, deparse, tableRef } from '../ast.js';
 import { defineRule } from '../rule.js';
 import { lockImpact } from '../locks.js';
 import { trafficLocks } from '../lock-risk.js';
@@ -31,7 +30,7 @@ export default defineRule({
     const verb = update ? 'UPDATE' : 'DELETE';
     // The user's own change without RETURNING, limited to one batch of keys (deparsed as is: sqlOf would also fold
     // the whitespace inside string literals, changing the data written).
-    const own = deparseSync(update ? { UpdateStmt: { ...update, returningClause: undefined } } : { DeleteStmt: { ...del!, returningClause: undefined } }, { pretty: false });
+    const own = deparse(update ? { UpdateStmt: { ...update, returningClause: undefined } } : { DeleteStmt: { ...del!, returningClause: undefined } });
     let step = 0;
     return {
       message: before.length

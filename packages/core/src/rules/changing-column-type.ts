@@ -1,6 +1,5 @@
 import type { AlterTableCmd, Node } from '@pgsql/types';
-import { deparseSync } from 'pgsql-deparser';
-import { as, strings, typeInfo, type TableRef } from '../ast.js';
+import { as, deparse, strings, typeInfo, type TableRef } from '../ast.js';
 import { alterExistingTable } from '../alter-table.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { lockImpact } from '../locks.js';
@@ -93,8 +92,8 @@ function newColumnRecipe(table: TableRef, name: string, newType: string, using: 
   const fn = quoteQualified(table.schema, sync);
   // Without USING, an assignment cast converts (ALTER TYPE needs one too); with USING, the trigger computes the same
   // expression on the row being written. (Deparsed as is: sqlOf would also fold the whitespace inside literals.)
-  const fromRow = using ? deparseSync(onNewRow(using), { pretty: false }) : `NEW.${column}`;
-  const fromTable = using ? deparseSync(using, { pretty: false }) : column;
+  const fromRow = using ? deparse(onNewRow(using)) : `NEW.${column}`;
+  const fromTable = using ? deparse(using) : column;
   return [
     ...(zonedFrom ? [`-- if ${column} is ${zonedFrom} holding UTC values: no rewrite when run in a transaction after SET LOCAL TimeZone = 'UTC' (PG 12+)`] : []),
     `-- migration 1: the new column, kept in sync by a trigger from now on`,

@@ -1,6 +1,5 @@
 import type { IndexElem, IndexStmt } from '@pgsql/types';
-import { deparseSync } from 'pgsql-deparser';
-import { as, strings, tableRef, type TableRef } from '../ast.js';
+import { as, deparse, strings, tableRef, type TableRef } from '../ast.js';
 import { declaredConstraints } from '../constraints.js';
 import { declaredColumns } from '../column-types.js';
 import { defineRule, type RuleContext } from '../rule.js';
@@ -91,7 +90,7 @@ function recipeFor(ctx: RuleContext, key: UniqueKey, risky: string[]): { sql: st
         const e = as(p, 'IndexElem');
         return e?.name && risky.includes(e.name) ? { IndexElem: elem({ ...e, name: e.name }) } : p;
       });
-      return `${deparseSync({ IndexStmt: { ...key.index!, idxname: name, indexParams, concurrent: concurrently } }, { pretty: false })};`;
+      return `${deparse({ IndexStmt: { ...key.index!, idxname: name, indexParams, concurrent: concurrently } })};`;
     };
     const lower = (column: string) => ({ FuncCall: { funcname: [{ String: { sval: 'lower' } }], args: [{ ColumnRef: { fields: [{ String: { sval: column } }] } }] } });
     return {

