@@ -85,9 +85,16 @@ describe('pgsafe run', () => {
     const file = write('preflight.sql', 'ALTER TABLE accounts ADD COLUMN nickname text;\n');
     const blocker = await holdLock(db.current.url, ['SELECT email FROM accounts WHERE id = 1'], 'forgotten-console');
     await new Promise((r) => setTimeout(r, 300));
-    const release = setTimeout(() => void blocker.release().catch(() => {}), 1200);
-    const r = await pgsafe(['run', file], { DATABASE_URL: db.current.url });
-    clearTimeout(release);
+    const running = pgsafe(['run', file], { DATABASE_URL: db.current.url });
+    // Released 1.2 s after pgsafe connects, however long the CLI took to start: by then its pre-flight is waiting.
+    for (let i = 0; i < 3000; i++) {
+      const { rows } = await db.current.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pgsafe'`);
+      if (rows.length > 0) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await new Promise((r) => setTimeout(r, 1200));
+    await blocker.release();
+    const r = await running;
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`step 1: pre-flight: waiting for pid ${blocker.pid} \\(idle in transaction for [\\d.]+m?s, transaction [\\d.]+m?s, holds ACCESS SHARE on accounts, app "forgotten-console"\\)`));
     expect(r.stdout).toMatch(/step 1: pre-flight: blocking sessions gone after/);
