@@ -107,11 +107,13 @@ describe('pgsafe check --database-url', () => {
 
   it('without the privilege to read a table: the static findings stand, with a warning that its facts are missing', async () => {
     const role = `pgsafe_noread_${process.pid}`;
-    await db.current.query(`CREATE ROLE ${role} LOGIN`);
+    // The embedded server checks passwords (a TEST_DATABASE_URL server may trust): the role gets one.
+    await db.current.query(`CREATE ROLE ${role} LOGIN PASSWORD 'noread-pw'`);
     try {
       const file = write('check/006.sql', 'ALTER TABLE users ALTER COLUMN name SET NOT NULL;\n');
       const url = new URL(db.current.url);
       url.username = role;
+      url.password = 'noread-pw';
       const r = await pgsafe(['check', file, '--database-url', url.toString(), '--no-color']);
       expect(r.stderr).toBe(`pgsafe: warning: ${file}: no live facts: permission denied for table users\n`);
       expect(r.code).toBe(1);
@@ -132,7 +134,10 @@ describe('pgsafe check --database-url', () => {
   });
 
   it('a wrong password is reported without the password', async () => {
-    const r = await pgsafe(['check', write('check/005.sql', 'SELECT 1;\n'), '--database-url', withPassword(db.current.url.replace('postgres@', 'nobody_here@'), 'hunter2-secret')]);
+    // The user set through URL: the embedded server's URL has a password, so a text replace would hit it instead.
+    const url = new URL(withPassword(db.current.url, 'hunter2-secret'));
+    url.username = 'nobody_here';
+    const r = await pgsafe(['check', write('check/005.sql', 'SELECT 1;\n'), '--database-url', url.toString()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('pgsafe: error: cannot connect to PostgreSQL at nobody_here@');
     expect(r.stderr).not.toContain('hunter2-secret');
@@ -267,7 +272,8 @@ describe('pgsafe rehearse', () => {
   it('with no --scratch-url: rehearses on a throwaway embedded PostgreSQL and warns when its major differs', async () => {
     const file = write('rehearse/004.sql', 'ALTER TABLE users ALTER COLUMN id TYPE bigint;\n');
     const r = await pgsafe(['rehearse', file, '--from', withPassword(source.db.url, 'not-printed-pw'), '--no-color']);
-    // The test servers trust local connections, so the password is not checked; it must still never be printed.
+    // The source server trusts local connections (see rehearse-source.ts), so the password is not checked; it must
+    // still never be printed.
     expect(r.stdout + r.stderr).not.toContain('not-printed-pw');
     if (!source.pgDump) return expectNoPgDump(r);
     expect(r.stderr).toBe('');

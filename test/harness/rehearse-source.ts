@@ -2,7 +2,8 @@
  *  (pg_dump refuses newer servers), and the test server may be the embedded PostgreSQL 18, which ships no pg_dump.
  *  So the source is the test server when a pg_dump here can dump it (CI: 15, with pg_dump 15), else the newest
  *  embedded major that the newest pg_dump here can dump (e.g. 14 when only pg_dump 15 is installed). With no pg_dump
- *  at all it is the test server, and the tests expect rehearse's "no pg_dump" error instead. */
+ *  at all it is the newest embedded major too (its trust auth takes any password, as the tests need), and the tests
+ *  expect rehearse's "no pg_dump" error instead. */
 import { findPgDumps, type PgDumpBinary } from '@pgsafe/core';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { startMajor } from './embedded-major.js';
@@ -24,12 +25,12 @@ export interface RehearseSource {
 export async function startRehearseSource(label: string): Promise<RehearseSource> {
   const pgDump = (await findPgDumps()).sort((a, b) => b.major - a.major)[0];
   const testMajor = await serverMajor();
-  if (!pgDump || pgDump.major >= testMajor) {
+  if (pgDump && pgDump.major >= testMajor) {
     const db = await createTestDatabase(label);
     return { db, major: testMajor, pgDump, stop: () => db.drop() };
   }
-  const major = embeddedMajors.find((m) => m <= pgDump.major);
-  if (major === undefined) throw new Error(`${pgDump.path} (${pgDump.version}) is older than every embedded PostgreSQL (11-14): no source for the rehearse tests`);
+  const major = embeddedMajors.find((m) => !pgDump || m <= pgDump.major);
+  if (major === undefined) throw new Error(`${pgDump!.path} (${pgDump!.version}) is older than every embedded PostgreSQL (11-14): no source for the rehearse tests`);
   const server = await startMajor(`ep${major}`);
   let db: TestDatabase;
   try {
