@@ -5,10 +5,12 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { columnsOf, seedRows, useTestDatabase } from '../harness/index.js';
+import { findPgDumps } from '@pgsafe/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { columnsOf, seedRows, useTestDatabase, type Queryable } from '../harness/index.js';
 import { adminUrl } from '../harness/admin-url.js';
 import { startEmbedded } from '../harness/embedded.js';
+import { startRehearseSource, type RehearseSource } from '../harness/rehearse-source.js';
 
 const BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
 const db = useTestDatabase('live_cli');
@@ -41,16 +43,21 @@ const withPassword = (url: string, password: string) => {
   return u.toString();
 };
 
+/** users (3,000 rows, 30 NULL names, 10 duplicate emails) and orders (10,000 rows, user_id indexed). */
+async function seedUsersAndOrders(target: Queryable): Promise<void> {
+  const q = (sql: string) => target.query(sql);
+  await q('CREATE TABLE users (id int PRIMARY KEY, email text, name text)');
+  await seedRows(target, 'users', 3000, { id: 'i', email: "'u' || (i % 2990) || '@example.com'", name: "CASE WHEN i % 100 = 0 THEN NULL ELSE 'n' || i END" });
+  await q('CREATE TABLE orders (id int PRIMARY KEY, user_id int, amount int)');
+  await seedRows(target, 'orders', 10000, { id: 'i', user_id: '1 + i % 3000', amount: 'i % 100' });
+  await q('CREATE INDEX orders_user_id_idx ON orders (user_id)');
+  await q('ANALYZE');
+}
+
 beforeAll(async () => {
   if (!existsSync(BIN)) throw new Error('packages/cli is not built: run `pnpm build` (the root `pnpm test` does it)');
   dir = mkdtempSync(join(tmpdir(), 'pgsafe-live-'));
-  const q = (sql: string) => db.current.query(sql);
-  await q('CREATE TABLE users (id int PRIMARY KEY, email text, name text)');
-  await seedRows(db.current, 'users', 3000, { id: 'i', email: "'u' || (i % 2990) || '@example.com'", name: "CASE WHEN i % 100 = 0 THEN NULL ELSE 'n' || i END" });
-  await q('CREATE TABLE orders (id int PRIMARY KEY, user_id int, amount int)');
-  await seedRows(db.current, 'orders', 10000, { id: 'i', user_id: '1 + i % 3000', amount: 'i % 100' });
-  await q('CREATE INDEX orders_user_id_idx ON orders (user_id)');
-  await q('ANALYZE');
+  await seedUsersAndOrders(db.current);
 });
 
 describe('pgsafe check --database-url', () => {
@@ -100,11 +107,13 @@ describe('pgsafe check --database-url', () => {
 
   it('without the privilege to read a table: the static findings stand, with a warning that its facts are missing', async () => {
     const role = `pgsafe_noread_${process.pid}`;
-    await db.current.query(`CREATE ROLE ${role} LOGIN`);
+    // The embedded server checks passwords (a TEST_DATABASE_URL server may trust): the role gets one.
+    await db.current.query(`CREATE ROLE ${role} LOGIN PASSWORD 'noread-pw'`);
     try {
       const file = write('check/006.sql', 'ALTER TABLE users ALTER COLUMN name SET NOT NULL;\n');
       const url = new URL(db.current.url);
       url.username = role;
+      url.password = 'noread-pw';
       const r = await pgsafe(['check', file, '--database-url', url.toString(), '--no-color']);
       expect(r.stderr).toBe(`pgsafe: warning: ${file}: no live facts: permission denied for table users\n`);
       expect(r.code).toBe(1);
@@ -125,7 +134,10 @@ describe('pgsafe check --database-url', () => {
   });
 
   it('a wrong password is reported without the password', async () => {
-    const r = await pgsafe(['check', write('check/005.sql', 'SELECT 1;\n'), '--database-url', withPassword(db.current.url.replace('postgres@', 'nobody_here@'), 'hunter2-secret')]);
+    // The user set through URL: the embedded server's URL has a password, so a text replace would hit it instead.
+    const url = new URL(withPassword(db.current.url, 'hunter2-secret'));
+    url.username = 'nobody_here';
+    const r = await pgsafe(['check', write('check/005.sql', 'SELECT 1;\n'), '--database-url', url.toString()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('pgsafe: error: cannot connect to PostgreSQL at nobody_here@');
     expect(r.stderr).not.toContain('hunter2-secret');
@@ -209,9 +221,25 @@ describe('pgsafe trace', () => {
 });
 
 describe('pgsafe rehearse', () => {
+  // A source server that a pg_dump here can dump (see rehearse-source.ts), seeded like the test database. The scratch
+  // server stays the test server, which may be newer than the source.
+  let source: RehearseSource;
+  beforeAll(async () => {
+    source = await startRehearseSource('live_cli_rehearse');
+    await seedUsersAndOrders(source.db);
+  });
+  afterAll(() => source?.stop());
+
+  /** With no pg_dump on this machine, a rehearsal stops at the clear error naming what to install. */
+  const expectNoPgDump = (r: { code: number | null; stderr: string }) => {
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`pg_dump found: none. Install the PostgreSQL ${source.major} client tools (e.g. apt install postgresql-client-${source.major})`);
+  };
+
   it('copies the touched tables with sampled rows into a scratch database, traces and runs the migration there', async () => {
     const file = write('rehearse/001.sql', 'ALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX CONCURRENTLY orders_amount_idx ON orders (amount);\n');
-    const r = await pgsafe(['rehearse', file, '--from', db.current.url, '--scratch-url', adminUrl(), '--sample-rows', '500', '--format', 'json']);
+    const r = await pgsafe(['rehearse', file, '--from', source.db.url, '--scratch-url', adminUrl(), '--sample-rows', '500', '--format', 'json']);
+    if (!source.pgDump) return expectNoPgDump(r);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as {
@@ -225,14 +253,15 @@ describe('pgsafe rehearse', () => {
     expect(out.trace.statements[0]!.locks).toContainEqual(expect.objectContaining({ relation: 'orders', pgMode: 'AccessExclusiveLock' }));
     expect(out.execution.status).toBe('completed');
     expect(out.execution.steps.map((s) => s.status)).toEqual(['committed', 'committed']);
-    // The source is untouched and the scratch database is gone.
-    expect(await columnsOf(db.current, 'orders')).toEqual(['id', 'user_id', 'amount']);
+    // The source is untouched and the scratch database is gone (db.current is on the scratch server).
+    expect(await columnsOf(source.db, 'orders')).toEqual(['id', 'user_id', 'amount']);
     expect((await db.current.query('SELECT count(*)::int AS n FROM pg_database WHERE datname = $1', [out.scratch.database])).rows[0]?.n).toBe(0);
   });
 
   it('a migration that fails on the sampled rows exits 1 with the error', async () => {
     const file = write('rehearse/002.sql', 'ALTER TABLE users ALTER COLUMN name SET NOT NULL;\n');
-    const r = await pgsafe(['rehearse', file, '--from', db.current.url, '--scratch-url', adminUrl(), '--sample-rows', '1000', '--no-color']);
+    const r = await pgsafe(['rehearse', file, '--from', source.db.url, '--scratch-url', adminUrl(), '--sample-rows', '1000', '--no-color']);
+    if (!source.pgDump) return expectNoPgDump(r);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('public.users: 3,000 rows, ');
     expect(r.stdout).toContain('1,000 copied');
@@ -242,29 +271,32 @@ describe('pgsafe rehearse', () => {
 
   it('with no --scratch-url: rehearses on a throwaway embedded PostgreSQL and warns when its major differs', async () => {
     const file = write('rehearse/004.sql', 'ALTER TABLE users ALTER COLUMN id TYPE bigint;\n');
-    const r = await pgsafe(['rehearse', file, '--from', withPassword(db.current.url, 'not-printed-pw'), '--no-color']);
-    // The test server trusts local connections, so the password is not checked; it must still never be printed.
+    const r = await pgsafe(['rehearse', file, '--from', withPassword(source.db.url, 'not-printed-pw'), '--no-color']);
+    // The source server trusts local connections (see rehearse-source.ts), so the password is not checked; it must
+    // still never be printed.
+    expect(r.stdout + r.stderr).not.toContain('not-printed-pw');
+    if (!source.pgDump) return expectNoPgDump(r);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).not.toContain('not-printed-pw');
     expect(r.stdout).toMatch(/scratch +PostgreSQL 18\.\d+ \(embedded, throwaway\)/);
-    const sourceMajor = Number(/source +PostgreSQL (\d+)/.exec(r.stdout)![1]);
-    if (sourceMajor !== 18) expect(r.stdout).toContain(`warning  the scratch server is PostgreSQL 18 and the source ${sourceMajor}`);
+    expect(r.stdout).toMatch(new RegExp(`source +PostgreSQL ${source.major}\\.`));
+    if (source.major !== 18) expect(r.stdout).toContain(`warning  the scratch server is PostgreSQL 18 and the source ${source.major}`);
     expect(r.stdout).toMatch(/rewrite +users \(table\), users_pkey \(index\)/);
     expect(r.stdout).toContain('0 copied');
     expect(r.stdout).toMatch(/step 1 \(lines 1-1, transaction\): committed/);
   });
 
   it('a table using a type of its own needs --whole-schema, and the error says so', async () => {
-    await db.current.query("CREATE TYPE mood AS ENUM ('ok', 'sad')");
-    await db.current.query("CREATE TABLE feelings (id int PRIMARY KEY, mood mood NOT NULL DEFAULT 'ok')");
-    await seedRows(db.current, 'feelings', 100, { id: 'i' });
+    await source.db.query("CREATE TYPE mood AS ENUM ('ok', 'sad')");
+    await source.db.query("CREATE TABLE feelings (id int PRIMARY KEY, mood mood NOT NULL DEFAULT 'ok')");
+    await seedRows(source.db, 'feelings', 100, { id: 'i' });
     const file = write('rehearse/006.sql', "ALTER TYPE mood ADD VALUE 'glad';\nALTER TABLE feelings ADD COLUMN note text;\n");
-    const tablesOnly = await pgsafe(['rehearse', file, '--from', db.current.url, '--scratch-url', adminUrl()]);
+    const tablesOnly = await pgsafe(['rehearse', file, '--from', source.db.url, '--scratch-url', adminUrl()]);
+    if (!source.pgDump) return expectNoPgDump(tablesOnly);
     expect(tablesOnly.code).toBe(2);
     expect(tablesOnly.stderr).toContain('pgsafe: error: restoring the schema dump into the scratch database failed: type "public.mood" does not exist');
     expect(tablesOnly.stderr).toContain('try --whole-schema');
-    const whole = await pgsafe(['rehearse', file, '--from', db.current.url, '--scratch-url', adminUrl(), '--whole-schema', '--sample-rows', '50', '--format', 'json']);
+    const whole = await pgsafe(['rehearse', file, '--from', source.db.url, '--scratch-url', adminUrl(), '--whole-schema', '--sample-rows', '50', '--format', 'json']);
     expect(whole.stderr).toBe('');
     expect(whole.code).toBe(0);
     const out = JSON.parse(whole.stdout) as { tables: { name: string; copiedRows: number }[]; execution: { status: string } };
@@ -286,13 +318,18 @@ describe('pgsafe rehearse', () => {
   });
 
   it('a source newer than every pg_dump here is a clear error, exit 2', async () => {
+    // The oldest pg_dump here against the embedded PostgreSQL 18; with no pg_dump, the search finds none.
+    const pgDump = (await findPgDumps()).sort((a, b) => a.major - b.major)[0];
     const server = await startEmbedded();
     try {
       const major = Number(/^(\d+)/.exec(server.version)![1]);
+      if (pgDump && pgDump.major >= major) throw new Error(`this test needs a pg_dump older than PostgreSQL ${major}; the oldest here is ${pgDump.path} (${pgDump.version})`);
       const file = write('rehearse/003.sql', 'ALTER TABLE t ADD COLUMN x int;\n');
-      const r = await pgsafe(['rehearse', file, '--from', server.url, '--scratch-url', adminUrl(), '--pg-dump', '/usr/lib/postgresql/15/bin/pg_dump']);
+      const r = await pgsafe(['rehearse', file, '--from', server.url, '--scratch-url', adminUrl(), ...(pgDump ? ['--pg-dump', pgDump.path] : [])]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`pgsafe: error: the source server is PostgreSQL ${major}, and pg_dump cannot dump a server newer than itself; pg_dump found: /usr/lib/postgresql/15/bin/pg_dump (15.`);
+      expect(r.stderr).toContain(
+        `pgsafe: error: the source server is PostgreSQL ${major}, and pg_dump cannot dump a server newer than itself; pg_dump found: ${pgDump ? `${pgDump.path} (${pgDump.version})` : 'none'}.`,
+      );
       expect(r.stderr).toContain(`apt install postgresql-client-${major}`);
       expect(r.stderr).not.toContain(':postgres@');
     } finally {

@@ -18,8 +18,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-async function adminQuery(sql: string): Promise<void> {
-  const client = await openSession(adminUrl(), 'pgsafe-test-admin');
+async function adminQuery(server: string, sql: string): Promise<void> {
+  const client = await openSession(server, 'pgsafe-test-admin');
   try {
     await client.query(sql);
   } finally {
@@ -27,13 +27,14 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-/** Creates `pgsafe_t_<label>_<random>`: unique across parallel workers and concurrent runs on one server. */
-export async function createTestDatabase(label = 'db'): Promise<TestDatabase> {
+/** Creates `pgsafe_t_<label>_<random>`: unique across parallel workers and concurrent runs on one server. `server`
+ *  (an admin URL) is the test server unless given, e.g. another major started by the test. */
+export async function createTestDatabase(label = 'db', server = adminUrl()): Promise<TestDatabase> {
   // 9 + 30 + 1 + 10 ASCII bytes: well within PostgreSQL's 63-byte identifiers, so the name is never truncated.
   const safe = label.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 30);
   const name = `pgsafe_t_${safe}_${randomBytes(5).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE "${name}"`);
-  const url = withDatabase(adminUrl(), name);
+  await adminQuery(server, `CREATE DATABASE "${name}"`);
+  const url = withDatabase(server, name);
   let shared: Promise<pg.Client> | undefined;
   let dropped = false;
   const connect = (options: { applicationName?: string } = {}) => openSession(url, options.applicationName ?? 'pgsafe-test');
@@ -51,7 +52,7 @@ export async function createTestDatabase(label = 'db'): Promise<TestDatabase> {
       // A session queued behind a lock closes only when its backend ends, so start closing, then FORCE terminates
       // whatever is left (PostgreSQL 13+), including sessions the test opened by other means.
       const closing = closeSessions(name);
-      await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await adminQuery(server, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await closing;
     },
   };

@@ -1,4 +1,6 @@
 /** Choosing a pg_dump for the source server's major version, and the real pg_dump binaries of this machine. */
+import { execFileSync } from 'node:child_process';
+import { normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { choosePgDump, findPgDumps, PgDumpError, withoutMetaCommands, type PgDumpBinary } from './pg-dump.js';
 
@@ -23,9 +25,14 @@ describe('choosePgDump', () => {
 });
 
 describe('findPgDumps', () => {
-  it('finds the pg_dump binaries installed here, with their major version', async () => {
+  it('finds the pg_dump binaries installed here (none on some machines), with their major version', async () => {
+    // Listed independently by the shell: every executable pg_dump where findPgDumps looks, with the major it reports.
+    const script = 'for f in "$PGSAFE_PG_DUMP" /usr/lib/postgresql/*/bin/pg_dump /usr/local/lib/postgresql/*/bin/pg_dump /usr/pgsql-*/bin/pg_dump; do [ -x "$f" ] && echo "$f"; done; IFS=:; for d in $PATH; do [ -n "$d" ] && [ -x "$d/pg_dump" ] && echo "$d/pg_dump"; done; true';
+    const listed = [...new Set(execFileSync('sh', ['-c', script], { encoding: 'utf8' }).split('\n').filter(Boolean).map((p) => normalize(p)))];
+    const installed = listed.map((path) => ({ path, major: Number(/\) (\d+)/.exec(execFileSync(path, ['--version'], { encoding: 'utf8' }))![1]) }));
     const found = await findPgDumps();
-    expect(found.length).toBeGreaterThan(0);
+    const byPath = (a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path);
+    expect(found.map((b) => ({ path: b.path, major: b.major })).sort(byPath)).toEqual(installed.sort(byPath));
     for (const b of found) expect(b.version).toMatch(new RegExp(`^${b.major}\\.`));
   });
 
