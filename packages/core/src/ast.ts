@@ -2,6 +2,7 @@
 import type { Node, RangeVar, TypeName, ColumnDef, Constraint } from '@pgsql/types';
 import { createRequire } from 'node:module';
 import { quoteIdent, quoteQualified } from './sql.js';
+import { cachedOn } from './cached-on.js';
 
 type AnyNode = Node extends infer U ? (U extends Record<string, unknown> ? U : never) : never;
 export type NodeKind = AnyNode extends infer U ? (U extends Record<infer K, unknown> ? K & string : never) : never;
@@ -76,19 +77,19 @@ export interface TypeInfo {
   sql: string;
 }
 
-const typeInfos = new WeakMap<TypeName, TypeInfo>();
+const TYPE_INFO = Symbol('typeInfo');
 
 export function typeInfo(tn: TypeName | undefined): TypeInfo | undefined {
   if (!tn) return undefined;
-  let info = typeInfos.get(tn);
-  if (!info) typeInfos.set(tn, (info = computeTypeInfo(tn)));
-  return info;
+  return cachedOn(tn, TYPE_INFO, computeTypeInfo);
 }
+
+const NO_MODS: number[] = Object.freeze([]) as unknown as number[];
 
 function computeTypeInfo(tn: TypeName): TypeInfo {
   const names = strings(tn.names);
   const name = (names[names.length - 1] ?? '').toLowerCase();
-  const mods = (tn.typmods ?? []).map((m) => as(m, 'A_Const')?.ival?.ival ?? 0);
+  const mods = tn.typmods ? tn.typmods.map((m) => as(m, 'A_Const')?.ival?.ival ?? 0) : NO_MODS;
   return new ParsedType(tn, name, mods, (tn.arrayBounds?.length ?? 0) > 0);
 }
 

@@ -1,6 +1,7 @@
 import type { ColumnDef, Node } from '@pgsql/types';
 import { as, typeInfo, type TypeInfo } from './ast.js';
 import { quoteIdent } from './sql.js';
+import { cachedOn } from './cached-on.js';
 
 /** A column type a statement declares: in CREATE TABLE, ADD COLUMN, or ALTER COLUMN ... TYPE. */
 export interface DeclaredColumn {
@@ -11,13 +12,11 @@ export interface DeclaredColumn {
   location?: number;
 }
 
-const columnsCache = new WeakMap<Node, DeclaredColumn[]>();
+const COLUMNS = Symbol('declaredColumns');
 
 /** Cached per statement: several rules read the same declarations. */
 export function declaredColumns(node: Node): DeclaredColumn[] {
-  let found = columnsCache.get(node);
-  if (!found) columnsCache.set(node, (found = collectColumns(node)));
-  return found;
+  return cachedOn(node, COLUMNS, collectColumns);
 }
 
 function collectColumns(node: Node): DeclaredColumn[] {

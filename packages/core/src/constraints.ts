@@ -1,5 +1,6 @@
 import type { Constraint, Node } from '@pgsql/types';
 import { as, columnNames, tableRef, type TableRef } from './ast.js';
+import { cachedOn } from './cached-on.js';
 
 /** A constraint a statement declares, with the columns it applies to. */
 export interface DeclaredConstraint {
@@ -13,13 +14,11 @@ export interface DeclaredConstraint {
 
 /** Constraints declared by CREATE TABLE (column and table constraints) and ALTER TABLE (ADD CONSTRAINT, and those
  *  written on an added column). */
-const constraintsCache = new WeakMap<Node, DeclaredConstraint[]>();
+const CONSTRAINTS = Symbol('declaredConstraints');
 
 /** Cached per statement: several rules and the schema model read the same declarations. */
 export function declaredConstraints(node: Node): DeclaredConstraint[] {
-  let found = constraintsCache.get(node);
-  if (!found) constraintsCache.set(node, (found = collectConstraints(node)));
-  return found;
+  return cachedOn(node, CONSTRAINTS, collectConstraints);
 }
 
 function collectConstraints(node: Node): DeclaredConstraint[] {

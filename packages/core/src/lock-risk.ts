@@ -3,16 +3,15 @@ import type { ParsedStatement } from './parse.js';
 import { locksTaken, type TableLock } from './statement-locks.js';
 import { blocksTraffic } from './locks.js';
 import type { SchemaModel } from './schema-model.js';
+import { cachedOn } from './cached-on.js';
 
-const cache = new WeakMap<ParsedStatement, TableLock[]>();
+const TRAFFIC_LOCKS = Symbol('trafficLocks');
 
 /** The locks of `stmt` that stop application traffic on a table that already exists (so has traffic). Cached per
  *  statement (its migration's schema model is always built from the same statements): the once-per-migration rules
  *  ask this of every other statement, for every statement. */
 export function trafficLocks(stmt: ParsedStatement, schema: SchemaModel): TableLock[] {
-  let locks = cache.get(stmt);
-  if (!locks) cache.set(stmt, (locks = locksTaken(stmt).filter((l) => blocksTraffic(l.mode) && !schema.isNewTable(l.table, stmt.index))));
-  return locks;
+  return cachedOn(stmt, TRAFFIC_LOCKS, () => locksTaken(stmt).filter((l) => blocksTraffic(l.mode) && !schema.isNewTable(l.table, stmt.index)));
 }
 
 /** Statements before the current one that also take traffic-blocking locks, for "report once per migration" rules. */

@@ -2,6 +2,7 @@ import type { Node } from '@pgsql/types';
 import type { ParsedStatement } from './parse.js';
 import { as, strings, tableRef, tableRefOf, type TableRef } from './ast.js';
 import type { LockMode } from './locks.js';
+import { cachedOn } from './cached-on.js';
 
 /** A table-level lock a statement takes, per PostgreSQL's documentation of each command. */
 export interface TableLock {
@@ -38,13 +39,11 @@ const LOCK_TABLE_MODES: LockMode[] = [
   'ACCESS SHARE', 'ROW SHARE', 'ROW EXCLUSIVE', 'SHARE UPDATE EXCLUSIVE', 'SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE',
 ];
 
-const cache = new WeakMap<ParsedStatement, TableLock[]>();
+const LOCKS = Symbol('locksTaken');
 
 /** The table locks a statement takes (strongest per table). Indexes named without their table are not resolved. */
 export function locksTaken(stmt: ParsedStatement): TableLock[] {
-  let locks = cache.get(stmt);
-  if (!locks) cache.set(stmt, (locks = computeLocks(stmt)));
-  return locks;
+  return cachedOn(stmt, LOCKS, computeLocks);
 }
 
 function computeLocks(stmt: ParsedStatement): TableLock[] {
