@@ -1,20 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import {
   ConnectionError,
   connectionTarget,
-  loadParser,
-  parseMigration,
-  ParseError,
   PgDumpError,
   PlanError,
   rehearse,
   RehearseError,
-  type ParsedMigration,
   type RehearseResult,
 } from '@pgsafe/core';
 import { colorEnabled, palette } from '../color.js';
-import { formatError } from '../output/pretty.js';
+import { failWith, readMigration } from '../read-migration.js';
 import { renderRehearsal } from '../output/rehearse.js';
 import { startScratchServer, type ScratchServer } from '../scratch-server.js';
 import { countArg, durationArg } from './run.js';
@@ -58,26 +53,9 @@ Examples:
     )
     .action(async (file: string, options: RehearseOptions) => {
       const errColors = palette(colorEnabled(process.stderr, options.color));
-      const fail = (message: string) => {
-        process.stderr.write(`pgsafe: ${errColors.red(errColors.bold('error'))}: ${message}\n`);
-        process.exitCode = 2;
-      };
-      let source: string;
-      try {
-        source = readFileSync(file, 'utf8');
-      } catch (error) {
-        return fail(`cannot read ${file}: ${(error as Error).message}`);
-      }
-      await loadParser();
-      let migration: ParsedMigration;
-      try {
-        migration = parseMigration(source, file);
-      } catch (error) {
-        if (!(error instanceof ParseError)) throw error;
-        process.stderr.write(formatError({ file, line: error.position.line, column: error.position.column, message: error.reason, lineText: error.lineText }, errColors));
-        process.exitCode = 2;
-        return;
-      }
+      const fail = failWith(errColors);
+      const migration = await readMigration(file, errColors);
+      if (!migration) return;
       let server: ScratchServer | undefined;
       let result: RehearseResult;
       try {

@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import {
   ConnectionError,
   connectionTarget,
   earlierMigrations,
-  loadParser,
   openConnection,
-  parseMigration,
-  ParseError,
   replayMigrations,
   ReplayError,
   traceMigration,
@@ -15,7 +11,7 @@ import {
   type TraceResult,
 } from '@pgsafe/core';
 import { colorEnabled, palette } from '../color.js';
-import { formatError } from '../output/pretty.js';
+import { failWith, readMigration } from '../read-migration.js';
 import { renderTrace } from '../output/trace.js';
 import { startScratchServer } from '../scratch-server.js';
 import { durationArg } from './run.js';
@@ -60,26 +56,9 @@ Examples:
     )
     .action(async (file: string, options: TraceOptions) => {
       const errColors = palette(colorEnabled(process.stderr, options.color));
-      const fail = (message: string) => {
-        process.stderr.write(`pgsafe: ${errColors.red(errColors.bold('error'))}: ${message}\n`);
-        process.exitCode = 2;
-      };
-      let source: string;
-      try {
-        source = readFileSync(file, 'utf8');
-      } catch (error) {
-        return fail(`cannot read ${file}: ${(error as Error).message}`);
-      }
-      await loadParser();
-      let migration: ParsedMigration;
-      try {
-        migration = parseMigration(source, file);
-      } catch (error) {
-        if (!(error instanceof ParseError)) throw error;
-        process.stderr.write(formatError({ file, line: error.position.line, column: error.position.column, message: error.reason, lineText: error.lineText }, errColors));
-        process.exitCode = 2;
-        return;
-      }
+      const fail = failWith(errColors);
+      const migration = await readMigration(file, errColors);
+      if (!migration) return;
       let result: TraceResult;
       let where: string;
       try {
