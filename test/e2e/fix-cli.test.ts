@@ -1,41 +1,24 @@
 /** `pgsafe fix` end to end: the built CLI rewrites migrations (diff, --write, --json, Prisma directories), and what
  *  it writes runs with `pgsafe run` on real PostgreSQL, refusing nothing. */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { columnsOf, seedRows, useTestDatabase } from '../harness/index.js';
+import { assertCliBuilt, pgsafe as runPgsafe, writeIn } from '../harness/pgsafe-cli.js';
 
-const BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
 const db = useTestDatabase('fix_cli');
 let dir: string;
-
-function pgsafe(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'DATABASE_URL']) delete env[name];
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, cwd: dir });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const write = (name: string, sql: string) => {
-  const path = join(dir, name);
-  mkdirSync(join(path, '..'), { recursive: true });
-  writeFileSync(path, sql);
-  return path;
-};
+/** Run from the test's folder: the fixed files are written next to the migration. */
+const pgsafe = (args: string[]) => runPgsafe(args, { cwd: dir });
+const write = (name: string, sql: string) => writeIn(dir, name, sql);
 
 const ORDERS = '-- 042: orders get a status and a faster lookup\nCREATE INDEX orders_customer_idx ON orders (customer_id);\nALTER TABLE orders ADD COLUMN status text NOT NULL;\n';
 
 beforeAll(() => {
-  if (!existsSync(BIN)) throw new Error('packages/cli is not built: run `pnpm build` (the root `pnpm test` does it)');
+  assertCliBuilt();
   dir = mkdtempSync(join(tmpdir(), 'pgsafe-fix-'));
 });
 

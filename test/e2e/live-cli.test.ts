@@ -1,40 +1,19 @@
 /** `pgsafe check --database-url`, `trace` and `rehearse` end to end: the built CLI against real PostgreSQL with
  *  rows in the tables. */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { findPgDumps } from '@pgsafe/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { columnsOf, seedRows, useTestDatabase, type Queryable } from '../harness/index.js';
 import { adminUrl } from '../harness/admin-url.js';
 import { startEmbedded } from '../harness/embedded.js';
 import { startRehearseSource, type RehearseSource } from '../harness/rehearse-source.js';
+import { assertCliBuilt, pgsafe, writeIn } from '../harness/pgsafe-cli.js';
 
-const BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
 const db = useTestDatabase('live_cli');
 let dir: string;
-
-function pgsafe(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'DATABASE_URL']) delete env[name];
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const write = (name: string, sql: string) => {
-  const path = join(dir, name);
-  mkdirSync(join(path, '..'), { recursive: true });
-  writeFileSync(path, sql);
-  return path;
-};
+const write = (name: string, sql: string) => writeIn(dir, name, sql);
 
 /** The test database's URL with a password that must never be printed. */
 const withPassword = (url: string, password: string) => {
@@ -55,7 +34,7 @@ async function seedUsersAndOrders(target: Queryable): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(BIN)) throw new Error('packages/cli is not built: run `pnpm build` (the root `pnpm test` does it)');
+  assertCliBuilt();
   dir = mkdtempSync(join(tmpdir(), 'pgsafe-live-'));
   await seedUsersAndOrders(db.current);
 });

@@ -1,40 +1,20 @@
 /** `pgsafe run` end to end: the built CLI against real PostgreSQL, with concurrent sessions holding locks and an
  *  application session measuring what it waits for. */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { columnsOf, holdLock, seedRows, steadyQueries, useTestDatabase, waitUntilWaitingOnLock } from '../harness/index.js';
+import { assertCliBuilt, pgsafe, writeIn } from '../harness/pgsafe-cli.js';
 
-const BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
 const db = useTestDatabase('run_cli');
 let dir: string;
-
-function pgsafe(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const full: NodeJS.ProcessEnv = { ...process.env, ...env };
-  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'DATABASE_URL']) if (!(name in env)) delete full[name];
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: full });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const write = (name: string, sql: string) => {
-  const path = join(dir, name);
-  writeFileSync(path, sql);
-  return path;
-};
+const write = (name: string, sql: string) => writeIn(dir, name, sql);
 
 const columns = (table: string) => columnsOf(db.current, table);
 
 beforeAll(() => {
-  if (!existsSync(BIN)) throw new Error('packages/cli is not built: run `pnpm build` (the root `pnpm test` does it)');
+  assertCliBuilt();
   dir = mkdtempSync(join(tmpdir(), 'pgsafe-run-'));
 });
 
@@ -85,7 +65,7 @@ describe('pgsafe run', () => {
     const file = write('preflight.sql', 'ALTER TABLE accounts ADD COLUMN nickname text;\n');
     const blocker = await holdLock(db.current.url, ['SELECT email FROM accounts WHERE id = 1'], 'forgotten-console');
     await new Promise((r) => setTimeout(r, 300));
-    const running = pgsafe(['run', file], { DATABASE_URL: db.current.url });
+    const running = pgsafe(['run', file], { env: { DATABASE_URL: db.current.url } });
     // Released 1.2 s after pgsafe connects, however long the CLI took to start: by then its pre-flight is waiting.
     for (let i = 0; i < 3000; i++) {
       const { rows } = await db.current.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pgsafe'`);
@@ -128,7 +108,7 @@ describe('pgsafe run', () => {
 
   it('exits 2 with host and port, never the password, when the database is unreachable', async () => {
     const file = write('unreachable.sql', 'ALTER TABLE accounts ADD COLUMN x int;\n');
-    const r = await pgsafe(['run', file], { DATABASE_URL: 'postgres://deploy:Sup3rS3cret@127.0.0.1:1/prod' });
+    const r = await pgsafe(['run', file], { env: { DATABASE_URL: 'postgres://deploy:Sup3rS3cret@127.0.0.1:1/prod' } });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('cannot connect to PostgreSQL at deploy@127.0.0.1:1/prod: connection refused');
     expect(r.stderr + r.stdout).not.toContain('Sup3rS3cret');
