@@ -180,7 +180,9 @@ describe('execute: concurrent index builds', () => {
     const buildMs = result.steps[0]!.ms;
     expect(seen.errors).toEqual([]);
     expect(seen.count).toBeGreaterThan(50);
-    expect(seen.max).toBeLessThan(Math.min(250, buildMs));
+    // A plain CREATE INDEX holds every insert for the whole build; here no insert waits for more than half of it
+    // (250 ms at least: on a loaded 2-core machine one insert can lose its CPU for longer than that).
+    expect(seen.max).toBeLessThan(Math.max(250, buildMs / 2));
     expect(events.some((e) => e.type === 'progress')).toBe(true);
   });
 });
