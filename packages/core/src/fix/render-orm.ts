@@ -106,17 +106,16 @@ export function renderMikroOrmMigrations(result: FixResult, name: string): FixFi
   return parts.map((part, i) => {
     const cls = `Migration${stamp}${part.name ? `_${part.name}` : ''}`;
     const firstOfDeploy = parts.findIndex((p) => p.deploy === part.deploy) === i;
-    // MikroORM 6 sends addSql through knex, which reads an unescaped `?` as a binding; MikroORM 7 sends it as is.
-    const question = part.statements.some((s) => s.includes('?'));
     const head = [
       ...(firstOfDeploy ? deployHeader(result, part.deploy).map((l) => l.replace(/^--/, '//')) : []),
       `// Written by pgsafe fix from ${result.file} (step ${i + 1} of ${parts.length}); needs migrations: { allOrNothing: false }.`,
       "'use strict';",
       "Object.defineProperty(exports, '__esModule', { value: true });",
       "const { Migration } = require('@mikro-orm/migrations');",
-      ...(question ? ["const sql = (text) => (typeof Migration.prototype.getKnex === 'function' ? text.replace(/\\?/g, '\\\\?') : text);"] : []),
     ];
-    const up = part.statements.map((s) => `    this.addSql(${question ? `sql(${jsString(s)})` : jsString(s)});`);
+    // Unlike knex.raw, `?` stays as written: addSql's SQL runs without bindings (MikroORM 6 then skips knex's `?`
+    // placeholders: AbstractSqlConnection.patchKnexClient; 7 sends it as is).
+    const up = part.statements.map((s) => `    this.addSql(${jsString(s)});`);
     const klass = `${[`class ${cls} extends Migration {`, '  async up() {', ...up, '  }', '}'].join('\n')}\n`;
     const sql = `${head.join('\n')}\n\n${part.transactional ? klass : mikroOrmNonTransactional(klass)}exports.${cls} = ${cls};\n`;
     return { path: `${cls}.js`, deploy: part.deploy, sql };
