@@ -1,7 +1,7 @@
 /** `pgsafe fix` end to end: the built CLI rewrites migrations (diff, --write, --json, Prisma directories), and what
  *  it writes runs with `pgsafe run` on real PostgreSQL, refusing nothing. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,6 +133,44 @@ describe('pgsafe fix', () => {
     const unnamed = await pgsafe(['fix', '--runner', 'typeorm', 'typeorm/orders.sql']);
     expect(unnamed.stderr).toContain('a TypeORM migration is named <timestamp>-<Name>, e.g. 1700000000004-AddStatus: got orders');
     expect(unnamed.code).toBe(2);
+  });
+
+  it('--runner mikro-orm writes one migration class per step that MikroORM 6 runs in order, ? operators included', async () => {
+    await db.current.query(`ALTER TABLE orders ADD COLUMN data jsonb NOT NULL DEFAULT '{"k": 1}'`);
+    write('mikro/migrations/Migration20260101000000_orders.sql', "ALTER TABLE orders ADD CONSTRAINT orders_data_k CHECK (data ? 'k');\nCREATE INDEX orders_customer_idx ON orders (customer_id);\nALTER TABLE orders ADD COLUMN status text NOT NULL;\n");
+    const fixed = await pgsafe(['fix', '--runner', 'mikro-orm', 'mikro/migrations/Migration20260101000000_orders.sql', '--value', "status='new'", '--write']);
+    expect(fixed.stderr).toContain('Wrote mikro/migrations/Migration20260101000000_orders.js, mikro/migrations/Migration20260101000000_orders_pgsafe2_');
+    expect(fixed.code).toBe(0);
+    // The written files require @mikro-orm/migrations, as MikroORM's own JS generator writes them: MikroORM 6 from examples/mikro-orm-v6.
+    const v6 = fileURLToPath(new URL('../../examples/mikro-orm-v6/package.json', import.meta.url));
+    mkdirSync(join(dir, 'mikro/node_modules/@mikro-orm'), { recursive: true });
+    symlinkSync(realpathSync(join(v6, '../node_modules/@mikro-orm/migrations')), join(dir, 'mikro/node_modules/@mikro-orm/migrations'));
+    const script = `const req = require('node:module').createRequire(${JSON.stringify(v6)});
+      const { MikroORM } = req('@mikro-orm/postgresql');
+      const { Migrator } = req('@mikro-orm/migrations');
+      MikroORM.init({ clientUrl: process.env.URL, entities: [], discovery: { warnWhenNoEntities: false }, extensions: [Migrator], migrations: { path: ${JSON.stringify(join(dir, 'mikro/migrations'))}, glob: '*.js', snapshot: false, allOrNothing: false, silent: true } })
+        .then(async (orm) => { try { console.log((await orm.getMigrator().up()).map((m) => m.name).join(',')); } finally { await orm.close(true); } })
+        .catch((e) => { console.error(e.message); process.exitCode = 1; });`;
+    const run = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, URL: db.current.url } });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      child.on('close', (code) => resolve({ code, out, err }));
+    });
+    expect(run.code, run.err).toBe(0);
+    // In name order, which is the order of the steps: the index is built last, after the backfill.
+    const written = readdirSync(join(dir, 'mikro/migrations')).filter((f) => f.endsWith('.js')).map((f) => f.replace(/\.js$/, '')).sort();
+    expect(written.length).toBeGreaterThan(3);
+    expect(run.out).toBe(`${written.join(',')}\n`);
+    const { rows } = await db.current.query(`SELECT (SELECT convalidated FROM pg_constraint WHERE conname = 'orders_data_k') AS checked,
+      (SELECT indisvalid FROM pg_index WHERE indexrelid = 'orders_customer_idx'::regclass) AS indexed,
+      (SELECT attnotnull FROM pg_attribute WHERE attrelid = 'orders'::regclass AND attname = 'status') AS not_null,
+      (SELECT count(*)::int FROM orders WHERE status = 'new') AS filled`);
+    expect(rows).toEqual([{ checked: true, indexed: true, not_null: true, filled: 5000 }]);
+    const { rows: applied } = await db.current.query<{ name: string }>('SELECT name FROM mikro_orm_migrations ORDER BY id');
+    expect(applied.map((r) => r.name)).toEqual(written);
   });
 
   it('--json reports the changes, to-dos, deploys and files; a rename becomes three deploys', async () => {

@@ -42,5 +42,5 @@ export { sqlState } from './guard/run-statement.js';
 export type { GuardOptions, GuardSession, GuardEvent, MigrationInfo, MigrationCollector, CollectedMigration } from './guard/types.js';
 export { openTransactionWaits, type BatchMigration, type OpenTransactionWait } from './guard/open-transaction-waits.js';
 // Fix: the safe, equivalent form of a migration, as files for pgsafe run or Prisma.
-export { fix, FIX_DEFAULTS, renderRunFiles, renderPrismaMigrations, renderKnexMigrations, renderTypeormMigrations, type FixFile, type FixOptions, type FixResult, type FixStep, type FixDeploy, type FixChange, type FixTodo } from './fix/index.js';
+export { fix, FIX_DEFAULTS, renderRunFiles, renderPrismaMigrations, renderKnexMigrations, renderTypeormMigrations, renderMikroOrmMigrations, mikroOrmParts, mikroOrmNonTransactional, type MikroOrmPart, type FixFile, type FixOptions, type FixResult, type FixStep, type FixDeploy, type FixChange, type FixTodo } from './fix/index.js';
 export { keysetBatches, type BatchOptions } from './batches.js';

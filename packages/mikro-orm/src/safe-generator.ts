@@ -6,7 +6,7 @@
  * one's timestamp and sort after it. What cannot be rewritten mechanically (a required column without a default) is
  * printed with its recipe. Works on MikroORM 6 and 7 (the same generator API).
  */
-import { checkSql, fix, loadParser, parseMigration, renderFinding } from '@pgsafe/core';
+import { checkSql, fix, loadParser, mikroOrmNonTransactional, mikroOrmParts, parseMigration, renderFinding } from '@pgsafe/core';
 
 interface MigrationDiff {
   up: string[];
@@ -23,9 +23,9 @@ export interface MikroGenerator {
 export type GeneratorMode = 'rewrite' | 'check' | 'off';
 
 interface FilePart {
+  name: string | undefined;
   statements: string[];
   transactional: boolean;
-  slug?: string;
 }
 
 const GUARDED = Symbol.for('pgsafe.mikro-orm.generator');
@@ -38,15 +38,13 @@ export function guardGenerator(generator: MikroGenerator, mode: GeneratorMode, p
   const generateFile = generator.generateMigrationFile.bind(generator);
 
   generator.generate = async (diff, path, name) => {
-    const parts = mode === 'rewrite' ? await safeParts(diff.up, pgVersion) : { parts: [{ statements: diff.up, transactional: true }], changes: [] };
+    const parts = mode === 'rewrite' ? await safeParts(diff.up, name, pgVersion) : { parts: [{ name, statements: diff.up, transactional: true }], changes: [] };
     const written: [string, string][] = [];
     const restore = sameTimestamp(generator);
     try {
       for (const [i, part] of parts.parts.entries()) {
-        generator.generateMigrationFile = async (className, d) => (part.transactional ? generateFile(className, d) : nonTransactional(await generateFile(className, d)));
-        // `<first>_pgsafe2_<what>`: after the first file ('.' sorts before '_'), in the order the parts run.
-        const partName = i === 0 ? name : [name, `pgsafe${i + 1}`, part.slug].filter(Boolean).join('_');
-        written.push(await generate({ up: part.statements, down: i === 0 ? diff.down : [] }, path, partName));
+        generator.generateMigrationFile = async (className, d) => (part.transactional ? generateFile(className, d) : mikroOrmNonTransactional(await generateFile(className, d)));
+        written.push(await generate({ up: part.statements, down: i === 0 ? diff.down : [] }, path, part.name));
       }
     } finally {
       generator.generateMigrationFile = generateFile;
@@ -76,18 +74,14 @@ function sameTimestamp(generator: MikroGenerator): () => void {
   };
 }
 
-async function safeParts(statements: string[], pgVersion: number | undefined): Promise<{ parts: FilePart[]; changes: string[] }> {
+async function safeParts(statements: string[], name: string | undefined, pgVersion: number | undefined): Promise<{ parts: FilePart[]; changes: string[] }> {
   await loadParser();
   const generated = statements.map(terminated);
   const fixed = fix(parseMigration(generated.join('\n'), 'generated'), { runnerSetsTimeouts: true, ...(pgVersion ? { pgVersion } : {}) });
   // A rewrite needing the user's choice (a value, a later deploy) is not written: the findings say what to do.
-  if (fixed.todos.length || fixed.deploys.length > 1) return { parts: [{ statements: generated, transactional: true }], changes: [] };
-  const parts = fixed.steps.map((step) => ({
-    statements: parseMigration(step.sql, 'generated').statements.map((s) => `${s.text};`),
-    transactional: step.transactional,
-    slug: step.slug,
-  }));
-  return { parts: parts.filter((p) => p.statements.length), changes: fixed.changes.map((c) => c.message) };
+  if (fixed.todos.length || fixed.deploys.length > 1) return { parts: [{ name, statements: generated, transactional: true }], changes: [] };
+  // The same parts and names as `pgsafe fix --runner mikro-orm` (core's render-orm.ts).
+  return { parts: mikroOrmParts(fixed, name), changes: fixed.changes.map((c) => c.message) };
 }
 
 async function reportFindings(parts: FilePart[], pgVersion: number | undefined, say: (text: string) => void): Promise<void> {
@@ -96,13 +90,6 @@ async function reportFindings(parts: FilePart[], pgVersion: number | undefined, 
     const { findings } = await checkSql(source, 'generated migration', { assumeInTransaction: part.transactional, runnerSetsTimeouts: true, severities: { 'prefer-robust-stmts': 'off' }, ...(pgVersion ? { pgVersion } : {}) });
     for (const f of findings.filter((x) => x.severity === 'error')) say(`pgsafe: the generated migration needs a change before it can run on a table with rows:\n${renderFinding(f, source)}`);
   }
-}
-
-/** The class with `isTransactional()` returning false, in the generator's own style (TS with `override`, or JS). */
-function nonTransactional(code: string): string {
-  const method = /override /.test(code) ? '  override isTransactional(): boolean {\n    return false;\n  }\n' : '  isTransactional() {\n    return false;\n  }\n';
-  const end = code.lastIndexOf('}');
-  return `${code.slice(0, end)}${method}${code.slice(end)}`;
 }
 
 function terminated(statement: string): string {

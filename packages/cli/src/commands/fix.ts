@@ -2,13 +2,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createTwoFilesPatch } from 'diff';
-import { analyzeOptionsFrom, fix, FIX_DEFAULTS, loadParser, parseDuration, parseMigration, ParseError, renderKnexMigrations, renderPrismaMigrations, renderRunFiles, renderTypeormMigrations, type FixFile, type FixResult } from '@pgsafe/core';
+import { analyzeOptionsFrom, fix, FIX_DEFAULTS, loadParser, parseDuration, parseMigration, ParseError, renderKnexMigrations, renderMikroOrmMigrations, renderPrismaMigrations, renderRunFiles, renderTypeormMigrations, type FixFile, type FixResult } from '@pgsafe/core';
 import { parsePgVersion } from './check.js';
 import { formatError } from '../output/pretty.js';
 import { commandConfig } from '../config-file.js';
 import { colorEnabled, palette } from '../color.js';
 
-const RUNNERS = ['run', 'prisma', 'knex', 'typeorm'] as const;
+const RUNNERS = ['run', 'prisma', 'knex', 'typeorm', 'mikro-orm'] as const;
 type Runner = (typeof RUNNERS)[number];
 
 interface FixCommandOptions {
@@ -52,7 +52,7 @@ export function fixCommand(): Command {
   return new Command('fix')
     .description('Rewrite a migration into its safe, equivalent form (prints a unified diff; --write applies it).')
     .argument('<files...>', 'SQL migration files (with --runner prisma: prisma/migrations/<name>/migration.sql)')
-    .addOption(new Option('--runner <runner>', 'who runs the result: run (pgsafe run: one file per deploy), prisma (one migration directory per step), knex or typeorm (one .js migration per deploy, beside the .sql; typeorm: named <timestamp>-<Name>.sql)').choices(RUNNERS).default('run'))
+    .addOption(new Option('--runner <runner>', 'who runs the result: run (pgsafe run: one file per deploy), prisma (one migration directory per step), knex or typeorm (one .js migration per deploy, beside the .sql; typeorm: named <timestamp>-<Name>.sql), mikro-orm (one .js migration class per step, beside the .sql: named Migration<timestamp>[_<name>].sql)').choices(RUNNERS).default('run'))
     .option('-w, --write', 'write the fixed files instead of printing the diff')
     .option('--json', 'print the changes, to-dos and fixed files as JSON')
     .option('--pg-version <major>', 'target PostgreSQL major version', parsePgVersion)
@@ -67,7 +67,7 @@ export function fixCommand(): Command {
     .option('--no-color', 'never color the output')
     .addHelpText(
       'after',
-      `\nExit codes: 0 nothing left to do, 1 a value or type to fill in (<value> placeholders) or an error-level finding no fix\nhandles, 2 usage or parse errors.\n\nExamples:\n  pgsafe fix db/042_orders.sql\n  pgsafe fix db/042_orders.sql --value orders.status="'new'" --write\n  pgsafe fix --runner prisma prisma/migrations/20260101000000_orders/migration.sql --write`,
+      `\nExit codes: 0 nothing left to do, 1 a value or type to fill in (<value> placeholders) or an error-level finding no fix\nhandles, 2 usage or parse errors.\n\nExamples:\n  pgsafe fix db/042_orders.sql\n  pgsafe fix db/042_orders.sql --value orders.status="'new'" --write\n  pgsafe fix --runner prisma prisma/migrations/20260101000000_orders/migration.sql --write\n  pgsafe fix --runner mikro-orm migrations/Migration20260101000000_orders.sql --value orders.status="'new'" --write`,
     )
     .action(async (files: string[], options: FixCommandOptions, cmd: Command) => {
       await loadParser();
@@ -143,7 +143,7 @@ function output(result: FixResult, file: string, runner: Runner): FixFile[] {
     return renderPrismaMigrations(result, basename(dir)).map((f) => ({ ...f, path: join(dirname(dir), f.path) }));
   }
   const name = basename(file).replace(/\.sql$/, '');
-  const files = runner === 'knex' ? renderKnexMigrations(result, name) : renderTypeormMigrations(result, name);
+  const files = runner === 'knex' ? renderKnexMigrations(result, name) : runner === 'typeorm' ? renderTypeormMigrations(result, name) : renderMikroOrmMigrations(result, name);
   return files.map((f) => ({ ...f, path: join(dirname(file), f.path) }));
 }
 

@@ -2,7 +2,8 @@
  * fix(): a migration → its safe, equivalent form as steps (what runs in one transaction, what runs alone outside
  * one) over one or more deploys. Each rewrite answers a rule's finding and reuses its recipe where the recipe holds
  * the exact SQL; statements no rule flags are kept as written, comments included. Render the result with
- * `renderRunFiles` (pgsafe run), `renderPrismaMigrations`, `renderKnexMigrations` or `renderTypeormMigrations`.
+ * `renderRunFiles` (pgsafe run), `renderPrismaMigrations`, `renderKnexMigrations`, `renderTypeormMigrations` or
+ * `renderMikroOrmMigrations`.
  */
 import type { Node } from '@pgsql/types';
 import { analyze } from '../analyze.js';

@@ -1,4 +1,5 @@
-/** A fix result as JavaScript migrations for knex and TypeORM: one file per deploy, each step run as planned. */
+/** A fix result as JavaScript migrations for knex and TypeORM (one file per deploy, each step run as planned) and
+ *  MikroORM (one migration class per step). */
 import { parseMigration } from '../parse.js';
 import { deployHeader, STEP_LABEL, timeoutLines, type FixFile } from './render.js';
 import type { FixResult } from './types.js';
@@ -56,5 +57,67 @@ export function renderTypeormMigrations(result: FixResult, name: string): FixFil
     }
     lines.push('    }', '    async down() {', `        throw new Error('${cls}: no automatic rollback for a migration rewritten by pgsafe fix; write one if you need it');`, '    }', '}');
     return { path: `${ts}-${base}${deploy > 1 ? `Deploy${deploy}` : ''}.js`, deploy, sql: `${lines.join('\n')}\n` };
+  });
+}
+
+/** One MikroORM migration of a fix result: a step, with the statements MikroORM's addSql takes. */
+export interface MikroOrmPart {
+  /** The migration name after the timestamp (`Migration<timestamp>_<name>`): the first step keeps `name`, the
+   *  others follow as `<name>_pgsafe<N>_<slug>`, sorting after it ('.' sorts before '_') in the order they run. */
+  name: string | undefined;
+  deploy: number;
+  statements: string[];
+  /** false: `isTransactional()` returns false (CREATE INDEX CONCURRENTLY, a backfill that commits per batch). */
+  transactional: boolean;
+}
+
+/** The steps of a fix result as MikroORM migrations, shared by `pgsafe fix --runner mikro-orm` and the adapter's
+ *  `migration:create`. A transactional step gets `SET LOCAL` timeouts: MikroORM runs it in its own transaction. */
+export function mikroOrmParts(result: FixResult, name: string | undefined): MikroOrmPart[] {
+  return result.steps
+    .map((step) => ({ step, statements: parseMigration(step.sql, result.file).statements.map((s) => `${s.text};`) }))
+    .filter(({ statements }) => statements.length)
+    .map(({ step, statements }, i) => ({
+      name: i === 0 ? name : [name, `pgsafe${i + 1}`, step.slug].filter(Boolean).join('_'),
+      deploy: step.deploy,
+      transactional: step.transactional,
+      statements: [...(step.transactional ? timeoutLines(result, 'SET LOCAL', step.long) : []), ...statements],
+    }));
+}
+
+/** A migration class with `isTransactional()` returning false, in the style of the code around it (TS with
+ *  `override`, or JS). */
+export function mikroOrmNonTransactional(code: string): string {
+  const method = /override /.test(code) ? '  override isTransactional(): boolean {\n    return false;\n  }\n' : '  isTransactional() {\n    return false;\n  }\n';
+  const end = code.lastIndexOf('}');
+  return `${code.slice(0, end)}${method}${code.slice(end)}`;
+}
+
+/** For MikroORM: one migration class per step, as its JS generator writes them (CommonJS), from a name
+ *  `Migration<timestamp>[_<name>]` (its own); every file keeps the timestamp, the later ones sorting after the first
+ *  (see MikroOrmPart.name). The steps outside a transaction need `migrations: { allOrNothing: false }`, or they would
+ *  wait for the transaction MikroORM keeps open around the batch. A later deploy's first file says what the
+ *  application must do before it. No `down`: MikroORM's own refuses to revert. */
+export function renderMikroOrmMigrations(result: FixResult, name: string): FixFile[] {
+  const m = /^Migration(\d+)(?:_(\w+))?$/.exec(name);
+  if (!m) throw new RangeError(`a MikroORM migration is named Migration<timestamp>[_<name>], e.g. Migration20260101000000_add_status: got ${name}`);
+  const [, stamp, base] = m as unknown as [string, string, string | undefined];
+  const parts = mikroOrmParts(result, base);
+  return parts.map((part, i) => {
+    const cls = `Migration${stamp}${part.name ? `_${part.name}` : ''}`;
+    const firstOfDeploy = parts.findIndex((p) => p.deploy === part.deploy) === i;
+    const head = [
+      ...(firstOfDeploy ? deployHeader(result, part.deploy).map((l) => l.replace(/^--/, '//')) : []),
+      `// Written by pgsafe fix from ${result.file} (step ${i + 1} of ${parts.length}); needs migrations: { allOrNothing: false }.`,
+      "'use strict';",
+      "Object.defineProperty(exports, '__esModule', { value: true });",
+      "const { Migration } = require('@mikro-orm/migrations');",
+    ];
+    // Unlike knex.raw, `?` stays as written: addSql's SQL runs without bindings (MikroORM 6 then skips knex's `?`
+    // placeholders: AbstractSqlConnection.patchKnexClient; 7 sends it as is).
+    const up = part.statements.map((s) => `    this.addSql(${jsString(s)});`);
+    const klass = `${[`class ${cls} extends Migration {`, '  async up() {', ...up, '  }', '}'].join('\n')}\n`;
+    const sql = `${head.join('\n')}\n\n${part.transactional ? klass : mikroOrmNonTransactional(klass)}exports.${cls} = ${cls};\n`;
+    return { path: `${cls}.js`, deploy: part.deploy, sql };
   });
 }

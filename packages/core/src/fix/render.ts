@@ -1,14 +1,14 @@
 /** Writes a fix result as files for a runner: one SQL file per deploy for `pgsafe run` (which splits steps itself),
  *  or one Prisma migration directory per step (Prisma runs a file in one go: one implicit transaction). The knex and
- *  TypeORM files are in render-orm.ts. */
+ *  TypeORM files, and MikroORM's, are in render-orm.ts. */
 import type { FixResult, FixStep } from './types.js';
 
 export interface FixFile {
-  /** Relative path: for pgsafe run, the file name; for Prisma, `<directory>/migration.sql`; for knex and TypeORM,
-   *  `<name>.js`. */
+  /** Relative path: for pgsafe run, the file name; for Prisma, `<directory>/migration.sql`; for knex, TypeORM and
+   *  MikroORM, `<name>.js`. */
   path: string;
   deploy: number;
-  /** The file's content (JavaScript for knex and TypeORM). */
+  /** The file's content (JavaScript for knex, TypeORM and MikroORM). */
   sql: string;
 }
 
