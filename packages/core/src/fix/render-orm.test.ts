@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadParser, parseMigration } from '../parse.js';
 import { fix } from './fix.js';
-import { renderMikroOrmMigrations } from './render-orm.js';
+import { renderKnexMigrations, renderMikroOrmMigrations, renderTypeormMigrations } from './render-orm.js';
 
 beforeAll(() => loadParser());
 const fixSql = (sql: string, options = {}) => fix(parseMigration(sql, 'm.sql'), { pgVersion: 15, ...options });
@@ -65,10 +65,29 @@ describe('renderMikroOrmMigrations', () => {
       const first = files.find((f) => f.deploy === deploy)!;
       expect(first.sql).toMatch(new RegExp(`^// pgsafe fix: deploy ${deploy} of 3\\.\\n// Before this migration runs, the application must: `));
     }
-    expect(files.map((f) => f.path).sort()).toEqual(files.map((f) => f.path));
+    // Later deploys wait outside the migrations directory; once moved in, MikroORM's name order is the run order.
+    for (const f of files) expect(f.path.startsWith(`../pgsafe-deploy-${f.deploy}/`)).toBe(f.deploy > 1);
+    const names = files.map((f) => f.path.replace(/^.*\//, ''));
+    expect([...names].sort()).toEqual(names);
   });
 
   it('refuses a name that is not MikroORM’s', () => {
     expect(() => renderMikroOrmMigrations(fixSql('SELECT 1;\n'), '042_orders')).toThrow('a MikroORM migration is named Migration<timestamp>[_<name>], e.g. Migration20260101000000_add_status: got 042_orders');
+  });
+});
+
+describe('later deploys', () => {
+  it('go outside the migrations directory for knex and TypeORM too, so that one migrate command cannot run them all', () => {
+    const result = fixSql('ALTER TABLE orders RENAME COLUMN customer_id TO client_id;\n', { types: { customer_id: 'bigint' } });
+    expect(renderKnexMigrations(result, '20260101000000_rename').map((f) => f.path)).toEqual([
+      '20260101000000_rename.js',
+      '../pgsafe-deploy-2/20260101000000_rename_deploy2.js',
+      '../pgsafe-deploy-3/20260101000000_rename_deploy3.js',
+    ]);
+    expect(renderTypeormMigrations(result, '1767225600000-Rename').map((f) => f.path)).toEqual([
+      '1767225600000-Rename.js',
+      '../pgsafe-deploy-2/1767225600001-RenameDeploy2.js',
+      '../pgsafe-deploy-3/1767225600002-RenameDeploy3.js',
+    ]);
   });
 });

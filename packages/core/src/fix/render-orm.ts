@@ -4,6 +4,11 @@ import { parseMigration } from '../parse.js';
 import { deployHeader, STEP_LABEL, timeoutLines, type FixFile } from './render.js';
 import type { FixResult } from './types.js';
 
+/** Where a deploy's file goes, relative to the migrations directory: a later deploy outside it, in
+ *  `../pgsafe-deploy-<N>/` (the ORM's migrate command would otherwise apply every deploy at once, the contract step
+ *  while the old application still runs), to move in when the application is ready for it. */
+const deployPath = (deploy: number, file: string) => (deploy > 1 ? `../pgsafe-deploy-${deploy}/${file}` : file);
+
 /** A JavaScript template literal holding `sql` as written. */
 const jsString = (sql: string) => `\`${sql.replace(/[\\`]/g, (m) => `\\${m}`).replace(/\$\{/g, '\\${')}\``;
 /** The same for knex.raw, which reads each unescaped `?` as a binding. */
@@ -26,7 +31,7 @@ export function renderKnexMigrations(result: FixResult, name: string): FixFile[]
       } else for (const sql of statements) lines.push(`  await knex.raw(${knexString(sql)});`);
     }
     lines.push('};', '', 'exports.down = async function () {', `  throw new Error(${JSON.stringify(`${name}: no automatic rollback for a migration rewritten by pgsafe fix; write one if you need it`)});`, '};');
-    return { path: deploy === 1 ? `${name}.js` : `${name}_deploy${deploy}.js`, deploy, sql: `${lines.join('\n')}\n` };
+    return { path: deployPath(deploy, deploy === 1 ? `${name}.js` : `${name}_deploy${deploy}.js`), deploy, sql: `${lines.join('\n')}\n` };
   });
 }
 
@@ -56,7 +61,7 @@ export function renderTypeormMigrations(result: FixResult, name: string): FixFil
       lines.push('            await queryRunner.commitTransaction();', '        } catch (error) {', '            await queryRunner.rollbackTransaction();', '            throw error;', '        }');
     }
     lines.push('    }', '    async down() {', `        throw new Error('${cls}: no automatic rollback for a migration rewritten by pgsafe fix; write one if you need it');`, '    }', '}');
-    return { path: `${ts}-${base}${deploy > 1 ? `Deploy${deploy}` : ''}.js`, deploy, sql: `${lines.join('\n')}\n` };
+    return { path: deployPath(deploy, `${ts}-${base}${deploy > 1 ? `Deploy${deploy}` : ''}.js`), deploy, sql: `${lines.join('\n')}\n` };
   });
 }
 
@@ -118,6 +123,6 @@ export function renderMikroOrmMigrations(result: FixResult, name: string): FixFi
     const up = part.statements.map((s) => `    this.addSql(${jsString(s)});`);
     const klass = `${[`class ${cls} extends Migration {`, '  async up() {', ...up, '  }', '}'].join('\n')}\n`;
     const sql = `${head.join('\n')}\n\n${part.transactional ? klass : mikroOrmNonTransactional(klass)}exports.${cls} = ${cls};\n`;
-    return { path: `${cls}.js`, deploy: part.deploy, sql };
+    return { path: deployPath(part.deploy, `${cls}.js`), deploy: part.deploy, sql };
   });
 }
