@@ -184,7 +184,7 @@ async function runStep(ctx: Ctx, step: Step): Promise<{ step: StepResult; error?
     targets = await resolveTargets(ctx, step);
     if (step.indexCleanup) cleanup = await cleanupTable(ctx.client, step.indexCleanup);
   } catch (e) {
-    return finish(errorFrom(ctx, step, e, undefined));
+    return finish(errorFrom(step, e, undefined));
   }
   // Dropping a leftover waits (without blocking reads or writes) for transactions still using the table: bounded by
   // the step's remaining budget, at least 5 s.
@@ -220,7 +220,7 @@ async function runStep(ctx: Ctx, step: Step): Promise<{ step: StepResult; error?
         const failed = await dropLeftovers(await namedLeftovers(ctx.aux, cleanup, step.indexCleanup));
         if (failed) return finish(failed);
       } catch (e) {
-        return finish(errorFrom(ctx, step, e, undefined));
+        return finish(errorFrom(step, e, undefined));
       }
     }
     const before = cleanup ? new Set((await newLeftovers(ctx.aux, cleanup, new Set()).catch(() => [])).map((i) => i.oid)) : undefined;
@@ -260,14 +260,14 @@ async function runStep(ctx: Ctx, step: Step): Promise<{ step: StepResult; error?
     if (retryable && record.blockers.length === 0) {
       record.blockers = await conflictingLockers(ctx.aux, targets.all, ctx.ownPids).catch(() => []);
     }
-    if (!retryable) return finish(errorFrom(ctx, step, e, outcome.statement));
+    if (!retryable) return finish(errorFrom(step, e, outcome.statement));
 
     const delayMs = retryDelay(attempt, policy);
     const exhausted = attempt > step.retry.retries || performance.now() + delayMs >= deadline;
     if (exhausted) {
       const why = attempt > step.retry.retries ? `${attempt} attempts` : `the ${formatDuration(step.retry.budgetMs)} budget`;
       return finish({
-        ...errorFrom(ctx, step, e, outcome.statement),
+        ...errorFrom(step, e, outcome.statement),
         kind: 'lock-timeout',
         message: `step ${step.id} gave up after ${why}: ${e.message}${record.blockers.length ? `; blocked by ${describeBlockers(record.blockers)}` : ''}`,
         blockers: record.blockers,
@@ -366,7 +366,7 @@ async function runAttempt(ctx: Ctx, step: Step, attempt: number, lockTimeoutMs: 
 }
 
 /** An error of a statement, located in the migration file. */
-function errorFrom(ctx: Ctx, step: Step, error: unknown, statement: PlannedStatement | undefined): ExecuteError {
+function errorFrom(step: Step, error: unknown, statement: PlannedStatement | undefined): ExecuteError {
   const e = error as pg.DatabaseError;
   const out: ExecuteError = {
     kind: isConnectionError(error) && !(error instanceof pgModule().DatabaseError) ? 'connection' : 'sql',

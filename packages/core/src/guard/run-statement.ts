@@ -13,7 +13,7 @@ import { settingLiteral } from '../plan/duration.js';
 import type { Step } from '../plan/types.js';
 import { attemptLockTimeout, retryDelay, type ExecutePolicy } from '../execute/policy.js';
 import { cleanupTable, dropIndexConcurrently, namedLeftovers, newLeftovers } from '../execute/index-cleanup.js';
-import type { Queryable, ResolvedTable } from '../execute/catalog.js';
+import type { Queryable } from '../execute/catalog.js';
 import type { GuardEvent, GuardSession, MigrationInfo } from './types.js';
 
 const SAVEPOINT = 'pgsafe_statement';
