@@ -139,7 +139,7 @@ describe('pgsafe fix', () => {
     await db.current.query(`ALTER TABLE orders ADD COLUMN data jsonb NOT NULL DEFAULT '{"k": 1}'`);
     write('mikro/migrations/Migration20260101000000_orders.sql', "ALTER TABLE orders ADD CONSTRAINT orders_data_k CHECK (data ? 'k');\nCREATE INDEX orders_customer_idx ON orders (customer_id);\nALTER TABLE orders ADD COLUMN status text NOT NULL;\n");
     const fixed = await pgsafe(['fix', '--runner', 'mikro-orm', 'mikro/migrations/Migration20260101000000_orders.sql', '--value', "status='new'", '--write']);
-    expect(fixed.stderr).toContain('Wrote mikro/migrations/Migration20260101000000_orders.js, mikro/migrations/Migration20260101000000_orders_pgsafe2_');
+    expect(fixed.stderr).toContain('Wrote mikro/migrations/Migration20260101000000_orders.js, mikro/migrations/Migration20260101000000_orders_pgsafe02_');
     expect(fixed.code).toBe(0);
     // The written files require @mikro-orm/migrations, as MikroORM's own JS generator writes them: MikroORM 6 from examples/mikro-orm-v6.
     const v6 = fileURLToPath(new URL('../../examples/mikro-orm-v6/package.json', import.meta.url));

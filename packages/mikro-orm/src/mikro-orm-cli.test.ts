@@ -216,7 +216,7 @@ export default withPgsafe(defineConfig({ clientUrl: process.env.DATABASE_URL, en
     expect(created.stderr).toContain('CREATE INDEX → CREATE INDEX CONCURRENTLY, alone outside a transaction');
     const files = readdirSync(join(project, 'migrations')).sort();
     expect(files.map((f) => f.replace(/\d{14}/, 'T'))).toEqual(
-      ['MigrationT', 'MigrationT_pgsafe2_foreign_key_index', 'MigrationT_pgsafe3_not_valid', 'MigrationT_pgsafe4_validate_constraint', 'MigrationT_pgsafe5_concurrent_index'].map((f) => `${f}.${emit}`),
+      ['MigrationT', 'MigrationT_pgsafe02_foreign_key_index', 'MigrationT_pgsafe03_not_valid', 'MigrationT_pgsafe04_validate_constraint', 'MigrationT_pgsafe05_concurrent_index'].map((f) => `${f}.${emit}`),
     );
     const [first, fkIndex, notValid, validate, index] = files.map((f) => readFileSync(join(project, 'migrations', f), 'utf8'));
     expect(first).not.toContain('isTransactional');

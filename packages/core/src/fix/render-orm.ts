@@ -83,7 +83,7 @@ export function mikroOrmParts(result: FixResult, name: string | undefined): Mikr
     .map((step) => ({ step, statements: parseMigration(step.sql, result.file).statements.map((s) => `${s.text};`) }))
     .filter(({ statements }) => statements.length)
     .map(({ step, statements }, i) => ({
-      name: i === 0 ? name : [name, `pgsafe${i + 1}`, step.slug].filter(Boolean).join('_'),
+      name: i === 0 ? name : [name, `pgsafe${String(i + 1).padStart(2, '0')}`, step.slug].filter(Boolean).join('_'),
       deploy: step.deploy,
       transactional: step.transactional,
       statements: [...(step.transactional ? timeoutLines(result, 'SET LOCAL', step.long) : []), ...statements],
