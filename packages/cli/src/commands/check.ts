@@ -5,7 +5,7 @@ import { commandConfig } from '../config-file.js';
 import { changedSince } from '../changed-files.js';
 import { checkInputs, emptySummary, exitCode } from '../check-run.js';
 import { openLiveCheck, type LiveCheck } from '../live-check.js';
-import { countArg, durationArg } from './run.js';
+import { countArg, durationArg } from '../option-args.js';
 import { expandPaths, readInputs, readStdin, UsageError, type Input } from '../inputs.js';
 import { loadCollector, ORM_FILES, ORMS, ormInputs, type Orm } from '../orm-inputs.js';
 import { formatError, PrettyReporter } from '../output/pretty.js';

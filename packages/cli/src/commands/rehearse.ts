@@ -12,7 +12,7 @@ import { colorEnabled, palette } from '../color.js';
 import { failWith, readMigration } from '../read-migration.js';
 import { renderRehearsal } from '../output/rehearse.js';
 import { startScratchServer, type ScratchServer } from '../scratch-server.js';
-import { countArg, durationArg } from './run.js';
+import { countArg, durationArg } from '../option-args.js';
 
 interface RehearseOptions {
   from: string;

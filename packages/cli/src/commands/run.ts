@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import {
   analyze,
   analyzeOptionsFrom,
@@ -13,7 +13,6 @@ import {
   NEWEST_PG_VERSION,
   OLDEST_PG_VERSION,
   openConnection,
-  parseDuration,
   parseMigration,
   ParseError,
   plan as makePlan,
@@ -32,6 +31,7 @@ import { formatError } from '../output/pretty.js';
 import { jsonSink, prettySink } from '../output/run-progress.js';
 import { parsePgVersion } from './check.js';
 import { commandConfig } from '../config-file.js';
+import { countArg, durationArg } from '../option-args.js';
 
 interface RunOptions {
   databaseUrl?: string;
@@ -47,20 +47,6 @@ interface RunOptions {
   format: 'pretty' | 'json';
   pgVersion?: number;
   color?: boolean;
-}
-
-export function durationArg(value: string): number {
-  try {
-    return parseDuration(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-}
-
-export function countArg(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number >= 0');
-  return n;
 }
 
 function collectRules(value: string, previous: string[]): string[] {

@@ -14,7 +14,7 @@ import { colorEnabled, palette } from '../color.js';
 import { failWith, readMigration } from '../read-migration.js';
 import { renderTrace } from '../output/trace.js';
 import { startScratchServer } from '../scratch-server.js';
-import { durationArg } from './run.js';
+import { durationArg } from '../option-args.js';
 
 interface TraceOptions {
   databaseUrl?: string;
