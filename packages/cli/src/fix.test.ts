@@ -36,7 +36,7 @@ describe('pgsafe fix', () => {
       [['--value', 'nothing'], "option '--value <column=sql>' argument 'nothing' is invalid. expected [table.]column=<sql>"],
       [['--batch-size', '0'], "option '--batch-size <rows>' argument '0' is invalid. expected a whole number >= 1"],
       [['--lock-timeout', 'soon'], "option '--lock-timeout <duration>' argument 'soon' is invalid"],
-      [['--runner', 'flyway'], "option '--runner <runner>' argument 'flyway' is invalid. Allowed choices are run, prisma, knex, typeorm."],
+      [['--runner', 'flyway'], "option '--runner <runner>' argument 'flyway' is invalid. Allowed choices are run, prisma, knex, typeorm, mikro-orm."],
     ] as const) {
       const r = pgsafe(['fix', file, ...args]);
       expect(r.code, args.join(' ')).toBe(2);
