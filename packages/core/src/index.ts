@@ -5,7 +5,7 @@ export { resolveOptions, NEWEST_PG_VERSION, OLDEST_PG_VERSION, type AnalyzeOptio
 export { rules } from './rules/index.js';
 export { SUPPRESSION_CHECKS, findSuppressions, applySuppressions, type Suppression } from './suppressions.js';
 export { loadConfig } from './config-file.js';
-export { loadModule, exported } from './load-module.js';
+export { loadModule, exported, isModuleMatching } from './load-module.js';
 export { defineConfig, validateConfig, analyzeOptionsFrom, ConfigError, type PgsafeConfig, type RunConfig } from './config.js';
 export { defineRule, type Rule, type RuleContext } from './rule.js';
 export type { Finding, Recipe, Report, Severity } from './finding.js';

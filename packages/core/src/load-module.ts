@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 /** A project's module (a config file, an ORM migration): JavaScript through Node's loader, TypeScript through jiti
@@ -15,4 +16,15 @@ export function exported<T = unknown>(mod: Record<string, unknown>, name: string
   if (name in mod) return mod[name] as T;
   const fallback = mod.default as Record<string, unknown> | undefined;
   return fallback && typeof fallback === 'object' ? (fallback[name] as T | undefined) : undefined;
+}
+
+/** A JavaScript or TypeScript module (not a .d.ts) whose text matches `pattern`: how the ORM collectors tell their
+ *  migration files from the rest of a directory without loading them. */
+export function isModuleMatching(file: string, pattern: RegExp): boolean {
+  if (!/\.[cm]?[jt]s$/.test(file) || /\.d\.[cm]?ts$/.test(file)) return false;
+  try {
+    return pattern.test(readFileSync(file, 'utf8'));
+  } catch {
+    return false;
+  }
 }

@@ -4,10 +4,9 @@
  * migration that reads data (hasTable, hasColumn, a SELECT) sees an empty database: the SQL is then the one for a
  * fresh database, which the check says nothing more about.
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createRequire } from 'node:module';
-import { exported, loadModule, type CollectedMigration, type MigrationCollector } from '@pgsafe/core';
+import { exported, loadModule, type CollectedMigration, type MigrationCollector, isModuleMatching } from '@pgsafe/core';
 
 const require = createRequire(import.meta.url);
 const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE\s+SAVEPOINT)\b/i;
@@ -54,12 +53,7 @@ function recordingKnex(statements: string[]): KnexInstance {
 export const collector: MigrationCollector = {
   orm: 'knex',
   matches(file: string): boolean {
-    if (!/\.[cm]?[jt]s$/.test(file) || /\.d\.[cm]?ts$/.test(file) || /^knexfile\./.test(basename(file))) return false;
-    try {
-      return MIGRATION_EXPORT.test(readFileSync(file, 'utf8'));
-    } catch {
-      return false;
-    }
+    return !/^knexfile\./.test(basename(file)) && isModuleMatching(file, MIGRATION_EXPORT);
   },
   async collect(file: string): Promise<CollectedMigration> {
     const mod = await loadModule(file);

@@ -4,9 +4,8 @@
  * (this.execute(), the EntityManager) or builds queries with v6's getKnex() needs the database and is reported as
  * not collectable. The migration file loads the project's @mikro-orm/migrations (MikroORM 7 needs Node 22.17+).
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { loadModule, type CollectedMigration, type MigrationCollector } from '@pgsafe/core';
+import { loadModule, type CollectedMigration, type MigrationCollector, isModuleMatching } from '@pgsafe/core';
 import { migrationClass, planningDriver, plannedSql } from './migration-sql.js';
 
 const MIGRATION_CLASS = /\bextends\s+Migration\b/;
@@ -14,12 +13,7 @@ const MIGRATION_CLASS = /\bextends\s+Migration\b/;
 export const collector: MigrationCollector = {
   orm: 'mikro-orm',
   matches(file: string): boolean {
-    if (!/\.[cm]?[jt]s$/.test(file) || /\.d\.[cm]?ts$/.test(file)) return false;
-    try {
-      return MIGRATION_CLASS.test(readFileSync(file, 'utf8'));
-    } catch {
-      return false;
-    }
+    return isModuleMatching(file, MIGRATION_CLASS);
   },
   async collect(file: string): Promise<CollectedMigration> {
     const Class = migrationClass(await loadModule(file));

@@ -6,9 +6,8 @@
  * "user") must read the table's definition first, which needs the database: such a migration is reported as not
  * collectable, with TypeORM's error. A migration that reads data sees an empty database.
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { loadModule, type CollectedMigration, type MigrationCollector } from '@pgsafe/core';
+import { loadModule, type CollectedMigration, type MigrationCollector, isModuleMatching } from '@pgsafe/core';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 
 const TRANSACTION_CONTROL = /^\s*(START\s+TRANSACTION|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE\s+SAVEPOINT)\b/i;
@@ -36,12 +35,7 @@ function migrationClasses(mod: Record<string, unknown>): MigrationClass[] {
 export const collector: MigrationCollector = {
   orm: 'typeorm',
   matches(file: string): boolean {
-    if (!/\.[cm]?[jt]s$/.test(file) || /\.d\.[cm]?ts$/.test(file)) return false;
-    try {
-      return MIGRATION_CLASS.test(readFileSync(file, 'utf8'));
-    } catch {
-      return false;
-    }
+    return isModuleMatching(file, MIGRATION_CLASS);
   },
   async collect(file: string): Promise<CollectedMigration> {
     const classes = migrationClasses(await loadModule(file));
