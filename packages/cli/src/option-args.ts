@@ -1,6 +1,6 @@
 /** Commander parsers for option values shared by the commands: a bad value is a usage error (exit 2) naming it. */
 import { InvalidArgumentError } from 'commander';
-import { parseDuration } from '@pgsafe/core';
+import { NEWEST_PG_VERSION, OLDEST_PG_VERSION, parseDuration } from '@pgsafe/core';
 
 /** `500ms`, `2s`, `1min`, ... in milliseconds. */
 export function durationArg(value: string): number {
@@ -14,5 +14,29 @@ export function durationArg(value: string): number {
 export function countArg(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number >= 0');
+  return n;
+}
+
+/** A duration checked but kept as written: `pgsafe fix` puts it into the SQL it writes (`SET lock_timeout = '2s'`). */
+export function durationTextArg(value: string): string {
+  try {
+    parseDuration(value);
+  } catch {
+    throw new InvalidArgumentError('expected a duration such as 2s, 500ms or 1min');
+  }
+  return value;
+}
+
+export function positiveArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1');
+  return n;
+}
+
+export function pgVersionArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < OLDEST_PG_VERSION || n > NEWEST_PG_VERSION) {
+    throw new InvalidArgumentError(`expected a PostgreSQL major version from ${OLDEST_PG_VERSION} to ${NEWEST_PG_VERSION}`);
+  }
   return n;
 }

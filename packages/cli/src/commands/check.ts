@@ -1,11 +1,11 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { analyzeOptionsFrom, ConnectionError, LIVE_CHECKS, rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION, SUPPRESSION_CHECKS } from '@pgsafe/core';
 import { resolve } from 'node:path';
 import { commandConfig } from '../config-file.js';
 import { changedSince } from '../changed-files.js';
 import { checkInputs, emptySummary, exitCode } from '../check-run.js';
 import { openLiveCheck, type LiveCheck } from '../live-check.js';
-import { countArg, durationArg } from '../option-args.js';
+import { countArg, durationArg, pgVersionArg } from '../option-args.js';
 import { expandPaths, readInputs, readStdin, UsageError, type Input } from '../inputs.js';
 import { loadCollector, ORM_FILES, ORMS, ormInputs, type Orm } from '../orm-inputs.js';
 import { formatError, PrettyReporter } from '../output/pretty.js';
@@ -37,14 +37,6 @@ interface CheckOptions {
   longTransaction?: number;
 }
 
-export function parsePgVersion(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < OLDEST_PG_VERSION || n > NEWEST_PG_VERSION) {
-    throw new InvalidArgumentError(`expected a PostgreSQL major version from ${OLDEST_PG_VERSION} to ${NEWEST_PG_VERSION}`);
-  }
-  return n;
-}
-
 export function checkCommand(): Command {
   return new Command('check')
     .description('Check migrations for statements that are dangerous on a large, busy production database.')
@@ -55,7 +47,7 @@ export function checkCommand(): Command {
         .choices(FORMATS)
         .default('pretty'),
     )
-    .option('--pg-version <major>', `target PostgreSQL major version (${OLDEST_PG_VERSION}-${NEWEST_PG_VERSION}, default ${NEWEST_PG_VERSION})`, parsePgVersion)
+    .option('--pg-version <major>', `target PostgreSQL major version (${OLDEST_PG_VERSION}-${NEWEST_PG_VERSION}, default ${NEWEST_PG_VERSION})`, pgVersionArg)
     .option('--assume-in-transaction', 'the runner wraps each file in a transaction (knex, TypeORM, MikroORM defaults)')
     .option('--runner-sets-timeouts', 'the runner sets lock_timeout and statement_timeout itself (pgsafe run does)')
     .option('--stdin-filename <name>', 'file name to show for SQL read from stdin', '<stdin>')

@@ -2,8 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createTwoFilesPatch } from 'diff';
-import { analyzeOptionsFrom, fix, FIX_DEFAULTS, loadParser, parseDuration, parseMigration, ParseError, renderKnexMigrations, renderMikroOrmMigrations, renderPrismaMigrations, renderRunFiles, renderTypeormMigrations, type FixFile, type FixResult } from '@pgsafe/core';
-import { parsePgVersion } from './check.js';
+import { analyzeOptionsFrom, fix, FIX_DEFAULTS, loadParser, parseMigration, ParseError, renderKnexMigrations, renderMikroOrmMigrations, renderPrismaMigrations, renderRunFiles, renderTypeormMigrations, type FixFile, type FixResult } from '@pgsafe/core';
+import { durationTextArg, pgVersionArg, positiveArg } from '../option-args.js';
 import { formatError } from '../output/pretty.js';
 import { commandConfig } from '../config-file.js';
 import { colorEnabled, palette } from '../color.js';
@@ -33,21 +33,6 @@ function collectValue(raw: string, values: Record<string, string>): Record<strin
   return { ...values, [raw.slice(0, eq)]: raw.slice(eq + 1) };
 }
 
-function duration(value: string): string {
-  try {
-    parseDuration(value);
-  } catch {
-    throw new InvalidArgumentError('expected a duration such as 2s, 500ms or 1min');
-  }
-  return value;
-}
-
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1');
-  return n;
-}
-
 export function fixCommand(): Command {
   return new Command('fix')
     .description('Rewrite a migration into its safe, equivalent form (prints a unified diff; --write applies it).')
@@ -55,12 +40,12 @@ export function fixCommand(): Command {
     .addOption(new Option('--runner <runner>', 'who runs the result: run (pgsafe run: one file per deploy), prisma (one migration directory per step), knex or typeorm (one .js migration per deploy, beside the .sql; typeorm: named <timestamp>-<Name>.sql), mikro-orm (one .js migration class per step, beside the .sql: named Migration<timestamp>[_<name>].sql)').choices(RUNNERS).default('run'))
     .option('-w, --write', 'write the fixed files instead of printing the diff')
     .option('--json', 'print the changes, to-dos and fixed files as JSON')
-    .option('--pg-version <major>', 'target PostgreSQL major version', parsePgVersion)
+    .option('--pg-version <major>', 'target PostgreSQL major version', pgVersionArg)
     .option('--value <column=sql>', 'value for the existing rows of an added NOT NULL column, e.g. orders.status="\'new\'" (repeatable)', collectValue, {})
     .option('--type <column=type>', 'type of a renamed column the migration does not define, e.g. users.name=text (repeatable)', collectValue, {})
-    .option('--lock-timeout <duration>', 'lock_timeout to set when the migration sets none', duration, FIX_DEFAULTS.lockTimeout)
-    .option('--statement-timeout <duration>', 'statement_timeout to set when the migration sets none', duration, FIX_DEFAULTS.statementTimeout)
-    .option('--batch-size <rows>', 'rows per backfill batch', positive, FIX_DEFAULTS.batchSize)
+    .option('--lock-timeout <duration>', 'lock_timeout to set when the migration sets none', durationTextArg, FIX_DEFAULTS.lockTimeout)
+    .option('--statement-timeout <duration>', 'statement_timeout to set when the migration sets none', durationTextArg, FIX_DEFAULTS.statementTimeout)
+    .option('--batch-size <rows>', 'rows per backfill batch', positiveArg, FIX_DEFAULTS.batchSize)
     .option('--key <column>', 'unique, indexed column the batched backfill walks', FIX_DEFAULTS.key)
     .option('--runner-sets-timeouts', 'do not add lock_timeout / statement_timeout (the runner sets them)')
     .option('--config <file>', 'config file (default: the nearest pgsafe.config.* upward): its pgVersion and rules apply')

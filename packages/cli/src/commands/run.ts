@@ -29,9 +29,8 @@ import { colorEnabled, palette } from '../color.js';
 import { readStdin } from '../inputs.js';
 import { formatError } from '../output/pretty.js';
 import { jsonSink, prettySink } from '../output/run-progress.js';
-import { parsePgVersion } from './check.js';
 import { commandConfig } from '../config-file.js';
-import { countArg, durationArg } from '../option-args.js';
+import { countArg, durationArg, pgVersionArg } from '../option-args.js';
 
 interface RunOptions {
   databaseUrl?: string;
@@ -69,7 +68,7 @@ export function runCommand(): Command {
     .option('--config <file>', 'config file (default: the nearest pgsafe.config.ts, .mts, .json, .mjs or .js upward)')
     .option('--allow <rule-id>', 'run despite error-level findings of this rule (repeat, or comma-separate)', collectRules, [])
     .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
-    .option('--pg-version <major>', `PostgreSQL major version to check and plan for (${OLDEST_PG_VERSION}-${NEWEST_PG_VERSION}; default: the server's, or ${NEWEST_PG_VERSION} with --dry-run)`, parsePgVersion)
+    .option('--pg-version <major>', `PostgreSQL major version to check and plan for (${OLDEST_PG_VERSION}-${NEWEST_PG_VERSION}; default: the server's, or ${NEWEST_PG_VERSION} with --dry-run)`, pgVersionArg)
     .option('--no-color', 'never color the output')
     .addHelpText(
       'after',
