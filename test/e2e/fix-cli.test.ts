@@ -1,12 +1,11 @@
 /** `pgsafe fix` end to end: the built CLI rewrites migrations (diff, --write, --json, Prisma directories), and what
  *  it writes runs with `pgsafe run` on real PostgreSQL, refusing nothing. */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { columnsOf, seedRows, useTestDatabase } from '../harness/index.js';
+import { columnsOf, runNode, seedRows, useTestDatabase } from '../harness/index.js';
 import { assertCliBuilt, pgsafe as runPgsafe, writeIn } from '../harness/pgsafe-cli.js';
 
 const db = useTestDatabase('fix_cli');
@@ -88,13 +87,8 @@ describe('pgsafe fix', () => {
     const knexRoot = fileURLToPath(new URL('../../examples/knex/package.json', import.meta.url));
     const script = `const knex = require('node:module').createRequire(${JSON.stringify(knexRoot)})('knex')({ client: 'pg', connection: process.env.URL, migrations: { directory: ${JSON.stringify(join(dir, 'knex/migrations'))}, loadExtensions: ['.js'] } });
       knex.migrate.latest().then(([, done]) => console.log(done.join(',')), (e) => { console.error(e.message); process.exitCode = 1; }).finally(() => knex.destroy());`;
-    const run = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, URL: db.current.url } });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      child.on('close', (code) => resolve({ code, out }));
-    });
+    const ran = await runNode(['-e', script], { env: { ...process.env, URL: db.current.url } });
+    const run = { code: ran.code, out: ran.stdout + ran.stderr };
     expect(run.out).toBe('20260101000000_orders.js\n');
     expect(run.code).toBe(0);
     const { rows } = await db.current.query(`SELECT (SELECT convalidated FROM pg_constraint WHERE conname = 'orders_data_k') AS checked,
@@ -116,13 +110,8 @@ describe('pgsafe fix', () => {
       const ds = new DataSource({ type: 'postgres', url: process.env.URL, migrations: [${JSON.stringify(join(dir, 'typeorm/migrations/*.js'))}], migrationsTransactionMode: 'each' });
       await ds.initialize();
       try { console.log((await ds.runMigrations()).map((m) => m.name).join(',')); } finally { await ds.destroy(); }`;
-    const run = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, URL: db.current.url } });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      child.on('close', (code) => resolve({ code, out }));
-    });
+    const ran = await runNode(['--input-type=module', '-e', script], { env: { ...process.env, URL: db.current.url } });
+    const run = { code: ran.code, out: ran.stdout + ran.stderr };
     expect(run.out).toBe('OrdersStatus1700000000004\n');
     expect(run.code).toBe(0);
     const { rows } = await db.current.query(`SELECT (SELECT indisvalid FROM pg_index WHERE indexrelid = 'orders_customer_idx'::regclass) AS indexed,
@@ -151,19 +140,12 @@ describe('pgsafe fix', () => {
       MikroORM.init({ clientUrl: process.env.URL, entities: [], discovery: { warnWhenNoEntities: false }, extensions: [Migrator], migrations: { path: ${JSON.stringify(join(dir, 'mikro/migrations'))}, glob: '*.js', snapshot: false, allOrNothing: false, silent: true } })
         .then(async (orm) => { try { console.log((await orm.getMigrator().up()).map((m) => m.name).join(',')); } finally { await orm.close(true); } })
         .catch((e) => { console.error(e.message); process.exitCode = 1; });`;
-    const run = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-      const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, URL: db.current.url } });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      child.on('close', (code) => resolve({ code, out, err }));
-    });
-    expect(run.code, run.err).toBe(0);
+    const run = await runNode(['-e', script], { env: { ...process.env, URL: db.current.url } });
+    expect(run.code, run.stderr).toBe(0);
     // In name order, which is the order of the steps: the index is built last, after the backfill.
     const written = readdirSync(join(dir, 'mikro/migrations')).filter((f) => f.endsWith('.js')).map((f) => f.replace(/\.js$/, '')).sort();
     expect(written.length).toBeGreaterThan(3);
-    expect(run.out).toBe(`${written.join(',')}\n`);
+    expect(run.stdout).toBe(`${written.join(',')}\n`);
     const { rows } = await db.current.query(`SELECT (SELECT convalidated FROM pg_constraint WHERE conname = 'orders_data_k') AS checked,
       (SELECT indisvalid FROM pg_index WHERE indexrelid = 'orders_customer_idx'::regclass) AS indexed,
       (SELECT attnotnull FROM pg_attribute WHERE attrelid = 'orders'::regclass AND attname = 'status') AS not_null,
