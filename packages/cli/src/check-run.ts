@@ -1,4 +1,4 @@
-import { analyze, loadParser, parseMigration, ParseError, type AnalyzeOptions, type DroppedFinding, type Finding, type LiveFact, type ParsedMigration } from '@pgsafe/core';
+import { analyze, type ParserThread, type AnalyzeOptions, type DroppedFinding, type Finding, type LiveFact, type ParsedMigration } from '@pgsafe/core';
 import type { Input } from './inputs.js';
 
 /** A file that could not be checked: unreadable, or rejected by PostgreSQL's parser. */
@@ -40,25 +40,29 @@ export function emptySummary(): CheckSummary {
   return { files: [], errors: [], errorCount: 0, warningCount: 0 };
 }
 
-/** Parses and analyzes each input, handing each finding to `onFinding` at once (thousands of findings are never held
- *  in memory). A parse error is recorded for its file; the other files are still checked. */
-export async function checkInputs(inputs: Input[], options: AnalyzeOptions, onFinding: OnFinding, summary = emptySummary(), enrich?: EnrichFindings): Promise<CheckSummary> {
-  await loadParser();
-  for (const { file, source, assumeInTransaction } of inputs) {
-    try {
-      const migration = parseMigration(source, file);
-      summary.files.push({ file, statements: migration.statements.length });
-      const own = assumeInTransaction === undefined || options.assumeInTransaction !== undefined ? options : { ...options, assumeInTransaction };
-      const found = analyze(migration, own);
-      for (const f of enrich ? await enrich(migration, found) : found) {
-        if (f.severity === 'error') summary.errorCount++;
-        else summary.warningCount++;
-        onFinding(f, source);
-      }
-    } catch (error) {
-      if (!(error instanceof ParseError)) throw error;
+/** Reads, parses and analyzes each input, handing each finding to `onFinding` at once (thousands of findings are
+ *  never held in memory). A file that cannot be read or parsed is recorded; the other files are still checked. */
+export async function checkInputs(parser: ParserThread, inputs: Input[], options: AnalyzeOptions, onFinding: OnFinding, summary = emptySummary(), enrich?: EnrichFindings): Promise<CheckSummary> {
+  let i = 0;
+  for await (const { file, source, migration, error, readError } of parser.parse(inputs)) {
+    const { assumeInTransaction } = inputs[i++]!;
+    if (readError !== undefined) {
+      summary.files.push({ file, statements: 0 });
+      summary.errors.push({ file, message: readError });
+      continue;
+    }
+    if (error) {
       summary.files.push({ file, statements: 0 });
       summary.errors.push({ file, line: error.position.line, column: error.position.column, message: error.reason, lineText: error.lineText });
+      continue;
+    }
+    summary.files.push({ file, statements: migration.statements.length });
+    const own = assumeInTransaction === undefined || options.assumeInTransaction !== undefined ? options : { ...options, assumeInTransaction };
+    const found = analyze(migration, own);
+    for (const f of enrich ? await enrich(migration, found) : found) {
+      if (f.severity === 'error') summary.errorCount++;
+      else summary.warningCount++;
+      onFinding(f, source);
     }
   }
   return summary;

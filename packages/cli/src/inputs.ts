@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { glob, isDynamicPattern } from 'tinyglobby';
 
-/** A migration to check: where it came from and its text. */
+/** A migration to check: where it came from and its text (read from `file` when absent). */
 export interface Input {
   file: string;
-  source: string;
+  source?: string;
   /** How this input runs, when it differs from the command's options (an ORM migration's own transaction). */
   assumeInTransaction?: boolean;
 }
@@ -46,19 +45,4 @@ export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Reads every file (synchronously: for thousands of small files it beats the thread pool); an unreadable file is
- *  reported, not fatal for the others. */
-export function readInputs(files: string[]): { inputs: Input[]; failures: { file: string; message: string }[] } {
-  const inputs: Input[] = [];
-  const failures: { file: string; message: string }[] = [];
-  for (const file of files) {
-    try {
-      inputs.push({ file, source: readFileSync(file, 'utf8') });
-    } catch (error) {
-      failures.push({ file, message: (error as Error).message });
-    }
-  }
-  return { inputs, failures };
 }

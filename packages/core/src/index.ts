@@ -1,4 +1,5 @@
 export { loadParser, parseMigration, ParseError, type ParsedMigration, type ParsedStatement } from './parse.js';
+export { ParserThread, parserThread, startParserThread, type ParseJob, type ParseOutcome } from './parser-thread.js';
 export { SourceMap, type Position } from './source-map.js';
 export { analyze, checkSql, type AnalyzeRunOptions } from './analyze.js';
 export { resolveOptions, NEWEST_PG_VERSION, OLDEST_PG_VERSION, type AnalyzeOptions, type ResolvedOptions } from './options.js';

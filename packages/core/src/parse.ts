@@ -48,22 +48,29 @@ export function loadParser(): Promise<void> {
 
 /** Parses a whole migration with the real PostgreSQL parser (libpg-query). Call `loadParser()` first. */
 export function parseMigration(source: string, file = '<input>'): ParsedMigration {
-  const map = new SourceMap(source);
   // libpg-query throws on empty input; a file of only whitespace or comments is simply empty.
-  if (source.trim() === '') return { file, source, statements: [], map };
-  let result;
+  if (source.trim() === '') return migrationFromTree(source, file, {});
+  let tree;
   try {
-    result = parseSync(source);
+    tree = parseSync(source);
   } catch (error) {
     const details = (error as SqlError).sqlDetails;
     if (!details) throw error;
-    // The cursor is a 0-based character offset (not bytes, unlike statement spans).
-    const offset = Math.max(0, Math.min(source.length, details.cursorPosition ?? 0));
-    const position = map.position(offset);
-    throw new ParseError(file, position, details.message, map.lineText(position.line));
+    throw parseErrorAt(source, file, details.message, details.cursorPosition ?? 0);
   }
+  return migrationFromTree(source, file, tree);
+}
+
+/** What libpg-query returns for a whole file: its statements with their UTF-8 byte spans. */
+export interface ParseTree {
+  stmts?: { stmt?: Node; stmt_location?: number; stmt_len?: number }[];
+}
+
+/** The migration a parse tree of `source` describes. */
+export function migrationFromTree(source: string, file: string, tree: ParseTree): ParsedMigration {
+  const map = new SourceMap(source);
   const statements: ParsedStatement[] = [];
-  for (const raw of result.stmts ?? []) {
+  for (const raw of tree.stmts ?? []) {
     if (!raw.stmt) continue;
     // Zero-valued fields are omitted from the JSON; a missing length means "to the end of the input".
     const startByte = raw.stmt_location ?? 0;
@@ -80,4 +87,12 @@ export function parseMigration(source: string, file = '<input>'): ParsedMigratio
     });
   }
   return { file, source, statements, map };
+}
+
+/** The error for a file PostgreSQL's parser rejected; `cursor` is the 0-based character offset it points at (not
+ *  bytes, unlike statement spans). */
+export function parseErrorAt(source: string, file: string, message: string, cursor: number): ParseError {
+  const map = new SourceMap(source);
+  const position = map.position(Math.max(0, Math.min(source.length, cursor)));
+  return new ParseError(file, position, message, map.lineText(position.line));
 }

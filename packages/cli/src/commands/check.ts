@@ -1,12 +1,12 @@
 import { Command, Option } from 'commander';
-import { analyzeOptionsFrom, ConnectionError, LIVE_CHECKS, rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION, SUPPRESSION_CHECKS } from '@pgsafe/core';
+import { analyzeOptionsFrom, ConnectionError, parserThread, LIVE_CHECKS, rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION, SUPPRESSION_CHECKS } from '@pgsafe/core';
 import { resolve } from 'node:path';
 import { commandConfig } from '../config-file.js';
 import { changedSince } from '../changed-files.js';
 import { checkInputs, emptySummary, exitCode } from '../check-run.js';
 import { openLiveCheck, type LiveCheck } from '../live-check.js';
 import { countArg, durationArg, pgVersionArg } from '../option-args.js';
-import { expandPaths, readInputs, readStdin, UsageError, type Input } from '../inputs.js';
+import { expandPaths, readStdin, UsageError, type Input } from '../inputs.js';
 import { loadCollector, ORM_FILES, ORMS, ormInputs, type Orm } from '../orm-inputs.js';
 import { formatError, PrettyReporter } from '../output/pretty.js';
 import { JsonReporter } from '../output/json.js';
@@ -69,6 +69,8 @@ export function checkCommand(): Command {
         return;
       }
       if (paths.length === 0) cmd.error('error: give at least one file, directory, glob, or - for stdin', { exitCode: 2 });
+      // Started by the entry point, or now: it loads the parser while the files are found and the config is read.
+      const parser = parserThread();
       let files: string[];
       let stdin: string | undefined;
       try {
@@ -92,7 +94,8 @@ export function checkCommand(): Command {
       });
       let read: { inputs: Input[]; failures: { file: string; message: string }[] };
       try {
-        read = options.orm ? await ormInputs(await loadCollector(options.orm), files, new Set(paths)) : readInputs(files);
+        // Plain SQL files are read by the parser thread, ahead of the checks.
+        read = options.orm ? await ormInputs(await loadCollector(options.orm), files, new Set(paths)) : { inputs: files.map((file) => ({ file })), failures: [] };
       } catch (error) {
         if (error instanceof UsageError) cmd.error(`error: ${error.message}`, { exitCode: 2 });
         throw error;
@@ -120,10 +123,10 @@ export function checkCommand(): Command {
       const onFinding = reporter.finding.bind(reporter);
       let summary;
       try {
-        const result = stdin === undefined ? start : await checkInputs([{ file: options.stdinFilename, source: stdin }], analyzeOptions, onFinding, start, live?.enrich);
-        summary = await checkInputs(read.inputs, analyzeOptions, onFinding, result, live?.enrich);
+        const result = stdin === undefined ? start : await checkInputs(parser, [{ file: options.stdinFilename, source: stdin }], analyzeOptions, onFinding, start, live?.enrich);
+        summary = await checkInputs(parser, read.inputs, analyzeOptions, onFinding, result, live?.enrich);
       } finally {
-        await live?.close();
+        await Promise.all([live?.close(), parser.close()]);
       }
       summary.errors.push(...read.failures);
       reporter.end(summary);

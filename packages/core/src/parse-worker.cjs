@@ -1,0 +1,77 @@
+// The thread behind parser-thread.ts: reads migration files and parses them with libpg-query, posting back each parse
+// tree as the JSON text PostgreSQL's parser wrote, so the main thread only runs JSON.parse. Plain JavaScript: Node
+// runs it as it is, from the TypeScript sources in tests and from dist/ in the package.
+'use strict';
+const { readFileSync } = require('node:fs');
+const { parentPort } = require('node:worker_threads');
+// libpg-query's Emscripten module itself: the package's index would JSON.parse each tree here, the very work this
+// thread hands back to the main thread.
+const createModule = require('libpg-query/wasm/libpg-query.js');
+
+// Results go back in batches: a message per small file costs more than it carries. The first batches are small, and
+// any batch goes at once when the main thread is waiting; they grow to about this many characters.
+const BATCH_CHARS = 1 << 19;
+
+/** `{ json }` for a parse tree, `{ error, cursor }` for input PostgreSQL rejects (cursor: 0-based characters). */
+function parse(pg, sql) {
+  const size = pg.lengthBytesUTF8(sql) + 1;
+  const input = pg._malloc(size);
+  pg.stringToUTF8(sql, input, size);
+  const result = pg._wasm_parse_query_raw(input);
+  try {
+    if (!result) throw new Error('libpg-query: out of memory');
+    // PgQueryParseResult { char *parse_tree; char *stderr_buffer; PgQueryError *error }
+    const error = pg.getValue(result + 8, 'i32');
+    if (error) {
+      // PgQueryError { char *message; char *funcname; char *filename; int lineno; int cursorpos (1-based) }
+      return { error: pg.UTF8ToString(pg.getValue(error, 'i32')), cursor: Math.max(0, pg.getValue(error + 16, 'i32') - 1) };
+    }
+    return { json: pg.UTF8ToString(pg.getValue(result, 'i32')) };
+  } finally {
+    pg._free(input);
+    if (result) pg._wasm_free_parse_result(result);
+  }
+}
+
+/** One job's result; `source` is sent back only when this thread read the file. */
+function run(pg, job) {
+  let source = job.source;
+  if (source === undefined) {
+    try {
+      source = readFileSync(job.file, 'utf8');
+    } catch (error) {
+      return { readError: error.message };
+    }
+  }
+  // libpg-query rejects empty input; a file of only whitespace is simply empty.
+  const parsed = source.trim() === '' ? {} : parse(pg, source);
+  if (job.source === undefined) parsed.source = source;
+  return parsed;
+}
+
+const ready = createModule();
+// Slots of the shared Int32Array (see parser-thread.ts): the next unclaimed job; 1 while the main thread waits.
+const NEXT = 0;
+const WAITING = 1;
+
+parentPort.on('message', async ({ jobs, shared }) => {
+  const pg = await ready;
+  let batch = [];
+  let chars = 0;
+  let limit = 1 << 12;
+  const post = () => {
+    parentPort.postMessage(batch);
+    batch = [];
+    chars = 0;
+    limit = Math.min(limit * 2, BATCH_CHARS);
+  };
+  // Jobs are claimed one at a time: the main thread takes the ones it reaches first.
+  for (let index = Atomics.add(shared, NEXT, 1); index < jobs.length; index = Atomics.add(shared, NEXT, 1)) {
+    const result = run(pg, jobs[index]);
+    result.index = index;
+    batch.push(result);
+    chars += (result.json?.length ?? 0) + (result.source?.length ?? 0);
+    if (chars >= limit || Atomics.load(shared, WAITING) === 1) post();
+  }
+  if (batch.length > 0) post();
+});
