@@ -50,9 +50,13 @@ function run(pg, job) {
 }
 
 const ready = createModule();
-// Slots of the shared Int32Array (see parser-thread.ts): the next unclaimed job; 1 while the main thread waits.
-const NEXT = 0;
-const WAITING = 1;
+// Slots of the shared Int32Array (see parser-thread.ts).
+const NEXT = 0; // the next job nobody has claimed yet
+const WAITING = 1; // 1 while the main thread waits for results: post what there is at once
+const TAKEN = 2; // how many results the main thread has taken
+// How far this thread may run ahead of the main thread: results it has not taken yet wait in its heap, where every
+// young-generation collection copies them again.
+const AHEAD = 128;
 
 parentPort.on('message', async ({ jobs, shared }) => {
   const pg = await ready;
@@ -65,8 +69,14 @@ parentPort.on('message', async ({ jobs, shared }) => {
     chars = 0;
     limit = Math.min(limit * 2, BATCH_CHARS);
   };
-  // Jobs are claimed one at a time: the main thread takes the ones it reaches first.
-  for (let index = Atomics.add(shared, NEXT, 1); index < jobs.length; index = Atomics.add(shared, NEXT, 1)) {
+  for (;;) {
+    for (let taken = Atomics.load(shared, TAKEN); Atomics.load(shared, NEXT) - taken > AHEAD; taken = Atomics.load(shared, TAKEN)) {
+      if (batch.length > 0) post();
+      Atomics.wait(shared, TAKEN, taken);
+    }
+    // Jobs are claimed one at a time: the main thread takes the ones it reaches first.
+    const index = Atomics.add(shared, NEXT, 1);
+    if (index >= jobs.length) break;
     const result = run(pg, jobs[index]);
     result.index = index;
     batch.push(result);

@@ -27,6 +27,7 @@ interface RawOutcome {
 // Slots of the Int32Array both threads share for one parse() call.
 const NEXT = 0; // the next job nobody has claimed yet
 const WAITING = 1; // 1 while the caller waits for results: the thread then posts what it has at once
+const TAKEN = 2; // how many outcomes the caller has taken: the thread keeps a bounded lead on it
 
 /** A worker thread that reads and parses migrations ahead of the caller, who meanwhile checks the ones already
  *  parsed: on thousands of files, reading and parsing are a third of the work (bench/check-throughput). Jobs are
@@ -64,13 +65,15 @@ export class ParserThread {
     if (jobs.length === 0) return;
     this.#busy = true;
     this.#worker.ref();
-    const shared = new Int32Array(new SharedArrayBuffer(8));
+    const shared = new Int32Array(new SharedArrayBuffer(12));
     let next = 0;
     try {
       this.#worker.postMessage({ jobs, shared });
       // The caller parses some jobs itself, and the rules re-parse or scan SQL.
       await loadParser();
       while (next < jobs.length) {
+        Atomics.store(shared, TAKEN, next);
+        Atomics.notify(shared, TAKEN);
         const raw = this.#done[next];
         if (raw) {
           this.#done[next] = undefined;
