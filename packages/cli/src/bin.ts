@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 
 // V8 tuning for a short-lived command, set before any of pgsafe is compiled (the program is imported below, after
@@ -8,8 +9,17 @@ import { setFlagsFromString } from 'node:v8';
 setFlagsFromString('--liftoff-only');
 setFlagsFromString('--max-inlined-bytecode-size-cumulative=200');
 
-// `check` parses on a worker thread; started before the program loads, its start-up overlaps the program's.
-if (process.argv.slice(2).find((arg) => !arg.startsWith('-')) === 'check') {
+// `check` of a directory or a glob parses its many files on a worker thread; started before the program loads, its
+// start-up overlaps the program's. A few named files are parsed sooner without one (bench/README.md).
+const args = process.argv.slice(2);
+const manyFiles = (arg: string) => {
+  try {
+    return /[*?[{]/.test(arg) || statSync(arg).isDirectory();
+  } catch {
+    return false;
+  }
+};
+if (args.find((arg) => !arg.startsWith('-')) === 'check' && args.some(manyFiles)) {
   const { startParserThread } = await import('@pgsafe/core/parser-thread');
   startParserThread();
 }

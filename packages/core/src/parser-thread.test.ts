@@ -90,6 +90,14 @@ describe('ParserThread', () => {
     expect(again).toEqual(all.slice(0, 20).map(reference));
   });
 
+  it('parses a few jobs on the calling thread, the same way', async () => {
+    const few = jobs().slice(148, 155);
+    const got: unknown[] = [];
+    for await (const o of thread().parse(few)) got.push(comparable(o));
+    expect(got).toEqual(few.map(reference));
+    expect(got.filter((o) => 'readError' in (o as object))).toHaveLength(1);
+  });
+
   it('ends the thread when the caller leaves early, so no stale result reaches a later call', async () => {
     const t = thread();
     for await (const o of t.parse(jobs())) {

@@ -28,34 +28,40 @@ interface RawOutcome {
 const NEXT = 0; // the next job nobody has claimed yet
 const WAITING = 1; // 1 while the caller waits for results: the thread then posts what it has at once
 const TAKEN = 2; // how many outcomes the caller has taken: the thread keeps a bounded lead on it
+/** Fewer jobs than this are parsed on the calling thread alone, unless the thread was started already. */
+const THREAD_MIN_JOBS = 16;
 
 /** A worker thread that reads and parses migrations ahead of the caller, who meanwhile checks the ones already
  *  parsed: on thousands of files, reading and parsing are a third of the work (bench/check-throughput). Jobs are
  *  claimed through a shared counter, so the caller parses a job itself rather than wait for it (while the thread
  *  starts up, for one). Start it early; `close()` it when done. */
 export class ParserThread {
-  readonly #worker = new Worker(new URL('./parse-worker.cjs', import.meta.url));
+  #worker: Worker | undefined;
   readonly #done: (RawOutcome | undefined)[] = [];
   #failure: Error | undefined;
   #wake: (() => void) | undefined;
   #busy = false;
 
-  constructor() {
-    this.#worker.on('message', (batch: RawOutcome[]) => {
+  /** Starts the thread now rather than at the first parse() of enough jobs to need it. */
+  start(): this {
+    if (this.#worker) return this;
+    const worker = (this.#worker = new Worker(new URL('./parse-worker.cjs', import.meta.url)));
+    worker.on('message', (batch: RawOutcome[]) => {
       for (const raw of batch) this.#done[raw.index] = raw;
       this.#signal();
     });
-    this.#worker.on('error', (error) => {
+    worker.on('error', (error) => {
       this.#failure = error;
       this.#signal();
     });
-    this.#worker.on('exit', (code) => {
+    worker.on('exit', (code) => {
       this.#failure ??= new Error(`the parser thread stopped (exit code ${code})`);
       this.#signal();
     });
     // Idle, the thread must not keep the process alive (after the listeners: adding one refs it again); parse() holds
     // it while it waits for results.
-    this.#worker.unref();
+    worker.unref();
+    return this;
   }
 
   /** Yields each job's outcome in job order. One call at a time; leaving one early ends the thread. */
@@ -63,12 +69,14 @@ export class ParserThread {
     if (this.#busy) throw new Error('ParserThread.parse: the previous call has not finished');
     if (this.#failure) throw this.#failure;
     if (jobs.length === 0) return;
+    // A few files are parsed here sooner than a thread starts.
+    const worker = jobs.length >= THREAD_MIN_JOBS ? this.start().#worker : this.#worker;
     this.#busy = true;
-    this.#worker.ref();
+    worker?.ref();
     const shared = new Int32Array(new SharedArrayBuffer(12));
     let next = 0;
     try {
-      this.#worker.postMessage({ jobs, shared });
+      worker?.postMessage({ jobs, shared });
       // The caller parses some jobs itself, and the rules re-parse or scan SQL.
       await loadParser();
       while (next < jobs.length) {
@@ -90,7 +98,7 @@ export class ParserThread {
       }
     } finally {
       this.#busy = false;
-      this.#worker.unref();
+      worker?.unref();
       this.#done.length = 0;
       // Results still on their way would be taken for the next call's.
       if (next < jobs.length) await this.close();
@@ -99,8 +107,8 @@ export class ParserThread {
 
   async close(): Promise<void> {
     this.#failure ??= new Error('the parser thread is closed');
-    this.#worker.removeAllListeners('exit');
-    await this.#worker.terminate();
+    this.#worker?.removeAllListeners('exit');
+    await this.#worker?.terminate();
   }
 
   #signal(): void {
@@ -141,7 +149,7 @@ let early: ParserThread | undefined;
 /** Starts the parser thread before the rest of a program loads (the CLI's entry does, for `check`), so that their
  *  start-ups overlap; `parserThread()` hands it over. */
 export function startParserThread(): void {
-  early ??= new ParserThread();
+  early ??= new ParserThread().start();
 }
 
 /** The thread `startParserThread()` started, or a new one. */
