@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,12 +11,23 @@ export function assertCliBuilt(): void {
   if (!existsSync(PGSAFE_BIN)) throw new Error('packages/cli is not built: run `pnpm build` (the root `pnpm test` does it)');
 }
 
-/** Runs `pgsafe args...` to its end. The variables that change its output (colors, DATABASE_URL) are removed from the
- *  test runner's environment unless `env` sets them. */
+/** The test runner's environment without the variables that change pgsafe's output (colors, DATABASE_URL), unless
+ *  `set` sets them. */
+function cliEnv(set: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...set };
+  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'DATABASE_URL']) if (!(name in set)) delete env[name];
+  return env;
+}
+
+/** Runs `pgsafe args...` to its end, in that environment. */
 export function pgsafe(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<ProcessResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
-  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'DATABASE_URL']) if (!(options.env && name in options.env)) delete env[name];
-  return runNode([PGSAFE_BIN, ...args], { env, ...(options.cwd ? { cwd: options.cwd } : {}) });
+  return runNode([PGSAFE_BIN, ...args], { env: cliEnv(options.env), ...(options.cwd ? { cwd: options.cwd } : {}) });
+}
+
+/** The same, synchronously, with `input` on its stdin: for tests that need no database session running meanwhile. */
+export function pgsafeSync(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string; input?: string } = {}): ProcessResult {
+  const r = spawnSync(process.execPath, [PGSAFE_BIN, ...args], { input: options.input, cwd: options.cwd, encoding: 'utf8', env: cliEnv(options.env) });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Writes `text` to `dir/name`, creating folders, and gives its path. */

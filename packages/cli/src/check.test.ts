@@ -1,19 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { assertCliBuilt, pgsafeSync as pgsafe } from '@pgsafe/testing';
 
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const EXAMPLES = fileURLToPath(new URL('../../../examples/migrations/', import.meta.url));
-
-function pgsafe(args: string[], options: { input?: string; cwd?: string; env?: Record<string, string> } = {}) {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
-  for (const name of ['NO_COLOR', 'FORCE_COLOR']) if (!options.env?.[name]) delete env[name];
-  const r = spawnSync(process.execPath, [BIN, ...args], { input: options.input, cwd: options.cwd, encoding: 'utf8', env });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 let dir: string;
 const write = (name: string, sql: string) => {
@@ -24,7 +17,7 @@ const write = (name: string, sql: string) => {
 };
 
 beforeAll(() => {
-  if (!existsSync(BIN)) throw new Error('packages/cli is not built: run `pnpm build` (the root `pnpm test` does it)');
+  assertCliBuilt();
   dir = mkdtempSync(join(tmpdir(), 'pgsafe-cli-'));
 });
 

@@ -1,20 +1,12 @@
 /** `pgsafe fix` without a database: argument checking, the diff on a terminal, several files, what a file with
  *  nothing to fix gives. (Runs on PostgreSQL: test/e2e/fix-cli.test.ts.) */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { assertCliBuilt, pgsafeSync } from '@pgsafe/testing';
 
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-
-function pgsafe(args: string[], env: Record<string, string> = {}, cwd = dir) {
-  const full: NodeJS.ProcessEnv = { ...process.env, ...env };
-  for (const name of ['NO_COLOR', 'FORCE_COLOR']) if (!env[name]) delete full[name];
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: full });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const pgsafe = (args: string[], env: Record<string, string> = {}, cwd = dir) => pgsafeSync(args, { env, cwd });
 
 let dir: string;
 const write = (name: string, sql: string) => {
@@ -25,7 +17,7 @@ const write = (name: string, sql: string) => {
 };
 
 beforeAll(() => {
-  if (!existsSync(BIN)) throw new Error('packages/cli is not built: run `pnpm build` (the root `pnpm test` does it)');
+  assertCliBuilt();
   dir = mkdtempSync(join(tmpdir(), 'pgsafe-fix-unit-'));
 });
 
