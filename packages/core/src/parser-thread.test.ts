@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,25 @@ function reference(job: ParseJob): unknown {
   }
 }
 
+/** A Linux thread's nice value, from its /proc stat line (field 19, counted after the parenthesized name). */
+const niceIn = (statFile: string) => {
+  const stat = readFileSync(statFile, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+};
+
+/** The nice value of each thread of this process, by thread id. */
+function niceByThread(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      out.set(Number(tid), niceIn(`/proc/self/task/${tid}/stat`));
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
 function comparable(o: ParseOutcome): unknown {
   if (o.readError !== undefined) return { file: o.file, readError: o.readError };
   if (o.error) return { file: o.file, source: o.source, error: [o.error.message, o.error.position, o.error.lineText] };
@@ -96,6 +115,24 @@ describe('ParserThread', () => {
     for await (const o of thread().parse(few)) got.push(comparable(o));
     expect(got).toEqual(few.map(reference));
     expect(got.filter((o) => 'readError' in (o as object))).toHaveLength(1);
+  });
+
+  it.runIf(process.platform === 'linux')('runs at a lower priority than the caller, which stays as it was', async () => {
+    const before = niceByThread();
+    const own = niceIn('/proc/thread-self/stat');
+    const all = jobs();
+    const parse = thread().parse(all);
+    await parse.next();
+    let started: number[] = [];
+    for (let waited = 0; started.length === 0 && waited < 5000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      started = [...niceByThread()].filter(([tid, nice]) => !before.has(tid) && nice === 10).map(([tid]) => tid);
+    }
+    expect(started).toHaveLength(1);
+    expect(niceIn('/proc/thread-self/stat')).toBe(own);
+    let outcomes = 1;
+    for await (const o of parse) if (o.file) outcomes++;
+    expect(outcomes).toBe(all.length);
   });
 
   it('ends the thread when the caller leaves early, so no stale result reaches a later call', async () => {
