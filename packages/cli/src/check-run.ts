@@ -46,14 +46,9 @@ export async function checkInputs(parser: ParserThread, inputs: Input[], options
   let i = 0;
   for await (const { file, source, migration, error, readError } of parser.parse(inputs)) {
     const { assumeInTransaction } = inputs[i++]!;
-    if (readError !== undefined) {
+    if (!migration) {
       summary.files.push({ file, statements: 0 });
-      summary.errors.push({ file, message: readError });
-      continue;
-    }
-    if (error) {
-      summary.files.push({ file, statements: 0 });
-      summary.errors.push({ file, line: error.position.line, column: error.position.column, message: error.reason, lineText: error.lineText });
+      summary.errors.push(error ? { file, line: error.position.line, column: error.position.column, message: error.reason, lineText: error.lineText } : { file, message: readError });
       continue;
     }
     summary.files.push({ file, statements: migration.statements.length });
