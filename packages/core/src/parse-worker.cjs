@@ -54,7 +54,7 @@ function run(pg, job) {
 const NICE = 10;
 
 /** Lowers this thread's scheduling priority. The calling thread is the critical path: it checks each migration after
- *  this thread parsed it, and this thread, running ahead, is idle half the time. On two cores, at equal priority, the
+ *  this thread parsed it, and this thread, running ahead, is idle more than half the time. On two cores, at equal priority, the
  *  scheduler let this thread take the caller's core while V8's own threads held the other (bench/README.md:
  *  -0.1 s on 5,000 files). Linux only, where a thread has an id and a nice value of its own (/proc/thread-self);
  *  elsewhere setpriority() would lower the whole process, so it is left alone. Raising a nice value needs no
