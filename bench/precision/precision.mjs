@@ -104,11 +104,14 @@ function main() {
     rows.push({ rule, severity, findings: list.length, sampled: sample.length, ...count, judged, precision, withoutDebatable: decided ? count.true / decided : undefined, target: TARGET[severity] });
   }
 
-  const gone = judgements.filter((j) => !sampledPlaces.has(`${place(j)}\t${j.fingerprint}`));
+  // Judgements of the projects checked in this run that the sample no longer holds.
+  const checked = new Set(projects.map((p) => p.name));
+  const gone = judgements.filter((j) => checked.has(j.project) && !sampledPlaces.has(`${place(j)}\t${j.fingerprint}`));
   report(opts, perProject, findings, rows, todo, gone);
   if (opts.pending) listTodo(todo);
   if (opts.prune && gone.length) {
-    writeJudgements(JUDGEMENTS, judgements.filter((j) => sampledPlaces.has(`${place(j)}\t${j.fingerprint}`)));
+    const goneSet = new Set(gone);
+    writeJudgements(JUDGEMENTS, judgements.filter((j) => !goneSet.has(j)));
     console.log(`\npruned ${gone.length} judgements no longer in the sample from ${JUDGEMENTS}`);
   }
   const missed = rows.filter((r) => r.precision !== undefined && r.precision < r.target);
@@ -119,6 +122,7 @@ function main() {
 function report(opts, perProject, findings, rows, todo, gone) {
   const files = perProject.reduce((s, p) => s + p.files, 0);
   console.log(`pgsafe check on ${perProject.length} projects: ${files} migration files, ${findings.length} findings (pgsafe at ${gitCommit()}).`);
+  if (opts.only) console.log('Only some projects (--only): the sample differs from a full run; compare precision with full runs only.');
   console.log(`Sample: up to ${opts.perRule} findings per rule and severity, seed "${opts.seed}". Precision = true / judged (debatable counts as not true).\n`);
   const head = [pad('rule', 45), pad('severity', 8), lpad('findings', 8), lpad('sample', 6), lpad('true', 5), lpad('false', 5), lpad('debat.', 6), lpad('to judge', 8), lpad('precision', 9), lpad('w/o deb.', 8), lpad('target', 6), '', ...(opts.squawk ? [lpad('squawk too', 10)] : [])];
   console.log(head.join(' '));
