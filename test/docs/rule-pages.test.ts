@@ -29,7 +29,7 @@ beforeAll(async () => {
 });
 
 describe('rule pages', () => {
-  it.each(ids)('docs/rules/%s.md is the page generated from the rule and its examples', async (id) => {
+  it.each(ids)('docs/rules/%s.md is current (pnpm docs:rules regenerates the pages)', async (id) => {
     await expect(renderRuleMarkdown(await ruleDoc(id))).toMatchFileSnapshot(join(RULES, `${id}.md`));
   });
 
