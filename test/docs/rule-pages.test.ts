@@ -43,7 +43,7 @@ describe('rule pages', () => {
   });
 });
 
-describe('rule examples, checked by pgsafe check', () => {
+describe('rule examples, checked by pgsafe check', { timeout: 120_000 }, () => {
   const offline = ruleInfos().filter((r) => !r.live).map((r) => r.id);
 
   it.each(offline)('%s: pgsafe check prints for the bad example exactly what its page shows', async (id) => {
@@ -81,7 +81,7 @@ describe('rule examples, checked by pgsafe check', () => {
   });
 });
 
-describe('live-only rule examples, checked by pgsafe check --database-url', () => {
+describe('live-only rule examples, checked by pgsafe check --database-url', { timeout: 120_000 }, () => {
   const db = useTestDatabase('rule_examples');
   const live = ruleInfos().filter((r) => r.live).map((r) => r.id);
 

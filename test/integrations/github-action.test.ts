@@ -56,7 +56,7 @@ beforeAll(() => {
   git(repo, 'checkout', '-q', 'feature');
 });
 
-describe('the GitHub Action', () => {
+describe('the GitHub Action', { timeout: 120_000 }, () => {
   it('annotates only the migrations the pull request changed, with repository-relative paths, and fails on errors', () => {
     const summary = join(dir, 'summary.md');
     const r = action(join(repo, 'backend'), { paths: 'db/migrations', base: 'main', 'sarif-file': 'pgsafe.sarif' }, summary);
@@ -119,7 +119,7 @@ describe('the GitHub Action', () => {
   });
 });
 
-describe('the pre-commit hook', () => {
+describe('the pre-commit hook', { timeout: 120_000 }, () => {
   it('runs the project\'s pgsafe on the staged SQL files, as pre-commit calls it', () => {
     const [hook] = parse(readFileSync(join(REPO, '.pre-commit-hooks.yaml'), 'utf8')) as { id: string; entry: string; language: string; files: string; args: string[] }[];
     expect(hook!.id).toBe('pgsafe');
@@ -141,7 +141,7 @@ describe('the pre-commit hook', () => {
   });
 });
 
-describe('docs/ci.md, executed', () => {
+describe('docs/ci.md, executed', { timeout: 120_000 }, () => {
   const blocks = (lang: string) => tokens('docs/ci.md').filter((t): t is Tokens.Code => t.type === 'code' && t.lang === lang).map((t) => t.text);
 
   it('the workflow: its pgsafe step, run by the action on a pull request adding a Prisma migration', () => {

@@ -41,7 +41,7 @@ function runScript(root: string, name: string) {
 
 const pkg = (root: string) => JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
 
-describe('pgsafe init', () => {
+describe('pgsafe init', { timeout: 120_000 }, () => {
   it('Prisma (TypeScript): a typed pgsafe.config.ts, the check and guarded deploy scripts, the workflow', () => {
     const root = project('prisma', {
       'package.json': { name: 'shop', private: true, scripts: { dev: 'next dev' }, dependencies: { '@prisma/client': '6.19.0' }, devDependencies: { prisma: '6.19.0', typescript: '5.9.3' } },

@@ -7,7 +7,7 @@ const page = (id: string) => readFileSync(fileURLToPath(new URL(`../../../docs/r
 
 beforeAll(assertCliBuilt);
 
-describe('pgsafe explain', () => {
+describe('pgsafe explain', { timeout: 60_000 }, () => {
   it('prints a rule page in the terminal: the example, its finding, the lock, why, the safe way, how to accept it', () => {
     const r = pgsafe(['explain', 'adding-required-field']);
     expect(r.code).toBe(0);
@@ -41,7 +41,7 @@ describe('pgsafe explain', () => {
   });
 });
 
-describe('findings link to their rule page', () => {
+describe('findings link to their rule page', { timeout: 60_000 }, () => {
   it('pretty output ends each finding with the page', () => {
     const r = pgsafe(['check', '-', '--stdin-filename', 'db/001.sql'], { input: 'ALTER TABLE users RENAME COLUMN a TO b;\n' });
     expect(r.stdout).toContain('  | docs: https://github.com/pgsafe/pgsafe/blob/main/docs/rules/renaming-column.md\n');

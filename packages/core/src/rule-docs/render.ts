@@ -70,7 +70,8 @@ function sections(doc: RuleDoc, href: Href): Section[] {
 }
 
 function accepting({ rule }: RuleDoc): Block[] {
-  const config = { text: `In \`pgsafe.config.*\`, \`"rules": { "${rule.id}": "${rule.severity === 'error' ? 'warning' : 'off'}" }\` changes its severity for the project (\`"off"\` turns it off); \`--skip-rule ${rule.id}\` leaves it out of one run.` };
+  const other = rule.severity === 'error' ? 'reports it without failing the check' : 'makes it fail the check';
+  const config = { text: `In \`pgsafe.config.*\`, \`"rules": { "${rule.id}": "${rule.severity === 'error' ? 'warning' : 'error'}" }\` ${other} and \`"off"\` turns it off, for the project; \`--skip-rule ${rule.id}\` leaves it out of one run.` };
   if (rule.aboutIgnores) return [config];
   return [
     { text: 'When the danger is understood and accepted for one statement, say so on the line before it, with the reason (an ignore without a reason is not applied):' },

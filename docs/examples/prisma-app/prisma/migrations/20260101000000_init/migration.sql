@@ -1,0 +1,1 @@
+CREATE TABLE "User" ("id" BIGINT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
