@@ -63,7 +63,8 @@ tail -1 run.out
 
 # Each adapter wired into its ORM, from both module systems; prints one line per module loaded.
 cat >load.cjs <<'EOF'
-const loaded = (name, m) => console.log(`cjs ${name}: ${Object.keys(m).sort().join(', ')}`);
+const names = (m) => Object.keys(m).filter((k) => k !== 'default');
+const loaded = (name, m) => console.log(`cjs ${name}: ${names(m).length > 20 ? `${names(m).length} exports` : names(m).sort().join(', ')}`);
 for (const name of ['pgsafe', '@pgsafe/core', '@pgsafe/knex', '@pgsafe/typeorm', '@pgsafe/mikro-orm', '@pgsafe/prisma']) loaded(name, require(name));
 const url = 'postgres://app@127.0.0.1:1/app';
 const db = require('knex')(require('@pgsafe/knex').withPgsafe({ client: 'pg', connection: url }));
@@ -72,11 +73,12 @@ const ds = require('@pgsafe/typeorm').withPgsafe(new DataSource({ type: 'postgre
 const { Migrator } = require('@mikro-orm/migrations');
 const { PostgreSqlDriver } = require('@mikro-orm/postgresql');
 const mikro = require('@pgsafe/mikro-orm').withPgsafe({ driver: PostgreSqlDriver, clientUrl: url, extensions: [Migrator] });
-console.log(`cjs wiring: knex ${typeof db.migrate.latest}, typeorm ${require('typeorm/package.json').version} ${ds.options.type}, mikro-orm extensions ${mikro.extensions.length}`);
+console.log(`cjs wiring: knex ${typeof db.migrate.latest}, typeorm ${JSON.parse(require('fs').readFileSync('node_modules/typeorm/package.json', 'utf8')).version} ${ds.options.type}, mikro-orm extensions ${mikro.extensions.length}`);
 db.destroy();
 EOF
 cat >load.mjs <<'EOF'
-const loaded = (name, m) => console.log(`esm ${name}: ${Object.keys(m).filter((k) => k !== 'default').sort().join(', ')}`);
+const names = (m) => Object.keys(m).filter((k) => k !== 'default');
+const loaded = (name, m) => console.log(`esm ${name}: ${names(m).length > 20 ? `${names(m).length} exports` : names(m).sort().join(', ')}`);
 for (const name of ['pgsafe', '@pgsafe/core', '@pgsafe/knex', '@pgsafe/typeorm', '@pgsafe/mikro-orm', '@pgsafe/prisma']) loaded(name, await import(name));
 const { default: knex } = await import('knex');
 const { withPgsafe: knexGuard } = await import('@pgsafe/knex');
@@ -89,8 +91,8 @@ const url = 'postgres://app@127.0.0.1:1/app';
 const db = knex(knexGuard({ client: 'pg', connection: url }));
 const ds = typeormGuard(new DataSource({ type: 'postgres', url }));
 const mikro = mikroGuard({ driver: PostgreSqlDriver, clientUrl: url, extensions: [Migrator] });
-const { createRequire } = await import('node:module');
-console.log(`esm wiring: knex ${typeof db.migrate.latest}, typeorm ${createRequire(import.meta.url)('typeorm/package.json').version} ${ds.options.type}, mikro-orm extensions ${mikro.extensions.length}`);
+const { readFileSync } = await import('node:fs');
+console.log(`esm wiring: knex ${typeof db.migrate.latest}, typeorm ${JSON.parse(readFileSync('node_modules/typeorm/package.json', 'utf8')).version} ${ds.options.type}, mikro-orm extensions ${mikro.extensions.length}`);
 await db.destroy();
 EOF
 for typeorm in "${TYPEORMS[@]}"; do
