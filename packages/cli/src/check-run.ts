@@ -36,13 +36,16 @@ export type EnrichFindings = (migration: ParsedMigration, findings: Finding[]) =
 
 export type OnFinding = (finding: Finding, source: string) => void;
 
+/** Called once per checked file, after its findings (the HTML report gathers files with it). */
+export type OnChecked = (migration: ParsedMigration, findings: Finding[]) => void;
+
 export function emptySummary(): CheckSummary {
   return { files: [], errors: [], errorCount: 0, warningCount: 0 };
 }
 
 /** Reads, parses and analyzes each input, handing each finding to `onFinding` at once (thousands of findings are
  *  never held in memory). A file that cannot be read or parsed is recorded; the other files are still checked. */
-export async function checkInputs(parser: ParserThread, inputs: Input[], options: AnalyzeOptions, onFinding: OnFinding, summary = emptySummary(), enrich?: EnrichFindings): Promise<CheckSummary> {
+export async function checkInputs(parser: ParserThread, inputs: Input[], options: AnalyzeOptions, onFinding: OnFinding, summary = emptySummary(), enrich?: EnrichFindings, onChecked?: OnChecked): Promise<CheckSummary> {
   let i = 0;
   for await (const { file, source, migration, error, readError } of parser.parse(inputs)) {
     const { assumeInTransaction } = inputs[i++]!;
@@ -54,11 +57,13 @@ export async function checkInputs(parser: ParserThread, inputs: Input[], options
     summary.files.push({ file, statements: migration.statements.length });
     const own = assumeInTransaction === undefined || options.assumeInTransaction !== undefined ? options : { ...options, assumeInTransaction };
     const found = analyze(migration, own);
-    for (const f of enrich ? await enrich(migration, found) : found) {
+    const findings = enrich ? await enrich(migration, found) : found;
+    for (const f of findings) {
       if (f.severity === 'error') summary.errorCount++;
       else summary.warningCount++;
       onFinding(f, source);
     }
+    onChecked?.(migration, findings);
   }
   return summary;
 }

@@ -16,6 +16,8 @@ export { trackStates, type StatementState } from './transactions.js';
 export { SchemaModel, type KnownIndex } from './schema-model.js';
 export { quoteIdent, quoteQualified, quoteLiteral, makeName } from './sql.js';
 export { renderFinding, noColor, type Palette } from './report/pretty.js';
+// The HTML report (check, trace, rehearse, run --html; pgsafe report): a model built from what a command gathered, rendered to one page.
+export * from './report/index.js';
 // Live database awareness (check --database-url): read-only facts attached to findings.
 export * from './live/index.js';
 // Lock tracing (pgsafe trace, rehearse): what a migration really locks and rewrites, in a rolled-back transaction.

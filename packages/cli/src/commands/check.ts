@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
-import { analyzeOptionsFrom, ConnectionError, parserThread, LIVE_CHECKS, rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION, SUPPRESSION_CHECKS } from '@pgsafe/core';
+import { analyzeOptionsFrom, ConnectionError, fileReport, parserThread, LIVE_CHECKS, reportModel, rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION, SUPPRESSION_CHECKS, tablesFromLive, type FileReport } from '@pgsafe/core';
 import { resolve } from 'node:path';
 import { commandConfig } from '../config-file.js';
 import { changedSince } from '../changed-files.js';
-import { checkInputs, emptySummary, exitCode } from '../check-run.js';
+import { checkInputs, emptySummary, exitCode, type OnChecked } from '../check-run.js';
+import { planOf, planOptionsFrom, writeHtmlReport } from '../html-report.js';
 import { openLiveCheck, type LiveCheck } from '../live-check.js';
 import { countArg, durationArg, pgVersionArg } from '../option-args.js';
 import { expandPaths, readStdin, UsageError, type Input } from '../inputs.js';
@@ -35,6 +36,7 @@ interface CheckOptions {
   countTimeout?: number;
   exactCountLimit?: number;
   longTransaction?: number;
+  html?: string;
 }
 
 export function checkCommand(): Command {
@@ -57,6 +59,7 @@ export function checkCommand(): Command {
     .option('--count-timeout <duration>', 'with --database-url: statement_timeout of each counting query; a count that times out falls back to a sample (default 10s)', durationArg)
     .option('--exact-count-limit <rows>', 'with --database-url: tables estimated above this many rows are sampled, not counted exactly (default 1000000)', countArg)
     .option('--long-transaction <duration>', 'with --database-url: report transactions older than this holding locks on the touched tables (default 1min; idle-in-transaction sessions always)', durationArg)
+    .option('--html <file>', 'also write a self-contained HTML report: findings, recipes, each migration\'s plan, table sizes with --database-url')
     .option('--list-rules', 'list every rule with its severity and summary')
     .option('--no-color', 'never color the output')
     .addHelpText(
@@ -121,16 +124,26 @@ export function checkCommand(): Command {
       const out = new ChunkedWriter(process.stdout.fd);
       const reporter = makeReporter(options.format, out, options.color);
       const onFinding = reporter.finding.bind(reporter);
+      // The HTML report plans only the files with findings: a clean file is listed by name.
+      const htmlFiles: FileReport[] = [];
+      const planOptions = planOptionsFrom(config, analyzeOptions.pgVersion);
+      const onChecked: OnChecked | undefined = options.html
+        ? (migration, findings) => htmlFiles.push(fileReport({ migration, findings, ...(findings.length ? planOf(migration, planOptions) : {}), tables: tablesFromLive(live?.tables.get(migration.file) ?? []) }))
+        : undefined;
       let summary;
       try {
-        const result = stdin === undefined ? start : await checkInputs(parser, [{ file: options.stdinFilename, source: stdin }], analyzeOptions, onFinding, start, live?.enrich);
-        summary = await checkInputs(parser, read.inputs, analyzeOptions, onFinding, result, live?.enrich);
+        const result = stdin === undefined ? start : await checkInputs(parser, [{ file: options.stdinFilename, source: stdin }], analyzeOptions, onFinding, start, live?.enrich, onChecked);
+        summary = await checkInputs(parser, read.inputs, analyzeOptions, onFinding, result, live?.enrich, onChecked);
       } finally {
         await Promise.all([live?.close(), parser.close()]);
       }
       summary.errors.push(...read.failures);
       reporter.end(summary);
       process.stderr.write(summary.errors.map((e) => formatError(e, errColors)).join(''));
+      if (options.html) {
+        const where = summary.live ? [`PostgreSQL ${summary.live.server} at ${summary.live.target} (read-only)`] : [];
+        writeHtmlReport(options.html, reportModel('check', htmlFiles, { errors: summary.errors, where, pgsafeVersion: version }));
+      }
       process.exitCode = exitCode(summary);
     });
 }
