@@ -5,7 +5,7 @@ export const STYLE = `
 --rw:#cf222e;--w:#d4760a;--none:#1f883d;--new:#8c959f;--ok:#1a7f37;--warn:#9a6700;--bad:#cf222e;
 --ok-bg:#dafbe1;--warn-bg:#fff8c5;--bad-bg:#ffebe9;--attempt:#0969da;--preflight:#8250df;--blk:#6639ba;--tip:#1f2328;--tip-fg:#fff;
 --label:17rem;--mono:ui-monospace,SFMono-Regular,"SF Mono",Menlo,Consolas,"Liberation Mono",monospace}
-@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--line:#30363d;--soft:#1c2128;--panel:#151b23;--accent:#4493f8;
+@media screen and (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--line:#30363d;--soft:#1c2128;--panel:#151b23;--accent:#4493f8;
 --rw:#f85149;--w:#e3922d;--none:#3fb950;--new:#6e7681;--ok:#3fb950;--warn:#d29922;--bad:#f85149;
 --ok-bg:#12261e;--warn-bg:#272115;--bad-bg:#2d1517;--attempt:#4493f8;--preflight:#ab7df8;--blk:#a371f7;--tip:#e6edf3;--tip-fg:#0d1117}}
 *{box-sizing:border-box}
@@ -42,7 +42,7 @@ h2{font-size:1.15rem;margin:0 0 .6em}h3{font-size:1rem;margin:.2em 0}
 .notes{color:var(--muted);font-size:.9rem;padding-left:1.2em}
 .chip{display:inline-block;font:600 .74rem/1.6 var(--mono);padding:0 .55em;border-radius:4px;color:#fff;white-space:nowrap}
 .chip.b-rw{background:var(--rw)}.chip.b-w{background:var(--w)}.chip.b-none{background:var(--none)}.chip.b-new{background:var(--new)}
-@media (prefers-color-scheme:dark){.chip{color:#0d1117}}
+@media screen and (prefers-color-scheme:dark){.chip{color:#0d1117}}
 .chips{list-style:none;padding:0;margin:.5em 0}.chips li{margin:.2em 0}
 .legend{display:flex;flex-wrap:wrap;gap:.3rem 1.1rem;list-style:none;padding:0;margin:.2em 0 1em;font-size:.82rem;color:var(--muted)}
 .legend li{display:flex;align-items:center;gap:.4em}
@@ -94,7 +94,7 @@ h2{font-size:1.15rem;margin:0 0 .6em}h3{font-size:1rem;margin:.2em 0}
 .bar-text{display:block;color:#fff;font:600 .7rem/18px var(--mono);padding:0 5px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 @container (max-width:90px){.bar-text{display:none}}
 .st-queued .bar-text{color:var(--fg);text-shadow:0 0 3px var(--bg)}
-@media (prefers-color-scheme:dark){.bar-text{color:#0d1117}}
+@media screen and (prefers-color-scheme:dark){.bar-text{color:#0d1117}}
 .blk,.sw.blk{background:color-mix(in srgb,var(--blk) 30%,transparent);border:1px solid var(--blk)}
 .item.blk{top:7px;bottom:7px}
 .phase{overflow:hidden;container-type:inline-size;border:1px solid var(--ph);background:color-mix(in srgb,var(--ph) 12%,transparent);border-radius:3px}
@@ -115,7 +115,7 @@ font:.78rem/1.4 system-ui,sans-serif;padding:6px 9px;border-radius:6px;white-spa
 .finding h3{font-size:1.02rem;margin:.35em 0 .5em}
 .badge{font:700 .7rem/1.7 system-ui,sans-serif;text-transform:uppercase;letter-spacing:.05em;padding:0 .6em;border-radius:4px;color:#fff}
 .badge.error{background:var(--bad)}.badge.warning{background:var(--warn)}
-@media (prefers-color-scheme:dark){.badge{color:#0d1117}}
+@media screen and (prefers-color-scheme:dark){.badge{color:#0d1117}}
 .rule{font-weight:600}.loc{color:var(--muted);font-family:var(--mono);font-size:.84rem;overflow-wrap:anywhere}
 .code{background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:8px 0;overflow-x:auto;margin:.5em 0;line-height:1.45}
 .code code{display:block;padding:0 12px;font-size:.84rem;white-space:pre;min-width:max-content}
@@ -136,7 +136,7 @@ font:.78rem/1.4 system-ui,sans-serif;padding:6px 9px;border-radius:6px;white-spa
 .step.auto{border-style:dashed;border-left:4px dashed var(--muted)}
 .step:target,.step:focus{box-shadow:0 0 0 3px color-mix(in srgb,var(--accent) 40%,transparent);outline:none}
 .step header{display:flex;gap:.8rem;align-items:baseline;flex-wrap:wrap}
-.step .num{color:var(--accent)}.step .lines{color:var(--muted);font-size:.86rem}
+.step h3 .num{color:var(--accent)}.step .lines{color:var(--muted);font-size:.86rem}
 .boundary{font-size:.84rem;color:var(--muted);margin:.2em 0}
 .step .desc{font-family:var(--mono);font-size:.86rem;margin:.3em 0;overflow-wrap:anywhere}
 .settings{display:flex;flex-wrap:wrap;gap:.2rem 1.2rem;list-style:none;padding:0;margin:.4em 0;font-size:.86rem}
