@@ -31,6 +31,8 @@ beforeAll(async () => {
   browser = await launchChromium();
   await db.current.query(`CREATE TABLE accounts (id int PRIMARY KEY, email text NOT NULL)`);
   await seedRows(db.current, 'accounts', 200_000, { id: 'i', email: "'user' || i || '@example.com'" });
+  await db.current.query('CREATE TABLE orders (id int PRIMARY KEY, account_id int NOT NULL)');
+  await seedRows(db.current, 'orders', 20_000, { id: 'i', account_id: '1 + i % 1000' });
   await db.current.query(`CREATE TABLE "${HOSTILE_TABLE.replace(/"/g, '""')}" (id int PRIMARY KEY)`);
   await db.current.query('ANALYZE');
 }, 120_000);
@@ -106,17 +108,17 @@ ALTER TABLE "${HOSTILE_TABLE}" ADD COLUMN "<b>note</b>" text NOT NULL /* </scrip
   });
 
   it('draws a real run that retried behind a blocking session, and walks it with the keyboard', async () => {
-    const file = writeIn(
+    writeIn(
       dir,
-      'run.sql',
+      'migrations/042_accounts_verified.sql',
       `ALTER TABLE accounts ADD COLUMN verified boolean;
 CREATE INDEX CONCURRENTLY accounts_email_idx ON accounts (email);
-ALTER TABLE "${HOSTILE_TABLE}" ADD COLUMN reviewed boolean;
+ALTER TABLE orders ADD COLUMN verified_at timestamptz;
 `,
     );
     const html = join(dir, 'run.html');
-    const blocker = await holdLock(db.current.url, ['SELECT count(*) FROM accounts /* </script><script>alert(5)</script> */'], HOSTILE_APP);
-    const running = pgsafe(['run', file, '--database-url', db.current.url, '--lock-timeout', '300ms', '--preflight', 'off', '--format', 'json', '--html', html]);
+    const blocker = await holdLock(db.current.url, ['SELECT count(*) FROM accounts /* </script><script>alert(5)</script> */'], 'nightly-report');
+    const running = pgsafe(['run', 'migrations/042_accounts_verified.sql', '--database-url', db.current.url, '--lock-timeout', '300ms', '--preflight', 'off', '--format', 'json', '--html', html], { cwd: dir });
     await waitUntilWaitingOnLock(db.current.url, (s) => /ADD COLUMN (IF NOT EXISTS )?verified/.test(s.query), 30_000);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await blocker.release();
@@ -137,7 +139,8 @@ ALTER TABLE "${HOSTILE_TABLE}" ADD COLUMN reviewed boolean;
     await expect(page.locator('[data-step="1"] [data-span="backoff"]').count()).resolves.toBe(attempts(1) - 1);
     const blockerLane = page.locator('[data-step="1"] [data-blocker]');
     await expect(blockerLane.count()).resolves.toBe(1);
-    await expect(blockerLane.getAttribute('aria-label')).resolves.toContain(`pid ${blocker.pid} (${HOSTILE_APP})`);
+    await expect(blockerLane.getAttribute('aria-label')).resolves.toContain(`pid ${blocker.pid} (nightly-report)`);
+    await expect(page.locator('#f1-step-1 .blockers').textContent()).resolves.toContain('</script><script>alert(5)</script>');
     await expect(page.locator('img').count()).resolves.toBe(0);
     await expect(page.locator('#f1-tables').textContent()).resolves.toMatch(/accounts\s*≈ \d{3},\d{3}/);
 
@@ -162,6 +165,9 @@ ALTER TABLE "${HOSTILE_TABLE}" ADD COLUMN reviewed boolean;
 
     await page.goto(`${pathToFileURL(html).href}#f1-timeline`);
     await page.screenshot({ path: join(shots, 'report-run.png'), fullPage: true });
+    // The README's picture: the verdict, the tiles and the timeline.
+    const bottom = await page.evaluate(() => document.getElementById('f1-timeline')!.getBoundingClientRect().bottom + window.scrollY);
+    await page.screenshot({ path: join(shots, 'report-run-timeline.png'), clip: { x: 0, y: 0, width: 1280, height: Math.ceil(bottom + 20) }, fullPage: true });
     await page.emulateMedia({ colorScheme: 'dark' });
     await expect(page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).resolves.toBe('rgb(13, 17, 23)');
     await page.screenshot({ path: join(shots, 'report-run-dark.png'), fullPage: true });
@@ -188,13 +194,15 @@ COMMIT;
 `,
     );
     const html = join(dir, 'interrupted.html');
-    const blocker = await holdLock(db.current.url, ['SELECT count(*) FROM accounts'], 'long-report');
+    const blocker = await holdLock(db.current.url, ['SELECT count(*) FROM accounts'], HOSTILE_APP);
     let stderr = '';
     const child = spawn(process.execPath, [PGSAFE_BIN, 'run', file, '--database-url', db.current.url, '--lock-timeout', '200ms', '--preflight', 'off', '--html', html], { env: { ...process.env, NO_COLOR: '1' } });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     try {
       await waitUntilWaitingOnLock(db.current.url, (s) => /interrupted_flag/.test(s.query), 30_000);
+      // Long enough for an attempt to time out and name its blocker.
+      await new Promise((resolve) => setTimeout(resolve, 800));
       child.kill('SIGINT');
       expect(await exited).not.toBe(0);
     } finally {
@@ -210,6 +218,9 @@ COMMIT;
     await expect(page.locator('[data-step="1"]').getAttribute('class')).resolves.toContain('st-committed');
     await expect(page.locator('[data-step="2"]').getAttribute('class')).resolves.toContain('st-interrupted');
     await expect(page.locator('[data-step="2"] [data-lock-bar]').count()).resolves.toBeGreaterThanOrEqual(1);
+    // A session name from the database is text in the label, never markup.
+    await expect(page.locator('[data-step="2"] [data-blocker]').getAttribute('aria-label')).resolves.toContain(`pid ${blocker.pid} (${HOSTILE_APP})`);
+    await expect(page.locator('img').count()).resolves.toBe(0);
     expect(problems).toEqual([]);
     await page.close();
   });

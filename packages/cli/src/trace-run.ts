@@ -15,6 +15,8 @@ export interface TraceRunOptions {
   statementTimeout: number;
   /** With the embedded database: replay the earlier migrations of the directory first. */
   replay: boolean;
+  /** The option that names a database of the user's own, for the hint when the embedded one cannot start. */
+  ownDatabaseOption?: string;
 }
 
 /** What went wrong before the trace could run: printed as `pgsafe: error: ...`, exit 2. */
@@ -37,7 +39,7 @@ export async function traceOnScratch(file: string, migration: ParsedMigration, o
   try {
     server = await startScratchServer();
   } catch (error) {
-    throw new TraceSetupError(`${(error as Error).message}\n(give --database-url to trace on a database of your own)`);
+    throw new TraceSetupError(`${(error as Error).message}\n(give ${options.ownDatabaseOption ?? '--database-url'} to trace on a database of your own)`);
   }
   try {
     const admin = await openConnection(server.url, { applicationName: 'pgsafe-trace' });

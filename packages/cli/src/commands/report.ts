@@ -13,7 +13,8 @@ import { version } from '../version.js';
 interface ReportOptions {
   out: string;
   databaseUrl?: string;
-  trace?: string | boolean;
+  trace?: boolean;
+  traceUrl?: string;
   replay: boolean;
   pgVersion?: number;
   assumeInTransaction?: boolean;
@@ -28,7 +29,8 @@ export function reportCommand(): Command {
     .argument('<migration>', 'the .sql migration file')
     .option('-o, --out <file>', 'where to write the report (- for stdout)', 'pgsafe-report.html')
     .option('--database-url <url>', 'read the live database (read-only) for table sizes and live facts, as check --database-url does')
-    .option('--trace [url]', 'trace the migration (in a transaction that is rolled back) and draw its lock timeline: on this database, or by default on a throwaway embedded PostgreSQL with the schema of the earlier migrations')
+    .option('--trace', 'trace the migration (in a transaction that is rolled back) on a throwaway embedded PostgreSQL with the schema of the earlier migrations, and draw its lock timeline')
+    .option('--trace-url <url>', 'trace on this database instead (its locks are real while the trace runs: a staging copy, not production)')
     .option('--no-replay', 'with --trace on the embedded database: do not replay the earlier migrations of the directory first')
     .option('--pg-version <major>', `target PostgreSQL major version (${OLDEST_PG_VERSION}-${NEWEST_PG_VERSION}; default: the database's, else ${NEWEST_PG_VERSION})`, pgVersionArg)
     .option('--assume-in-transaction', 'the runner wraps the file in a transaction (knex, TypeORM, MikroORM defaults)')
@@ -45,7 +47,8 @@ Exit codes: 0 the report was written, 2 usage, parse, connection or trace errors
 
 Examples:
   pgsafe report migrations/004_add_index.sql --out report.html
-  pgsafe report migrations/004_add_index.sql --trace --database-url "$REPLICA_URL"`,
+  pgsafe report migrations/004_add_index.sql --trace --database-url "$REPLICA_URL"
+  pgsafe report migrations/004_add_index.sql --trace-url "$STAGING_URL"`,
     )
     .action(async (file: string, options: ReportOptions, cmd: Command) => {
       const errColors = palette(colorEnabled(process.stderr, options.color));
@@ -57,9 +60,9 @@ Examples:
       const where: string[] = [];
       const input: Partial<FileReportInput> = {};
       try {
-        if (options.trace) {
-          const trace = { lockTimeout: 5000, statementTimeout: 0, replay: options.replay };
-          const traced = typeof options.trace === 'string' ? await traceOnDatabase(options.trace, migration, trace) : await traceOnScratch(file, migration, trace);
+        if (options.trace || options.traceUrl) {
+          const trace = { lockTimeout: 5000, statementTimeout: 0, replay: options.replay, ownDatabaseOption: '--trace-url' };
+          const traced = options.traceUrl ? await traceOnDatabase(options.traceUrl, migration, trace) : await traceOnScratch(file, migration, trace);
           input.trace = traced;
           where.push(`trace: PostgreSQL ${traced.result.server}, ${traced.where}`);
           if (options.pgVersion === undefined) analyzeOptions = { ...analyzeOptions, pgVersion: clampVersion(Number.parseInt(traced.result.server, 10)) };

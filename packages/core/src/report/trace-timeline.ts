@@ -36,11 +36,15 @@ function groups(trace: TraceResult, plan: Plan | undefined) {
   }));
 }
 
-/** The table locks a statement takes as far as the timeline is concerned: observed, or, for a statement traced in
- *  another form (CONCURRENTLY cannot run in a transaction block), the documented ones of the real statement. */
+/** The locks a statement takes as far as the timeline is concerned: those it acquired (pg_locks); for a table whose
+ *  lock an earlier statement of the trace already held, the documented mode (a step of its own takes only that);
+ *  for a statement traced in another form (CONCURRENTLY cannot run in a transaction block), the documented ones. */
 export function statementLocks(s: TracedStatement): { relation: string; mode: LockMode; kind: string; observed: boolean }[] {
-  if (s.tracedAs) return s.documented.map((d) => ({ relation: relationName(d.table), mode: d.mode, kind: 'table', observed: false }));
-  return [...s.locks, ...s.alreadyHeld].map((l) => ({ relation: l.relation, mode: l.mode, kind: l.kind, observed: true }));
+  const documented = (tables: Set<string> | undefined) =>
+    s.documented.filter((d) => !tables || tables.has(relationName(d.table))).map((d) => ({ relation: relationName(d.table), mode: d.mode, kind: 'table', observed: false }));
+  if (s.tracedAs) return documented(undefined);
+  const held = new Set(s.alreadyHeld.map((l) => l.relation));
+  return [...s.locks.map((l) => ({ relation: l.relation, mode: l.mode, kind: l.kind, observed: true })), ...documented(held)];
 }
 
 export function traceTimeline(trace: TraceResult, plan: Plan | undefined, where: string): Timeline {

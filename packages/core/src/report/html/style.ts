@@ -55,7 +55,7 @@ h2{font-size:1.15rem;margin:0 0 .6em}h3{font-size:1rem;margin:.2em 0}
 .tl-track{position:relative;height:24px}
 .tl-axis .tl-track{height:22px;border-bottom:1px solid var(--line)}
 .tick{position:absolute;bottom:3px;transform:translateX(-50%);color:var(--muted);font-size:.72rem;white-space:nowrap}
-.tick:first-child{transform:none}
+.tick:first-child{transform:none}.tick.end{transform:translateX(-100%)}
 .tl-grid{position:absolute;top:22px;bottom:0;left:var(--label);right:0;pointer-events:none}
 .tl-grid i{position:absolute;top:0;bottom:0;border-left:1px dashed var(--line);opacity:.7}
 .tl-group{border-top:1px solid var(--line);padding:4px 0 6px}
@@ -93,7 +93,7 @@ h2{font-size:1.15rem;margin:0 0 .6em}h3{font-size:1rem;margin:.2em 0}
 .b-none.st-queued{background:repeating-linear-gradient(135deg,var(--none) 0 3px,color-mix(in srgb,var(--none) 20%,transparent) 3px 7px)!important;outline-color:var(--none)}
 .bar-text{display:block;color:#fff;font:600 .7rem/18px var(--mono);padding:0 5px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 @container (max-width:90px){.bar-text{display:none}}
-.st-queued .bar-text{color:var(--fg);text-shadow:0 0 3px var(--bg)}
+.st-queued .bar-text{display:none}
 @media screen and (prefers-color-scheme:dark){.bar-text{color:#0d1117}}
 .blk,.sw.blk{background:color-mix(in srgb,var(--blk) 30%,transparent);border:1px solid var(--blk)}
 .item.blk{top:7px;bottom:7px}

@@ -16,11 +16,11 @@ export function ticks(ms: number, count = 8): number[] {
   return out;
 }
 
-/** `0`, `500 ms`, `1.5 s`, `2 min`: as few digits as the tick step needs. */
-function tickLabel(t: number, step: number): string {
+/** `0`, `500 ms`, `1.5 s`, `2 min`. */
+function tickLabel(t: number): string {
   if (t === 0) return '0';
-  if (step < 1000) return `${Math.round(t * 100) / 100} ms`;
-  if (step < 60_000 || t % 60_000) return `${Math.round(t / 10) / 100} s`;
+  if (t < 1000) return `${Math.round(t * 100) / 100} ms`;
+  if (t < 120_000 || t % 60_000) return `${Math.round(t / 10) / 100} s`;
   return `${t / 60_000} min`;
 }
 
@@ -141,7 +141,7 @@ export function renderTimeline(t: Timeline, anchor: string): Html {
 ${LEGEND}
 <div class="tl" role="group" aria-label="${title}: ${t.steps.length} steps, ${bars} lock bars. Arrow keys move between items, Enter opens the step." aria-describedby="${anchor}-timeline-help" data-timeline data-steps="${t.steps.length}" data-lock-bars="${bars}">
 <p class="sr-only" id="${anchor}-timeline-help">Use the arrow keys to move between bars: left and right along a row, up and down between rows; Home and End jump to the first and last. Enter opens the step's details.</p>
-<div class="tl-row tl-axis" aria-hidden="true"><div class="tl-label"></div><div class="tl-track">${marks.map((m) => html`<span class="tick" style="left:${s.x(m)}">${tickLabel(m, marks[1] ?? 1)}</span>`)}</div></div>
+<div class="tl-row tl-axis" aria-hidden="true"><div class="tl-label"></div><div class="tl-track">${marks.map((m) => html`<span class="tick${m / (t.ms || 1) > 0.96 ? ' end' : ''}" style="left:${s.x(m)}">${tickLabel(m)}</span>`)}</div></div>
 <div class="tl-grid" aria-hidden="true">${marks.map((m) => html`<i style="left:${s.x(m)}"></i>`)}</div>
 ${t.steps.map((st) => stepGroup(st, s, anchor))}
 </div>
