@@ -105,7 +105,7 @@ ALTER TABLE "${HOSTILE_TABLE}" ADD COLUMN "<b>note</b>" text NOT NULL /* </scrip
     await page.screenshot({ path: join(shots, 'report-trace.png'), fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
-  });
+  }, 90_000);
 
   it('draws a real run that retried behind a blocking session, and walks it with the keyboard', async () => {
     writeIn(
@@ -179,7 +179,7 @@ ALTER TABLE orders ADD COLUMN verified_at timestamptz;
     expect(statSync(pdf).size).toBeGreaterThan(20_000);
     expect(problems).toEqual([]);
     await page.close();
-  }, 60_000);
+  }, 90_000);
 
   it('run --html says what was applied when the run is interrupted (Ctrl-C while a step waits for its lock)', async () => {
     const file = writeIn(
@@ -223,7 +223,7 @@ COMMIT;
     await expect(page.locator('img').count()).resolves.toBe(0);
     expect(problems).toEqual([]);
     await page.close();
-  });
+  }, 90_000);
 
   it('run --html writes the report of a migration it refuses, and of one that fails', async () => {
     const refused = writeIn(dir, 'refused.sql', 'CREATE INDEX accounts_email_plain_idx ON accounts (email);\n');
@@ -245,5 +245,5 @@ COMMIT;
     expect([...a.problems, ...b.problems]).toEqual([]);
     await a.page.close();
     await b.page.close();
-  });
+  }, 90_000);
 });

@@ -141,6 +141,14 @@ ${logSection(file, anchor)}
 </section>`;
 }
 
+/** `7 errors, 5 warnings in 2 migrations; 1 could not be checked`. */
+function totals(model: ReportModel): string {
+  const findings = model.files.flatMap((f) => f.findings);
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const failed = model.errors.length ? `; ${model.errors.length} could not be checked` : '';
+  return `${plural(errors, 'error')}, ${plural(findings.length - errors, 'warning')} in ${plural(model.files.length, 'migration')}${failed}`;
+}
+
 export function renderHtmlReport(model: ReportModel): string {
   const many = model.files.length + model.errors.length > 1;
   const only = model.files[0];
@@ -166,7 +174,7 @@ export function renderHtmlReport(model: ReportModel): string {
 <p class="meta"><span>${COMMAND_LABEL[model.command]}</span><span>${when}</span>${model.where.map((w) => html`<span>${w}</span>`)}</p>
 </header>
 <main id="main">
-${many ? html`<nav class="card toc" aria-label="Migrations"><h2>Migrations</h2><ul>${shown.map((f, i) => {
+${many ? html`<nav class="card toc" aria-label="Migrations"><h2>Migrations <span class="count">${totals(model)}</span></h2><ul>${shown.map((f, i) => {
     const errors = f.findings.filter((x) => x.severity === 'error').length;
     return html`<li><a href="#f${i + 1}">${f.file}</a> <span class="count">${plural(errors, 'error')}, ${plural(f.findings.length - errors, 'warning')}</span></li>`;
   })}</ul>${clean.length ? html`<details><summary>${plural(clean.length, 'migration')} without findings</summary><ul class="clean">${clean.map((f) => html`<li>${f.file}</li>`)}</ul></details>` : ''}</nav>` : ''}

@@ -2,6 +2,7 @@
  *  runs alone outside any transaction. With a timeline, each card also says what happened to the step. */
 import { describeBlocker } from '../../execute/describe.js';
 import { formatDuration } from '../../plan/duration.js';
+import { strongest } from '../../statement-locks.js';
 import { kindLabel } from '../../plan/format.js';
 import type { Plan, Step } from '../../plan/types.js';
 import { blocksOf, formatMs, relationName } from '../lock-bars.js';
@@ -82,6 +83,16 @@ ${sql ? html`<details class="sql"${total <= 6 ? html` open` : ''}><summary>SQL t
 </article>`;
 }
 
+/** The steps in order, one small box each: how it runs and the strongest lock it takes on a table with traffic. */
+function flow(plan: Plan, anchor: string): Html {
+  return html`<ol class="flow" aria-label="Steps in order">${plan.steps.map((step) => {
+    const traffic = step.targets.filter((t) => !t.newTable);
+    const top = traffic.reduce<(typeof traffic)[number] | undefined>((a, t) => (!a || strongest(a.mode, t.mode) === t.mode ? t : a), undefined);
+    const blocks = top ? blocksOf(top.mode) : 'nothing';
+    return html`<li class="${step.transactional ? 'tx' : 'auto'} b-edge-${blocksClass(blocks)}"><a href="#${anchor}-step-${step.id}"><span class="flow-head"><b>${step.id}</b> ${step.transactional ? 'transaction' : 'autocommit'}</span><span class="flow-lock">${top ? html`<span class="chip b-${blocksClass(blocks)}">${top.mode}</span> <code>${relationName(top.table.sql)}</code>` : 'no lock on a table in use'}</span></a></li>`;
+  })}</ol>`;
+}
+
 export function renderSteps(file: FileReport, anchor: string): Html {
   const plan: Plan | undefined = file.plan;
   const timeline = new Map((file.timeline?.steps ?? []).map((s) => [s.id, s]));
@@ -93,6 +104,7 @@ export function renderSteps(file: FileReport, anchor: string): Html {
 <h2 id="${anchor}-steps-h">Plan <span class="count">${heading}</span></h2>
 ${plan ? html`<p class="muted">PostgreSQL ${plan.options.pgVersion}; lock-timeout retries: ${plan.options.retries} within ${formatDuration(plan.options.retryBudgetMs)} per step.</p>` : ''}
 ${plan?.notes.length ? html`<ul class="notes">${plan.notes.map((n) => html`<li>line ${n.line}: ${n.message}</li>`)}</ul>` : ''}
+${plan ? flow(plan, anchor) : ''}
 <div class="steps">${cards}</div>
 </section>`;
 }

@@ -130,6 +130,12 @@ font:.78rem/1.4 system-ui,sans-serif;padding:6px 9px;border-radius:6px;white-spa
 .versions{font-size:.88rem;margin:.3em 0 0}
 .empty{color:var(--ok)}
 /* steps */
+.flow{display:flex;flex-wrap:wrap;gap:8px;list-style:none;padding:0;margin:.4em 0 1em}
+.flow li{border:1px solid var(--line);border-top:4px solid var(--none);border-radius:6px;background:var(--panel);min-width:150px;max-width:260px}
+.flow li.auto{border-style:dashed;border-top-style:solid}
+.flow li.b-edge-rw{border-top-color:var(--rw)}.flow li.b-edge-w{border-top-color:var(--w)}
+.flow a{display:flex;flex-direction:column;gap:2px;padding:6px 10px;text-decoration:none;color:var(--fg);font-size:.82rem}
+.flow-head b{color:var(--accent);margin-right:.3em}.flow-lock{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}.flow-lock code{font-size:.8rem}
 .steps{display:flex;flex-direction:column;gap:12px}
 .step{border:1px solid var(--line);border-radius:8px;padding:10px 16px 12px 20px;position:relative}
 .step.tx{border-left:4px double var(--accent)}
