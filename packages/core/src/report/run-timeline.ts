@@ -66,6 +66,12 @@ function stepLocks(step: Step, trace: TraceResult | undefined): { relation: stri
   return [...out.values()];
 }
 
+function closeAttempt(a: Attempt, at: number, outcome: Span['outcome'], what: string): void {
+  a.span.end = at;
+  a.span.outcome = outcome;
+  a.span.label += `: ${what}`;
+}
+
 export interface RunTimelineInput {
   plan: Plan;
   events: ExecuteEvent[];
@@ -123,9 +129,7 @@ export function runTimeline({ plan, events, trace, now, clock }: RunTimelineInpu
         // The attempt waited behind them from its start until it timed out.
         seen(s, e.blockers, a?.span.start ?? e.at, e.at, 'lock timeout');
         if (a) {
-          a.span.end = Math.min(e.at, a.span.start + e.waitedMs);
-          a.span.outcome = 'failed';
-          a.span.label += `: ${e.message} [${e.code}] after ${formatMs(e.waitedMs)}, rolled back`;
+          closeAttempt(a, Math.min(e.at, a.span.start + e.waitedMs), 'failed', `${e.message} [${e.code}] after ${formatMs(e.waitedMs)}, rolled back`);
           a.lockWait = LOCK_WAIT_CODES.has(e.code);
         }
         s.spans.push({ kind: 'backoff', start: e.at, end: e.at + e.delayMs, label: `back-off ${formatMs(e.delayMs)} before attempt ${e.attempt + 1}`, outcome: 'ok' });
@@ -145,11 +149,7 @@ export function runTimeline({ plan, events, trace, now, clock }: RunTimelineInpu
         break;
       case 'step-done': {
         const a = openAttempt(s);
-        if (a) {
-          a.span.end = e.at;
-          a.span.outcome = 'ok';
-          a.span.label += `: committed after ${formatMs(e.at - a.span.start)}`;
-        }
+        if (a) closeAttempt(a, e.at, 'ok', `committed after ${formatMs(e.at - a.span.start)}`);
         s.end = e.at;
         s.status = 'committed';
         break;
@@ -157,9 +157,7 @@ export function runTimeline({ plan, events, trace, now, clock }: RunTimelineInpu
       case 'step-failed': {
         const a = openAttempt(s);
         if (a) {
-          a.span.end = e.at;
-          a.span.outcome = 'failed';
-          a.span.label += `: ${e.error.message}`;
+          closeAttempt(a, e.at, 'failed', e.error.message);
           a.lockWait = e.error.kind === 'lock-timeout';
         }
         closePreflight(s, e.at, 'failed');
