@@ -9,6 +9,7 @@ import { traceCommand } from './commands/trace.js';
 import { rehearseCommand } from './commands/rehearse.js';
 import { reportCommand } from './commands/report.js';
 import { explainCommand } from './commands/explain.js';
+import { initCommand } from './commands/init.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -28,6 +29,7 @@ export function program(): Command {
   root.addCommand(rehearseCommand().exitOverride(exitOnUsageError));
   root.addCommand(reportCommand().exitOverride(exitOnUsageError));
   root.addCommand(explainCommand().exitOverride(exitOnUsageError));
+  root.addCommand(initCommand().exitOverride(exitOnUsageError));
   root.addCommand(prismaPassage());
   return root;
 }
