@@ -7,7 +7,9 @@ import { runCommand } from './commands/run.js';
 import { fixCommand } from './commands/fix.js';
 import { traceCommand } from './commands/trace.js';
 import { rehearseCommand } from './commands/rehearse.js';
+import { reportCommand } from './commands/report.js';
 import { explainCommand } from './commands/explain.js';
+import { initCommand } from './commands/init.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -25,7 +27,9 @@ export function program(): Command {
   root.addCommand(runCommand().exitOverride(exitOnUsageError));
   root.addCommand(traceCommand().exitOverride(exitOnUsageError));
   root.addCommand(rehearseCommand().exitOverride(exitOnUsageError));
+  root.addCommand(reportCommand().exitOverride(exitOnUsageError));
   root.addCommand(explainCommand().exitOverride(exitOnUsageError));
+  root.addCommand(initCommand().exitOverride(exitOnUsageError));
   root.addCommand(prismaPassage());
   return root;
 }
