@@ -24,6 +24,8 @@ function target(url: string): string {
  *  output for the doc's. */
 interface Fixture {
   urls: [shown: string, real: string][];
+  /** Environment of the commands (e.g. DATABASE_URL, for a command the doc shows without --database-url). */
+  env?: Record<string, string>;
   cleanup(): Promise<void>;
 }
 
@@ -72,6 +74,12 @@ const fixtures: Record<string, () => Promise<Fixture>> = {
     await seed(db, 'docs/examples/demo/seed.sql');
     return { urls: [['postgres://postgres@127.0.0.1:5432/pgsafe_demo', db.url]], cleanup: () => db.drop() };
   },
+  /** The accounts of docs/commands/report.md's run, reached through DATABASE_URL. */
+  async 'report-demo'() {
+    const db = await createTestDatabase('docs_report');
+    await seed(db, 'docs/examples/report/seed.sql');
+    return { urls: [['postgres://postgres@127.0.0.1:5432/pgsafe_report_demo', db.url]], env: { DATABASE_URL: db.url }, cleanup: () => db.drop() };
+  },
   /** A shop on a server a pg_dump here can dump (rehearse needs one), which also holds the scratch databases (as in
    *  the doc, one server: the same major). */
   async rehearse() {
@@ -99,7 +107,7 @@ const NORMALIZERS: Record<string, [RegExp, string][]> = {
     // `PostgreSQL 15.20 (Debian 15.20-0+deb12u1)`; not the `(postgres@host/db)` or `(scratch copy)` that may follow
     [/PostgreSQL \d+(\.\d+)?( \([A-Z][^()@]*\))?/g, 'PostgreSQL <version>'],
   ],
-  sizes: [[/\b\d+ (bytes|kB|MB|GB)\b/g, '<size>']],
+  sizes: [[/\b\d+ (bytes|kB|KB|MB|GB)\b/g, '<size>']],
   names: [[/pgsafe_rehearse_[0-9a-f]+/g, 'pgsafe_rehearse_<id>']],
 };
 
@@ -107,10 +115,11 @@ function normalize(lines: string[], names: string[]): string[] {
   return lines.map((line) => names.reduce((l, n) => NORMALIZERS[n]!.reduce((s, [re, to]) => s.replace(re, to), l), line.trimEnd()));
 }
 
-function run(command: string, cwd: string): Promise<{ code: number | null; output: string }> {
+function run(command: string, cwd: string, extra: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
   return new Promise((done) => {
     const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
     for (const name of ['NO_COLOR', 'FORCE_COLOR', 'DATABASE_URL']) delete env[name];
+    Object.assign(env, extra);
     const child = spawn('sh', ['-c', command], { cwd, env });
     let stdout = '';
     let stderr = '';
@@ -141,7 +150,7 @@ async function runExample(example: DocExample): Promise<void> {
     for (const [i, step] of example.commands.entries()) {
       let command = step.command.replace(/\bpnpm exec pgsafe\b/g, 'pgsafe');
       for (const [shown, real] of fixture?.urls ?? []) command = command.split(shown).join(real);
-      const result = await run(command, cwd);
+      const result = await run(command, cwd, fixture?.env);
       let output = result.output;
       for (const [shown, real] of fixture?.urls ?? []) output = output.split(target(real)).join(target(shown));
       const actual = normalize(output.replace(/\n+$/, '').split('\n'), names);

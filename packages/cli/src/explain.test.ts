@@ -14,7 +14,7 @@ describe('pgsafe explain', { timeout: 60_000 }, () => {
     for (const part of [
       'adding-required-field (error)',
       '  │ ALTER TABLE users ADD COLUMN country text NOT NULL;',
-      'migration.sql:1:30: error: Adding NOT NULL column country to users without a DEFAULT fails if the table has any row. [adding-required-field]',
+      'example.sql:1:30: error: Adding NOT NULL column country to users without a DEFAULT fails if the table has any row. [adding-required-field]',
       'Lock\n\nACCESS EXCLUSIVE on `users`',
       'Why it is dangerous',
       '  │ ALTER TABLE users ADD CONSTRAINT users_country_not_null',

@@ -45,7 +45,7 @@ function sections(doc: RuleDoc, href: Href): Section[] {
         { code: example.liveSetup ?? '', lang: 'sql' },
         { text: 'this migration fails:' },
         { code: example.bad, lang: 'sql' },
-        { text: `\`pgsafe check --database-url "$DATABASE_URL" migration.sql\` reports it as \`${rule.id}\`, with the rows that make it fail.` },
+        { text: `\`pgsafe check --database-url "$DATABASE_URL" ${EXAMPLE_FILE}\` reports it as \`${rule.id}\`, with the rows that make it fail.` },
       ],
     });
   } else {

@@ -32,7 +32,7 @@ export interface RuleDoc {
 }
 
 /** The file name the examples are checked under, as the pages show it. */
-export const EXAMPLE_FILE = 'migration.sql';
+export const EXAMPLE_FILE = 'example.sql';
 
 /** Every rule and check, in the order `--list-rules` prints them. */
 export function ruleInfos(): RuleInfo[] {
