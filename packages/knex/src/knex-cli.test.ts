@@ -50,7 +50,7 @@ beforeAll(() => {
 });
 
 beforeEach(async () => {
-  await db.current.query('DROP TABLE IF EXISTS users, posts, knex_migrations, knex_migrations_lock CASCADE');
+  await db.current.query('DROP TABLE IF EXISTS users, posts, seen, knex_migrations, knex_migrations_lock CASCADE');
   await db.current.query('CREATE TABLE users (id int PRIMARY KEY, email text)');
   await seedRows(db.current, 'users', 20_000, { id: 'i', email: "'u' || i || '@example.com'" });
 });
@@ -121,6 +121,20 @@ describe('knex migrate:latest through withPgsafe', () => {
     expect(seen.errors).toEqual([]);
     // Without the guard the app would have waited ~2 s behind the queued ALTER.
     expect(seen.max).toBeLessThan(300 + 300);
+  });
+
+  it('is invisible to migration code: the client name, dialect and config a migration reads are those of the knexfile', async () => {
+    // As joplin's isPostgres(db) does: PostgreSQL-only statements behind a check of knex.client.config.client.
+    project = makeProject({
+      '20240106000000_pg_only.js': migration(`const c = knex.client;
+  await knex.raw('CREATE TABLE seen (client text, dialect text, driver text)');
+  await knex('seen').insert({ client: String(c.config.client), dialect: c.dialect, driver: c.driverName });
+  if (c.config.client === 'pg') await knex.raw('CREATE INDEX seen_client_idx ON seen (client)');`),
+    });
+    const r = await knex(['migrate:latest']);
+    expect(r.code).toBe(0);
+    expect((await db.current.query('SELECT client, dialect, driver FROM seen')).rows).toEqual([{ client: 'pg', dialect: 'postgresql', driver: 'pg' }]);
+    expect((await db.current.query("SELECT to_regclass('seen_client_idx') IS NOT NULL AS built")).rows).toEqual([{ built: true }]);
   });
 
   it('leaves the rollback (down) unblocked, reporting its findings', async () => {

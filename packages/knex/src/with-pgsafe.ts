@@ -16,6 +16,9 @@ export interface PgsafeKnexOptions {
   onEvent?: GuardOptions['onEvent'];
   /** Retry back-off (tests shorten it). */
   policy?: GuardOptions['policy'];
+  /** false: error-level findings are reported like warnings and nothing is refused (an audit of what the guard would
+   *  refuse, e.g. over a whole history). Default true. */
+  enforce?: boolean;
 }
 
 type Hook = (knex: unknown, migrations: unknown[]) => unknown;
@@ -47,14 +50,14 @@ export function withPgsafe<T extends KnexConfig>(config: T, options: PgsafeKnexO
   const { beforeEach, afterEach } = migrations;
   return {
     ...config,
-    client: guardedClientClass(getGuard, state),
+    client: guardedClientClass(getGuard, state, config.client),
     migrations: {
       ...migrations,
       async beforeEach(knex: unknown, list: unknown[]) {
         await beforeEach?.(knex, list);
         const migration = describeMigration(list[0]);
         state.current = { ...migration, direction: state.direction };
-        (await getGuard()).beginMigration(migration.name, { ...(migration.file ? { file: migration.file } : {}), enforce: state.direction === 'up' });
+        (await getGuard()).beginMigration(migration.name, { ...(migration.file ? { file: migration.file } : {}), enforce: state.direction === 'up' && options.enforce !== false });
       },
       async afterEach(knex: unknown, list: unknown[]) {
         state.current = undefined;

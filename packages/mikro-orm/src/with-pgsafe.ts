@@ -17,6 +17,9 @@ export interface PgsafeMikroOrmOptions {
   onEvent?: GuardOptions['onEvent'];
   /** Retry back-off (tests shorten it). */
   policy?: GuardOptions['policy'];
+  /** false: error-level findings are reported like warnings and nothing is refused (an audit of what the guard would
+   *  refuse, e.g. over a whole history). Default true. */
+  enforce?: boolean;
   /** What `migration:create` does with the stock generator's SQL: 'rewrite' (default) writes the safe form
    *  (CONCURRENTLY index builds in a non-transactional migration of their own, NOT VALID constraints validated in a
    *  later one) and prints what it cannot rewrite; 'check' only prints the findings; 'off' leaves it alone. */
@@ -52,6 +55,7 @@ export function withPgsafe<T extends MikroConfig>(config: T, options: PgsafeMikr
   const Migrator = guardedMigratorClass(base, {
     guard: getGuard,
     generator: options.generator ?? 'rewrite',
+    enforce: options.enforce !== false,
     ...(options.config?.pgVersion ? { pgVersion: options.config.pgVersion } : {}),
     say: (line) => process.stderr.write(`${line}\n`),
   });

@@ -17,6 +17,9 @@ export interface PgsafeTypeormOptions {
   onEvent?: GuardOptions['onEvent'];
   /** Retry back-off (tests shorten it). */
   policy?: GuardOptions['policy'];
+  /** false: error-level findings are reported like warnings and nothing is refused (an audit of what the guard would
+   *  refuse, e.g. over a whole history). Default true. */
+  enforce?: boolean;
 }
 
 export const HINTS = {
@@ -46,7 +49,7 @@ export function withPgsafe<T extends DataSource>(dataSource: T, options: PgsafeT
   const initialize = dataSource.initialize.bind(dataSource);
   dataSource.initialize = async () => {
     const result = await initialize();
-    for (const migration of dataSource.migrations) trackMigration(migration, state, getGuard);
+    for (const migration of dataSource.migrations) trackMigration(migration, state, getGuard, options.enforce !== false);
     return result;
   };
   const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -58,14 +61,14 @@ export function withPgsafe<T extends DataSource>(dataSource: T, options: PgsafeT
 }
 
 /** Marks the migration's up() and down() as the span whose statements the guard checks. */
-function trackMigration(migration: MigrationInterface, state: MigrationState, guard: () => Promise<MigrationGuard>): void {
+function trackMigration(migration: MigrationInterface, state: MigrationState, guard: () => Promise<MigrationGuard>, enforce: boolean): void {
   const name = migration.name ?? migration.constructor.name;
   for (const direction of ['up', 'down'] as const) {
     const original = migration[direction].bind(migration);
     migration[direction] = async (runner: QueryRunner) => {
       const g = await guard();
       state.current = { name, direction };
-      g.beginMigration(name, { enforce: direction === 'up' });
+      g.beginMigration(name, { enforce: enforce && direction === 'up' });
       try {
         return await original(runner);
       } finally {
