@@ -5,7 +5,7 @@
  * savepoint inside the migration's transaction; SET and restore outside). `down()` is guarded with the same timeouts,
  * but its findings are only reported: a rollback must not be blocked when it is needed.
  */
-import { loadConfig, MigrationGuard, type GuardOptions, type PgsafeConfig } from '@pgsafe/core';
+import { loadConfig, MigrationGuard, OUTSIDE_TRANSACTION, type GuardOptions, type PgsafeConfig } from '@pgsafe/core';
 import { guardedClientClass } from './guarded-client.js';
 import { describeMigration, recordDirections, type MigrationState } from './migration-state.js';
 
@@ -28,9 +28,18 @@ interface KnexConfig {
   [key: string]: unknown;
 }
 
-export const HINTS = {
-  'ban-concurrent-index-creation-in-transaction':
-    'knex runs this migration in a transaction. Add `exports.config = { transaction: false }` (ESM: `export const config = { transaction: false }`) to this migration file, so its statements run outside one; knex then also stops sharing one transaction across all pending migrations.',
+/** How a migration runs outside knex's transaction: given at the first refusal whose safe form needs it (a
+ *  CONCURRENTLY build, or a recipe that ends the transaction), never a COMMIT inside knex's transaction. */
+const OUTSIDE =
+  "knex runs this migration in a transaction (by default one transaction for all pending migrations). Put the statements that must run outside a transaction (CREATE INDEX CONCURRENTLY, or what a recipe puts after the transaction's end) in a migration file of their own with `exports.config = { transaction: false }` (ESM: `export const config = { transaction: false }`); knex then runs each pending migration in a transaction of its own, and that one in none.";
+
+export const HINTS: Record<string, string> = {
+  [OUTSIDE_TRANSACTION]: OUTSIDE,
+  'ban-concurrent-index-creation-in-transaction': OUTSIDE,
+  'require-concurrent-index-creation': OUTSIDE,
+  'require-concurrent-index-deletion': OUTSIDE,
+  'require-concurrent-reindex': OUTSIDE,
+  'require-concurrent-partition-detach': OUTSIDE,
 };
 
 const PG_CLIENTS = new Set(['pg', 'postgres', 'postgresql']);

@@ -48,7 +48,7 @@ ${transactional ? '' : '  isTransactional() { return false; }\n'}}
 describe.each(MAJORS)('mikro-orm $major migration:up through withPgsafe', ({ major, home, cli, node, emit }) => {
   const migrations = mikro(home, 'migrations');
 
-  function makeProject(files: Record<string, string[] | { up: string[]; transactional?: false; down?: string[] }>, allOrNothing = true): string {
+  function makeProject(files: Record<string, string[] | { up: string[]; transactional?: false; down?: string[] }>, allOrNothing = true, preflight: 'wait' | 'off' = 'off'): string {
     const dir = mkdtempSync(join(tmpdir(), `pgsafe-mikro-orm-${major}-`));
     mkdirSync(join(dir, 'migrations'));
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
@@ -59,7 +59,7 @@ import { Migrator } from ${JSON.stringify(join(migrations, 'index.js'))};
 import { withPgsafe } from ${JSON.stringify(DIST)};
 export default withPgsafe(
   defineConfig({ clientUrl: process.env.DATABASE_URL, entities: [], discovery: { warnWhenNoEntities: false }, extensions: [Migrator], migrations: { path: 'migrations', glob: '!(*.d).js', snapshot: false, allOrNothing: ${allOrNothing} } }),
-  { config: { run: { lockTimeout: '300ms', retryBudget: '20s' } }, policy: { lockTimeoutRamp: [1], baseDelayMs: 100, maxDelayMs: 200, jitter: 0 } },
+  { config: { run: { lockTimeout: '300ms', retryBudget: '20s' } }, policy: { lockTimeoutRamp: [1], baseDelayMs: 100, maxDelayMs: 200, jitter: 0, preflight: { mode: '${preflight}' } } },
 );
 `,
     );
@@ -71,8 +71,13 @@ export default withPgsafe(
   }
 
   // The project here is a bare directory: the CLI would insist on finding itself in its package.json.
-  function migrate(project: string, command = 'migration:up', args: string[] = []) {
-    return runNode([join(mikro(home, 'cli'), cli), command, ...args], { cwd: project, node, env: { ...process.env, DATABASE_URL: db.current.url, NO_COLOR: '1', FORCE_COLOR: '0', MIKRO_ORM_ALLOW_GLOBAL_CLI: '1' } });
+  function migrate(project: string, command = 'migration:up', args: string[] = [], onStderr?: (text: string) => void) {
+    return runNode([join(mikro(home, 'cli'), cli), command, ...args], {
+      cwd: project,
+      node,
+      env: { ...process.env, DATABASE_URL: db.current.url, NO_COLOR: '1', FORCE_COLOR: '0', MIKRO_ORM_ALLOW_GLOBAL_CLI: '1' },
+      ...(onStderr ? { onStderr } : {}),
+    });
   }
 
   async function applied(): Promise<string[]> {
@@ -100,7 +105,9 @@ export default withPgsafe(
   it('refuses CREATE INDEX CONCURRENTLY in a transactional migration, with the MikroORM fix', async () => {
     const r = await migrate(makeProject({ Migration20240103000000_index_email: ['create index concurrently "users_email_index" on "users" ("email");'] }));
     expect(r.code).toBe(1);
-    expect(r.stdout + r.stderr).toContain('hint: MikroORM runs this migration in a transaction. Add `override isTransactional(): boolean { return false; }`');
+    expect(r.stdout + r.stderr).toContain('hint: MikroORM runs this migration in a transaction. Put the statements that must run outside a transaction');
+    expect(r.stdout + r.stderr).toContain('`override isTransactional(): boolean { return false; }`');
+    expect(r.stdout + r.stderr).not.toMatch(/│ COMMIT/);
     expect(await applied()).toEqual([]);
   }, 60_000);
 
@@ -144,10 +151,29 @@ export default withPgsafe(
 
     expect(r.code).toBe(0);
     // MikroORM 6's error message starts with the statement.
-    expect(r.stderr).toMatch(/pgsafe: Migration20240106000000_add_note: (alter table .* - )?canceling statement due to lock timeout \(lock_timeout 300ms, attempt 1\); trying again/);
+    expect(r.stderr).toMatch(/pgsafe: Migration20240106000000_add_note: (alter table .* - )?canceling statement due to lock timeout \(lock_timeout 300ms, attempt 1\); trying again in \d+ms; blocked by pid \d+ \(idle in transaction for [\d.]+m?s, transaction [\d.]+m?s, holds ACCESS SHARE on users, app "report"\): SELECT count\(\*\) FROM users/);
     expect(await applied()).toEqual(['Migration20240106000000_add_note']);
     expect(seen.errors).toEqual([]);
     expect(seen.max).toBeLessThan(300 + 300);
+  }, 60_000);
+
+  it('pre-flight: names the long transaction and waits for it before sending the ALTER, as pgsafe run does; the app never queues', async () => {
+    const project = makeProject({ Migration20240106000000_add_note: ['alter table "users" add column "note" text;'] }, true, 'wait');
+    const blocker = await holdLock(db.current.url, ['SELECT count(*) FROM users'], 'report');
+    const app = await steadyQueries(db.current.url, () => `SELECT email FROM users WHERE id = ${1 + Math.floor(Math.random() * 20_000)}`, { applicationName: 'app', pauseMs: 5 });
+    let released: Promise<void> | undefined;
+    const r = await migrate(project, 'migration:up', [], (stderr) => {
+      if (!released && /pre-flight: waiting for/.test(stderr)) released = new Promise((resolve) => setTimeout(resolve, 1500)).then(() => blocker.release());
+    });
+    await released;
+    const seen = await app.stop();
+
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/pgsafe: Migration20240106000000_add_note: pre-flight: waiting for pid \d+ \(idle in transaction for [\d.]+m?s, transaction [\d.]+m?s, holds ACCESS SHARE on users, app "report"\): SELECT count\(\*\) FROM users/);
+    expect(r.stderr).not.toContain('canceling statement due to lock timeout');
+    expect(await applied()).toEqual(['Migration20240106000000_add_note']);
+    expect(seen.errors).toEqual([]);
+    expect(seen.max).toBeLessThan(300);
   }, 60_000);
 
   it('runs a non-transactional migration on one connection: its timeouts are set and restored around each statement', async () => {
