@@ -115,7 +115,7 @@ const runners = {
       warn() {},
     };
     const allow = mode === 'audit' ? rules.map((r) => r.id) : [];
-    const result = await deploy({ migrationsDir: project.migrationsDir, url, config: {}, allow, out });
+    const result = await deploy({ migrationsDir: project.migrationsDir, url, config: {}, allow, out, verbose: true });
     if (result.status === 'refused') {
       const e = new Error(`pgsafe refused ${result.refused.length} migrations, first ${result.refused[0].name}`);
       e.migration = { name: result.refused[0].name };
