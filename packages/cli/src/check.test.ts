@@ -166,7 +166,7 @@ describe('pgsafe check CI formats', () => {
     const rename = lines.find((l) => l.includes('renaming-column'))!;
     expect(rename).toMatch(/^::error file=[^,]*a%2Cb\.sql,line=1,col=1,endLine=1,title=pgsafe renaming-column::Renaming users\.name/);
     expect(rename).toContain('%0A%0AFix: Expand and contract');
-    expect(lines.at(-1)).toBe('pgsafe: 2 errors, 0 warnings in 1 file');
+    expect(lines.at(-1)).toBe('pgsafe: 2 errors, 0 warnings in 1 file checked');
   });
 
   it('sarif: a valid 2.1.0 log with rule descriptors and located results', () => {
@@ -187,7 +187,7 @@ describe('pgsafe check CI formats', () => {
     expect(unsafe).toContain('```sql\n-- deploy 1, migration');
     const safe = pgsafe(['check', join(EXAMPLES, '002_add_country_and_orders_constraints_safe.sql'), '--format', 'markdown']);
     expect(safe.code).toBe(0);
-    expect(safe.stdout).toBe('### pgsafe: ✅ **Safe**\n\n0 errors, 0 warnings in 1 file.\n');
+    expect(safe.stdout).toBe('### pgsafe: ✅ **Safe**\n\n0 errors, 0 warnings in 1 file checked.\n');
   });
 });
 
@@ -266,5 +266,99 @@ describe('pgsafe run judges the grouping it will run', () => {
     const run = pgsafe(['run', file, '--dry-run']);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('error[backfill-in-schema-migration]');
+  });
+});
+
+describe('pgsafe check for CI logs and humans in a hurry', () => {
+  // Two errors (renaming-column, require-lock-timeout) and a warning (prefer-timestamp-tz) on lines 1-2.
+  const sql = 'ALTER TABLE users RENAME COLUMN name TO full_name;\nALTER TABLE users ADD COLUMN seen_at timestamp;\n';
+
+  it('compact: one line a finding, the form problem matchers read, then the summary', () => {
+    const file = write('hurry/compact.sql', sql);
+    const r = pgsafe(['check', file, '--format', 'compact']);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toContain(`${file}:1:1: error: Renaming users.name to full_name breaks every running query that still uses name. [renaming-column]`);
+    expect(lines.filter((l) => l.startsWith(`${file}:`))).toHaveLength(lines.length - 1);
+    expect(lines.at(-1)).toMatch(/^\d+ errors?, \d+ warnings? in 1 file checked$/);
+  });
+
+  it('the summary line of every text format counts the files that could not be parsed', () => {
+    const bad = write('hurry/unparsable.sql', 'ALTER TABLE users ADDD COLUMN x int;\n');
+    const good = write('hurry/parsable.sql', sql);
+    for (const format of ['pretty', 'compact', 'github', 'markdown']) {
+      const r = pgsafe(['check', bad, good, '--format', format]);
+      expect(r.code, format).toBe(2);
+      expect(r.stdout, format).toMatch(/in 2 files checked, 1 file could not be checked/);
+    }
+    // compact keeps the parse error on one line too
+    expect(pgsafe(['check', bad, '--format', 'compact']).stderr).toBe(`${bad}:1:19: error: syntax error at or near "ADDD"\n`);
+  });
+
+  it('--quiet shows error-level findings only and says how many warnings it hid', () => {
+    const file = write('hurry/quiet.sql', sql);
+    const all = pgsafe(['check', file, '--format', 'compact']);
+    const quiet = pgsafe(['check', file, '--format', 'compact', '--quiet']);
+    expect(all.stdout).toContain(': warning: ');
+    expect(quiet.stdout).not.toContain(': warning: ');
+    expect(quiet.stdout).toContain(': error: ');
+    const warnings = all.stdout.split('\n').filter((l) => l.includes(': warning: ')).length;
+    expect(quiet.stdout).toContain(`${warnings} warning${warnings === 1 ? '' : 's'} not shown in 1 file checked`);
+    expect(quiet.code).toBe(1);
+  });
+
+  it('--max-warnings fails the run when there are more warnings than allowed', () => {
+    const file = write('hurry/warnings.sql', "SET lock_timeout = '1s';\nSET statement_timeout = '1s';\nALTER TABLE users ADD COLUMN a timestamp, ADD COLUMN b timestamp;\n");
+    const r = pgsafe(['check', file, '--format', 'json']);
+    const warnings = JSON.parse(r.stdout).summary.warnings as number;
+    expect(r.code).toBe(0);
+    expect(warnings).toBeGreaterThanOrEqual(2);
+    expect(pgsafe(['check', file, '--max-warnings', String(warnings)]).code).toBe(0);
+    const over = pgsafe(['check', file, '--max-warnings', String(warnings - 1)]);
+    expect(over.code).toBe(1);
+    expect(over.stderr).toContain(`pgsafe: error: ${warnings} warnings, more than --max-warnings ${warnings - 1}`);
+    expect(pgsafe(['check', file, '--max-warnings', '-1']).code).toBe(2);
+  });
+
+  it('--rule runs only the rules named (opt-in ones included); --skip-rule leaves rules out', () => {
+    const file = write('hurry/select.sql', sql);
+    const rules = (...args: string[]) => new Set(JSON.parse(pgsafe(['check', file, '--format', 'json', ...args]).stdout).findings.map((f: { rule: string }) => f.rule));
+    const all = rules();
+    expect(all).toContain('renaming-column');
+    expect(all).toContain('prefer-timestamp-tz');
+    expect([...rules('--rule', 'renaming-column')]).toEqual(['renaming-column']);
+    expect([...rules('--rule', 'renaming-column,prefer-timestamp-tz')].sort()).toEqual(['prefer-timestamp-tz', 'renaming-column']);
+    expect([...rules('--rule', 'renaming-column', '--rule', 'prefer-timestamp-tz')].sort()).toEqual(['prefer-timestamp-tz', 'renaming-column']);
+    expect(rules('--rule', 'require-table-schema')).toContain('require-table-schema');
+    const skipped = rules('--skip-rule', 'renaming-column');
+    expect(skipped).not.toContain('renaming-column');
+    expect(skipped).toContain('prefer-timestamp-tz');
+    const unknown = pgsafe(['check', file, '--rule', 'renaming-colum']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown rule renaming-colum');
+  });
+
+  it('an ignore of a rule left out by --skip-rule or --rule is not reported as unused', () => {
+    const file = write('hurry/ignored.sql', '-- pgsafe-ignore renaming-column: the app reads both names\nALTER TABLE users RENAME COLUMN name TO full_name;\nALTER TABLE users ADD COLUMN seen_at timestamp;\n');
+    const rules = (...args: string[]) => JSON.parse(pgsafe(['check', file, '--format', 'json', ...args]).stdout).findings.map((f: { rule: string }) => f.rule);
+    expect(rules('--skip-rule', 'renaming-column')).not.toContain('unused-ignore');
+    expect(rules('--rule', 'prefer-timestamp-tz,unused-ignore')).toEqual(['prefer-timestamp-tz']);
+    // a misspelled rule id is still reported
+    const typo = write('hurry/typo.sql', '-- pgsafe-ignore renaming-colum: typo\nALTER TABLE users RENAME COLUMN name TO full_name;\n');
+    expect(JSON.parse(pgsafe(['check', typo, '--format', 'json', '--skip-rule', 'renaming-column']).stdout).findings.map((f: { rule: string }) => f.rule)).toContain('unused-ignore');
+  });
+
+  it('github and sarif name files relative to the repository root, wherever pgsafe runs from', () => {
+    const repo = join(dir, 'relrepo');
+    write('relrepo/backend/db/migrations/001.sql', sql);
+    spawnSync('git', ['init', '-q'], { cwd: repo });
+    const cwd = join(repo, 'backend');
+    const github = pgsafe(['check', 'db/migrations/001.sql', '--format', 'github'], { cwd });
+    expect(github.stdout).toMatch(/^::error file=backend\/db\/migrations\/001\.sql,line=1,/m);
+    const sarif = JSON.parse(pgsafe(['check', 'db/migrations/001.sql', '--format', 'sarif'], { cwd }).stdout).runs[0];
+    expect(sarif.results[0].locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'backend/db/migrations/001.sql', uriBaseId: '%SRCROOT%' });
+    expect(sarif.originalUriBaseIds['%SRCROOT%'].uri).toBe(`file://${repo}/`);
+    // the human formats keep the path as given
+    expect(pgsafe(['check', 'db/migrations/001.sql', '--format', 'compact'], { cwd }).stdout).toMatch(/^db\/migrations\/001\.sql:1:1: error/m);
   });
 });

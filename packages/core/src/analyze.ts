@@ -58,7 +58,9 @@ export function analyze(migration: ParsedMigration, options: AnalyzeRunOptions =
     }
   }
   const { suppressions, problems } = findSuppressions(migration);
-  const kept = suppressions.length ? applySuppressions(migration, findings, suppressions) : findings;
+  // An ignore of a rule that did not run (turned off, or not selected) silences nothing now, but is not stale.
+  const notRun = new Set(allRules.filter((r) => !active.includes(r)).map((r) => r.id));
+  const kept = suppressions.length ? applySuppressions(migration, findings, suppressions, notRun) : findings;
   // The suppression checks follow the same per-rule settings.
   const adjusted = [...kept, ...problems].flatMap((f) => {
     const setting = f.statement.index === -1 ? resolved.severities[f.rule] : undefined;

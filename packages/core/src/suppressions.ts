@@ -58,8 +58,8 @@ export function findSuppressions(migration: ParsedMigration): { suppressions: Su
   return { suppressions, problems };
 }
 
-/** Removes suppressed findings, and reports each suppressed rule that matched nothing. */
-export function applySuppressions(migration: ParsedMigration, findings: Finding[], suppressions: Suppression[]): Finding[] {
+/** Removes suppressed findings, and reports each suppressed rule that matched nothing (unless it did not run). */
+export function applySuppressions(migration: ParsedMigration, findings: Finding[], suppressions: Suppression[], notRun: ReadonlySet<string> = new Set()): Finding[] {
   const used = new Set<string>();
   const key = (s: Suppression, rule: string) => `${s.start.offset}:${rule}`;
   const kept = findings.filter((f) => {
@@ -72,7 +72,7 @@ export function applySuppressions(migration: ParsedMigration, findings: Finding[
   for (const s of suppressions) {
     for (const rule of s.rules) {
       // live-data-violation is only reported with a live database; applyLiveFacts honours its ignores.
-      if (used.has(key(s, rule)) || rule === 'live-data-violation') continue;
+      if (used.has(key(s, rule)) || rule === 'live-data-violation' || notRun.has(rule)) continue;
       kept.push(commentFinding(migration.file, 'unused-ignore', 'warning', s, {
         message: `pgsafe-ignore ${rule} silences nothing${s.scope === 'statement' && s.statementIndex === undefined ? ': no statement follows it' : ''}.`,
         why: `No ${rule} finding was reported ${s.scope === 'file' ? 'in this file' : 'for the statement it precedes'}: the rule id is misspelled, or the statement changed and the danger is gone. A stale ignore would silence a future real finding.`,

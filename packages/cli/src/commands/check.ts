@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { analyzeOptionsFrom, ConnectionError, parserThread, LIVE_CHECKS, rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION, SUPPRESSION_CHECKS } from '@pgsafe/core';
+import { analyzeOptionsFrom, type Finding, ConnectionError, parserThread, LIVE_CHECKS, rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION, SUPPRESSION_CHECKS } from '@pgsafe/core';
 import { resolve } from 'node:path';
 import { commandConfig } from '../config-file.js';
 import { changedSince } from '../changed-files.js';
@@ -13,11 +13,15 @@ import { JsonReporter } from '../output/json.js';
 import { GithubReporter } from '../output/github.js';
 import { SarifReporter } from '../output/sarif.js';
 import { MarkdownReporter } from '../output/markdown.js';
+import { CompactReporter } from '../output/compact.js';
+import { repositoryRoot } from '../output/repo-path.js';
+import { ruleIdsArg, selectRules } from '../rule-selection.js';
 import { ChunkedWriter } from '../output/writer.js';
 import { version } from '../version.js';
+import { plural } from '../output/plural.js';
 import { colorEnabled, palette } from '../color.js';
 
-const FORMATS = ['pretty', 'json', 'github', 'sarif', 'markdown'] as const;
+const FORMATS = ['pretty', 'compact', 'json', 'github', 'sarif', 'markdown'] as const;
 type Format = (typeof FORMATS)[number];
 
 interface CheckOptions {
@@ -35,6 +39,10 @@ interface CheckOptions {
   countTimeout?: number;
   exactCountLimit?: number;
   longTransaction?: number;
+  rule?: string[];
+  skipRule?: string[];
+  quiet?: boolean;
+  maxWarnings?: number;
 }
 
 export function checkCommand(): Command {
@@ -43,7 +51,7 @@ export function checkCommand(): Command {
     .argument('[paths...]', 'SQL files, directories (every *.sql below), globs, or - for stdin; with --orm: migration files or directories')
     .addOption(new Option('--orm <orm>', "check an ORM's JavaScript/TypeScript migrations: the SQL their up() sends, read without a database by @pgsafe/<orm>").choices(ORMS))
     .addOption(
-      new Option('-f, --format <format>', 'pretty (default), json, github (workflow annotations), sarif (code scanning), markdown (PR comment)')
+      new Option('-f, --format <format>', 'pretty (default), compact (one line a finding), json, github (workflow annotations), sarif (code scanning), markdown (PR comment or job summary)')
         .choices(FORMATS)
         .default('pretty'),
     )
@@ -57,11 +65,15 @@ export function checkCommand(): Command {
     .option('--count-timeout <duration>', 'with --database-url: statement_timeout of each counting query; a count that times out falls back to a sample (default 10s)', durationArg)
     .option('--exact-count-limit <rows>', 'with --database-url: tables estimated above this many rows are sampled, not counted exactly (default 1000000)', countArg)
     .option('--long-transaction <duration>', 'with --database-url: report transactions older than this holding locks on the touched tables (default 1min; idle-in-transaction sessions always)', durationArg)
+    .option('--rule <ids>', 'run only these rules (comma-separated, repeatable); opt-in rules included', ruleIdsArg)
+    .option('--skip-rule <ids>', 'do not run these rules (comma-separated, repeatable)', ruleIdsArg)
+    .option('-q, --quiet', 'report error-level findings only; warnings are counted in the summary, not shown')
+    .option('--max-warnings <n>', 'exit 1 when there are more than n warnings (default: warnings never fail)', countArg)
     .option('--list-rules', 'list every rule with its severity and summary')
     .option('--no-color', 'never color the output')
     .addHelpText(
       'after',
-      `\nAccept a finding with a reason: "-- pgsafe-ignore <rule-id>[, <rule-id>]: <reason>" on the line before the\nstatement, or "-- pgsafe-ignore-file <rule-id>: <reason>" for the whole file.\n\nWith --database-url, every session pgsafe opens is read-only (default_transaction_read_only, a short\nstatement_timeout): it reads the catalog, statistics and bounded counts, never writes. Findings the live database\ndisproves are dropped and listed; statements the live data makes fail get a live-data-violation error.\n\nExit codes: 0 no error-level finding (warnings never fail), 1 error-level findings, 2 usage, parse or connection errors.\n\nExamples:\n  pgsafe check migrations/\n  pgsafe check 'prisma/migrations/*/migration.sql' --format json\n  pgsafe check --orm knex migrations/\n  git show HEAD:db/001.sql | pgsafe check - --stdin-filename db/001.sql\n  pgsafe check db/042_add_status.sql --database-url "$REPLICA_URL"`,
+      `\nAccept a finding with a reason: "-- pgsafe-ignore <rule-id>[, <rule-id>]: <reason>" on the line before the\nstatement, or "-- pgsafe-ignore-file <rule-id>: <reason>" for the whole file.\n\nWith --database-url, every session pgsafe opens is read-only (default_transaction_read_only, a short\nstatement_timeout): it reads the catalog, statistics and bounded counts, never writes. Findings the live database\ndisproves are dropped and listed; statements the live data makes fail get a live-data-violation error.\n\nExit codes: 0 no error-level finding (warnings never fail, unless --max-warnings), 1 error-level findings (or more\nwarnings than --max-warnings), 2 usage, parse or connection errors.\n\nExamples:\n  pgsafe check migrations/\n  pgsafe check 'prisma/migrations/*/migration.sql' --format json\n  pgsafe check --orm knex migrations/\n  git show HEAD:db/001.sql | pgsafe check - --stdin-filename db/001.sql\n  pgsafe check db/042_add_status.sql --database-url "$REPLICA_URL"`,
     )
     .action(async (paths: string[], options: CheckOptions, cmd: Command) => {
       if (options.listRules) {
@@ -92,6 +104,7 @@ export function checkCommand(): Command {
         // The pgsafe adapters set the timeouts of every migration statement.
         runnerSetsTimeouts: options.runnerSetsTimeouts ?? (options.orm ? true : undefined),
       });
+      analyzeOptions = { ...analyzeOptions, severities: selectRules(analyzeOptions.severities ?? {}, options.rule, options.skipRule) };
       let read: { inputs: Input[]; failures: { file: string; message: string }[] };
       try {
         // Plain SQL files are read by the parser thread, ahead of the checks.
@@ -119,8 +132,12 @@ export function checkCommand(): Command {
         start.live!.pgVersion = analyzeOptions.pgVersion ?? NEWEST_PG_VERSION;
       }
       const out = new ChunkedWriter(process.stdout.fd);
-      const reporter = makeReporter(options.format, out, options.color);
-      const onFinding = reporter.finding.bind(reporter);
+      const reporter = makeReporter(options, out);
+      const onFinding = options.quiet
+        ? (f: Finding, source: string) => {
+            if (f.severity === 'error') reporter.finding(f, source);
+          }
+        : reporter.finding.bind(reporter);
       let summary;
       try {
         const result = stdin === undefined ? start : await checkInputs(parser, [{ file: options.stdinFilename, source: stdin }], analyzeOptions, onFinding, start, live?.enrich);
@@ -130,23 +147,30 @@ export function checkCommand(): Command {
       }
       summary.errors.push(...read.failures);
       reporter.end(summary);
-      process.stderr.write(summary.errors.map((e) => formatError(e, errColors)).join(''));
+      process.stderr.write(summary.errors.map((e) => formatError(options.format === 'compact' ? { ...e, lineText: undefined } : e, errColors)).join(''));
       process.exitCode = exitCode(summary);
+      if (options.maxWarnings !== undefined && summary.warningCount > options.maxWarnings) {
+        process.stderr.write(`pgsafe: ${errColors.red(errColors.bold('error'))}: ${plural(summary.warningCount, 'warning')}, more than --max-warnings ${options.maxWarnings}\n`);
+        process.exitCode = Math.max(process.exitCode, 1);
+      }
     });
 }
 
-function makeReporter(format: Format, out: ChunkedWriter, color: boolean | undefined) {
-  switch (format) {
+function makeReporter(options: CheckOptions, out: ChunkedWriter) {
+  const summary = { quiet: options.quiet };
+  switch (options.format) {
     case 'json':
       return new JsonReporter(out);
+    case 'compact':
+      return new CompactReporter(out, summary);
     case 'github':
-      return new GithubReporter(out);
+      return new GithubReporter(out, repositoryRoot(), summary);
     case 'sarif':
-      return new SarifReporter(out, version);
+      return new SarifReporter(out, version, repositoryRoot());
     case 'markdown':
-      return new MarkdownReporter(out);
+      return new MarkdownReporter(out, summary);
     default:
-      return new PrettyReporter(out, palette(colorEnabled(process.stdout, color)));
+      return new PrettyReporter(out, palette(colorEnabled(process.stdout, options.color)), summary);
   }
 }
 

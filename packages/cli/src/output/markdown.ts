@@ -1,14 +1,17 @@
 import type { Finding } from '@pgsafe/core';
 import type { CheckSummary } from '../check-run.js';
 import type { ChunkedWriter } from './writer.js';
-import { plural } from './plural.js';
+import { summaryLine, type SummaryOptions } from './summary.js';
 
 /** A summary for a pull-request comment: totals, one table row per finding, the recipes folded under it. */
 export class MarkdownReporter {
   #rows: string[] = [];
   #details: string[] = [];
 
-  constructor(private readonly out: ChunkedWriter) {}
+  constructor(
+    private readonly out: ChunkedWriter,
+    private readonly options: SummaryOptions = {},
+  ) {}
 
   finding(f: Finding): void {
     const icon = f.severity === 'error' ? '🛑' : '⚠️';
@@ -20,7 +23,7 @@ export class MarkdownReporter {
 
   end(s: CheckSummary): void {
     const verdict = s.errorCount + s.errors.length > 0 ? '🛑 **Unsafe migrations**' : s.warningCount > 0 ? '⚠️ **Safe, with warnings**' : '✅ **Safe**';
-    const lines = [`### pgsafe: ${verdict}`, '', `${plural(s.errorCount, 'error')}, ${plural(s.warningCount, 'warning')} in ${plural(s.files.length, 'file')}.`];
+    const lines = [`### pgsafe: ${verdict}`, '', `${summaryLine(s, this.options)}.`];
     if (s.errors.length) lines.push('', ...s.errors.map((e) => `- 🛑 \`${cell(e.file)}${e.line ? `:${e.line}:${e.column}` : ''}\` could not be checked: ${cell(e.message)}`));
     if (s.live) {
       lines.push('', `Checked against the live database (PostgreSQL ${s.live.server}, read-only).`);

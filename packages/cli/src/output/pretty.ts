@@ -1,13 +1,14 @@
 import { renderFinding, type Finding, type Palette } from '@pgsafe/core';
 import type { CheckError, CheckSummary } from '../check-run.js';
 import type { ChunkedWriter } from './writer.js';
-import { plural } from './plural.js';
+import { summaryLine, type SummaryOptions } from './summary.js';
 
 /** Compiler-style report: each finding with its excerpt and recipe, separated by blank lines, then a summary line. */
 export class PrettyReporter {
   constructor(
     private readonly out: ChunkedWriter,
     private readonly c: Palette,
+    private readonly options: SummaryOptions = {},
   ) {}
 
   finding(f: Finding, source: string): void {
@@ -28,9 +29,7 @@ export class PrettyReporter {
       }
       this.out.write('\n');
     }
-    const summary = `${plural(s.errorCount, 'error')}, ${plural(s.warningCount, 'warning')} in ${plural(s.files.length, 'file')} checked`;
-    const failed = s.errors.length ? `, ${plural(s.errors.length, 'file')} could not be checked` : '';
-    this.out.write(`${this.c.bold(summary)}${failed}\n`);
+    this.out.write(`${this.c.bold(summaryLine(s, this.options))}\n`);
     this.out.flush();
   }
 }

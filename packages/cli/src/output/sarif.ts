@@ -1,6 +1,8 @@
 import { LIVE_CHECKS, rules, SUPPRESSION_CHECKS, type Finding } from '@pgsafe/core';
 import type { CheckSummary } from '../check-run.js';
 import type { ChunkedWriter } from './writer.js';
+import { inRepository } from './repo-path.js';
+import { pathToFileURL } from 'node:url';
 
 /** SARIF 2.1.0, for GitHub code scanning (upload with github/codeql-action/upload-sarif). */
 export class SarifReporter {
@@ -9,7 +11,14 @@ export class SarifReporter {
   constructor(
     private readonly out: ChunkedWriter,
     private readonly version: string,
+    private readonly root: string | undefined,
   ) {}
+
+  /** A repository-relative URI against %SRCROOT% (as code scanning expects), or the path as given outside it. */
+  #artifact(file: string): object {
+    const rel = inRepository(file, this.root);
+    return rel === undefined ? { uri: file.split('\\').join('/') } : { uri: rel, uriBaseId: '%SRCROOT%' };
+  }
 
   finding(f: Finding): void {
     this.#results.push({
@@ -19,7 +28,7 @@ export class SarifReporter {
       locations: [
         {
           physicalLocation: {
-            artifactLocation: { uri: f.file.split('\\').join('/') },
+            artifactLocation: this.#artifact(f.file),
             region: { startLine: f.start.line, startColumn: f.start.column, endLine: f.statement.end.line, endColumn: f.statement.end.column },
           },
         },
@@ -36,7 +45,7 @@ export class SarifReporter {
     const notifications = s.errors.map((e) => ({
       level: 'error',
       message: { text: e.message },
-      locations: [{ physicalLocation: { artifactLocation: { uri: e.file }, ...(e.line ? { region: { startLine: e.line, startColumn: e.column } } : {}) } }],
+      locations: [{ physicalLocation: { artifactLocation: this.#artifact(e.file), ...(e.line ? { region: { startLine: e.line, startColumn: e.column } } : {}) } }],
     }));
     const log = {
       $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -44,6 +53,7 @@ export class SarifReporter {
       runs: [
         {
           tool: { driver: { name: 'pgsafe', version: this.version, rules: descriptors } },
+          ...(this.root ? { originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(this.root + '/').href } } } : {}),
           results: this.#results,
           invocations: [{ executionSuccessful: s.errors.length === 0, toolExecutionNotifications: notifications }],
         },
