@@ -180,7 +180,7 @@ function knexGuarded(column, policy) {
     const script = `import knex from 'knex';
 import { withPgsafe } from '@pgsafe/knex';
 let retries = 0;
-const db = knex(withPgsafe({ client: 'pg', connection: ${JSON.stringify(url)}, migrations: { directory: ${JSON.stringify(dir)}, loadExtensions: ['.cjs'] } },
+const db = knex(withPgsafe({ client: 'pg', connection: ${JSON.stringify(url)}, migrations: { directory: ${JSON.stringify(dir)}, loadExtensions: ['.cjs'], tableName: 'knex_migrations_${column}' } },
   { config: { run: { lockTimeout: ${JSON.stringify(lockTimeout)} } }, policy: ${JSON.stringify(policy)}, onEvent: (e) => { if (e.type === 'retry') retries++; } }));
 try { await db.migrate.latest(); } finally { await db.destroy(); }
 console.log(JSON.stringify({ retries }));
