@@ -15,7 +15,7 @@ describe('retry policy', () => {
   });
 
   it('grows the wait between attempts instead: exponential back-off up to a ceiling, with jitter taking up to half off', () => {
-    expect([1, 2, 3, 4, 5, 6, 7].map((n) => retryDelay(n, policy))).toEqual([250, 500, 1000, 2000, 4000, 8000, 8000]);
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => retryDelay(n, policy))).toEqual([250, 500, 1000, 2000, 4000, 4000, 4000]);
     const jittered = resolvePolicy({ random: () => 1 });
     expect(retryDelay(3, jittered)).toBe(500);
   });

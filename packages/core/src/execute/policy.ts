@@ -44,12 +44,13 @@ export type ExecutePolicyInput = Partial<Omit<ExecutePolicy, 'preflight'>> & { p
 
 export const DEFAULT_POLICY: ExecutePolicy = {
   retryOn: ['55P03', '40P01'],
-  // With the default 2 s lock_timeout: 200 ms, 200 ms, then 500 ms per attempt; back-off 250 ms doubling to 8 s
-  // (less up to half of it, at random): ten retries fit the default 60 s budget.
+  // With the default 2 s lock_timeout: 200 ms, 200 ms, then 500 ms per attempt; back-off 250 ms doubling to 4 s
+  // (less up to half of it, at random): ten retries span about half a minute, within the default 60 s budget, and a
+  // lock freed meanwhile is taken at most about 4 s later (pre-flight, on by default, polls every 200 ms instead).
   lockTimeoutRamp: [0.1, 0.1, 0.25],
   minLockTimeoutMs: 50,
   baseDelayMs: 250,
-  maxDelayMs: 8000,
+  maxDelayMs: 4000,
   jitter: 0.5,
   preflight: { mode: 'wait', longTransactionMs: 1000, idleInTransactionMs: 200, pollMs: 200 },
   monitorIntervalMs: 100,
