@@ -145,7 +145,9 @@ describe('knex migrate:latest through withPgsafe', () => {
     expect(r.stderr).not.toContain('canceling statement due to lock timeout');
     expect(await columns('users')).toEqual(['id', 'email', 'note']);
     expect(seen.errors).toEqual([]);
-    expect(seen.max).toBeLessThan(300);
+    // Without pre-flight the ALTER would queue behind the report, and the app behind it, for the 1.5 s until its
+    // release (and more under load); with it the app sees its usual latency (margin for a loaded 2-core machine).
+    expect(seen.max).toBeLessThan(1000);
   });
 
   it('is invisible to migration code: the client name, dialect and config a migration reads are those of the knexfile', async () => {

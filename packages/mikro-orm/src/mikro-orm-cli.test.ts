@@ -173,7 +173,9 @@ export default withPgsafe(
     expect(r.stderr).not.toContain('canceling statement due to lock timeout');
     expect(await applied()).toEqual(['Migration20240106000000_add_note']);
     expect(seen.errors).toEqual([]);
-    expect(seen.max).toBeLessThan(300);
+    // Without pre-flight the ALTER would queue behind the report, and the app behind it, for the 1.5 s until its
+    // release (and more under load); with it the app sees its usual latency (margin for a loaded 2-core machine).
+    expect(seen.max).toBeLessThan(1000);
   }, 60_000);
 
   it('runs a non-transactional migration on one connection: its timeouts are set and restored around each statement', async () => {

@@ -150,7 +150,9 @@ describe.each(VERSIONS)('typeorm $label migration:run through withPgsafe', ({ ho
     expect(r.stderr).not.toContain('canceling statement due to lock timeout');
     expect(await applied()).toEqual(['AddNote1700000000004']);
     expect(seen.errors).toEqual([]);
-    expect(seen.max).toBeLessThan(300);
+    // Without pre-flight the ALTER would queue behind the report, and the app behind it, for the 1.5 s until its
+    // release (and more under load); with it the app sees its usual latency (margin for a loaded 2-core machine).
+    expect(seen.max).toBeLessThan(1000);
   });
 
   it('makes a second concurrent migration:run wait for the first instead of applying the same migrations twice', async () => {
