@@ -189,8 +189,9 @@ function knexGuarded(column, policy) {
   migrate.prepare = async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pgsafe-bench-knex-'));
     writeFileSync(join(dir, `20240101000000_add_${column}.cjs`), `exports.up = (knex) => knex.raw('ALTER TABLE items ADD COLUMN ${column} text');\nexports.down = async () => {};\n`);
-    const script = `import knex from 'knex';
+    const script = `import { createRequire } from 'node:module';
 import { withPgsafe } from '@pgsafe/knex';
+const knex = createRequire(${JSON.stringify(join(here, '../packages/knex/package.json'))})('knex');
 import { once } from 'node:events';
 let retries = 0;
 const db = knex(withPgsafe({ client: 'pg', connection: ${JSON.stringify(url)}, migrations: { directory: ${JSON.stringify(dir)}, loadExtensions: ['.cjs'], tableName: 'knex_migrations_${column}' } },

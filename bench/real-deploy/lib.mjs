@@ -11,6 +11,23 @@ import pg from 'pg';
 export const here = dirname(fileURLToPath(import.meta.url));
 export const repo = join(here, '../..');
 
+/** The ORM versions the bench runs, taken from the workspace packages that already install them (never added to the
+ *  bench itself: a second copy of an ORM would change which one pnpm hoists for the examples). */
+const ORM_HOMES = {
+  knex: 'packages/knex/node_modules/knex',
+  typeorm: 'packages/typeorm/node_modules/typeorm-0.3',
+  '@mikro-orm/core': 'examples/mikro-orm-v6/node_modules/@mikro-orm/core',
+  '@mikro-orm/migrations': 'examples/mikro-orm-v6/node_modules/@mikro-orm/migrations',
+  '@mikro-orm/postgresql': 'examples/mikro-orm-v6/node_modules/@mikro-orm/postgresql',
+};
+
+/** The installed directory of an ORM package the bench runs. */
+export function ormHome(name) {
+  const home = ORM_HOMES[name];
+  if (!home) throw new Error(`no ORM package ${name} in the bench`);
+  return realpathSync(join(repo, home));
+}
+
 export function adminUrl() {
   return process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 }
@@ -111,8 +128,7 @@ export function buildProject({ label, files, shims = {}, packages = [], packageS
   }
   mkdirSync(join(dir, 'node_modules'), { recursive: true });
   for (const name of packages) {
-    // The bench's own installed copy (some packages export no ./package.json).
-    const target = realpathSync(join(here, '..', 'node_modules', name));
+    const target = ormHome(name);
     mkdirSync(dirname(join(dir, 'node_modules', name)), { recursive: true });
     symlinkSync(target, join(dir, 'node_modules', name));
   }

@@ -6,8 +6,11 @@
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { ormHome } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
+/** An ORM package as the bench runs it (see lib.mjs). */
+const orm = (name) => require(ormHome(name));
 const spec = JSON.parse(process.argv[2]);
 const { project, url, mode } = spec;
 const findings = [];
@@ -22,7 +25,7 @@ const guardOptions = { onEvent, ...(mode === 'audit' ? { enforce: false } : {}) 
 const runners = {
   // joplin: knex(makeKnexConfig(...)).migrate.latest({ directory, disableTransactions: false })
   async knex() {
-    const knex = require('knex');
+    const knex = orm('knex');
     const { withPgsafe } = await import('@pgsafe/knex');
     const config = { client: 'pg', useNullAsDefault: false, connection: { connectionString: url } };
     const db = knex(mode === 'plain' ? config : withPgsafe(config, guardOptions));
@@ -34,7 +37,7 @@ const runners = {
   },
   // medusa v1: a DataSource with the migrations medusa's loader keeps (feature flags), then runMigrations() (mode "all").
   async typeorm() {
-    const { DataSource } = require('typeorm');
+    const { DataSource } = orm('typeorm');
     const { withPgsafe } = await import('@pgsafe/typeorm');
     const migrations = [];
     for (const file of readdirSync(project.migrationsDir).filter((f) => f.endsWith('.js')).sort()) {
@@ -53,9 +56,9 @@ const runners = {
   },
   // medusa v2: each module's own MikroORM instance and migrator, one after the other.
   async 'mikro-orm'() {
-    const { MikroORM } = require('@mikro-orm/core');
-    const { PostgreSqlDriver } = require('@mikro-orm/postgresql');
-    const { Migrator } = require('@mikro-orm/migrations');
+    const { MikroORM } = orm('@mikro-orm/core');
+    const { PostgreSqlDriver } = orm('@mikro-orm/postgresql');
+    const { Migrator } = orm('@mikro-orm/migrations');
     const { withPgsafe } = await import('@pgsafe/mikro-orm');
     for (const module of project.modules) {
       const config = {
