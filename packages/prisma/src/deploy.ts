@@ -99,18 +99,21 @@ async function deployLocked(options: DeployOptions, local: MigrationDir[], url: 
   await loadParser();
   out.say(`${pending.length} pending migration${pending.length === 1 ? '' : 's'}:`);
   const checked = pending.map((m) => checkMigration(m.name, shown(m.file), m.script, { config: options.config, pgVersion, allow: options.allow ?? [] }));
-  const refused: CheckedMigration[] = [];
+  const refused = checked.filter((m) => m.problem || m.blocking.length);
+  // A refusal is told compactly (a line per migration, the findings grouped by rule), so that a refused history
+  // reads in a screen; a deploy that goes ahead, or --verbose, shows each migration's findings.
+  const compact = refused.length > 0 && !options.verbose;
   for (const m of checked) {
     const steps = m.plan ? c.dim(` (${m.plan.steps.length} step${m.plan.steps.length === 1 ? '' : 's'})`) : '';
-    if (options.verbose) {
+    if (compact) out.say(`  ${m.name}${steps}${tally(m, c)}`);
+    else {
       out.say(`  ${m.name}${steps}`);
       printFindings(out, m.findings, m.blocking, m.source);
-    } else out.say(`  ${m.name}${steps}${tally(m, c)}`);
+    }
     if (m.problem) out.say(`${c.bold(`${m.file}:${m.problem.line}:${m.problem.column}`)}: ${c.red(c.bold('error'))}: ${m.problem.message}`);
-    if (m.problem || m.blocking.length) refused.push(m);
   }
   if (refused.length) {
-    if (!options.verbose) printByRule(out, refused);
+    if (compact) printByRule(out, refused);
     const ids = [...new Set(refused.flatMap((m) => m.blocking.map((f) => f.rule)))];
     out.say(
       c.red(c.bold(`Refused: ${refused.length === 1 ? refused[0]!.name : `${refused.length} migrations (${refused[0]!.name} first)`} would be unsafe or cannot run as written. Nothing was applied.`)) +
