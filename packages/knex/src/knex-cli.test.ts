@@ -113,9 +113,13 @@ describe('knex migrate:latest through withPgsafe', () => {
     const app = await steadyQueries(db.current.url, () => `SELECT email FROM users WHERE id = ${1 + Math.floor(Math.random() * 20_000)}`, { applicationName: 'app', pauseMs: 5 });
     const running = knex(['migrate:latest']);
     // The CLI takes seconds to start under load: release the reader 2 s after the ALTER first waits behind it.
-    await waitUntilWaitingOnLock(db.current.url, (s) => /alter table "users" add column "note"/.test(s.query), 30_000);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    await blocker.release();
+    try {
+      // A CLI under load can take long to start: wait for it; whatever happens, the reader ends with the test.
+      await waitUntilWaitingOnLock(db.current.url, (s) => /alter table "users" add column "note"/.test(s.query), 120_000);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    } finally {
+      await blocker.release();
+    }
     const r = await running;
     const seen = await app.stop();
 
@@ -126,7 +130,7 @@ describe('knex migrate:latest through withPgsafe', () => {
     expect(seen.errors).toEqual([]);
     // Without the guard the app would have waited ~2 s behind the queued ALTER.
     expect(seen.max).toBeLessThan(300 + 300);
-  });
+  }, 180_000);
 
   it('pre-flight: names the long transaction and waits for it before sending the ALTER, as pgsafe run does; the app never queues', async () => {
     project = makeProject({ '20240104000000_add_note.js': migration("await knex.schema.alterTable('users', (t) => { t.text('note'); });") }, 'wait');
@@ -137,6 +141,7 @@ describe('knex migrate:latest through withPgsafe', () => {
       if (!released && /pre-flight: waiting for/.test(stderr)) released = new Promise((resolve) => setTimeout(resolve, 1500)).then(() => blocker.release());
     });
     await released;
+    await blocker.release(); // also when the CLI failed before naming it
     const seen = await app.stop();
 
     expect(r.code).toBe(0);
@@ -148,7 +153,7 @@ describe('knex migrate:latest through withPgsafe', () => {
     // Without pre-flight the ALTER would queue behind the report, and the app behind it, for the 1.5 s until its
     // release (and more under load); with it the app sees its usual latency (margin for a loaded 2-core machine).
     expect(seen.max).toBeLessThan(1000);
-  });
+  }, 180_000);
 
   it('is invisible to migration code: the client name, dialect and config a migration reads are those of the knexfile', async () => {
     // As joplin's isPostgres(db) does: PostgreSQL-only statements behind a check of knex.client.config.client.

@@ -143,9 +143,13 @@ export default withPgsafe(
     const app = await steadyQueries(db.current.url, () => `SELECT email FROM users WHERE id = ${1 + Math.floor(Math.random() * 20_000)}`, { applicationName: 'app', pauseMs: 5 });
     const running = migrate(project);
     // The CLI takes seconds to start: release the reader 2 s after the ALTER first waits behind it.
-    await waitUntilWaitingOnLock(db.current.url, (s) => /alter table "users" add column "note"/.test(s.query), 30_000);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    await blocker.release();
+    try {
+      // A CLI under load can take long to start: wait for it; whatever happens, the reader ends with the test.
+      await waitUntilWaitingOnLock(db.current.url, (s) => /alter table "users" add column "note"/.test(s.query), 120_000);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    } finally {
+      await blocker.release();
+    }
     const r = await running;
     const seen = await app.stop();
 
@@ -155,7 +159,7 @@ export default withPgsafe(
     expect(await applied()).toEqual(['Migration20240106000000_add_note']);
     expect(seen.errors).toEqual([]);
     expect(seen.max).toBeLessThan(300 + 300);
-  }, 60_000);
+  }, 180_000);
 
   it('pre-flight: names the long transaction and waits for it before sending the ALTER, as pgsafe run does; the app never queues', async () => {
     const project = makeProject({ Migration20240106000000_add_note: ['alter table "users" add column "note" text;'] }, true, 'wait');
@@ -166,6 +170,7 @@ export default withPgsafe(
       if (!released && /pre-flight: waiting for/.test(stderr)) released = new Promise((resolve) => setTimeout(resolve, 1500)).then(() => blocker.release());
     });
     await released;
+    await blocker.release(); // also when the CLI failed before naming it
     const seen = await app.stop();
 
     expect(r.code).toBe(0);
@@ -176,7 +181,7 @@ export default withPgsafe(
     // Without pre-flight the ALTER would queue behind the report, and the app behind it, for the 1.5 s until its
     // release (and more under load); with it the app sees its usual latency (margin for a loaded 2-core machine).
     expect(seen.max).toBeLessThan(1000);
-  }, 60_000);
+  }, 180_000);
 
   it('runs a non-transactional migration on one connection: its timeouts are set and restored around each statement', async () => {
     const project = makeProject(

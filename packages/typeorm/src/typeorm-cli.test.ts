@@ -121,9 +121,13 @@ describe.each(VERSIONS)('typeorm $label migration:run through withPgsafe', ({ ho
     const app = await steadyQueries(db.current.url, () => `SELECT email FROM "user" WHERE id = ${1 + Math.floor(Math.random() * 20_000)}`, { applicationName: 'app', pauseMs: 5 });
     const running = typeorm(['migration:run']);
     // The CLI takes seconds to start under load: release the reader 2 s after the ALTER first waits behind it.
-    await waitUntilWaitingOnLock(db.current.url, (s) => /ALTER TABLE "user" ADD "note"/.test(s.query), 30_000);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    await blocker.release();
+    try {
+      // A CLI under load can take long to start: wait for it; whatever happens, the reader ends with the test.
+      await waitUntilWaitingOnLock(db.current.url, (s) => /ALTER TABLE "user" ADD "note"/.test(s.query), 120_000);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    } finally {
+      await blocker.release();
+    }
     const r = await running;
     const seen = await app.stop();
 
@@ -132,7 +136,7 @@ describe.each(VERSIONS)('typeorm $label migration:run through withPgsafe', ({ ho
     expect(await applied()).toEqual(['AddNote1700000000004']);
     expect(seen.errors).toEqual([]);
     expect(seen.max).toBeLessThan(300 + 300);
-  });
+  }, 180_000);
 
   it('pre-flight: names the long transaction and waits for it before sending the ALTER, as pgsafe run does; the app never queues', async () => {
     project = makeProject({ '1700000000004-AddNote.mjs': migration('AddNote1700000000004', ['ALTER TABLE "user" ADD "note" text']) }, 'all', 'wait');
@@ -143,6 +147,7 @@ describe.each(VERSIONS)('typeorm $label migration:run through withPgsafe', ({ ho
       if (!released && /pre-flight: waiting for/.test(stderr)) released = new Promise((resolve) => setTimeout(resolve, 1500)).then(() => blocker.release());
     });
     await released;
+    await blocker.release(); // also when the CLI failed before naming it
     const seen = await app.stop();
 
     expect(r.code).toBe(0);
@@ -153,7 +158,7 @@ describe.each(VERSIONS)('typeorm $label migration:run through withPgsafe', ({ ho
     // Without pre-flight the ALTER would queue behind the report, and the app behind it, for the 1.5 s until its
     // release (and more under load); with it the app sees its usual latency (margin for a loaded 2-core machine).
     expect(seen.max).toBeLessThan(1000);
-  });
+  }, 180_000);
 
   it('makes a second concurrent migration:run wait for the first instead of applying the same migrations twice', async () => {
     project = makeProject({
