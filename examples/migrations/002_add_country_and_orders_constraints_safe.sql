@@ -6,7 +6,7 @@ SET statement_timeout = '5s';
 
 -- 1. nullable first, backfilled in batches by a job, then enforced through a validated CHECK
 ALTER TABLE users ADD COLUMN IF NOT EXISTS country text;
-ALTER TABLE users ADD CONSTRAINT users_country_not_null CHECK (country IS NOT NULL) NOT VALID;
+ALTER TABLE users ADD CONSTRAINT users_country_not_null_chk CHECK (country IS NOT NULL) NOT VALID;
 
 -- 2. build the index without blocking writes
 SET statement_timeout = 0;
@@ -20,10 +20,10 @@ ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFE
 SET statement_timeout = 0;
 ALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;
 ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey;
-ALTER TABLE users VALIDATE CONSTRAINT users_country_not_null;
+ALTER TABLE users VALIDATE CONSTRAINT users_country_not_null_chk;
 SET statement_timeout = '5s';
 ALTER TABLE users ALTER COLUMN country SET NOT NULL;
-ALTER TABLE users DROP CONSTRAINT users_country_not_null;
+ALTER TABLE users DROP CONSTRAINT users_country_not_null_chk;
 
 -- 5. expand: the new column is written by the app alongside the old one; the old one is dropped in a later deploy
 ALTER TABLE users ADD COLUMN IF NOT EXISTS full_name text;

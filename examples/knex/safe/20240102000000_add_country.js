@@ -7,10 +7,10 @@ exports.up = async (knex) => {
   await knex.raw('ALTER TABLE users ADD COLUMN IF NOT EXISTS country text');
   // Small table here; on a big one, backfill in batches outside the deploy (pgsafe check shows the recipe).
   await knex.raw("UPDATE users SET country = 'FR' WHERE country IS NULL");
-  await knex.raw('ALTER TABLE users ADD CONSTRAINT users_country_not_null CHECK (country IS NOT NULL) NOT VALID');
-  await knex.raw('ALTER TABLE users VALIDATE CONSTRAINT users_country_not_null');
+  await knex.raw('ALTER TABLE users ADD CONSTRAINT users_country_not_null_chk CHECK (country IS NOT NULL) NOT VALID');
+  await knex.raw('ALTER TABLE users VALIDATE CONSTRAINT users_country_not_null_chk');
   await knex.raw('ALTER TABLE users ALTER COLUMN country SET NOT NULL');
-  await knex.raw('ALTER TABLE users DROP CONSTRAINT users_country_not_null');
+  await knex.raw('ALTER TABLE users DROP CONSTRAINT users_country_not_null_chk');
   await knex.raw('CREATE INDEX CONCURRENTLY IF NOT EXISTS users_country_idx ON users (country)');
 };
 

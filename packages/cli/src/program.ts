@@ -7,6 +7,7 @@ import { runCommand } from './commands/run.js';
 import { fixCommand } from './commands/fix.js';
 import { traceCommand } from './commands/trace.js';
 import { rehearseCommand } from './commands/rehearse.js';
+import { explainCommand } from './commands/explain.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -24,6 +25,7 @@ export function program(): Command {
   root.addCommand(runCommand().exitOverride(exitOnUsageError));
   root.addCommand(traceCommand().exitOverride(exitOnUsageError));
   root.addCommand(rehearseCommand().exitOverride(exitOnUsageError));
+  root.addCommand(explainCommand().exitOverride(exitOnUsageError));
   root.addCommand(prismaPassage());
   return root;
 }

@@ -46,3 +46,6 @@ export { openTransactionWaits, type BatchMigration, type OpenTransactionWait } f
 // Fix: the safe, equivalent form of a migration, as files for pgsafe run or Prisma.
 export { fix, FIX_DEFAULTS, renderRunFiles, renderPrismaMigrations, renderKnexMigrations, renderTypeormMigrations, renderMikroOrmMigrations, mikroOrmParts, mikroOrmNonTransactional, type MikroOrmPart, type FixFile, type FixOptions, type FixResult, type FixStep, type FixDeploy, type FixChange, type FixTodo } from './fix/index.js';
 export { keysetBatches, type BatchOptions } from './batches.js';
+// Rule pages (docs/rules, pgsafe explain, SARIF help): each rule run on its own examples.
+export * from './rule-docs/index.js';
+export { compactLine } from './report/compact.js';

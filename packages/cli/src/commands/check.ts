@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { analyzeOptionsFrom, type Finding, ConnectionError, parserThread, LIVE_CHECKS, rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION, SUPPRESSION_CHECKS } from '@pgsafe/core';
+import { analyzeOptionsFrom, ruleDocs, type Finding, type RuleDoc, ConnectionError, parserThread, LIVE_CHECKS, rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION, SUPPRESSION_CHECKS } from '@pgsafe/core';
 import { resolve } from 'node:path';
 import { commandConfig } from '../config-file.js';
 import { changedSince } from '../changed-files.js';
@@ -132,7 +132,7 @@ export function checkCommand(): Command {
         start.live!.pgVersion = analyzeOptions.pgVersion ?? NEWEST_PG_VERSION;
       }
       const out = new ChunkedWriter(process.stdout.fd);
-      const reporter = makeReporter(options, out);
+      const reporter = makeReporter(options, out, options.format === 'sarif' ? await ruleDocs() : []);
       const onFinding = options.quiet
         ? (f: Finding, source: string) => {
             if (f.severity === 'error') reporter.finding(f, source);
@@ -156,7 +156,7 @@ export function checkCommand(): Command {
     });
 }
 
-function makeReporter(options: CheckOptions, out: ChunkedWriter) {
+function makeReporter(options: CheckOptions, out: ChunkedWriter, docs: RuleDoc[]) {
   const summary = { quiet: options.quiet };
   switch (options.format) {
     case 'json':
@@ -166,7 +166,7 @@ function makeReporter(options: CheckOptions, out: ChunkedWriter) {
     case 'github':
       return new GithubReporter(out, repositoryRoot(), summary);
     case 'sarif':
-      return new SarifReporter(out, version, repositoryRoot());
+      return new SarifReporter(out, version, repositoryRoot(), docs);
     case 'markdown':
       return new MarkdownReporter(out, summary);
     default:

@@ -1,10 +1,9 @@
-import type { Finding } from '@pgsafe/core';
+import { compactLine, type Finding } from '@pgsafe/core';
 import type { CheckSummary } from '../check-run.js';
 import type { ChunkedWriter } from './writer.js';
 import { summaryLine, type SummaryOptions } from './summary.js';
 
-/** One line per finding, `file:line:column: severity: message [rule]` (the form editors' and CI problem matchers
- *  read), then the summary line. */
+/** One line per finding (core's compactLine: the form editors' and CI problem matchers read), then the summary. */
 export class CompactReporter {
   constructor(
     private readonly out: ChunkedWriter,
@@ -12,7 +11,7 @@ export class CompactReporter {
   ) {}
 
   finding(f: Finding): void {
-    this.out.write(`${f.file}:${f.start.line}:${f.start.column}: ${f.severity}: ${f.message} [${f.rule}]\n`);
+    this.out.write(`${compactLine(f)}\n`);
   }
 
   end(s: CheckSummary): void {

@@ -1,4 +1,4 @@
-import { renderFinding, type Finding, type Palette } from '@pgsafe/core';
+import { renderFinding, ruleDocUrl, type Finding, type Palette } from '@pgsafe/core';
 import type { CheckError, CheckSummary } from '../check-run.js';
 import type { ChunkedWriter } from './writer.js';
 import { summaryLine, type SummaryOptions } from './summary.js';
@@ -12,7 +12,7 @@ export class PrettyReporter {
   ) {}
 
   finding(f: Finding, source: string): void {
-    this.out.write(`${renderFinding(f, source, this.c)}\n\n`);
+    this.out.write(`${renderFinding(f, source, this.c, ruleDocUrl(f.rule))}\n\n`);
   }
 
   end(s: CheckSummary): void {

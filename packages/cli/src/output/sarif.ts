@@ -1,4 +1,4 @@
-import { LIVE_CHECKS, rules, SUPPRESSION_CHECKS, type Finding } from '@pgsafe/core';
+import { renderRuleMarkdown, ruleDocUrl, type Finding, type RuleDoc } from '@pgsafe/core';
 import type { CheckSummary } from '../check-run.js';
 import type { ChunkedWriter } from './writer.js';
 import { inRepository } from './repo-path.js';
@@ -12,6 +12,8 @@ export class SarifReporter {
     private readonly out: ChunkedWriter,
     private readonly version: string,
     private readonly root: string | undefined,
+    /** Every rule's page: its descriptor links to it and carries it as help. */
+    private readonly docs: RuleDoc[],
   ) {}
 
   /** A repository-relative URI against %SRCROOT% (as code scanning expects), or the path as given outside it. */
@@ -37,10 +39,12 @@ export class SarifReporter {
   }
 
   end(s: CheckSummary): void {
-    const descriptors = [...rules, ...SUPPRESSION_CHECKS, ...LIVE_CHECKS].map((r) => ({
-      id: r.id,
-      shortDescription: { text: r.summary },
-      defaultConfiguration: { level: r.severity },
+    const descriptors = this.docs.map((doc) => ({
+      id: doc.rule.id,
+      shortDescription: { text: doc.rule.summary },
+      helpUri: ruleDocUrl(doc.rule.id),
+      help: { text: `${doc.rule.summary} ${ruleDocUrl(doc.rule.id)}`, markdown: renderRuleMarkdown(doc, { absoluteLinks: true }) },
+      defaultConfiguration: { level: doc.rule.severity },
     }));
     const notifications = s.errors.map((e) => ({
       level: 'error',

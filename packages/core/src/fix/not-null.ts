@@ -4,7 +4,7 @@
  *  scan thanks to the validated check), drop the check. */
 import type { Node } from '@pgsql/types';
 import { as, columnConstraints, sqlOf, type TableRef } from '../ast.js';
-import { makeName, quoteIdent } from '../sql.js';
+import { notNullCheckName, quoteIdent } from '../sql.js';
 import { backfillPiece, backfillValue } from './backfill.js';
 import { findingAt } from './finding-at.js';
 import type { FixContext, Piece, Rewrite } from './types.js';
@@ -41,7 +41,7 @@ export function setNotNull(ctx: FixContext): Rewrite | undefined {
 
 export function setNotNullPieces(table: TableRef, column: string): Piece[] {
   const col = quoteIdent(column);
-  const check = quoteIdent(makeName(table.name, column, 'not_null'));
+  const check = quoteIdent(notNullCheckName(table.name, column));
   return [
     { sql: `ALTER TABLE ${table.sql} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID;`, transactional: true, slug: 'not_null_check' },
     { sql: `ALTER TABLE ${table.sql} VALIDATE CONSTRAINT ${check};`, transactional: true, slug: 'validate_not_null', long: true, alone: true },

@@ -12,8 +12,9 @@ export interface Palette {
 const plain = (s: string) => s;
 export const noColor: Palette = { red: plain, yellow: plain, cyan: plain, dim: plain, bold: plain };
 
-/** Renders one finding like a compiler diagnostic: location, rule, the SQL excerpt with a caret, lock, why, recipe. */
-export function renderFinding(f: Finding, source: string | undefined, c: Palette = noColor): string {
+/** Renders one finding like a compiler diagnostic: location, rule, the SQL excerpt with a caret, lock, why, recipe,
+ *  and the rule's page when `docs` gives its address. */
+export function renderFinding(f: Finding, source: string | undefined, c: Palette = noColor, docs?: string): string {
   const sev = f.severity === 'error' ? c.red(c.bold('error')) : c.yellow(c.bold('warning'));
   const out = [`${c.bold(`${f.file}:${f.start.line}:${f.start.column}`)} ${sev}[${f.rule}] ${c.bold(f.message)}`];
   const lines = excerptLines(f, source);
@@ -31,6 +32,7 @@ export function renderFinding(f: Finding, source: string | undefined, c: Palette
   out.push(`${bar} ${c.cyan('fix:')} ${f.recipe.summary}`);
   for (const l of f.recipe.sql.split('\n')) out.push(`${bar}     ${c.dim('│')} ${l}`);
   if (f.recipe.versions) out.push(...wrap(`${c.cyan('versions:')} ${f.recipe.versions}`).map((l) => `${bar} ${l}`));
+  if (docs) out.push(`${bar} ${c.cyan('docs:')} ${docs}`);
   return out.join('\n');
 }
 

@@ -15,8 +15,8 @@ describe(ID, () => {
 
   it('accepts SET NOT NULL after a validated CHECK (col IS NOT NULL) on PG 12+, not on PG 11', async () => {
     const sql = [
-      'ALTER TABLE users ADD CONSTRAINT users_country_not_null CHECK (country IS NOT NULL) NOT VALID;',
-      'ALTER TABLE users VALIDATE CONSTRAINT users_country_not_null;',
+      'ALTER TABLE users ADD CONSTRAINT users_country_not_null_chk CHECK (country IS NOT NULL) NOT VALID;',
+      'ALTER TABLE users VALIDATE CONSTRAINT users_country_not_null_chk;',
       SET_NOT_NULL,
     ].join('\n');
     expect(await ruleFindings(ID, sql)).toEqual([]);

@@ -3,7 +3,7 @@ import { as, strings, tableRef, type TableRef } from '../ast.js';
 import { addedConstraints, alterExistingTable } from '../alter-table.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { lockImpact } from '../locks.js';
-import { makeName, quoteIdent } from '../sql.js';
+import { notNullCheckName, quoteIdent } from '../sql.js';
 
 /** SET NOT NULL scans the whole table under ACCESS EXCLUSIVE to prove there is no NULL. From PG 12 the scan is
  *  skipped when a valid CHECK (col IS NOT NULL) exists, so a migration that validated such a check first is safe
@@ -22,7 +22,7 @@ export default defineRule({
       .filter((cmd) => !(ctx.options.pgVersion >= 12 && hasValidatedNotNullCheck(ctx, table, cmd.name!)))
       .map((cmd) => {
         const column = quoteIdent(cmd.name!);
-        const check = quoteIdent(makeName(table.name, cmd.name!, 'not_null'));
+        const check = quoteIdent(notNullCheckName(table.name, cmd.name!));
         const pg11 = ctx.options.pgVersion < 12;
         return {
           message: `SET NOT NULL on ${table.sql}.${column} scans every row while holding an ACCESS EXCLUSIVE lock.`,

@@ -17,7 +17,7 @@ describe(ID, () => {
     const sql = `ALTER TABLE "Users" ADD COLUMN "countryCode" varchar(2) NOT NULL;`;
     const [finding] = await ruleFindings(ID, sql);
     expect(finding!.recipe.sql).toContain(`ALTER TABLE "Users" ADD COLUMN "countryCode" varchar(2);`);
-    expect(finding!.recipe.sql).toContain(`ADD CONSTRAINT "Users_countryCode_not_null" CHECK ("countryCode" IS NOT NULL) NOT VALID;`);
+    expect(finding!.recipe.sql).toContain(`ADD CONSTRAINT "Users_countryCode_not_null_chk" CHECK ("countryCode" IS NOT NULL) NOT VALID;`);
     expect(await rendered(ID, sql)).toMatchSnapshot();
   });
 

@@ -1,7 +1,7 @@
 import { as, columnConstraints, sqlOf, tableRef } from '../ast.js';
 import { defineRule } from '../rule.js';
 import { lockImpact } from '../locks.js';
-import { makeName, quoteIdent } from '../sql.js';
+import { notNullCheckName, quoteIdent } from '../sql.js';
 
 /** ADD COLUMN ... NOT NULL without a DEFAULT fails on any table that has rows (incident 1). */
 export default defineRule({
@@ -23,7 +23,7 @@ export default defineRule({
       if (!notNull || hasDefault) return [];
       const column = quoteIdent(col.colname);
       const type = col.typeName ? sqlOf({ TypeName: col.typeName }) : 'text';
-      const check = quoteIdent(makeName(table.name, col.colname, 'not_null'));
+      const check = quoteIdent(notNullCheckName(table.name, col.colname));
       return [{
         message: `Adding NOT NULL column ${column} to ${table.sql} without a DEFAULT fails if the table has any row.`,
         why: `PostgreSQL must fill ${column} for every existing row; with no DEFAULT it is NULL, so the statement fails with "column contains null values" on the first row - in production only, where the table is not empty. It also holds an ACCESS EXCLUSIVE lock while it runs.`,

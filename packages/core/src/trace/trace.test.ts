@@ -2,12 +2,13 @@
  *  lock PostgreSQL's documentation gives for it, rewrite detection by relfilenode, and the rollback. */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { columnsOf, seedRows, useTestDatabase } from '@pgsafe/testing';
+import { columnsOf, seedRows, serverMajor, useTestDatabase } from '@pgsafe/testing';
 import { loadParser, parseMigration } from '../parse.js';
 import { traceMigration } from './trace.js';
 import type { LockMode } from '../locks.js';
 
 const db = useTestDatabase('trace');
+const major = await serverMajor();
 
 beforeAll(loadParser);
 
@@ -65,10 +66,12 @@ const CASES: { sql: string; documented: Record<string, LockMode>; observed: Reco
   { sql: 'TRUNCATE orders;', documented: { orders: 'ACCESS EXCLUSIVE' }, observed: { orders: ['ACCESS EXCLUSIVE', 'SHARE'] } },
   { sql: 'REINDEX TABLE orders;', documented: { orders: 'SHARE' }, observed: { orders: ['SHARE'] } },
   // Besides the documented ACCESS EXCLUSIVE: the query reads orders, and the new heap is swapped in and indexed.
+  // Up to PG 15 the view's stored query also names the view itself (its dummy OLD/NEW entries, removed in PG 16),
+  // which adds ACCESS SHARE on it; seen on 15.x, gone on 16.14, 17.10 and 18.4.
   {
     sql: 'REFRESH MATERIALIZED VIEW big_orders;',
     documented: { big_orders: 'ACCESS EXCLUSIVE' },
-    observed: { big_orders: ['ACCESS EXCLUSIVE', 'ACCESS SHARE', 'EXCLUSIVE', 'SHARE'], orders: ['ACCESS SHARE'] },
+    observed: { big_orders: ['ACCESS EXCLUSIVE', ...(major < 16 ? (['ACCESS SHARE'] as const) : []), 'EXCLUSIVE', 'SHARE'], orders: ['ACCESS SHARE'] },
   },
   { sql: 'LOCK TABLE users IN EXCLUSIVE MODE;', documented: { users: 'EXCLUSIVE' }, observed: { users: ['EXCLUSIVE'] } },
   { sql: 'UPDATE orders SET amount = amount + 1 WHERE id = 1;', documented: { orders: 'ROW EXCLUSIVE' }, observed: { orders: ['ROW EXCLUSIVE'] } },

@@ -1,0 +1,13 @@
+import { defineExample } from '../../rule-docs/example.js';
+
+export default defineExample({
+  bad: `ALTER TABLE events ADD PRIMARY KEY (id);`,
+  good: `SET lock_timeout = '2s';
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS events_pkey ON events (id);
+BEGIN;
+ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_pkey;
+COMMIT;`,
+  notes: [
+    "Not reported for a table created earlier in the same migration: it is empty, and no query uses it yet.",
+  ],
+});

@@ -1,0 +1,13 @@
+import { defineExample } from '../../rule-docs/example.js';
+
+export default defineExample({
+  bad: `ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);`,
+  good: `SET lock_timeout = '2s';
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (email);
+BEGIN;
+ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;
+COMMIT;`,
+  notes: [
+    "Not reported for a table created earlier in the same migration: it is empty, and no query uses it yet.",
+  ],
+});

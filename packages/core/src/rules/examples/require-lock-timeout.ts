@@ -1,0 +1,12 @@
+import { defineExample } from '../../rule-docs/example.js';
+
+export default defineExample({
+  bad: `ALTER TABLE users ADD COLUMN bio text;`,
+  good: `BEGIN;
+SET lock_timeout = '2s';
+ALTER TABLE users ADD COLUMN bio text;
+COMMIT;`,
+  notes: [
+    "Not reported when the migration sets `lock_timeout` before the statement, or when the runner sets it (`--runner-sets-timeouts`: `pgsafe run` and the ORM adapters do); reported once per migration, at the first statement that would queue traffic, counting the others.",
+  ],
+});
