@@ -1,5 +1,6 @@
-import { analyze, type ParserThread, type AnalyzeOptions, type DroppedFinding, type Finding, type LiveFact, type ParsedMigration } from '@pgsafe/core';
+import { analyze, fileExecution, MigrationHistory, type ParserThread, type AnalyzeOptions, type DroppedFinding, type Finding, type LiveFact, type ParsedMigration } from '@pgsafe/core';
 import type { Input } from './inputs.js';
+import { historyKey } from './history-inputs.js';
 
 /** A file that could not be checked: unreadable, or rejected by PostgreSQL's parser. */
 export interface CheckError {
@@ -41,19 +42,25 @@ export function emptySummary(): CheckSummary {
 }
 
 /** Reads, parses and analyzes each input, handing each finding to `onFinding` at once (thousands of findings are
- *  never held in memory). A file that cannot be read or parsed is recorded; the other files are still checked. */
+ *  never held in memory). An up migration of a runner's folder is judged after the earlier ones of its history (in
+ *  the order given: see history-inputs.ts), as its runner runs it. A file that cannot be read or parsed is recorded;
+ *  the other files are still checked. */
 export async function checkInputs(parser: ParserThread, inputs: Input[], options: AnalyzeOptions, onFinding: OnFinding, summary = emptySummary(), enrich?: EnrichFindings): Promise<CheckSummary> {
+  const histories = new Map<string, MigrationHistory>();
   let i = 0;
   for await (const { file, source, migration, error, readError } of parser.parse(inputs)) {
-    const { assumeInTransaction } = inputs[i++]!;
+    const input = inputs[i++]!;
+    const report = input.report !== false;
     if (!migration) {
+      // A context-only file that cannot be read is missing from its history's replay, nothing more.
+      if (!report) continue;
       summary.files.push({ file, statements: 0 });
       summary.errors.push(error ? { file, line: error.position.line, column: error.position.column, message: error.reason, lineText: error.lineText } : { file, message: readError });
       continue;
     }
+    const found = judge(histories, input, migration, source, options);
+    if (!report) continue;
     summary.files.push({ file, statements: migration.statements.length });
-    const own = assumeInTransaction === undefined || options.assumeInTransaction !== undefined ? options : { ...options, assumeInTransaction };
-    const found = analyze(migration, own);
     for (const f of enrich ? await enrich(migration, found) : found) {
       if (f.severity === 'error') summary.errorCount++;
       else summary.warningCount++;
@@ -61,6 +68,22 @@ export async function checkInputs(parser: ParserThread, inputs: Input[], options
     }
   }
   return summary;
+}
+
+/** The findings of one input: in its history when it has one, else alone. */
+function judge(histories: Map<string, MigrationHistory>, input: Input, migration: ParsedMigration, source: string, options: AnalyzeOptions): Finding[] {
+  const { assumeInTransaction, slot } = input;
+  const key = historyKey(input);
+  const execution = key && slot ? fileExecution(slot, source, input.file, assumeInTransaction ?? options.assumeInTransaction) : undefined;
+  // A file of a flat folder whose content names no runner is judged alone.
+  if (!key || !execution || (slot?.guessed && execution.runner === 'plain')) {
+    if (input.report === false) return [];
+    const own = assumeInTransaction === undefined || options.assumeInTransaction !== undefined ? options : { ...options, assumeInTransaction };
+    return analyze(migration, own);
+  }
+  let history = histories.get(key);
+  if (!history) histories.set(key, (history = new MigrationHistory(options)));
+  return history.next(migration, { name: slot!.name, execution, report: input.report !== false });
 }
 
 /** 2 for any file that could not be checked, 1 for an error-level finding, else 0 (warnings never fail). */

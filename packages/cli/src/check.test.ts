@@ -229,9 +229,62 @@ describe('pgsafe check --since', () => {
     write('repo/migrations/002_new.sql', 'ALTER TABLE c RENAME TO d;\n');
     const r = pgsafe(['check', 'migrations', '--since', 'HEAD', '--format', 'json'], { cwd: repo });
     expect(JSON.parse(r.stdout).files.map((f: { file: string }) => f.file)).toEqual(['migrations/002_new.sql']);
+    // The unchanged migrations are still replayed: the new one is judged in the schema they leave.
+    write('repo/migrations/003_e.up.sql', 'CREATE TABLE e (id int, email varchar(100));\n');
+    git('-c', 'user.email=t@t', '-c', 'user.name=t', 'add', '.');
+    git('-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'e');
+    write('repo/migrations/004_widen.up.sql', 'ALTER TABLE e ALTER COLUMN email TYPE varchar(200);\n');
+    const after = JSON.parse(pgsafe(['check', 'migrations', '--since', 'HEAD', '--format', 'json'], { cwd: repo }).stdout);
+    expect(after.files.map((f: { file: string }) => f.file)).toEqual(['migrations/004_widen.up.sql']);
+    expect(after.findings.map((f: { rule: string }) => f.rule)).not.toContain('changing-column-type');
+    const alone = JSON.parse(pgsafe(['check', '-', '--format', 'json'], { cwd: repo, input: 'ALTER TABLE e ALTER COLUMN email TYPE varchar(200);\n' }).stdout);
+    expect(alone.findings.map((f: { rule: string }) => f.rule)).toContain('changing-column-type');
     const bad = pgsafe(['check', 'migrations', '--since', 'no-such-ref'], { cwd: repo });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--since no-such-ref: git diff failed');
+  });
+});
+
+describe('pgsafe check judges each migration after the earlier ones of its folder', () => {
+  const ids = (stdout: string, file: string) => JSON.parse(stdout).findings.filter((f: { file: string }) => f.file.endsWith(file)).map((f: { rule: string }) => f.rule);
+  const fk = 'ALTER TABLE "Order" ADD CONSTRAINT "Order_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"(id) NOT VALID;\n';
+
+  it('replays a Prisma folder in order: an index from an earlier migration counts, each file is one transaction', () => {
+    write('history/prisma/migrations/20240102_fk/migration.sql', fk);
+    write('history/prisma/migrations/20240101_init/migration.sql', 'CREATE TABLE "Order" (id int, "userId" int);\nCREATE INDEX "Order_userId_idx" ON "Order" ("userId");\n');
+    write('history/prisma/migrations/20240103_cols/migration.sql', 'ALTER TABLE "Order" ADD COLUMN a int;\nALTER TABLE "Order" ADD COLUMN b int;\n');
+    const r = pgsafe(['check', join(dir, 'history/prisma/migrations'), '--format', 'json']);
+    const report = JSON.parse(r.stdout);
+    expect(report.files.map((f: { file: string }) => f.file.split('/').at(-2))).toEqual(['20240101_init', '20240102_fk', '20240103_cols']);
+    expect(ids(r.stdout, '20240102_fk/migration.sql')).not.toContain('foreign-key-missing-index');
+    expect(ids(r.stdout, '20240103_cols/migration.sql')).not.toContain('prefer-robust-stmts');
+    // A migration file named alone is judged after its folder's earlier migrations too.
+    const named = pgsafe(['check', join(dir, 'history/prisma/migrations/20240102_fk/migration.sql'), '--format', 'json']);
+    expect(JSON.parse(named.stdout).files).toHaveLength(1);
+    expect(ids(named.stdout, '20240102_fk/migration.sql')).not.toContain('foreign-key-missing-index');
+    // The same file alone, outside its folder, cannot know the index.
+    const copy = write('loose/fk.sql', fk);
+    expect(ids(pgsafe(['check', copy, '--format', 'json']).stdout, 'fk.sql')).toContain('foreign-key-missing-index');
+  });
+
+  it('follows the configured runner: goose files run in a transaction unless marked, numbered by version', () => {
+    write('goose/pgsafe.config.json', JSON.stringify({ runner: 'goose' }));
+    write('goose/db/10_fk.sql', `-- +goose Up\n${fk}`);
+    write('goose/db/9_init.sql', '-- +goose Up\nCREATE TABLE "Order" (id int, "userId" int);\nCREATE INDEX "Order_userId_idx" ON "Order" ("userId");\n');
+    write('goose/db/11_cols.sql', '-- +goose NO TRANSACTION\n-- +goose Up\nALTER TABLE "Order" ADD COLUMN a int;\nALTER TABLE "Order" ADD COLUMN b int;\n');
+    const r = pgsafe(['check', 'db', '--format', 'json'], { cwd: join(dir, 'goose') });
+    expect(JSON.parse(r.stdout).files.map((f: { file: string }) => f.file)).toEqual(['db/9_init.sql', 'db/10_fk.sql', 'db/11_cols.sql']);
+    expect(ids(r.stdout, '10_fk.sql')).not.toContain('foreign-key-missing-index');
+    expect(ids(r.stdout, '11_cols.sql')).toContain('prefer-robust-stmts');
+    // A flat folder whose files name no runner is not a history: these two are alternatives, each judged alone.
+    write('alternatives/001_handle.sql', 'ALTER TABLE users ADD COLUMN handle text;\n');
+    write('alternatives/002_handle.sql', 'ALTER TABLE users ADD COLUMN IF NOT EXISTS handle text COLLATE "C";\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_handle_key ON users (handle);\n');
+    expect(ids(pgsafe(['check', join(dir, 'alternatives'), '--format', 'json']).stdout, '002_handle.sql')).not.toContain('collation-dependent-unique');
+    write('badrunner/pgsafe.config.json', JSON.stringify({ runner: 'liquibase' }));
+    write('badrunner/a.sql', 'SELECT 1;\n');
+    const wrong = pgsafe(['check', 'a.sql'], { cwd: join(dir, 'badrunner') });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('"runner" must be one of prisma, diesel');
   });
 });
 

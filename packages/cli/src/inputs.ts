@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { glob, isDynamicPattern } from 'tinyglobby';
+import type { MigrationSlot } from '@pgsafe/core';
 
 /** A migration to check: where it came from and its text (read from `file` when absent). */
 export interface Input {
@@ -7,6 +8,10 @@ export interface Input {
   source?: string;
   /** How this input runs, when it differs from the command's options (an ORM migration's own transaction). */
   assumeInTransaction?: boolean;
+  /** Its place among its runner's migrations: an `up` migration is judged after the earlier ones of its history. */
+  slot?: MigrationSlot;
+  /** false: only replayed, as the context of the later migrations of its history; not checked or counted. */
+  report?: boolean;
 }
 
 export class UsageError extends Error {}

@@ -1,7 +1,7 @@
 /** `pgsafe check --orm <orm>`: the SQL that ORM migration files (JavaScript or TypeScript) send, read without a
  *  database by the ORM's pgsafe adapter, which the project installs next to pgsafe. */
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { MigrationCollector } from '@pgsafe/core';
 import { UsageError, type Input } from './inputs.js';
@@ -46,6 +46,8 @@ export async function ormInputs(collector: MigrationCollector, files: string[], 
         file: `${file} (SQL of up())`,
         source: migration.statements.map(terminated).join('\n'),
         assumeInTransaction: migration.transactional,
+        // One history per folder, in the ORM's order.
+        slot: { runner: collector.orm as Orm, root: dirname(file), name: basename(file), direction: 'up' },
       });
     } catch (error) {
       failures.push({ file, message: `could not collect the SQL of its up(): ${(error as Error).message}` });

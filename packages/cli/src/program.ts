@@ -8,6 +8,7 @@ import { fixCommand } from './commands/fix.js';
 import { traceCommand } from './commands/trace.js';
 import { rehearseCommand } from './commands/rehearse.js';
 import { explainCommand } from './commands/explain.js';
+import { initCommand } from './commands/init.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -26,6 +27,7 @@ export function program(): Command {
   root.addCommand(traceCommand().exitOverride(exitOnUsageError));
   root.addCommand(rehearseCommand().exitOverride(exitOnUsageError));
   root.addCommand(explainCommand().exitOverride(exitOnUsageError));
+  root.addCommand(initCommand().exitOverride(exitOnUsageError));
   root.addCommand(prismaPassage());
   return root;
 }

@@ -10,13 +10,16 @@ import { applySuppressions, findSuppressions } from './suppressions.js';
 export interface AnalyzeRunOptions extends AnalyzeOptions {
   /** Rules to run; default: all. */
   rules?: readonly Rule[];
+  /** The schema the migration is judged in (a history's state, see context/history.ts); default: the migration's own
+   *  statements replayed into an empty schema. */
+  schema?: SchemaModel;
 }
 
 /** Runs every rule over every statement of a parsed migration. Findings come in source order. */
 export function analyze(migration: ParsedMigration, options: AnalyzeRunOptions = {}): Finding[] {
   const resolved = resolveOptions(options);
   const states = trackStates(migration.statements, resolved);
-  const schema = new SchemaModel(migration.statements);
+  const schema = options.schema ?? new SchemaModel(migration.statements);
   const findings: Finding[] = [];
   const active = (options.rules ?? allRules).filter((r) => {
     const setting = resolved.severities[r.id];

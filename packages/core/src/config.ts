@@ -4,6 +4,7 @@ import { LIVE_CHECKS } from './live/enrich.js';
 import { NEWEST_PG_VERSION, OLDEST_PG_VERSION, type AnalyzeOptions } from './options.js';
 import type { Severity } from './finding.js';
 import { parseDuration, type Duration } from './plan/duration.js';
+import { RUNNERS, type RunnerName } from './context/runners.js';
 
 /** How `pgsafe run` (and the adapters) execute migrations; command-line flags win. */
 export interface RunConfig {
@@ -29,6 +30,9 @@ export interface PgsafeConfig {
   rules?: Record<string, Severity | 'off'>;
   /** The migration runner wraps each file in a transaction. */
   assumeInTransaction?: boolean;
+  /** The tool that applies the migration folders `pgsafe check` reads (default: told from the layout): it decides
+   *  their order and their transactions. */
+  runner?: RunnerName;
   /** The migration runner sets lock_timeout and statement_timeout itself. */
   runnerSetsTimeouts?: boolean;
   /** Execution policy of `pgsafe run`. */
@@ -50,7 +54,7 @@ export class ConfigError extends Error {
   }
 }
 
-const KEYS = new Set(['$schema', 'pgVersion', 'rules', 'assumeInTransaction', 'runnerSetsTimeouts', 'run']);
+const KEYS = new Set(['$schema', 'pgVersion', 'rules', 'assumeInTransaction', 'runnerSetsTimeouts', 'runner', 'run']);
 const RUN_DURATIONS = ['lockTimeout', 'statementTimeout', 'longStatementTimeout', 'retryBudget'];
 const RUN_KEYS = new Set([...RUN_DURATIONS, 'retries', 'preflight']);
 const RULE_IDS = new Set<string>([...rules.map((r) => r.id), ...SUPPRESSION_CHECKS.map((c) => c.id), ...LIVE_CHECKS.map((c) => c.id)]);
@@ -65,6 +69,9 @@ export function validateConfig(value: unknown, file: string): PgsafeConfig {
   const { pgVersion, rules: ruleSettings, assumeInTransaction, runnerSetsTimeouts } = config;
   if (pgVersion !== undefined && (!Number.isInteger(pgVersion) || (pgVersion as number) < OLDEST_PG_VERSION || (pgVersion as number) > NEWEST_PG_VERSION)) {
     throw new ConfigError(file, `"pgVersion" must be a PostgreSQL major version from ${OLDEST_PG_VERSION} to ${NEWEST_PG_VERSION}`);
+  }
+  if (config.runner !== undefined && !(RUNNERS as readonly unknown[]).includes(config.runner)) {
+    throw new ConfigError(file, `"runner" must be one of ${RUNNERS.join(', ')}, got ${JSON.stringify(config.runner)}`);
   }
   for (const [key, v] of Object.entries({ assumeInTransaction, runnerSetsTimeouts })) {
     if (v !== undefined && typeof v !== 'boolean') throw new ConfigError(file, `"${key}" must be true or false`);

@@ -12,8 +12,11 @@ export { defineRule, type Rule, type RuleContext } from './rule.js';
 export type { Finding, Recipe, Report, Severity } from './finding.js';
 export { lockImpact, blocksTraffic, type LockImpact, type LockMode } from './locks.js';
 export { locksTaken, strongest, type TableLock } from './statement-locks.js';
+export { MigrationHistory, type HistoryStep } from './context/history.js';
+export { RUNNERS, migrationSlot, runnerOrder, fileExecution, type RunnerName, type MigrationSlot, type FileExecution } from './context/runners.js';
 export { trackStates, type StatementState } from './transactions.js';
-export { SchemaModel, type KnownIndex } from './schema-model.js';
+export { SchemaModel, type KnownIndex, type ColumnInfo, type KnownConstraint } from './schema-model.js';
+export { SchemaState, TableFacts, type Place, type MigrationEntry } from './context/schema-state.js';
 export { quoteIdent, quoteQualified, quoteLiteral, makeName } from './sql.js';
 export { renderFinding, noColor, type Palette } from './report/pretty.js';
 // Live database awareness (check --database-url): read-only facts attached to findings.

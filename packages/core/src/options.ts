@@ -4,6 +4,10 @@ export interface AnalyzeOptions {
   pgVersion?: number;
   /** The runner wraps the whole file in one transaction (knex, TypeORM, MikroORM defaults; `psql -1`). Default false. */
   assumeInTransaction?: boolean;
+  /** The runner sends the file as one multi-statement query (Prisma up to 7.3, golang-migrate): PostgreSQL runs it as
+   *  one implicit transaction, which a BEGIN in it makes explicit and a COMMIT ends (the statements after it start
+   *  the next one). Default false. */
+  implicitTransaction?: boolean;
   /** The runner sets lock_timeout and statement_timeout itself (the pgsafe executor and adapters do). Default false. */
   runnerSetsTimeouts?: boolean;
   /** Per rule id: another severity, or 'off' to not run it. */
@@ -19,6 +23,7 @@ export const OLDEST_PG_VERSION = 11;
 export interface ResolvedOptions {
   pgVersion: number;
   assumeInTransaction: boolean;
+  implicitTransaction: boolean;
   runnerSetsTimeouts: boolean;
   severities: Record<string, 'error' | 'warning' | 'off'>;
   transactions?: (number | undefined)[];
@@ -32,6 +37,7 @@ export function resolveOptions(options: AnalyzeOptions = {}): ResolvedOptions {
   return {
     pgVersion,
     assumeInTransaction: options.assumeInTransaction ?? false,
+    implicitTransaction: options.implicitTransaction ?? false,
     runnerSetsTimeouts: options.runnerSetsTimeouts ?? false,
     severities: options.severities ?? {},
     ...(options.transactions ? { transactions: options.transactions } : {}),

@@ -1,108 +1,80 @@
 import type { ParsedStatement } from './parse.js';
-import { as, strings, tableRef, type TableRef, type TypeInfo } from './ast.js';
-import { declaredConstraints } from './constraints.js';
-import { declaredColumns as definedColumns } from './column-types.js';
+import type { TableRef } from './ast.js';
+import { SchemaState, type ColumnInfo, type KnownConstraint, type KnownIndex, type MigrationEntry } from './context/schema-state.js';
 
-/** A column as the migration defines it. */
-export interface ColumnInfo {
-  type: TypeInfo;
-  /** Explicit COLLATE of the column definition, lower-cased. */
-  collation?: string;
-  /** The statement that defined (or last retyped) it. */
-  statementIndex: number;
-}
+export type { ColumnInfo, KnownConstraint, KnownIndex };
 
-/** An index known from the migration itself (CREATE INDEX, or the index behind a PRIMARY KEY / UNIQUE). */
-export interface KnownIndex {
-  table: string;
-  /** Key columns in order; empty for expression-only indexes. */
-  columns: string[];
-  unique: boolean;
-  statementIndex: number;
-}
-
-/** What the migration itself says about the schema: tables it creates, columns and indexes it defines. */
+/**
+ * What the rules of one migration know about the schema, statement by statement: the migration's own statements
+ * and, when it is judged in a history (`SchemaModel.current`), everything the earlier migrations did. Statement
+ * indexes are the migration's own (`before` = "just before statement `before` runs").
+ */
 export class SchemaModel {
-  /** Table key → index of the statement that creates it. */
-  readonly createdTables = new Map<string, number>();
-  /** Table key → the statements that define its columns (CREATE TABLE, ADD COLUMN, ALTER ... TYPE), in order. Columns
-   *  are read from them only when a rule asks: most columns are never asked about, and learning each one up front
-   *  was the largest allocation of a whole check. */
-  readonly #columnSources = new Map<string, ParsedStatement[]>();
-  readonly indexes: KnownIndex[] = [];
+  readonly #state: SchemaState;
+  readonly #migration: number;
+  readonly #base: number;
 
-  constructor(statements: ParsedStatement[]) {
-    for (const stmt of statements) this.#learn(stmt);
+  /** Statements: a migration judged alone, its statements replayed into an empty schema. A SchemaState: the view of
+   *  its current migration (the last begun), whose statements the caller applies to the state. */
+  constructor(source: ParsedStatement[] | SchemaState = []) {
+    if (source instanceof SchemaState) {
+      this.#state = source;
+    } else {
+      this.#state = new SchemaState();
+      this.#state.beginMigration('', false);
+      for (const stmt of source) this.#state.apply(stmt);
+    }
+    this.#migration = this.#state.migrations.length - 1;
+    const entry = this.#state.migrations[this.#migration];
+    if (!entry) throw new Error('SchemaModel: the state has no migration begun');
+    this.#base = entry.firstSeq;
   }
 
-  /** The table is created by this migration before statement `before`: it is empty and nobody else uses it yet. */
+  /** The history this migration is judged in. */
+  get state(): SchemaState {
+    return this.#state;
+  }
+
+  /** The table is created by this migration before statement `before`: nobody else uses it yet, and it is empty unless
+   *  `isFilled` says otherwise. */
   isNewTable(table: TableRef | undefined, before: number): boolean {
-    if (!table) return false;
-    const at = this.createdTables.get(table.key);
-    return at !== undefined && at < before;
+    const created = table ? this.#table(table, before)?.created : undefined;
+    return created !== undefined && created.migration === this.#migration && created.seq < this.#seq(before);
   }
 
-  /** The column as defined by the statements before `before` (default: the whole migration). */
+  /** Rows were put in the table (CREATE TABLE ... AS, SELECT INTO, INSERT, COPY) by the statements before `before`. */
+  isFilled(table: TableRef, before: number): boolean {
+    return this.#table(table, before)?.filledBefore(this.#seq(before)) ?? false;
+  }
+
+  /** The earlier migration of the same deploy that created the table (so no application uses it yet), if any. */
+  createdEarlierInDeploy(table: TableRef, before: number): MigrationEntry | undefined {
+    const created = this.#table(table, before)?.created;
+    if (!created || created.migration === this.#migration) return undefined;
+    const migration = this.#state.migrations[created.migration]!;
+    return migration.inBatch ? migration : undefined;
+  }
+
+  /** The column as defined by the statements before `before` (default: everything known). */
   column(table: TableRef, column: string, before = Infinity): ColumnInfo | undefined {
-    let found: ColumnInfo | undefined;
-    for (const stmt of this.#columnSources.get(table.key) ?? []) {
-      if (stmt.index >= before) break;
-      for (const { name, def, type } of definedColumns(stmt.node)) {
-        if (name !== column) continue;
-        const collation = strings(def.collClause?.collname).at(-1)?.toLowerCase();
-        found = { type, ...(collation ? { collation } : {}), statementIndex: stmt.index };
-      }
-    }
-    return found;
+    return this.#table(table, before)?.columnBefore(column, this.#seq(before));
   }
 
-  #addColumnSource(table: TableRef, stmt: ParsedStatement): void {
-    const list = this.#columnSources.get(table.key);
-    if (list) list.push(stmt);
-    else this.#columnSources.set(table.key, [stmt]);
+  /** The named constraint of the table as it was before `before`. */
+  constraint(table: TableRef, name: string, before: number): KnownConstraint | undefined {
+    return this.#table(table, before)?.constraintBefore(name, this.#seq(before));
   }
 
-  #learn(stmt: ParsedStatement): void {
-    // The index behind every PRIMARY KEY and UNIQUE constraint, wherever it is declared.
-    for (const { table, con, columns } of declaredConstraints(stmt.node)) {
-      if (con.contype === 'CONSTR_PRIMARY' || con.contype === 'CONSTR_UNIQUE')
-        this.indexes.push({ table: table.key, columns, unique: true, statementIndex: stmt.index });
-    }
-    const create = as(stmt.node, 'CreateStmt');
-    if (create) {
-      const table = tableRef(create.relation);
-      if (!table) return;
-      this.createdTables.set(table.key, stmt.index);
-      this.#addColumnSource(table, stmt);
-      return;
-    }
-    const ctas = as(stmt.node, 'CreateTableAsStmt');
-    if (ctas) {
-      const table = tableRef(ctas.into?.rel);
-      if (table) this.createdTables.set(table.key, stmt.index);
-      return;
-    }
-    const index = as(stmt.node, 'IndexStmt');
-    if (index) {
-      const table = tableRef(index.relation);
-      if (!table) return;
-      const columns = (index.indexParams ?? []).map((p) => as(p, 'IndexElem')?.name).filter((n): n is string => !!n);
-      this.indexes.push({ table: table.key, columns, unique: !!index.unique, statementIndex: stmt.index });
-      return;
-    }
-    const alter = as(stmt.node, 'AlterTableStmt');
-    if (alter) {
-      const table = tableRef(alter.relation);
-      if (!table) return;
-      if (definedColumns(stmt.node).length > 0) this.#addColumnSource(table, stmt);
-      return;
-    }
-    const rename = as(stmt.node, 'RenameStmt');
-    if (rename?.renameType === 'OBJECT_TABLE') {
-      const from = tableRef(rename.relation);
-      if (from && rename.newname && this.createdTables.has(from.key)) {
-        this.createdTables.set(`${from.schema ?? 'public'}.${rename.newname}`, this.createdTables.get(from.key)!);
-      }
-    }
+  /** Indexes on the table: created by an earlier migration (and not dropped before this one) or anywhere in this one. */
+  indexesOn(table: TableRef): KnownIndex[] {
+    return this.#state.indexesOn(table.key, Infinity, this.#base);
+  }
+
+  #seq(before: number): number {
+    return before === Infinity ? Infinity : this.#base + before;
+  }
+
+  #table(table: TableRef, before: number) {
+    return this.#state.table(table.key, this.#seq(before));
   }
 }

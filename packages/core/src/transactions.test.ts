@@ -18,6 +18,12 @@ describe('trackStates', () => {
     expect(states('SELECT 1;\nSELECT 2;', { assumeInTransaction: true }).map((x) => x.transaction)).toEqual([0, 0]);
   });
 
+  it('follows an implicit transaction (one multi-statement query): BEGIN makes it explicit, COMMIT ends it, the next statement opens another', () => {
+    const s = states('SELECT 1;\nBEGIN;\nSELECT 2;\nCOMMIT;\nSELECT 3;\nSELECT 4;', { implicitTransaction: true });
+    expect(s.map((x) => x.transaction)).toEqual([0, 0, 0, 0, 1, 1]);
+    expect(s.every((x) => x.inTransaction)).toBe(true);
+  });
+
   it('tracks SET, SET LOCAL, RESET and RESET ALL of the timeouts', () => {
     const s = states(
       [

@@ -16,19 +16,26 @@ export interface StatementState {
 type Setting = 'lockTimeout' | 'statementTimeout';
 const SETTINGS: Record<string, Setting> = { lock_timeout: 'lockTimeout', statement_timeout: 'statementTimeout' };
 
-/** Walks the statements in order, tracking BEGIN/COMMIT and SET/RESET of the timeouts. */
+/** Walks the statements in order, tracking BEGIN/COMMIT and SET/RESET of the timeouts. In an implicit transaction
+ *  (options.implicitTransaction) a BEGIN makes the open transaction explicit and a COMMIT ends it; the next statement
+ *  opens the next implicit one. */
 export function trackStates(statements: ParsedStatement[], options: ResolvedOptions): StatementState[] {
   const runnerValue = options.runnerSetsTimeouts ? 'set by the runner' : undefined;
   const session: Partial<Record<Setting, string>> = { lockTimeout: runnerValue, statementTimeout: runnerValue };
   let local: Partial<Record<Setting, string | null>> = {};
   let nextId = 0;
   let transaction: number | undefined = options.assumeInTransaction ? nextId++ : undefined;
+  const implicit = options.implicitTransaction && !options.assumeInTransaction;
   // A plain SET inside a transaction block is undone by its ROLLBACK: the session values when the block began.
   let atBegin = { ...session };
   const states: StatementState[] = [];
 
   for (const stmt of statements) {
     const tx = as(stmt.node, 'TransactionStmt');
+    if (implicit && transaction === undefined && !isEnd(tx?.kind)) {
+      transaction = nextId++;
+      atBegin = { ...session };
+    }
     if ((tx?.kind === 'TRANS_STMT_BEGIN' || tx?.kind === 'TRANS_STMT_START') && transaction === undefined) {
       transaction = nextId++;
       atBegin = { ...session };
@@ -42,7 +49,7 @@ export function trackStates(statements: ParsedStatement[], options: ResolvedOpti
       lockTimeout: current('lockTimeout'),
       statementTimeout: current('statementTimeout'),
     });
-    if (tx && ['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_COMMIT_PREPARED', 'TRANS_STMT_PREPARE'].includes(tx.kind ?? '')) {
+    if (tx && isEnd(tx.kind)) {
       if (tx.kind === 'TRANS_STMT_ROLLBACK' && transaction !== undefined) Object.assign(session, atBegin);
       transaction = undefined;
       local = {}; // SET LOCAL ends with its transaction
@@ -63,6 +70,10 @@ export function trackStates(statements: ParsedStatement[], options: ResolvedOpti
     }
   }
   return states;
+}
+
+function isEnd(kind: string | undefined): boolean {
+  return kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK' || kind === 'TRANS_STMT_COMMIT_PREPARED' || kind === 'TRANS_STMT_PREPARE';
 }
 
 /** The value of `SET x = v`, undefined when it disables the timeout (0). */

@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import { analyzeOptionsFrom, ruleDocs, type Finding, type RuleDoc, ConnectionError, parserThread, LIVE_CHECKS, rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION, SUPPRESSION_CHECKS } from '@pgsafe/core';
-import { resolve } from 'node:path';
 import { commandConfig } from '../config-file.js';
 import { changedSince } from '../changed-files.js';
+import { historyInputs } from '../history-inputs.js';
 import { checkInputs, emptySummary, exitCode } from '../check-run.js';
 import { openLiveCheck, type LiveCheck } from '../live-check.js';
 import { countArg, durationArg, pgVersionArg } from '../option-args.js';
@@ -84,15 +84,13 @@ export function checkCommand(): Command {
       // Started by the entry point, or now: it loads the parser while the files are found and the config is read.
       const parser = parserThread();
       let files: string[];
+      let changed: Set<string> | undefined;
       let stdin: string | undefined;
       try {
         stdin = paths.includes('-') ? await readStdin() : undefined;
         if (options.orm && stdin !== undefined) throw new UsageError('--orm reads migration files, not stdin');
         files = await expandPaths(paths.filter((p) => p !== '-'), ...(options.orm ? [ORM_FILES, `${options.orm} migration file`] : []));
-        if (options.since) {
-          const changed = changedSince(options.since, process.cwd());
-          files = files.filter((f) => changed.has(resolve(f)));
-        }
+        if (options.since) changed = changedSince(options.since, process.cwd());
       } catch (error) {
         if (error instanceof UsageError) cmd.error(`error: ${error.message}`, { exitCode: 2 });
         throw error;
@@ -108,7 +106,10 @@ export function checkCommand(): Command {
       let read: { inputs: Input[]; failures: { file: string; message: string }[] };
       try {
         // Plain SQL files are read by the parser thread, ahead of the checks.
-        read = options.orm ? await ormInputs(await loadCollector(options.orm), files, new Set(paths)) : { inputs: files.map((file) => ({ file })), failures: [] };
+        // --since: the unchanged migrations are still read, as the context of the changed ones.
+        const named = new Set(paths);
+        read = options.orm ? await ormInputs(await loadCollector(options.orm), files, named) : { inputs: files.map((file) => ({ file })), failures: [] };
+        read.inputs = await historyInputs(read.inputs, { named, ...(config.runner ? { runner: config.runner } : {}), ...(changed ? { changed } : {}) });
       } catch (error) {
         if (error instanceof UsageError) cmd.error(`error: ${error.message}`, { exitCode: 2 });
         throw error;

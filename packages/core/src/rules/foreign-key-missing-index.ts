@@ -19,11 +19,10 @@ export default defineRule({
   },
 });
 
-/** An index anywhere in the migration whose leading key columns are exactly the FK's columns (in any order). */
+/** An index anywhere in the migration (or left by an earlier one) whose leading key columns are exactly the FK's
+ *  columns (in any order). */
 function hasLeadingIndex(schema: SchemaModel, table: TableRef, columns: string[]): boolean {
-  return schema.indexes.some(
-    (ix) => ix.table === table.key && ix.columns.length >= columns.length && columns.every((c) => ix.columns.slice(0, columns.length).includes(c)),
-  );
+  return schema.indexesOn(table).some((ix) => ix.columns.length >= columns.length && columns.every((c) => ix.columns.slice(0, columns.length).includes(c)));
 }
 
 function report(table: TableRef, con: Constraint, columns: string[]): Report {
@@ -31,7 +30,7 @@ function report(table: TableRef, con: Constraint, columns: string[]): Report {
   const index = quoteIdent(makeName(table.name, ...columns, 'idx'));
   return {
     message: `No index on ${table.sql} (${quoteList(columns)}) for its foreign key to ${parent}: deletes and key updates on ${parent} will scan ${table.sql}.`,
-    why: `PostgreSQL checks the foreign key from the parent side on every DELETE (and key UPDATE) of ${parent}: it looks up matching rows in ${table.sql} by (${quoteList(columns)}). Without an index that is a sequential scan of ${table.sql} per deleted parent row (per row again with ON DELETE CASCADE), and joins on the key are slow too. pgsafe sees only the indexes this migration creates; an index that already exists in the database is not visible without a live database.`,
+    why: `PostgreSQL checks the foreign key from the parent side on every DELETE (and key UPDATE) of ${parent}: it looks up matching rows in ${table.sql} by (${quoteList(columns)}). Without an index that is a sequential scan of ${table.sql} per deleted parent row (per row again with ON DELETE CASCADE), and joins on the key are slow too. pgsafe sees the indexes this migration and the earlier ones of its folder create; an index made another way is visible only with a live database.`,
     location: con.location,
     recipe: {
       summary: 'Create the index on the referencing columns, CONCURRENTLY and outside a transaction, before (or right after) adding the foreign key.',

@@ -1,0 +1,75 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadParser, parseMigration } from '../parse.js';
+import { analyze } from '../analyze.js';
+import { MigrationHistory } from './history.js';
+import { fileExecution, type MigrationSlot, type RunnerName } from './runners.js';
+
+beforeAll(() => loadParser());
+
+const slot = (runner: RunnerName, name: string): MigrationSlot => ({ runner, root: 'migrations', name, direction: 'up' });
+
+/** The rule ids reported for each migration of a history, judged in order. */
+function judged(runner: RunnerName, migrations: string[], options: { report?: boolean[] } = {}): string[][] {
+  const history = new MigrationHistory({ pgVersion: 15 });
+  return migrations.map((sql, i) => {
+    const name = `${i}`;
+    const execution = fileExecution(slot(runner, name), sql, `migrations/${name}.sql`);
+    return history.next(parseMigration(sql, name), { name, execution, report: options.report?.[i] ?? true }).map((f) => f.rule);
+  });
+}
+const alone = (sql: string) => analyze(parseMigration(sql), { pgVersion: 15 }).map((f) => f.rule);
+
+describe('MigrationHistory', () => {
+  it('sees an index an earlier migration created: no foreign-key-missing-index', () => {
+    const fk = 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;';
+    expect(alone(fk)).toContain('foreign-key-missing-index');
+    const [, second] = judged('plain', ['CREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE orders (id int, user_id int);\nCREATE INDEX orders_user_idx ON orders (user_id);', fk]);
+    expect(second).not.toContain('foreign-key-missing-index');
+    // ... unless a migration in between dropped it.
+    const [, , third] = judged('plain', ['CREATE TABLE orders (id int, user_id int);\nCREATE INDEX orders_user_idx ON orders (user_id);', 'DROP INDEX orders_user_idx;', fk]);
+    expect(third).toContain('foreign-key-missing-index');
+  });
+
+  it('knows a column’s type from an earlier migration: widening a varchar rewrites nothing', () => {
+    const widen = 'ALTER TABLE users ALTER COLUMN email TYPE varchar(200);';
+    expect(alone(widen)).toContain('changing-column-type');
+    expect(judged('plain', ['CREATE TABLE users (id int, email varchar(100));', widen])[1]).not.toContain('changing-column-type');
+    expect(judged('plain', ['CREATE TABLE users (id int, email text);', widen])[1]).toContain('changing-column-type');
+  });
+
+  it('judges a table created by an earlier migration as existing (it has rows in production by then)', () => {
+    const [first, second] = judged('plain', ['CREATE TABLE t (id int);\nCREATE INDEX t_id ON t (id);', 'CREATE INDEX t_id2 ON t (id);']);
+    expect(first).not.toContain('require-concurrent-index-creation');
+    expect(second).toContain('require-concurrent-index-creation');
+  });
+
+  it('runs a Prisma migration.sql as one implicit transaction', () => {
+    const [robust, block, concurrent, lone] = judged('prisma', [
+      // Fragile statements, but the file is atomic: no prefer-robust-stmts.
+      'ALTER TABLE a ADD COLUMN x int;\nCREATE INDEX a_x ON a (x);',
+      // Prisma's own enum rewrite: BEGIN makes the implicit transaction explicit, it nests nothing.
+      'ALTER TABLE a ADD COLUMN y int;\nBEGIN;\nCREATE TYPE e_new AS ENUM (\'x\');\nCOMMIT;',
+      // CONCURRENTLY among other statements fails there (SQLSTATE 25001) ...
+      'CREATE INDEX CONCURRENTLY a_y ON a (y);\nALTER TABLE a ADD COLUMN z int;',
+      // ... and works alone in its file.
+      'CREATE INDEX CONCURRENTLY a_z ON a (z);',
+    ]);
+    expect(robust).not.toContain('prefer-robust-stmts');
+    expect(alone('ALTER TABLE a ADD COLUMN x int;\nCREATE INDEX a_x ON a (x);')).toContain('prefer-robust-stmts');
+    expect(block).not.toContain('transaction-nesting');
+    expect(concurrent).toContain('ban-concurrent-index-creation-in-transaction');
+    expect(lone).not.toContain('ban-concurrent-index-creation-in-transaction');
+  });
+
+  it('never replays a down section (goose)', () => {
+    const up = '-- +goose Up\nCREATE TABLE orders (id int, user_id int);\nCREATE INDEX orders_user_idx ON orders (user_id);\n-- +goose Down\nDROP INDEX orders_user_idx;\nDROP TABLE orders;\n';
+    const fk = '-- +goose Up\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n';
+    expect(judged('goose', [up, fk])[1]).not.toContain('foreign-key-missing-index');
+  });
+
+  it('replays a migration given with report: false without judging it', () => {
+    const [first, second] = judged('plain', ['CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN c int NOT NULL;\nCREATE TABLE o (t_id int);\nCREATE INDEX o_t ON o (t_id);', 'ALTER TABLE o ADD CONSTRAINT o_fk FOREIGN KEY (t_id) REFERENCES t (id) NOT VALID;'], { report: [false, true] });
+    expect(first).toEqual([]);
+    expect(second).not.toContain('foreign-key-missing-index');
+  });
+});

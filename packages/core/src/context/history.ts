@@ -1,0 +1,62 @@
+/**
+ * MigrationHistory: a folder's migrations judged in the order their runner applies them, each in the schema the
+ * earlier ones leave (replayed into one SchemaState) and in the transaction its runner wraps it in.
+ *
+ *   const history = new MigrationHistory(options);
+ *   for (const m of inRunnerOrder) findings.push(...history.next(m.parsed, { name, execution }));
+ *
+ * Migrations given with `report: false` are only replayed: the context of the ones checked after them (`check
+ * --since`, or a file named alone after its folder's earlier migrations).
+ */
+import type { ParsedMigration } from '../parse.js';
+import { analyze, type AnalyzeRunOptions } from '../analyze.js';
+import { SchemaModel } from '../schema-model.js';
+import type { Finding } from '../finding.js';
+import { resolveOptions } from '../options.js';
+import { nonTransactionalKind } from '../plan/classify.js';
+import { SchemaState } from './schema-state.js';
+import type { FileExecution } from './runners.js';
+
+export interface HistoryStep {
+  /** The runner's name of the migration. */
+  name: string;
+  /** How the runner runs it (from `fileExecution`); default: as the options say. */
+  execution?: FileExecution;
+  /** Judge it (default) or only replay it. */
+  report?: boolean;
+  /** Part of the deploy being judged (pending together with the migrations after it). Default false. */
+  inBatch?: boolean;
+}
+
+export class MigrationHistory {
+  readonly state = new SchemaState();
+
+  constructor(private readonly options: AnalyzeRunOptions = {}) {}
+
+  /** Replays `migration` after the earlier ones and returns its findings (none when `report` is false). */
+  next(migration: ParsedMigration, step: HistoryStep): Finding[] {
+    const { execution } = step;
+    this.state.beginMigration(step.name, step.inBatch ?? false);
+    const schema = new SchemaModel(this.state);
+    const downFrom = execution?.downFrom ?? Infinity;
+    for (const stmt of migration.statements) this.state.apply(stmt, stmt.start.offset >= downFrom);
+    if (step.report === false) return [];
+    const runner = this.options.assumeInTransaction === undefined ? transactionOption(execution, migration, resolveOptions(this.options).pgVersion) : {};
+    return analyze(migration, { ...this.options, ...runner, schema });
+  }
+}
+
+/** The transaction the runner wraps the migration in (used unless the options, from the command line or the config,
+ *  say otherwise). */
+function transactionOption(execution: FileExecution | undefined, migration: ParsedMigration, pgVersion: number): { assumeInTransaction?: boolean; implicitTransaction?: boolean } {
+  if (!execution) return {};
+  if (execution.implicit) return { implicitTransaction: execution.transactional && !aloneOutside(migration, pgVersion) };
+  return { assumeInTransaction: execution.transactional };
+}
+
+/** A query of one statement is atomic all the same; only a statement PostgreSQL refuses in a transaction block
+ *  (CREATE INDEX CONCURRENTLY alone in its file) then runs outside one. */
+function aloneOutside(migration: ParsedMigration, pgVersion: number): boolean {
+  const [only, ...more] = migration.statements;
+  return !!only && more.length === 0 && nonTransactionalKind(only, pgVersion) !== undefined;
+}
