@@ -37,6 +37,9 @@ export type EnrichFindings = (migration: ParsedMigration, findings: Finding[]) =
 
 export type OnFinding = (finding: Finding, source: string) => void;
 
+/** Called once per checked file, after its findings (the HTML report gathers files with it). */
+export type OnChecked = (migration: ParsedMigration, findings: Finding[]) => void;
+
 export function emptySummary(): CheckSummary {
   return { files: [], errors: [], errorCount: 0, warningCount: 0 };
 }
@@ -45,7 +48,7 @@ export function emptySummary(): CheckSummary {
  *  never held in memory). An up migration of a runner's folder is judged after the earlier ones of its history (in
  *  the order given: see history-inputs.ts), as its runner runs it. A file that cannot be read or parsed is recorded;
  *  the other files are still checked. */
-export async function checkInputs(parser: ParserThread, inputs: Input[], options: AnalyzeOptions, onFinding: OnFinding, summary = emptySummary(), enrich?: EnrichFindings): Promise<CheckSummary> {
+export async function checkInputs(parser: ParserThread, inputs: Input[], options: AnalyzeOptions, onFinding: OnFinding, summary = emptySummary(), enrich?: EnrichFindings, onChecked?: OnChecked): Promise<CheckSummary> {
   const histories = new Map<string, MigrationHistory>();
   let i = 0;
   for await (const { file, source, migration, error, readError } of parser.parse(inputs)) {
@@ -61,11 +64,13 @@ export async function checkInputs(parser: ParserThread, inputs: Input[], options
     const found = judge(histories, input, migration, source, options);
     if (!report) continue;
     summary.files.push({ file, statements: migration.statements.length });
-    for (const f of enrich ? await enrich(migration, found) : found) {
+    const findings = enrich ? await enrich(migration, found) : found;
+    for (const f of findings) {
       if (f.severity === 'error') summary.errorCount++;
       else summary.warningCount++;
       onFinding(f, source);
     }
+    onChecked?.(migration, findings);
   }
   return summary;
 }

@@ -1,11 +1,13 @@
 /** `check --database-url`: one read-only session for the whole run; each file's findings get the live facts. */
-import { applyLiveFacts, connectionTarget, gatherFacts, ReadOnlySession, redactConnectionString, type LiveCheckOptions, type Severity } from '@pgsafe/core';
+import { applyLiveFacts, connectionTarget, gatherFacts, ReadOnlySession, redactConnectionString, type LiveCheckOptions, type LiveTable, type Severity } from '@pgsafe/core';
 import type { CheckSummary, EnrichFindings } from './check-run.js';
 
 export interface LiveCheck {
   /** The live server's major version. */
   major: number;
   enrich: EnrichFindings;
+  /** The live tables each file touches, by file (for the HTML report). */
+  tables: Map<string, LiveTable[]>;
   close(): Promise<void>;
 }
 
@@ -22,8 +24,10 @@ export async function openLiveCheck(
   const major = Math.floor(db.serverVersionNum / 10000);
   const live: NonNullable<CheckSummary['live']> = { server: db.serverVersion, pgVersion: major, target: connectionTarget(url), dropped: [], downgraded: [], facts: [] };
   summary.live = live;
+  const tables = new Map<string, LiveTable[]>();
   return {
     major,
+    tables,
     async enrich(migration, findings) {
       let facts;
       try {
@@ -33,6 +37,7 @@ export async function openLiveCheck(
         onWarning(`${migration.file}: no live facts: ${redactConnectionString((error as Error).message)}`);
         return findings;
       }
+      tables.set(migration.file, facts.tables);
       const applied = applyLiveFacts(migration, findings, facts, { severities });
       live.dropped.push(...applied.dropped);
       live.downgraded.push(...applied.downgraded);

@@ -7,6 +7,7 @@ import { runCommand } from './commands/run.js';
 import { fixCommand } from './commands/fix.js';
 import { traceCommand } from './commands/trace.js';
 import { rehearseCommand } from './commands/rehearse.js';
+import { reportCommand } from './commands/report.js';
 import { explainCommand } from './commands/explain.js';
 import { initCommand } from './commands/init.js';
 
@@ -26,6 +27,7 @@ export function program(): Command {
   root.addCommand(runCommand().exitOverride(exitOnUsageError));
   root.addCommand(traceCommand().exitOverride(exitOnUsageError));
   root.addCommand(rehearseCommand().exitOverride(exitOnUsageError));
+  root.addCommand(reportCommand().exitOverride(exitOnUsageError));
   root.addCommand(explainCommand().exitOverride(exitOnUsageError));
   root.addCommand(initCommand().exitOverride(exitOnUsageError));
   root.addCommand(prismaPassage());

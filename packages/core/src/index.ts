@@ -19,6 +19,8 @@ export { SchemaModel, type KnownIndex, type ColumnInfo, type KnownConstraint } f
 export { SchemaState, TableFacts, type Place, type MigrationEntry } from './context/schema-state.js';
 export { quoteIdent, quoteQualified, quoteLiteral, makeName } from './sql.js';
 export { renderFinding, noColor, type Palette } from './report/pretty.js';
+// The HTML report (check, trace, rehearse, run --html; pgsafe report): a model built from what a command gathered, rendered to one page.
+export * from './report/index.js';
 // Live database awareness (check --database-url): read-only facts attached to findings.
 export * from './live/index.js';
 // Lock tracing (pgsafe trace, rehearse): what a migration really locks and rewrites, in a rolled-back transaction.

@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
-import { analyzeOptionsFrom, ruleDocs, type Finding, type RuleDoc, ConnectionError, parserThread, LIVE_CHECKS, rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION, SUPPRESSION_CHECKS } from '@pgsafe/core';
+import { analyzeOptionsFrom, ruleDocs, type Finding, type RuleDoc, ConnectionError, fileReport, parserThread, LIVE_CHECKS, reportModel, rules, NEWEST_PG_VERSION, OLDEST_PG_VERSION, SUPPRESSION_CHECKS, tablesFromLive, type FileReport } from '@pgsafe/core';
 import { commandConfig } from '../config-file.js';
 import { changedSince } from '../changed-files.js';
 import { historyInputs } from '../history-inputs.js';
-import { checkInputs, emptySummary, exitCode } from '../check-run.js';
+import { checkInputs, emptySummary, exitCode, type OnChecked } from '../check-run.js';
+import { planOf, planOptionsFrom, writeHtmlReport } from '../html-report.js';
 import { openLiveCheck, type LiveCheck } from '../live-check.js';
 import { countArg, durationArg, pgVersionArg } from '../option-args.js';
 import { expandPaths, readStdin, UsageError, type Input } from '../inputs.js';
@@ -43,6 +44,7 @@ interface CheckOptions {
   skipRule?: string[];
   quiet?: boolean;
   maxWarnings?: number;
+  html?: string;
 }
 
 export function checkCommand(): Command {
@@ -69,6 +71,7 @@ export function checkCommand(): Command {
     .option('--skip-rule <ids>', 'do not run these rules (comma-separated, repeatable)', ruleIdsArg)
     .option('-q, --quiet', 'report error-level findings only; warnings are counted in the summary, not shown')
     .option('--max-warnings <n>', 'exit 1 when there are more than n warnings (default: warnings never fail)', countArg)
+    .option('--html <file>', 'also write a self-contained HTML report: findings, recipes, each migration\'s plan, table sizes with --database-url')
     .option('--list-rules', 'list every rule with its severity and summary')
     .option('--no-color', 'never color the output')
     .addHelpText(
@@ -139,16 +142,26 @@ export function checkCommand(): Command {
             if (f.severity === 'error') reporter.finding(f, source);
           }
         : reporter.finding.bind(reporter);
+      // The HTML report plans only the files with findings: a clean file is listed by name.
+      const htmlFiles: FileReport[] = [];
+      const planOptions = planOptionsFrom(config, analyzeOptions.pgVersion);
+      const onChecked: OnChecked | undefined = options.html
+        ? (migration, findings) => htmlFiles.push(fileReport({ migration, findings, ...(findings.length ? planOf(migration, planOptions) : {}), tables: tablesFromLive(live?.tables.get(migration.file) ?? []) }))
+        : undefined;
       let summary;
       try {
-        const result = stdin === undefined ? start : await checkInputs(parser, [{ file: options.stdinFilename, source: stdin }], analyzeOptions, onFinding, start, live?.enrich);
-        summary = await checkInputs(parser, read.inputs, analyzeOptions, onFinding, result, live?.enrich);
+        const result = stdin === undefined ? start : await checkInputs(parser, [{ file: options.stdinFilename, source: stdin }], analyzeOptions, onFinding, start, live?.enrich, onChecked);
+        summary = await checkInputs(parser, read.inputs, analyzeOptions, onFinding, result, live?.enrich, onChecked);
       } finally {
         await Promise.all([live?.close(), parser.close()]);
       }
       summary.errors.push(...read.failures);
       reporter.end(summary);
       process.stderr.write(summary.errors.map((e) => formatError(options.format === 'compact' ? { ...e, lineText: undefined } : e, errColors)).join(''));
+      if (options.html) {
+        const where = summary.live ? [`PostgreSQL ${summary.live.server} at ${summary.live.target} (read-only)`] : [];
+        writeHtmlReport(options.html, reportModel('check', htmlFiles, { errors: summary.errors, where, pgsafeVersion: version }));
+      }
       process.exitCode = exitCode(summary);
       if (options.maxWarnings !== undefined && summary.warningCount > options.maxWarnings) {
         process.stderr.write(`pgsafe: ${errColors.red(errColors.bold('error'))}: ${plural(summary.warningCount, 'warning')}, more than --max-warnings ${options.maxWarnings}\n`);

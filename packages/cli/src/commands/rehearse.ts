@@ -1,6 +1,11 @@
 import { Command, Option } from 'commander';
 import {
+  analyzeOptionsFrom,
   ConnectionError,
+  fileReport,
+  reportModel,
+  tablesFromRehearsal,
+  type ExecuteEvent,
   connectionTarget,
   PgDumpError,
   PlanError,
@@ -13,6 +18,9 @@ import { failWith, readMigration } from '../read-migration.js';
 import { renderRehearsal } from '../output/rehearse.js';
 import { startScratchServer, type ScratchServer } from '../scratch-server.js';
 import { countArg, durationArg } from '../option-args.js';
+import { commandConfig } from '../config-file.js';
+import { checkAndPlan, writeHtmlReport } from '../html-report.js';
+import { version } from '../version.js';
 
 interface RehearseOptions {
   from: string;
@@ -24,6 +32,8 @@ interface RehearseOptions {
   lockTimeout?: number;
   statementTimeout?: number;
   color?: boolean;
+  html?: string;
+  config?: string;
 }
 
 export function rehearseCommand(): Command {
@@ -39,6 +49,8 @@ export function rehearseCommand(): Command {
     .option('--lock-timeout <duration>', 'lock_timeout of each step of the run (default 2s)', durationArg)
     .option('--statement-timeout <duration>', 'statement_timeout of each step of the run (default 1min)', durationArg)
     .option('--no-color', 'never color the output')
+    .option('--html <file>', 'also write a self-contained HTML report: the lock timeline of the rehearsal run, findings, the plan and the source tables\' sizes')
+    .option('--config <file>', 'config file for the findings of the HTML report (default: the nearest pgsafe.config.*)')
     .addHelpText(
       'after',
       `
@@ -51,13 +63,15 @@ Examples:
   pgsafe rehearse migrations/004_add_index.sql --from "$REPLICA_URL"
   pgsafe rehearse migrations/004_add_index.sql --from "$REPLICA_URL" --sample-rows 10000 --scratch-url postgres://postgres@localhost/postgres`,
     )
-    .action(async (file: string, options: RehearseOptions) => {
+    .action(async (file: string, options: RehearseOptions, cmd: Command) => {
       const errColors = palette(colorEnabled(process.stderr, options.color));
       const fail = failWith(errColors);
       const migration = await readMigration(file, errColors);
       if (!migration) return;
       let server: ScratchServer | undefined;
       let result: RehearseResult;
+      const events: ExecuteEvent[] = [];
+      const planOptions = { ...(options.lockTimeout !== undefined ? { lockTimeout: options.lockTimeout } : {}), ...(options.statementTimeout !== undefined ? { statementTimeout: options.statementTimeout } : {}) };
       try {
         if (!options.scratchUrl) server = await startScratchServer();
         result = await rehearse(migration, {
@@ -66,7 +80,8 @@ Examples:
           sampleRows: options.sampleRows,
           ...(options.pgDump ? { pgDump: options.pgDump } : {}),
           ...(options.wholeSchema ? { wholeSchema: true } : {}),
-          plan: { ...(options.lockTimeout !== undefined ? { lockTimeout: options.lockTimeout } : {}), ...(options.statementTimeout !== undefined ? { statementTimeout: options.statementTimeout } : {}) },
+          plan: planOptions,
+          ...(options.html ? { onEvent: (e: ExecuteEvent) => events.push(e) } : {}),
         });
       } catch (error) {
         if (error instanceof ConnectionError || error instanceof PgDumpError || error instanceof RehearseError || error instanceof PlanError) return fail(error.message);
@@ -79,6 +94,15 @@ Examples:
       if (options.format === 'json') process.stdout.write(JSON.stringify({ version: 1, file, source: { ...result.source, target: setting.source }, ...withoutSource(result) }) + '\n');
       else process.stdout.write(renderRehearsal(result, setting, palette(colorEnabled(process.stdout, options.color))));
       process.exitCode = result.execution.status === 'completed' ? 0 : 1;
+      if (options.html) {
+        const config = await commandConfig(cmd, options.config);
+        // The same plan rehearse() ran: made for the scratch server's version with the same options.
+        const planned = checkAndPlan(migration, analyzeOptionsFrom(config, { pgVersion: result.source.major }), { pgVersion: result.scratch.major, ...planOptions });
+        const where = `scratch database on PostgreSQL ${result.scratch.server} (${setting.scratch}), tables copied from ${setting.source}`;
+        const notes = [...result.missing.map((t) => `${t}: not in the source database (created by the migration, or missing)`), ...result.notes];
+        const report = fileReport({ migration, ...planned, tables: tablesFromRehearsal(result.tables), trace: { result: result.trace, where }, run: { events, result: result.execution, where }, notes });
+        writeHtmlReport(options.html, reportModel('rehearse', [report], { where: [`source: PostgreSQL ${result.source.server} at ${setting.source}`, `rehearsed on: ${where}`], pgsafeVersion: version }));
+      }
     });
 }
 

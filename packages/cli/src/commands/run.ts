@@ -31,6 +31,7 @@ import { formatError } from '../output/pretty.js';
 import { jsonSink, prettySink } from '../output/run-progress.js';
 import { commandConfig } from '../config-file.js';
 import { countArg, durationArg, pgVersionArg } from '../option-args.js';
+import { RunHtmlReport } from '../run-report.js';
 
 interface RunOptions {
   databaseUrl?: string;
@@ -46,6 +47,7 @@ interface RunOptions {
   format: 'pretty' | 'json';
   pgVersion?: number;
   color?: boolean;
+  html?: string;
 }
 
 function collectRules(value: string, previous: string[]): string[] {
@@ -70,6 +72,7 @@ export function runCommand(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
     .option('--pg-version <major>', `PostgreSQL major version to check and plan for (${OLDEST_PG_VERSION}-${NEWEST_PG_VERSION}; default: the server's, or ${NEWEST_PG_VERSION} with --dry-run)`, pgVersionArg)
     .option('--no-color', 'never color the output')
+    .option('--html <file>', 'also write a self-contained HTML report: findings, the plan, and the lock timeline of the run (written when it fails or is interrupted too)')
     .addHelpText(
       'after',
       `\nExit codes: 0 completed (dry run: would run), 1 refused (error-level findings, or a migration that cannot run as written) or failed, 2 usage, parse or connection errors.\n\nExamples:\n  pgsafe run db/042_add_status.sql --dry-run\n  DATABASE_URL=postgres://app@db/prod pgsafe run db/042_add_status.sql --lock-timeout 500ms\n  pgsafe run db/042.sql --database-url "$URL" --allow adding-foreign-key-constraint --format json`,
@@ -80,7 +83,9 @@ export function runCommand(): Command {
       const errColors = palette(colorEnabled(process.stderr, options.color));
       const json = options.format === 'json';
       const line = (obj: unknown) => out.write(JSON.stringify(obj) + '\n');
+      let report: RunHtmlReport | undefined;
       const fail = (message: string, code: number) => {
+        report?.notRunBecause('not-run', message);
         if (json) line({ type: 'error', message });
         process.stderr.write(`pgsafe: ${errColors.red(errColors.bold('error'))}: ${message}\n`);
         process.exitCode = code;
@@ -111,6 +116,8 @@ export function runCommand(): Command {
         process.exitCode = 2;
         return;
       }
+
+      if (options.html) report = new RunHtmlReport(options.html, migration, url);
 
       let client: Awaited<ReturnType<typeof openConnection>> | undefined;
       let pgVersion = options.pgVersion ?? config.pgVersion;
@@ -161,9 +168,11 @@ export function runCommand(): Command {
         });
         const blocking = findings.filter((f) => f.severity === 'error' && !options.allow.includes(f.rule));
         reportFindings(findings, blocking, source, json, c, line);
+        report?.checked(findings, planned, planError);
 
         if (!planned) {
           const error = planError!;
+          report?.notRunBecause('not-run', `not run: it cannot run as written: line ${error.position.line}: ${error.reason}`);
           if (json) line({ type: 'refused', reason: 'plan', file: error.file, line: error.position.line, column: error.position.column, message: error.reason });
           process.stderr.write(`${errColors.bold(`${error.file}:${error.position.line}:${error.position.column}`)}: ${errColors.red(errColors.bold('error'))}: ${error.reason}\n`);
           process.exitCode = 1;
@@ -171,6 +180,7 @@ export function runCommand(): Command {
         }
 
         if (options.dryRun) {
+          report?.notRunBecause(blocking.length ? 'refused' : 'not-run', blocking.length ? refusalMessage(blocking) : 'dry run: nothing was run; below is what pgsafe run would do');
           if (json) line({ type: 'plan', plan: planned });
           else out.write(formatPlan(planned, c));
           if (blocking.length) {
@@ -180,10 +190,12 @@ export function runCommand(): Command {
           return;
         }
         if (blocking.length) {
+          report?.notRunBecause('refused', refusalMessage(blocking));
           refusal(blocking, json, c, line);
           process.exitCode = 1;
           return;
         }
+        await report?.readTables();
 
         if (json) line({ type: 'plan', plan: planned });
         else out.write(`${c.bold(`Running ${name}`)} on ${connectionTarget(url!)}: ${planSummary(planned)}\n`);
@@ -205,17 +217,22 @@ export function runCommand(): Command {
             monitor: url!,
             signal: controller.signal,
             policy: { preflight: { mode: options.preflight ?? config.run?.preflight ?? 'wait' } },
-            onEvent: (e) => sink.event(e),
+            onEvent: (e) => {
+              report?.event(e);
+              sink.event(e);
+            },
           });
         } finally {
           sink.close();
           process.off('SIGINT', onSigint);
         }
+        report?.finished(result);
         if (json) line({ type: 'result', result });
         else out.write(resultSummary(result, planned, c));
         process.exitCode = result.status === 'completed' ? 0 : interrupts ? 130 : 1;
       } finally {
         await client?.end().catch(() => {});
+        report?.write();
       }
     });
 }
@@ -234,9 +251,14 @@ function reportFindings(findings: Finding[], blocking: Finding[], source: string
   }
 }
 
+function refusalMessage(blocking: Finding[]): string {
+  const ids = [...new Set(blocking.map((f) => f.rule))];
+  return `refused: ${blocking.length} error-level finding${blocking.length === 1 ? '' : 's'} (${ids.join(', ')}). Fix the migration, or accept the risk with ${ids.map((id) => `--allow ${id}`).join(' ')}.`;
+}
+
 function refusal(blocking: Finding[], json: boolean, c: Palette, line: (o: unknown) => void): void {
   const ids = [...new Set(blocking.map((f) => f.rule))];
-  const message = `refused: ${blocking.length} error-level finding${blocking.length === 1 ? '' : 's'} (${ids.join(', ')}). Fix the migration, or accept the risk with ${ids.map((id) => `--allow ${id}`).join(' ')}.`;
+  const message = refusalMessage(blocking);
   if (json) line({ type: 'refused', reason: 'findings', rules: ids, message });
   else process.stdout.write(c.red(c.bold(message)) + '\n');
 }

@@ -1,20 +1,13 @@
 import { Command, Option } from 'commander';
-import {
-  ConnectionError,
-  connectionTarget,
-  earlierMigrations,
-  openConnection,
-  replayMigrations,
-  ReplayError,
-  traceMigration,
-  type ParsedMigration,
-  type TraceResult,
-} from '@pgsafe/core';
+import { analyzeOptionsFrom, ConnectionError, fileReport, ReplayError, reportModel, type TraceResult } from '@pgsafe/core';
 import { colorEnabled, palette } from '../color.js';
+import { commandConfig } from '../config-file.js';
+import { checkAndPlan, planOptionsFrom, writeHtmlReport } from '../html-report.js';
 import { failWith, readMigration } from '../read-migration.js';
 import { renderTrace } from '../output/trace.js';
-import { startScratchServer } from '../scratch-server.js';
+import { traceOnDatabase, traceOnScratch, TraceSetupError } from '../trace-run.js';
 import { durationArg } from '../option-args.js';
+import { version } from '../version.js';
 
 interface TraceOptions {
   databaseUrl?: string;
@@ -23,10 +16,9 @@ interface TraceOptions {
   statementTimeout: number;
   replay: boolean;
   color?: boolean;
+  html?: string;
+  config?: string;
 }
-
-/** What went wrong before the trace could run: printed as `pgsafe: error: ...`, exit 2. */
-class TraceSetupError extends Error {}
 
 export function traceCommand(): Command {
   return new Command('trace')
@@ -37,6 +29,8 @@ export function traceCommand(): Command {
     .option('--lock-timeout <duration>', 'give up waiting for a lock after this long', durationArg, 5000)
     .option('--statement-timeout <duration>', 'cancel a statement after this long (default: none)', durationArg, 0)
     .option('--no-replay', 'with the embedded database: do not replay the earlier migrations of the directory first')
+    .option('--html <file>', 'also write a self-contained HTML report: the lock timeline of the trace, findings and the plan')
+    .option('--config <file>', 'config file for the findings of the HTML report (default: the nearest pgsafe.config.*)')
     .option('--no-color', 'never color the output')
     .addHelpText(
       'after',
@@ -54,7 +48,7 @@ Examples:
   pgsafe trace migrations/004_add_index.sql
   pgsafe trace migrations/004_add_index.sql --database-url postgres://app@staging/app --format json`,
     )
-    .action(async (file: string, options: TraceOptions) => {
+    .action(async (file: string, options: TraceOptions, cmd: Command) => {
       const errColors = palette(colorEnabled(process.stderr, options.color));
       const fail = failWith(errColors);
       const migration = await readMigration(file, errColors);
@@ -62,7 +56,7 @@ Examples:
       let result: TraceResult;
       let where: string;
       try {
-        ({ result, where } = options.databaseUrl ? await onDatabase(options.databaseUrl, migration, options) : await onScratch(file, migration, options));
+        ({ result, where } = options.databaseUrl ? await traceOnDatabase(options.databaseUrl, migration, options) : await traceOnScratch(file, migration, options));
       } catch (error) {
         if (error instanceof ConnectionError || error instanceof TraceSetupError || error instanceof ReplayError) return fail(error.message);
         throw error;
@@ -70,40 +64,11 @@ Examples:
       if (options.format === 'json') process.stdout.write(JSON.stringify({ version: 1, file, where, ...result }) + '\n');
       else process.stdout.write(renderTrace(result, { file, where }, palette(colorEnabled(process.stdout, options.color))));
       process.exitCode = result.statements.some((s) => s.status === 'error') ? 1 : 0;
+      if (options.html) {
+        const config = await commandConfig(cmd, options.config);
+        const pgVersion = Number.parseInt(result.server, 10);
+        const planned = checkAndPlan(migration, analyzeOptionsFrom(config, { pgVersion }), planOptionsFrom(config, pgVersion));
+        writeHtmlReport(options.html, reportModel('trace', [fileReport({ migration, ...planned, trace: { result, where } })], { where: [`PostgreSQL ${result.server}: ${where}`], pgsafeVersion: version }));
+      }
     });
-}
-
-async function onDatabase(url: string, migration: ParsedMigration, options: TraceOptions): Promise<{ result: TraceResult; where: string }> {
-  const client = await openConnection(url, { applicationName: 'pgsafe-trace' });
-  try {
-    return { result: await traceMigration(client, migration, { lockTimeoutMs: options.lockTimeout, statementTimeoutMs: options.statementTimeout }), where: `${connectionTarget(url)}, its locks real while the trace ran` };
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-async function onScratch(file: string, migration: ParsedMigration, options: TraceOptions): Promise<{ result: TraceResult; where: string }> {
-  const earlier = options.replay ? earlierMigrations(file) : [];
-  let server;
-  try {
-    server = await startScratchServer();
-  } catch (error) {
-    throw new TraceSetupError(`${(error as Error).message}\n(give --database-url to trace on a database of your own)`);
-  }
-  try {
-    const admin = await openConnection(server.url, { applicationName: 'pgsafe-trace' });
-    await admin.query('CREATE DATABASE pgsafe_trace');
-    await admin.end();
-    const client = await openConnection(server.url.replace(/\/postgres$/, '/pgsafe_trace'), { applicationName: 'pgsafe-trace' });
-    try {
-      await replayMigrations(client, earlier);
-      const result = await traceMigration(client, migration, { lockTimeoutMs: options.lockTimeout, statementTimeoutMs: options.statementTimeout });
-      const schema = earlier.length ? `schema from ${earlier.length} earlier ${earlier.length === 1 ? 'migration' : 'migrations'}` : 'empty schema: no earlier migrations';
-      return { result, where: `embedded scratch database, ${schema}` };
-    } finally {
-      await client.end().catch(() => {});
-    }
-  } finally {
-    await server.stop();
-  }
 }

@@ -8,7 +8,7 @@ import type pg from 'pg';
 import { tableRefOf, type TableRef } from '../ast.js';
 import { openConnection } from '../execute/connection.js';
 import { execute } from '../execute/execute.js';
-import type { ExecuteResult } from '../execute/types.js';
+import type { ExecuteEvent, ExecuteResult } from '../execute/types.js';
 import { readTable } from '../live/tables.js';
 import { ReadOnlySession } from '../live/readonly.js';
 import { loadParser, parseMigration, type ParsedMigration } from '../parse.js';
@@ -34,6 +34,8 @@ export interface RehearseOptions {
    *  their foreign keys reference come along). */
   wholeSchema?: boolean;
   plan?: PlanOptions;
+  /** The executor's events of the run in the scratch database (the HTML report draws its timeline from them). */
+  onEvent?: (event: ExecuteEvent) => void;
 }
 
 export interface RehearsedTable {
@@ -158,7 +160,7 @@ export async function rehearse(migration: ParsedMigration, options: RehearseOpti
       await traced.end().catch(() => {});
     }
     const planned = plan(migration, { pgVersion: scratchMajor, ...options.plan });
-    const execution = await execute(planned, { connectionString: scratchUrl, applicationName: 'pgsafe-rehearse' });
+    const execution = await execute(planned, { connectionString: scratchUrl, applicationName: 'pgsafe-rehearse', ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
     const steps = planned.steps.map((s) => ({ id: s.id, kind: s.kind, description: s.description, lines: s.lines }));
     return {
       source: { server: source.serverVersion, major: sourceMajor },
