@@ -87,9 +87,10 @@ ${sql ? html`<details class="sql"${total <= 6 ? html` open` : ''}><summary>SQL t
 function flow(plan: Plan, anchor: string): Html {
   return html`<ol class="flow" aria-label="Steps in order">${plan.steps.map((step) => {
     const traffic = step.targets.filter((t) => !t.newTable);
-    const top = traffic.reduce<(typeof traffic)[number] | undefined>((a, t) => (!a || strongest(a.mode, t.mode) === t.mode ? t : a), undefined);
+    const top = traffic.reduce<(typeof traffic)[number] | undefined>((a, t) => (!a || (t.mode !== a.mode && strongest(a.mode, t.mode) === t.mode) ? t : a), undefined);
+    const more = traffic.length > 1 ? ` +${traffic.length - 1}` : '';
     const blocks = top ? blocksOf(top.mode) : 'nothing';
-    return html`<li class="${step.transactional ? 'tx' : 'auto'} b-edge-${blocksClass(blocks)}"><a href="#${anchor}-step-${step.id}"><span class="flow-head"><b>${step.id}</b> ${step.transactional ? 'transaction' : 'autocommit'}</span><span class="flow-lock">${top ? html`<span class="chip b-${blocksClass(blocks)}">${top.mode}</span> <code>${relationName(top.table.sql)}</code>` : 'no lock on a table in use'}</span></a></li>`;
+    return html`<li class="${step.transactional ? 'tx' : 'auto'} b-edge-${blocksClass(blocks)}"><a href="#${anchor}-step-${step.id}"><span class="flow-head"><b>${step.id}</b> ${step.transactional ? 'transaction' : 'autocommit'}</span><span class="flow-lock">${top ? html`<span class="chip b-${blocksClass(blocks)}">${top.mode}</span> <code>${relationName(top.table.sql)}</code>${more}` : 'no lock on a table in use'}</span></a></li>`;
   })}</ol>`;
 }
 
