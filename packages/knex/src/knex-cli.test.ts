@@ -124,7 +124,7 @@ describe('knex migrate:latest through withPgsafe', () => {
     const seen = await app.stop();
 
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/pgsafe: 20240104000000_add_note\.js: canceling statement due to lock timeout \(lock_timeout 300ms, attempt 1\); trying again in \d+ms; blocked by pid \d+ \(idle in transaction for [\d.]+m?s, transaction [\d.]+m?s, holds ACCESS SHARE on users, app "report"\): SELECT count\(\*\) FROM users/);
+    expect(r.stderr).toMatch(/pgsafe: 20240104000000_add_note\.js: canceling statement due to lock timeout \(lock_timeout 300ms, attempt 1\); trying again in \d+ms; blocked by pid \d+ \(idle in transaction for [\d.]+(?:ms|s|min), transaction [\d.]+(?:ms|s|min), holds ACCESS SHARE on users, app "report"\): SELECT count\(\*\) FROM users/);
     expect(await applied()).toEqual(['20240104000000_add_note.js']);
     expect(await columns('users')).toEqual(['id', 'email', 'note']);
     expect(seen.errors).toEqual([]);
@@ -145,7 +145,7 @@ describe('knex migrate:latest through withPgsafe', () => {
     const seen = await app.stop();
 
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/pgsafe: 20240104000000_add_note\.js: pre-flight: waiting for pid \d+ \(idle in transaction for [\d.]+m?s, transaction [\d.]+m?s, holds ACCESS SHARE on users, app "report"\): SELECT count\(\*\) FROM users/);
+    expect(r.stderr).toMatch(/pgsafe: 20240104000000_add_note\.js: pre-flight: waiting for pid \d+ \(idle in transaction for [\d.]+(?:ms|s|min), transaction [\d.]+(?:ms|s|min), holds ACCESS SHARE on users, app "report"\): SELECT count\(\*\) FROM users/);
     expect(r.stderr).toMatch(/pre-flight: the blocking sessions are gone after \d+ms/);
     expect(r.stderr).not.toContain('canceling statement due to lock timeout');
     expect(await columns('users')).toEqual(['id', 'email', 'note']);

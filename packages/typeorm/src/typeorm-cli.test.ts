@@ -132,7 +132,7 @@ describe.each(VERSIONS)('typeorm $label migration:run through withPgsafe', ({ ho
     const seen = await app.stop();
 
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/pgsafe: AddNote1700000000004: canceling statement due to lock timeout \(lock_timeout 300ms, attempt 1\); trying again in \d+ms; blocked by pid \d+ \(idle in transaction for [\d.]+m?s, transaction [\d.]+m?s, holds ACCESS SHARE on "user", app "report"\): SELECT count\(\*\) FROM "user"/);
+    expect(r.stderr).toMatch(/pgsafe: AddNote1700000000004: canceling statement due to lock timeout \(lock_timeout 300ms, attempt 1\); trying again in \d+ms; blocked by pid \d+ \(idle in transaction for [\d.]+(?:ms|s|min), transaction [\d.]+(?:ms|s|min), holds ACCESS SHARE on "user", app "report"\): SELECT count\(\*\) FROM "user"/);
     expect(await applied()).toEqual(['AddNote1700000000004']);
     expect(seen.errors).toEqual([]);
     expect(seen.max).toBeLessThan(300 + 300);
@@ -151,7 +151,7 @@ describe.each(VERSIONS)('typeorm $label migration:run through withPgsafe', ({ ho
     const seen = await app.stop();
 
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/pgsafe: AddNote1700000000004: pre-flight: waiting for pid \d+ \(idle in transaction for [\d.]+m?s, transaction [\d.]+m?s, holds ACCESS SHARE on "user", app "report"\): SELECT count\(\*\) FROM "user"/);
+    expect(r.stderr).toMatch(/pgsafe: AddNote1700000000004: pre-flight: waiting for pid \d+ \(idle in transaction for [\d.]+(?:ms|s|min), transaction [\d.]+(?:ms|s|min), holds ACCESS SHARE on "user", app "report"\): SELECT count\(\*\) FROM "user"/);
     expect(r.stderr).not.toContain('canceling statement due to lock timeout');
     expect(await applied()).toEqual(['AddNote1700000000004']);
     expect(seen.errors).toEqual([]);

@@ -153,7 +153,7 @@ describe('MigrationGuard: running under timeouts', () => {
     await blocker.release();
     await client.query('ROLLBACK');
     expect(error.code).toBe('55P03');
-    expect(error.message).toMatch(/^pgsafe gave up on this statement of migration add_note after 3 attempts \(lock_timeout up to 200ms; blocked by pid \d+ \(idle in transaction for [\d.]+m?s, transaction [\d.]+m?s, holds ACCESS SHARE on users, app "report"\): SELECT count\(\*\) FROM users\)/);
+    expect(error.message).toMatch(/^pgsafe gave up on this statement of migration add_note after 3 attempts \(lock_timeout up to 200ms; blocked by pid \d+ \(idle in transaction for [\d.]+(?:ms|s|min), transaction [\d.]+(?:ms|s|min), holds ACCESS SHARE on users, app "report"\): SELECT count\(\*\) FROM users\)/);
     expect(events.filter((e) => e.type === 'retry')).toHaveLength(2);
     expect(await columns('users')).toEqual(['id', 'email']);
   });
