@@ -140,6 +140,7 @@ function runCli(args) {
 
 async function scenario(name, load, migrate) {
   await sleep(1500); // let the previous scenario's effects drain
+  await migrate?.prepare?.();
   const blocker = startBlocker();
   await sleep(leadMs);
   const start = now();
@@ -171,6 +172,53 @@ function guarded(column, extra) {
   };
 }
 
+/** A knex migration adding `column`, run by `knex.migrate.latest()` through @pgsafe/knex with `policy`, in a
+ *  process of its own (as a deploy runs it). The process starts and loads knex before the blocker (`prepare`), and
+ *  migrates when told to: its start-up time is not counted as lock waiting. */
+function knexGuarded(column, policy) {
+  let child;
+  let result;
+  const migrate = async () => {
+    child.stdin.write('go\n');
+    const r = await result;
+    if (r.code !== 0) throw new Error(`knex migrate exited ${r.code}: ${r.stderr.slice(-2000)}`);
+    const { retries } = JSON.parse(r.stdout.trim().split('\n').at(-1));
+    const waited = /pre-flight: wait/.test(r.stderr);
+    return `${retries + 1} attempt${retries ? 's' : ''}${waited ? ', pre-flight waited' : ''}`;
+  };
+  migrate.prepare = async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgsafe-bench-knex-'));
+    writeFileSync(join(dir, `20240101000000_add_${column}.cjs`), `exports.up = (knex) => knex.raw('ALTER TABLE items ADD COLUMN ${column} text');\nexports.down = async () => {};\n`);
+    const script = `import { createRequire } from 'node:module';
+import { withPgsafe } from '@pgsafe/knex';
+const knex = createRequire(${JSON.stringify(join(here, '../packages/knex/package.json'))})('knex');
+import { once } from 'node:events';
+let retries = 0;
+const db = knex(withPgsafe({ client: 'pg', connection: ${JSON.stringify(url)}, migrations: { directory: ${JSON.stringify(dir)}, loadExtensions: ['.cjs'], tableName: 'knex_migrations_${column}' } },
+  { config: { run: { lockTimeout: ${JSON.stringify(lockTimeout)} } }, policy: ${JSON.stringify(policy)}, onEvent: (e) => { if (e.type === 'retry') retries++; if (e.type === 'preflight') console.error('pre-flight: ' + e.action); } }));
+await db.raw('SELECT 1');
+console.log('ready');
+await once(process.stdin, 'data');
+try { await db.migrate.latest(); } finally { await db.destroy(); }
+console.log(JSON.stringify({ retries }));
+process.exit(0);
+`;
+    child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: here });
+    let stdout = '';
+    let stderr = '';
+    let ready;
+    const isReady = new Promise((resolve) => (ready = resolve));
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (stdout.includes('ready')) ready();
+    });
+    child.stderr.on('data', (d) => (stderr += d));
+    result = new Promise((resolve) => child.on('close', (code) => (ready(), resolve({ code, stdout, stderr }))));
+    await isReady;
+  };
+  return migrate;
+}
+
 async function main() {
   const ms = (v) => (v === undefined ? '-' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`);
   console.log(`server: ${new URL(adminUrl).host}, database ${dbName}; ${rows.toLocaleString('en')} rows, ${clients} app sessions, blocker ${blockerS} s, lock_timeout ${lockTimeout}`);
@@ -187,7 +235,7 @@ async function main() {
     console.log(`PostgreSQL ${version}; table ready in ${ms(now() - t)}`);
 
     // Bounded: the traffic stops by itself even if a scenario hangs.
-    load = await startLoad(now() + 4 * (blockerS * 1000 + leadMs + 5000) + 60_000);
+    load = await startLoad(now() + 7 * (blockerS * 1000 + leadMs + 5000) + 60_000);
     await sleep(1000);
     const results = [];
     results.push(await scenario('baseline: blocker, no migration', load));
@@ -204,6 +252,13 @@ async function main() {
     );
     results.push(await scenario('pgsafe run (default: pre-flight wait)', load, guarded('c_guarded', [])));
     results.push(await scenario('pgsafe run --preflight off (retries only)', load, guarded('c_retries', ['--preflight', 'off'])));
+    // The ORM guards (knex here; TypeORM and MikroORM share core's guard): the retry schedule before issue 21
+    // (attempts of 1/4, 1/2, then the whole lock_timeout; back-off 200 ms doubling to 2 s), today's (attempts of 1/10
+    // then 1/4 of it; back-off 250 ms doubling to 4 s), both without pre-flight, and the default (pre-flight wait).
+    const OLD_SCHEDULE = { lockTimeoutRamp: [0.25, 0.5, 1], baseDelayMs: 200, maxDelayMs: 2000, preflight: { mode: 'off' } };
+    results.push(await scenario('knex guard, old retry schedule, no pre-flight', load, knexGuarded('c_knex_old', OLD_SCHEDULE)));
+    results.push(await scenario('knex guard, retry schedule, no pre-flight', load, knexGuarded('c_knex_new', { preflight: { mode: 'off' } })));
+    results.push(await scenario('knex guard (default: pre-flight wait)', load, knexGuarded('c_knex_pre', {})));
     await load.stop();
 
     console.log('');

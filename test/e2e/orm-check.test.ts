@@ -1,9 +1,9 @@
 /** `pgsafe check --orm <orm>`: the built CLI loads the adapter installed in the project and checks the SQL the ORM's
  *  migrations send, without a database. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { node22 } from '../harness/node22.js';
@@ -80,6 +80,22 @@ describe('pgsafe check --orm typeorm', () => {
     expect(report.findings.filter((f) => f.severity === 'error').map((f) => [f.file, f.rule])).toEqual([['migrations/1700000000002-AddCountry.js (SQL of up())', 'adding-required-field']]);
     expect(pgsafe(['check', '--orm', 'typeorm', 'safe/'], TYPEORM_EXAMPLE).code).toBe(0);
   });
+
+  it('loads TypeScript migrations given by a relative path (resolved from the working directory)', () => {
+    const dir = mkdtempSync(join(TYPEORM_EXAMPLE, '.tmp-ts-'));
+    try {
+      writeFileSync(
+        join(dir, '1700000000009-AddNote.ts'),
+        `import { MigrationInterface, QueryRunner } from 'typeorm';\nexport class AddNote1700000000009 implements MigrationInterface {\n  name = 'AddNote1700000000009';\n  public async up(queryRunner: QueryRunner): Promise<void> {\n    await queryRunner.query(\`ALTER TABLE "user" ADD "note" text\`);\n  }\n  public async down(): Promise<void> {}\n}\n`,
+      );
+      const r = pgsafe(['check', '--orm', 'typeorm', `${basename(dir)}/`], TYPEORM_EXAMPLE);
+      expect(r.stderr).not.toContain('Cannot find module');
+      expect(r.stdout).toMatch(/in 1 file checked/);
+      expect(r.code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe.each([7, 6] as const)('pgsafe check --orm mikro-orm (MikroORM %i)', (major) => {
@@ -100,6 +116,23 @@ describe.each([7, 6] as const)('pgsafe check --orm mikro-orm (MikroORM %i)', (ma
     const safe = pgsafe(['check', '--orm', 'mikro-orm', 'safe/'], dir, node);
     expect(safe.stdout).toMatch(/^0 errors, \d+ warnings? in 1 file checked$/m);
     expect(safe.code).toBe(0);
+  });
+
+  it('checks migrations compiled by tsc to CommonJS (`extends migrations_1.Migration`), given by a relative path', () => {
+    const tmp = mkdtempSync(join(dir, '.tmp-cjs-'));
+    try {
+      writeFileSync(join(tmp, 'package.json'), '{ "type": "commonjs" }\n');
+      writeFileSync(
+        join(tmp, 'Migration20240103000000_add_note.js'),
+        `"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\nexports.Migration20240103000000_add_note = void 0;\nconst migrations_1 = require("@mikro-orm/migrations");\nclass Migration20240103000000_add_note extends migrations_1.Migration {\n    async up() {\n        this.addSql('alter table "users" add column "note" varchar(255) not null;');\n    }\n}\nexports.Migration20240103000000_add_note = Migration20240103000000_add_note;\n`,
+      );
+      const r = pgsafe(['check', '--orm', 'mikro-orm', `${basename(tmp)}/`], dir, node);
+      expect(r.stdout).toMatch(/in 1 file checked/);
+      expect(r.stdout).toContain('adding-required-field');
+      expect(r.code).toBe(1);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
 

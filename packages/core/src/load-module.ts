@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** A project's module (a config file, an ORM migration): JavaScript through Node's loader, TypeScript through jiti
  *  (Node 20 cannot import .ts). Loaded afresh each time, so a changed file is read again. */
-export async function loadModule(file: string): Promise<Record<string, unknown>> {
+export async function loadModule(path: string): Promise<Record<string, unknown>> {
+  // Absolute: a relative path would resolve against this module's own directory, not the working directory.
+  const file = resolve(path);
   if (/\.[cm]?ts$/.test(file)) {
     const { createJiti } = await import('jiti');
     return createJiti(import.meta.url, { moduleCache: false }).import(file);

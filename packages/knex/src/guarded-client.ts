@@ -24,9 +24,21 @@ const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE\s+SAVE
 
 /** The client class for one knexfile config: its prototype carries the migration state, which the client of every
  *  transaction (made from that prototype) and the migrator (through `knex.client`) then share. */
-export function guardedClientClass(guard: () => Promise<MigrationGuard>, state: MigrationState, require: NodeRequire = createRequire(import.meta.url)): KnexPgClientClass {
+export function guardedClientClass(
+  guard: () => Promise<MigrationGuard>,
+  state: MigrationState,
+  clientName: string,
+  require: NodeRequire = createRequire(import.meta.url),
+): KnexPgClientClass {
   const PgClient = require('knex/lib/dialects/postgres') as KnexPgClientClass;
   class PgsafeKnexClient extends PgClient {
+    constructor(config: unknown) {
+      super(config);
+      // Invisible to migration code: knex.client.config.client stays the name the knexfile gave ('pg'), as
+      // migrations that branch on the dialect read it (joplin's isPostgres(db)); knex keeps its own copy of the config.
+      (this as unknown as { config: { client: unknown } }).config.client = clientName;
+    }
+
     override async _query(connection: pg.Client & { __knexTxId?: string }, obj: QueryObject): Promise<unknown> {
       const migration = state.current;
       if (!migration || TRANSACTION_CONTROL.test(obj.sql)) return super._query(connection, obj);

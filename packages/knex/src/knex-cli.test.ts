@@ -13,8 +13,9 @@ const KNEX = dirname(createRequire(import.meta.url).resolve('knex/package.json')
 const db = useTestDatabase('knex_cli');
 let project: string;
 
-/** A knex project: a knexfile guarded by pgsafe (300 ms lock_timeout, quick retries) and the given migrations. */
-function makeProject(migrations: Record<string, string>): string {
+/** A knex project: a knexfile guarded by pgsafe (300 ms lock_timeout, quick retries; pre-flight off unless asked)
+ *  and the given migrations. */
+function makeProject(migrations: Record<string, string>, preflight: 'wait' | 'off' = 'off'): string {
   const dir = mkdtempSync(join(tmpdir(), 'pgsafe-knex-'));
   mkdirSync(join(dir, 'migrations'));
   writeFileSync(
@@ -22,7 +23,7 @@ function makeProject(migrations: Record<string, string>): string {
     `import { withPgsafe } from ${JSON.stringify(DIST)};
 export default withPgsafe(
   { client: 'pg', connection: process.env.DATABASE_URL, migrations: { directory: './migrations' } },
-  { config: { run: { lockTimeout: '300ms', retryBudget: '20s' } }, policy: { lockTimeoutRamp: [1], baseDelayMs: 100, maxDelayMs: 200, jitter: 0 } },
+  { config: { run: { lockTimeout: '300ms', retryBudget: '20s' } }, policy: { lockTimeoutRamp: [1], baseDelayMs: 100, maxDelayMs: 200, jitter: 0, preflight: { mode: '${preflight}' } } },
 );
 `,
   );
@@ -30,9 +31,10 @@ export default withPgsafe(
   return dir;
 }
 
-function knex(args: string[]) {
+function knex(args: string[], onStderr?: (text: string) => void) {
   return runNode([join(KNEX, 'bin/cli.js'), '--knexfile', join(project, 'knexfile.mjs'), ...args], {
     env: { ...process.env, DATABASE_URL: db.current.url, KNEX_PATH: KNEX, NO_COLOR: '1' },
+    ...(onStderr ? { onStderr } : {}),
   });
 }
 
@@ -50,7 +52,7 @@ beforeAll(() => {
 });
 
 beforeEach(async () => {
-  await db.current.query('DROP TABLE IF EXISTS users, posts, knex_migrations, knex_migrations_lock CASCADE');
+  await db.current.query('DROP TABLE IF EXISTS users, posts, seen, knex_migrations, knex_migrations_lock CASCADE');
   await db.current.query('CREATE TABLE users (id int PRIMARY KEY, email text)');
   await seedRows(db.current, 'users', 20_000, { id: 'i', email: "'u' || i || '@example.com'" });
 });
@@ -96,7 +98,10 @@ describe('knex migrate:latest through withPgsafe', () => {
     const r = await knex(['migrate:latest']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('[ban-concurrent-index-creation-in-transaction]');
-    expect(r.stderr).toContain('hint: knex runs this migration in a transaction. Add `exports.config = { transaction: false }`');
+    expect(r.stderr).toContain('hint: knex runs this migration in a transaction (by default one transaction for all pending migrations).');
+    expect(r.stderr).toContain('in a migration file of their own with `exports.config = { transaction: false }`');
+    // The SQL-file recipe ends the transaction with COMMIT: never suggested inside knex's transaction.
+    expect(r.stderr).not.toMatch(/│ COMMIT/);
     expect(await applied()).toEqual([]);
   });
 
@@ -108,19 +113,60 @@ describe('knex migrate:latest through withPgsafe', () => {
     const app = await steadyQueries(db.current.url, () => `SELECT email FROM users WHERE id = ${1 + Math.floor(Math.random() * 20_000)}`, { applicationName: 'app', pauseMs: 5 });
     const running = knex(['migrate:latest']);
     // The CLI takes seconds to start under load: release the reader 2 s after the ALTER first waits behind it.
-    await waitUntilWaitingOnLock(db.current.url, (s) => /alter table "users" add column "note"/.test(s.query), 30_000);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    await blocker.release();
+    try {
+      // A CLI under load can take long to start: wait for it; whatever happens, the reader ends with the test.
+      await waitUntilWaitingOnLock(db.current.url, (s) => /alter table "users" add column "note"/.test(s.query), 120_000);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    } finally {
+      await blocker.release();
+    }
     const r = await running;
     const seen = await app.stop();
 
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/pgsafe: 20240104000000_add_note\.js: canceling statement due to lock timeout \(lock_timeout 300ms, attempt 1\); trying again/);
+    expect(r.stderr).toMatch(/pgsafe: 20240104000000_add_note\.js: canceling statement due to lock timeout \(lock_timeout 300ms, attempt 1\); trying again in \d+ms; blocked by pid \d+ \(idle in transaction for [\d.]+(?:ms|s|min), transaction [\d.]+(?:ms|s|min), holds ACCESS SHARE on users, app "report"\): SELECT count\(\*\) FROM users/);
     expect(await applied()).toEqual(['20240104000000_add_note.js']);
     expect(await columns('users')).toEqual(['id', 'email', 'note']);
     expect(seen.errors).toEqual([]);
     // Without the guard the app would have waited ~2 s behind the queued ALTER.
     expect(seen.max).toBeLessThan(300 + 300);
+  }, 180_000);
+
+  it('pre-flight: names the long transaction and waits for it before sending the ALTER, as pgsafe run does; the app never queues', async () => {
+    project = makeProject({ '20240104000000_add_note.js': migration("await knex.schema.alterTable('users', (t) => { t.text('note'); });") }, 'wait');
+    const blocker = await holdLock(db.current.url, ['SELECT count(*) FROM users'], 'report');
+    const app = await steadyQueries(db.current.url, () => `SELECT email FROM users WHERE id = ${1 + Math.floor(Math.random() * 20_000)}`, { applicationName: 'app', pauseMs: 5 });
+    let released: Promise<void> | undefined;
+    const r = await knex(['migrate:latest'], (stderr) => {
+      if (!released && /pre-flight: waiting for/.test(stderr)) released = new Promise((resolve) => setTimeout(resolve, 1500)).then(() => blocker.release());
+    });
+    await released;
+    await blocker.release(); // also when the CLI failed before naming it
+    const seen = await app.stop();
+
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/pgsafe: 20240104000000_add_note\.js: pre-flight: waiting for pid \d+ \(idle in transaction for [\d.]+(?:ms|s|min), transaction [\d.]+(?:ms|s|min), holds ACCESS SHARE on users, app "report"\): SELECT count\(\*\) FROM users/);
+    expect(r.stderr).toMatch(/pre-flight: the blocking sessions are gone after \d+ms/);
+    expect(r.stderr).not.toContain('canceling statement due to lock timeout');
+    expect(await columns('users')).toEqual(['id', 'email', 'note']);
+    expect(seen.errors).toEqual([]);
+    // Without pre-flight the ALTER would queue behind the report, and the app behind it, for the 1.5 s until its
+    // release (and more under load); with it the app sees its usual latency (margin for a loaded 2-core machine).
+    expect(seen.max).toBeLessThan(1000);
+  }, 180_000);
+
+  it('is invisible to migration code: the client name, dialect and config a migration reads are those of the knexfile', async () => {
+    // As joplin's isPostgres(db) does: PostgreSQL-only statements behind a check of knex.client.config.client.
+    project = makeProject({
+      '20240106000000_pg_only.js': migration(`const c = knex.client;
+  await knex.raw('CREATE TABLE seen (client text, dialect text, driver text)');
+  await knex('seen').insert({ client: String(c.config.client), dialect: c.dialect, driver: c.driverName });
+  if (c.config.client === 'pg') await knex.raw('CREATE INDEX seen_client_idx ON seen (client)');`),
+    });
+    const r = await knex(['migrate:latest']);
+    expect(r.code).toBe(0);
+    expect((await db.current.query('SELECT client, dialect, driver FROM seen')).rows).toEqual([{ client: 'pg', dialect: 'postgresql', driver: 'pg' }]);
+    expect((await db.current.query("SELECT to_regclass('seen_client_idx') IS NOT NULL AS built")).rows).toEqual([{ built: true }]);
   });
 
   it('leaves the rollback (down) unblocked, reporting its findings', async () => {

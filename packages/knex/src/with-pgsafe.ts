@@ -5,7 +5,7 @@
  * savepoint inside the migration's transaction; SET and restore outside). `down()` is guarded with the same timeouts,
  * but its findings are only reported: a rollback must not be blocked when it is needed.
  */
-import { loadConfig, MigrationGuard, type GuardOptions, type PgsafeConfig } from '@pgsafe/core';
+import { loadConfig, MigrationGuard, OUTSIDE_TRANSACTION, type GuardOptions, type PgsafeConfig } from '@pgsafe/core';
 import { guardedClientClass } from './guarded-client.js';
 import { describeMigration, recordDirections, type MigrationState } from './migration-state.js';
 
@@ -16,6 +16,9 @@ export interface PgsafeKnexOptions {
   onEvent?: GuardOptions['onEvent'];
   /** Retry back-off (tests shorten it). */
   policy?: GuardOptions['policy'];
+  /** false: error-level findings are reported like warnings and nothing is refused (an audit of what the guard would
+   *  refuse, e.g. over a whole history). Default true. */
+  enforce?: boolean;
 }
 
 type Hook = (knex: unknown, migrations: unknown[]) => unknown;
@@ -25,9 +28,18 @@ interface KnexConfig {
   [key: string]: unknown;
 }
 
-export const HINTS = {
-  'ban-concurrent-index-creation-in-transaction':
-    'knex runs this migration in a transaction. Add `exports.config = { transaction: false }` (ESM: `export const config = { transaction: false }`) to this migration file, so its statements run outside one; knex then also stops sharing one transaction across all pending migrations.',
+/** How a migration runs outside knex's transaction: given at the first refusal whose safe form needs it (a
+ *  CONCURRENTLY build, or a recipe that ends the transaction), never a COMMIT inside knex's transaction. */
+const OUTSIDE =
+  "knex runs this migration in a transaction (by default one transaction for all pending migrations). Put the statements that must run outside a transaction (CREATE INDEX CONCURRENTLY, or what a recipe puts after the transaction's end) in a migration file of their own with `exports.config = { transaction: false }` (ESM: `export const config = { transaction: false }`); knex then runs each pending migration in a transaction of its own, and that one in none.";
+
+export const HINTS: Record<string, string> = {
+  [OUTSIDE_TRANSACTION]: OUTSIDE,
+  'ban-concurrent-index-creation-in-transaction': OUTSIDE,
+  'require-concurrent-index-creation': OUTSIDE,
+  'require-concurrent-index-deletion': OUTSIDE,
+  'require-concurrent-reindex': OUTSIDE,
+  'require-concurrent-partition-detach': OUTSIDE,
 };
 
 const PG_CLIENTS = new Set(['pg', 'postgres', 'postgresql']);
@@ -47,14 +59,14 @@ export function withPgsafe<T extends KnexConfig>(config: T, options: PgsafeKnexO
   const { beforeEach, afterEach } = migrations;
   return {
     ...config,
-    client: guardedClientClass(getGuard, state),
+    client: guardedClientClass(getGuard, state, config.client),
     migrations: {
       ...migrations,
       async beforeEach(knex: unknown, list: unknown[]) {
         await beforeEach?.(knex, list);
         const migration = describeMigration(list[0]);
         state.current = { ...migration, direction: state.direction };
-        (await getGuard()).beginMigration(migration.name, { ...(migration.file ? { file: migration.file } : {}), enforce: state.direction === 'up' });
+        (await getGuard()).beginMigration(migration.name, { ...(migration.file ? { file: migration.file } : {}), enforce: state.direction === 'up' && options.enforce !== false });
       },
       async afterEach(knex: unknown, list: unknown[]) {
         state.current = undefined;

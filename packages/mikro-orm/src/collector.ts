@@ -8,7 +8,8 @@ import { basename } from 'node:path';
 import { loadModule, type CollectedMigration, type MigrationCollector, isModuleMatching } from '@pgsafe/core';
 import { migrationClass, planningDriver, plannedSql } from './migration-sql.js';
 
-const MIGRATION_CLASS = /\bextends\s+Migration\b/;
+// `extends Migration`, or compiled by tsc to CommonJS: `extends migrations_1.Migration`.
+const MIGRATION_CLASS = /\bextends\s+(?:[\w$]+\.)?Migration\b/;
 
 export const collector: MigrationCollector = {
   orm: 'mikro-orm',

@@ -39,11 +39,13 @@ export function isGuarded(Class: unknown): boolean {
 export interface MigratorSettings {
   guard: () => Promise<MigrationGuard>;
   generator: GeneratorMode;
+  /** false: error-level findings are reported, never refused. */
+  enforce: boolean;
   pgVersion?: number;
   say: (line: string) => void;
 }
 
-export function guardedMigratorClass(Base: MigratorClass, { guard, generator: mode, pgVersion, say }: MigratorSettings): MigratorClass {
+export function guardedMigratorClass(Base: MigratorClass, { guard, generator: mode, enforce, pgVersion, say }: MigratorSettings): MigratorClass {
   class Migrator extends Base {
     static readonly [GUARDED] = true;
 
@@ -51,8 +53,8 @@ export function guardedMigratorClass(Base: MigratorClass, { guard, generator: mo
       super(em);
       const state: RunState = {};
       // MikroORM 7 makes a new runner and generator when init() creates the database: guard whichever is set.
-      let runner = guardRunner(this.runner, state, guard);
-      Object.defineProperty(this, 'runner', { configurable: true, enumerable: true, get: () => runner, set: (r: MikroRunner) => (runner = guardRunner(r, state, guard)) });
+      let runner = guardRunner(this.runner, state, guard, enforce);
+      Object.defineProperty(this, 'runner', { configurable: true, enumerable: true, get: () => runner, set: (r: MikroRunner) => (runner = guardRunner(r, state, guard, enforce)) });
       let generator = guardGenerator(this.generator, mode, pgVersion, say);
       Object.defineProperty(this, 'generator', { configurable: true, enumerable: true, get: () => generator, set: (g: MikroGenerator) => (generator = guardGenerator(g, mode, pgVersion, say)) });
       Object.defineProperty(this, STATE, { value: state });

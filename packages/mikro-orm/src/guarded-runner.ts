@@ -25,7 +25,7 @@ export interface RunState {
 
 const GUARDED = Symbol.for('pgsafe.mikro-orm.runner');
 
-export function guardRunner(runner: MikroRunner, state: RunState, guard: () => Promise<MigrationGuard>): MikroRunner {
+export function guardRunner(runner: MikroRunner, state: RunState, guard: () => Promise<MigrationGuard>, enforce = true): MikroRunner {
   if ((runner as unknown as Record<symbol, unknown>)[GUARDED]) return runner;
   (runner as unknown as Record<symbol, unknown>)[GUARDED] = true;
   const driver = runner.driver;
@@ -53,7 +53,7 @@ export function guardRunner(runner: MikroRunner, state: RunState, guard: () => P
   runner.run = async (migration, method, afterRun) => {
     const g = await guard();
     const name = state.announced?.name ?? migration.name ?? migration.constructor.name;
-    g.beginMigration(name, { ...(state.announced?.path ? { file: state.announced.path } : {}), enforce: method === 'up' });
+    g.beginMigration(name, { ...(state.announced?.path ? { file: state.announced.path } : {}), enforce: enforce && method === 'up' });
     state.running = true;
     try {
       return await run(migration, method, afterRun);

@@ -58,6 +58,10 @@ export async function withPinnedConnection<T>(driver: MikroDriver, fn: (pinned: 
 export function inline(sql: string, params: unknown[] = []): string {
   return sql.replace(/\$(\d+)/g, (_, n: string) => {
     const value = params[Number(n) - 1];
-    return value === null || value === undefined ? 'NULL' : typeof value === 'number' ? String(value) : quoteLiteral(String(value));
+    if (value === null || value === undefined) return 'NULL';
+    if (typeof value === 'number') return String(value);
+    // An array parameter ($1::oid[]) as PostgreSQL's array literal.
+    if (Array.isArray(value)) return quoteLiteral(`{${value.map((v) => `"${String(v).replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
+    return quoteLiteral(String(value));
   });
 }

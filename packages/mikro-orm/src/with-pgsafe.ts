@@ -6,7 +6,7 @@
  * whole run, and refuse up front a batch that allOrNothing would deadlock. down() gets the same timeouts; its
  * findings are only reported. MikroORM 6.6 and 7.
  */
-import { loadConfig, MigrationGuard, type GuardOptions, type PgsafeConfig } from '@pgsafe/core';
+import { loadConfig, MigrationGuard, OUTSIDE_TRANSACTION, type GuardOptions, type PgsafeConfig } from '@pgsafe/core';
 import { guardedMigratorClass, isGuarded, type MigratorClass } from './guarded-migrator.js';
 import type { GeneratorMode } from './safe-generator.js';
 
@@ -17,6 +17,9 @@ export interface PgsafeMikroOrmOptions {
   onEvent?: GuardOptions['onEvent'];
   /** Retry back-off (tests shorten it). */
   policy?: GuardOptions['policy'];
+  /** false: error-level findings are reported like warnings and nothing is refused (an audit of what the guard would
+   *  refuse, e.g. over a whole history). Default true. */
+  enforce?: boolean;
   /** What `migration:create` does with the stock generator's SQL: 'rewrite' (default) writes the safe form
    *  (CONCURRENTLY index builds in a non-transactional migration of their own, NOT VALID constraints validated in a
    *  later one) and prints what it cannot rewrite; 'check' only prints the findings; 'off' leaves it alone. */
@@ -29,9 +32,18 @@ interface MikroConfig {
   extensions?: readonly unknown[];
 }
 
-export const HINTS = {
-  'ban-concurrent-index-creation-in-transaction':
-    'MikroORM runs this migration in a transaction. Add `override isTransactional(): boolean { return false; }` to this migration class (and set `migrations: { allOrNothing: false }`, or pgsafe refuses the batch when an earlier pending migration touches the same table); `mikro-orm migration:create` through withPgsafe writes such a migration for you.',
+/** How a migration runs outside MikroORM's transaction: given at the first refusal whose safe form needs it, never a
+ *  COMMIT inside MikroORM's transaction. */
+const OUTSIDE =
+  'MikroORM runs this migration in a transaction. Put the statements that must run outside a transaction (CREATE INDEX CONCURRENTLY, or what a recipe puts after the transaction\'s end) in a migration class of their own with `override isTransactional(): boolean { return false; }`, and set `migrations: { allOrNothing: false }` (with allOrNothing, the default, one transaction holds the whole batch, and pgsafe refuses a batch in which the non-transactional migration would wait for it); `mikro-orm migration:create` through withPgsafe writes such migrations for you.';
+
+export const HINTS: Record<string, string> = {
+  [OUTSIDE_TRANSACTION]: OUTSIDE,
+  'ban-concurrent-index-creation-in-transaction': OUTSIDE,
+  'require-concurrent-index-creation': OUTSIDE,
+  'require-concurrent-index-deletion': OUTSIDE,
+  'require-concurrent-reindex': OUTSIDE,
+  'require-concurrent-partition-detach': OUTSIDE,
 };
 
 export function withPgsafe<T extends MikroConfig>(config: T, options: PgsafeMikroOrmOptions = {}): T {
@@ -52,6 +64,7 @@ export function withPgsafe<T extends MikroConfig>(config: T, options: PgsafeMikr
   const Migrator = guardedMigratorClass(base, {
     guard: getGuard,
     generator: options.generator ?? 'rewrite',
+    enforce: options.enforce !== false,
     ...(options.config?.pgVersion ? { pgVersion: options.config.pgVersion } : {}),
     say: (line) => process.stderr.write(`${line}\n`),
   });

@@ -6,7 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import { ConfigError, ConnectionError, loadConfig, parseDuration, rules } from '@pgsafe/core';
 import { PrismaMigrateError } from './bookkeeping.js';
-import { deploy } from './deploy.js';
+import { deploy, type DeployResult } from './deploy.js';
 import { migrateDev } from './dev.js';
 import { MigrationsFolderError } from './migrations.js';
 import { streamsOutput, type Output } from './output.js';
@@ -54,13 +54,21 @@ function guardedOptions(cmd: Command): Command {
 export function migrateDeployCommand(cwd: () => string = process.cwd): Command {
   return guardedOptions(new Command('deploy'))
     .description('prisma migrate deploy, guarded: check every pending migration, refuse unsafe ones, run the rest with timeouts, retries and CONCURRENTLY steps outside transactions, and record them in _prisma_migrations as Prisma does.')
-    .action(async (options: GuardedOptions) => {
-      const out = output(options);
+    .option('--verbose', 'every finding in full (by default a refusal groups them by rule: count, first example, places)')
+    .addOption(new Option('--format <format>', 'text, or json: the outcome and every finding as one JSON document on stdout').choices(['text', 'json']).default('text'))
+    .action(async (options: GuardedOptions & { verbose?: boolean; format: 'text' | 'json' }) => {
+      const json = options.format === 'json';
+      const text = output(options);
+      // JSON: the progress goes to stderr, stdout holds the document alone.
+      const out: Output = json ? { c: text.c, say: text.warn, warn: text.warn } : text;
       process.exitCode = await guarded(out, async () => {
         const project = await loadProject({ cwd: cwd(), ...pick(options, 'config', 'schema') });
         const url = requireUrl(project.url, 'migrate deploy');
         const { config } = await loadConfig(cwd(), options.pgsafeConfig);
-        const result = await withInterrupt(out, (signal) => deploy({ migrationsDir: project.migrationsDir, url, config, allow: options.allow, ...deployPolicy(options), out, signal }));
+        const result = await withInterrupt(out, (signal) =>
+          deploy({ migrationsDir: project.migrationsDir, url, config, allow: options.allow, ...deployPolicy(options), out, signal, verbose: !!options.verbose }),
+        );
+        if (json) process.stdout.write(`${JSON.stringify(deployJson(result), null, 2)}\n`);
         return result.status === 'applied' || result.status === 'up-to-date' ? 0 : 1;
       });
     });
@@ -71,6 +79,8 @@ export interface DevOptions extends GuardedOptions {
   createOnly?: boolean;
   url?: string;
   rewrite?: boolean;
+  /** Prisma's own options pgsafe does not know, passed to `prisma migrate dev --create-only`. */
+  passThrough?: string[];
 }
 
 export function migrateDevCommand(cwd: () => string = process.cwd): Command {
@@ -81,16 +91,32 @@ export function migrateDevCommand(cwd: () => string = process.cwd): Command {
     .option('--url <url>', 'database URL instead of the config datasource (as for prisma)')
     .option('--rewrite', 'apply the safe rewrite without asking')
     .option('--no-rewrite', 'never rewrite the new migration, only report')
-    .action(async (options: DevOptions) => {
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .helpOption('-h, --help', 'this help; other options (e.g. Prisma 6\'s --skip-seed, --skip-generate) are passed to prisma migrate dev')
+    .action(async (options: DevOptions, command: Command) => {
       const out = output(options);
+      // Options pgsafe does not know are Prisma's (its version decides): passed on to `prisma migrate dev`.
+      const passThrough = command.args;
       process.exitCode = await guarded(out, async () => {
         const project = await loadProject({ cwd: cwd(), ...pick(options, 'config', 'schema', 'url') });
         const url = requireUrl(project.url, 'migrate dev');
         const { config } = await loadConfig(cwd(), options.pgsafeConfig);
-        return withInterrupt(out, (signal) => migrateDev({ cwd: cwd(), project, url, config, options, out, signal, deployPolicy: deployPolicy(options) }));
+        return withInterrupt(out, (signal) => migrateDev({ cwd: cwd(), project, url, config, options: { ...options, passThrough }, out, signal, deployPolicy: deployPolicy(options) }));
       });
     });
 }
+
+const MIGRATE_HELP = `pgsafe prisma migrate: Prisma's migrate commands, two of them guarded by pgsafe.
+
+  pgsafe prisma migrate deploy   checks every pending migration.sql before any runs, refuses unsafe ones, and runs
+                                 the rest with lock timeouts, retries and CONCURRENTLY steps outside transactions,
+                                 recording them in _prisma_migrations as Prisma does (--help for its options)
+  pgsafe prisma migrate dev      applies pending migrations through pgsafe, lets Prisma write the new one
+                                 (--create-only), checks it, offers the safe rewrite, then applies it (--help)
+  pgsafe prisma migrate <other>  status, resolve, diff, reset: Prisma's own, untouched
+
+`;
 
 /** The `prisma` command: guarded `migrate deploy` and `migrate dev`, everything else passed through. */
 export function prismaCommand(cwd: () => string = process.cwd): Command {
@@ -103,6 +129,12 @@ export function prismaCommand(cwd: () => string = process.cwd): Command {
     .passThroughOptions()
     .action(async (args: string[]) => {
       const [first, second, ...rest] = args;
+      if (first === 'migrate' && (second === undefined || second === '--help' || second === '-h' || second === 'help')) {
+        process.stdout.write(MIGRATE_HELP);
+        // Prisma's own help for every migrate command, when its CLI is there.
+        process.exitCode = await runPrisma(args, cwd()).catch(() => 0);
+        return;
+      }
       if (first === 'migrate' && (second === 'deploy' || second === 'dev')) {
         const sub = second === 'deploy' ? migrateDeployCommand(cwd) : migrateDevCommand(cwd);
         await sub.name(`pgsafe prisma migrate ${second}`).exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2)).parseAsync(rest, { from: 'user' });
@@ -116,6 +148,17 @@ export function prismaCommand(cwd: () => string = process.cwd): Command {
         process.exitCode = 2;
       }
     });
+}
+
+/** `--format json`: the outcome, and each refused migration with its findings (as `pgsafe check --format json`
+ *  gives them) and the reason it cannot run. */
+function deployJson(result: DeployResult) {
+  return {
+    status: result.status,
+    applied: result.applied,
+    refused: result.refused.map((m) => ({ name: m.name, file: m.file, findings: m.findings, blocking: m.blocking.map((f) => f.rule), ...(m.problem ? { problem: m.problem } : {}) })),
+    ...(result.failed ? { failed: { name: result.failed.name, recorded: result.failed.recorded, error: result.failed.result.error } } : {}),
+  };
 }
 
 function output(options: { color?: boolean }): Output {

@@ -105,6 +105,45 @@ describe('pgsafe-prisma migrate deploy', () => {
     expect(await tableExists('"User_name_idx"')).toBe(false);
   });
 
+  it('groups a long refusal by rule (count, first example, places); --verbose shows every finding, --format json all as data', async () => {
+    await deployedInit();
+    for (let i = 0; i < 8; i++) project.migration(`2026010200000${i}_idx${i}`, `CREATE INDEX "User_c${i}_idx" ON "User"("email", "name");\n`);
+    const r = await project.run(['migrate', 'deploy']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('require-concurrent-index-creation: 8 findings in 8 migrations. The first:');
+    expect(r.stdout.match(/^ {2}also /gm)).toHaveLength(5);
+    expect(r.stdout).toContain('... and 2 more (--verbose shows every finding in full');
+    expect(r.stdout).toMatch(/Refused: 8 migrations \(20260102000000_idx0 first\) would be unsafe/);
+
+    const verbose = await project.run(['migrate', 'deploy', '--verbose']);
+    expect(verbose.stdout.match(/error\[require-concurrent-index-creation\]/g)).toHaveLength(8);
+    expect(verbose.stdout.split('\n').length).toBeGreaterThan(r.stdout.split('\n').length);
+
+    const json = await project.run(['migrate', 'deploy', '--format', 'json']);
+    expect(json.code).toBe(1);
+    const doc = JSON.parse(json.stdout) as { status: string; refused: { name: string; blocking: string[] }[] };
+    expect(doc.status).toBe('refused');
+    expect(doc.refused.map((m) => m.blocking)).toEqual(Array(8).fill(['require-concurrent-index-creation']));
+    expect(await rows()).toHaveLength(1);
+  });
+
+  it("creates the URL's database when it does not exist, as Prisma's migrate deploy does", async () => {
+    const name = `${db.current.name}_created`;
+    const url = new URL(db.current.url);
+    url.pathname = `/${name}`;
+    const other = testProject(url.toString());
+    other.migration('20260101000000_init', INIT);
+    try {
+      const r = await other.run(['migrate', 'deploy']);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toContain(`PostgreSQL database ${name} created at`);
+      const found = await db.current.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      expect(found.rowCount).toBe(1);
+    } finally {
+      await db.current.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
+  });
+
   it('retries behind a transaction holding the table instead of queueing the application behind it, then completes', async () => {
     await deployedInit();
     writeFileSync(`${project.dir}/pgsafe.config.json`, JSON.stringify({ run: { lockTimeout: '200ms', preflight: 'off' } }));

@@ -2,13 +2,14 @@
  * `pgsafe prisma migrate deploy`: Prisma's apply algorithm (advisory lock, `_prisma_migrations`, P3005/P3009/P3018)
  * with each pending migration.sql checked first and run by core's executor instead of the schema engine.
  */
-import { connectionTarget, execute, formatDuration, loadParser, NEWEST_PG_VERSION, OLDEST_PG_VERSION, openConnection, type ExecuteResult, type PgsafeConfig, type PreflightPolicy } from '@pgsafe/core';
+import { ConnectionError, connectionTarget, execute, quoteIdent, formatDuration, loadParser, NEWEST_PG_VERSION, OLDEST_PG_VERSION, openConnection, type ExecuteResult, type PgsafeConfig, type PreflightPolicy } from '@pgsafe/core';
 import { join, relative } from 'node:path';
 import type pg from 'pg';
 import { Bookkeeping, failedRows, p3009, pendingNames, PrismaMigrateError } from './bookkeeping.js';
 import { checkMigration, type CheckedMigration } from './check.js';
 import { checksumMatches, listMigrations, lockedProvider, type MigrationDir } from './migrations.js';
 import { printEvent, printFindings, type Output } from './output.js';
+import { renderFinding } from '@pgsafe/core';
 import { pgTarget } from './url.js';
 
 export interface DeployOptions {
@@ -23,6 +24,8 @@ export interface DeployOptions {
   preflight?: PreflightPolicy['mode'];
   out: Output;
   signal?: AbortSignal;
+  /** Every finding in full; by default blocking findings are grouped by rule (count, first example, places). */
+  verbose?: boolean;
 }
 
 export interface DeployResult {
@@ -45,7 +48,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   }
   const local = listMigrations(options.migrationsDir);
   const target = pgTarget(options.url);
-  const client = await openConnection(target.url, { applicationName: 'pgsafe-prisma' });
+  const client = await openOrCreate(target.url, options.out);
   const book = new Bookkeeping(client, target.schema);
   try {
     out.say(`Datasource: PostgreSQL database at ${connectionTarget(target.url)}, schema "${target.schema}"`);
@@ -96,17 +99,24 @@ async function deployLocked(options: DeployOptions, local: MigrationDir[], url: 
   await loadParser();
   out.say(`${pending.length} pending migration${pending.length === 1 ? '' : 's'}:`);
   const checked = pending.map((m) => checkMigration(m.name, shown(m.file), m.script, { config: options.config, pgVersion, allow: options.allow ?? [] }));
-  const refused: CheckedMigration[] = [];
+  const refused = checked.filter((m) => m.problem || m.blocking.length);
+  // A refusal is told compactly (a line per migration, the findings grouped by rule), so that a refused history
+  // reads in a screen; a deploy that goes ahead, or --verbose, shows each migration's findings.
+  const compact = refused.length > 0 && !options.verbose;
   for (const m of checked) {
-    out.say(`  ${m.name}${m.plan ? c.dim(` (${m.plan.steps.length} step${m.plan.steps.length === 1 ? '' : 's'})`) : ''}`);
-    printFindings(out, m.findings, m.blocking, m.source);
+    const steps = m.plan ? c.dim(` (${m.plan.steps.length} step${m.plan.steps.length === 1 ? '' : 's'})`) : '';
+    if (compact) out.say(`  ${m.name}${steps}${tally(m, c)}`);
+    else {
+      out.say(`  ${m.name}${steps}`);
+      printFindings(out, m.findings, m.blocking, m.source);
+    }
     if (m.problem) out.say(`${c.bold(`${m.file}:${m.problem.line}:${m.problem.column}`)}: ${c.red(c.bold('error'))}: ${m.problem.message}`);
-    if (m.problem || m.blocking.length) refused.push(m);
   }
   if (refused.length) {
+    if (compact) printByRule(out, refused);
     const ids = [...new Set(refused.flatMap((m) => m.blocking.map((f) => f.rule)))];
     out.say(
-      c.red(c.bold(`Refused: ${refused.map((m) => m.name).join(', ')} would be unsafe or cannot run as written. Nothing was applied.`)) +
+      c.red(c.bold(`Refused: ${refused.length === 1 ? refused[0]!.name : `${refused.length} migrations (${refused[0]!.name} first)`} would be unsafe or cannot run as written. Nothing was applied.`)) +
         (ids.length ? `\nFix the migration following the recipe (before it is applied anywhere), or accept the risk with ${ids.map((id) => `--allow ${id}`).join(' ')}.` : ''),
     );
     return { status: 'refused', applied: [], refused };
@@ -138,6 +148,56 @@ async function deployLocked(options: DeployOptions, local: MigrationDir[], url: 
   }
   out.say(c.bold(`All migrations have been successfully applied: ${applied.join(', ')}`));
   return { status: 'applied', applied, refused: [] };
+}
+
+/** Connects; like Prisma's `migrate deploy`, creates the URL's database when it does not exist yet (3D000), from the
+ *  server's maintenance database, and says so. */
+async function openOrCreate(url: string, out: Output): Promise<pg.Client> {
+  try {
+    return await openConnection(url, { applicationName: 'pgsafe-prisma' });
+  } catch (error) {
+    if (!(error instanceof ConnectionError) || error.code !== '3D000') throw error;
+    const name = decodeURIComponent(new URL(url).pathname.slice(1));
+    const maintenance = new URL(url);
+    maintenance.pathname = '/postgres';
+    const admin = await openConnection(maintenance.toString(), { applicationName: 'pgsafe-prisma' });
+    try {
+      await admin.query(`CREATE DATABASE ${quoteIdent(name)}`);
+    } finally {
+      await admin.end().catch(() => {});
+    }
+    out.say(`PostgreSQL database ${name} created at ${connectionTarget(maintenance.toString()).replace(/\/postgres$/, '')}`);
+    return openConnection(url, { applicationName: 'pgsafe-prisma' });
+  }
+}
+
+/** `: 2 errors (require-concurrent-index-creation), 1 warning` for a migration's line. */
+function tally(m: CheckedMigration, c: Output['c']): string {
+  const warnings = m.findings.length - m.blocking.length;
+  const parts = [
+    ...(m.blocking.length ? [c.red(`${m.blocking.length} error${m.blocking.length === 1 ? '' : 's'} (${[...new Set(m.blocking.map((f) => f.rule))].join(', ')})`)] : []),
+    ...(warnings ? [c.yellow(`${warnings} warning${warnings === 1 ? '' : 's'}`)] : []),
+  ];
+  return parts.length ? `: ${parts.join(', ')}` : '';
+}
+
+/** The blocking findings of a refused deploy grouped by rule: the count, the first example in full, the other
+ *  places one line each (a few), so that a refused history reads in a screen, not in thousands of lines. */
+function printByRule(out: Output, refused: CheckedMigration[]): void {
+  const { c } = out;
+  const byRule = new Map<string, { m: CheckedMigration; f: CheckedMigration['blocking'][number] }[]>();
+  for (const m of refused) for (const f of m.blocking) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), { m, f }]);
+  const PLACES = 5;
+  for (const [rule, all] of [...byRule].sort((a, b) => b[1].length - a[1].length)) {
+    const migrations = new Set(all.map((x) => x.m.name)).size;
+    out.say('');
+    out.say(c.bold(`${rule}: ${all.length} finding${all.length === 1 ? '' : 's'} in ${migrations} migration${migrations === 1 ? '' : 's'}. The first:`));
+    out.say(renderFinding(all[0]!.f, all[0]!.m.source, c));
+    const rest = all.slice(1);
+    for (const { f } of rest.slice(0, PLACES)) out.say(`  also ${c.bold(`${f.file}:${f.start.line}:${f.start.column}`)} ${f.message}`);
+    if (rest.length > PLACES) out.say(c.dim(`  ... and ${rest.length - PLACES} more (--verbose shows every finding in full, --format json all of them as data)`));
+  }
+  out.say('');
 }
 
 /** Paths in messages as the user would type them: relative to the working directory when under it. */

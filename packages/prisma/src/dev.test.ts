@@ -50,6 +50,15 @@ describe('pass-through', () => {
     ]);
   });
 
+  it('`migrate --help` names the guarded deploy and dev, then shows Prisma\'s own help', async () => {
+    const prisma = project.fakePrisma({ code: 0 });
+    const r = await project.run(['prisma', 'migrate', '--help'], {}, PGSAFE_BIN);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('pgsafe prisma migrate deploy   checks every pending migration.sql');
+    expect(r.stdout).toContain('pgsafe prisma migrate dev      applies pending migrations through pgsafe');
+    expect(prisma.calls()).toEqual([['migrate', '--help']]);
+  });
+
   it('`pgsafe prisma migrate deploy` is the guarded deploy', async () => {
     project.fakePrisma({ code: 9 });
     project.migration('20260102000000_name', 'ALTER TABLE "User" ADD COLUMN "name" TEXT;\n');
@@ -110,6 +119,36 @@ describe('pgsafe-prisma migrate dev', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('require-concurrent-index-creation');
     expect(r.stdout).toContain('Not rewritten');
+    expect((await applied()).map((row) => row.migration_name)).toEqual(['20260101000000_init']);
+  });
+
+  it("passes Prisma's own options it does not know (Prisma 6's --skip-seed, --skip-generate) to prisma migrate dev", async () => {
+    const prisma = prismaCreating('20260102000000_name', 'ALTER TABLE "User" ADD COLUMN "name" TEXT;\n');
+    const r = await project.run(['migrate', 'dev', '--name', 'name', '--skip-seed', '--skip-generate']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(prisma.calls()).toEqual([['migrate', 'dev', '--create-only', '--name', 'name', '--skip-seed', '--skip-generate']]);
+    expect((await applied()).map((row) => row.migration_name)).toEqual(['20260101000000_init', '20260102000000_name']);
+  });
+
+  it('offers the safe rewrite for a pending migration written earlier and refused, then applies it', async () => {
+    project.migration('20260102000000_email_idx', 'CREATE INDEX "User_email_idx" ON "User"("email");\n');
+    project.fakePrisma({ code: 0 });
+    const r = await project.run(['migrate', 'dev', '--rewrite']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('Checked 20260102000000_email_idx:');
+    expect(r.stdout).toContain('Rewritten: ');
+    const index = await db.current.query<{ indisvalid: boolean }>(`SELECT indisvalid FROM pg_index WHERE indexrelid = '"User_email_idx"'::regclass`);
+    expect(index.rows).toEqual([{ indisvalid: true }]);
+  });
+
+  it('when Prisma wrote the migration and then failed, says so, checks it, and applies nothing', async () => {
+    const dir = join(project.migrations, '20260102000000_add_country');
+    project.fakePrisma({ code: 1, script: `mkdir -p '${dir}' && printf 'ALTER TABLE "User" ADD COLUMN "country" TEXT NOT NULL;\\n' > '${dir}/migration.sql'; echo "Error: generator failed" >&2` });
+    const r = await project.run(['migrate', 'dev', '--name', 'add_country', '--no-rewrite']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('`prisma migrate dev --create-only` exited 1 after writing 20260102000000_add_country: checked below, not applied.');
+    expect(r.stderr).not.toContain('no migration was created');
+    expect(r.stdout).toContain('adding-required-field');
     expect((await applied()).map((row) => row.migration_name)).toEqual(['20260101000000_init']);
   });
 

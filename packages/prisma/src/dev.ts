@@ -37,7 +37,21 @@ export async function migrateDev(input: MigrateDevInput): Promise<number> {
     deploy({ migrationsDir: project.migrationsDir, url: input.url, config: input.config, allow: options.allow, ...input.deployPolicy, out, signal: input.signal });
 
   const before = await apply();
-  if (before.status === 'refused' || before.status === 'failed') return 1;
+  if (before.status === 'refused') {
+    // A pending migration written earlier (--create-only, or by hand) and refused: offer its safe rewrite now, as for
+    // a new one (it has not been applied to this database; pgsafe cannot know about others).
+    const pgVersion = input.config.pgVersion ?? (await serverMajor(input.url));
+    await loadParser();
+    let rewritten = false;
+    for (const refused of before.refused) {
+      const m = listMigrations(project.migrationsDir).find((d) => d.name === refused.name);
+      if (m && (await review(input, m, pgVersion))) rewritten = true;
+    }
+    if (!rewritten) return 1;
+    const again = await apply();
+    if (again.status === 'refused' || again.status === 'failed') return 1;
+  }
+  if (before.status === 'failed') return 1;
 
   const known = new Set(listMigrations(project.migrationsDir).map((m) => m.name));
   const forwarded = [
@@ -45,10 +59,19 @@ export async function migrateDev(input: MigrateDevInput): Promise<number> {
     ...(options.schema ? ['--schema', options.schema] : []),
     ...(options.config ? ['--config', options.config] : []),
     ...(options.url ? ['--url', options.url] : []),
+    ...(options.passThrough ?? []),
   ];
   out.say(c.dim(`$ prisma migrate dev --create-only ${forwarded.join(' ')}`.trimEnd()));
   const code = await runPrisma(['migrate', 'dev', '--create-only', ...forwarded], input.cwd);
-  if (code !== 0) {
+  const written = listMigrations(project.migrationsDir).filter((m) => !known.has(m.name));
+  if (code !== 0 && written.length) {
+    // Prisma wrote the migration, then failed (e.g. generating the client): the migration is there to check.
+    out.warn(`pgsafe: ${c.red(c.bold('error'))}: \`prisma migrate dev --create-only\` exited ${code} after writing ${written.map((m) => m.name).join(', ')}: checked below, not applied. Fix what Prisma reported above, then run ${c.bold('pgsafe prisma migrate dev')} again to apply it.`);
+    await loadParser();
+    const pgVersion = input.config.pgVersion ?? (await serverMajor(input.url));
+    for (const m of written) await review(input, m, pgVersion);
+    return code;
+  } else if (code !== 0) {
     out.warn(
       `pgsafe: ${c.red(c.bold('error'))}: \`prisma migrate dev --create-only\` failed (exit ${code}), so no migration was created. pgsafe needs Prisma's schema engine to diff the schema and write the migration.\n` +
         "  If the engine is unavailable (Prisma downloads it on first use, which fails offline or behind a blocking proxy), install it where the network allows, or point PRISMA_SCHEMA_ENGINE_BINARY at a schema-engine binary.\n" +
@@ -57,7 +80,7 @@ export async function migrateDev(input: MigrateDevInput): Promise<number> {
     return code;
   }
 
-  const created = listMigrations(project.migrationsDir).filter((m) => !known.has(m.name));
+  const created = written;
   await loadParser();
   const fresh: MigrationDir[] = [];
   for (const m of created) {
@@ -85,15 +108,15 @@ export async function migrateDev(input: MigrateDevInput): Promise<number> {
 
 /** Findings for the new migration, and the safe rewrite when it changes anything: applied with --rewrite or on
  *  confirmation, shown otherwise. */
-async function review(input: MigrateDevInput, m: MigrationDir, pgVersion: number): Promise<void> {
+async function review(input: MigrateDevInput, m: MigrationDir, pgVersion: number): Promise<boolean> {
   const { out, options, project } = input;
   const { c } = out;
   const checked = checkMigration(m.name, relative(input.cwd, m.file), m.script, { config: input.config, pgVersion, allow: options.allow });
   out.say(c.bold(`Checked ${m.name}:`) + (checked.findings.length ? '' : ' no findings.'));
   printFindings(out, checked.findings, checked.blocking, m.script);
-  if (!checked.migration) return;
+  if (!checked.migration) return false;
   const fixed = fix(checked.migration, { pgVersion, runnerSetsTimeouts: true });
-  if (!fixed.changes.length) return;
+  if (!fixed.changes.length) return false;
   const files = renderPrismaMigrations(fixed, m.name);
   const dirs = files.map((f) => dirname(f.path));
   out.say(c.bold('Safe rewrite:'));
@@ -102,20 +125,21 @@ async function review(input: MigrateDevInput, m: MigrationDir, pgVersion: number
     // A placeholder would fail in the middle of the apply: the user chooses first.
     for (const todo of fixed.todos) out.say(`  ${checked.file}:${todo.line}: to do: ${todo.message}`);
     out.say(`  Not rewritten: choose first, then ${c.bold(`pgsafe fix --runner prisma ${checked.file} --value <column>=<sql> --write`)}.`);
-    return;
+    return false;
   }
   out.say(`  ${files.length} migration directories, one per step (Prisma runs each file in one transaction; a CONCURRENTLY build or a batched backfill must be alone):`);
   for (const [i, f] of files.entries()) out.say(`    ${dirs[i]}${f.deploy > 1 ? c.dim(` (deploy ${f.deploy}: ${fixed.deploys[f.deploy - 1]!.before})`) : ''}`);
   const accepted = options.rewrite ?? (process.stdin.isTTY && process.stdout.isTTY ? await confirm('Apply the rewrite to the new migration? [Y/n] ') : false);
   if (!accepted) {
     out.say(`  Not rewritten${options.rewrite === false ? '' : ' (run with --rewrite to accept it without a prompt)'}.`);
-    return;
+    return false;
   }
   for (const f of files) {
     mkdirSync(join(project.migrationsDir, dirname(f.path)), { recursive: true });
     writeFileSync(join(project.migrationsDir, f.path), f.sql);
   }
   out.say(`  Rewritten: ${dirs.join(', ')}`);
+  return true;
 }
 
 async function confirm(question: string): Promise<boolean> {

@@ -45,6 +45,26 @@ describe('loadProject', () => {
     await expect(loadProject({ cwd: bare })).rejects.toThrow(/P6_UNSET_URL, which is not set/);
   });
 
+  it('reads a literal URL (its // is not a comment) and a multi-file schema folder', async () => {
+    const literal = dir({ 'prisma/schema.prisma': 'datasource db { // the database\n  provider = "postgresql"\n  url = "postgresql://app@db:5432/shop" // literal\n}\n' });
+    expect(await loadProject({ cwd: literal })).toMatchObject({ url: 'postgresql://app@db:5432/shop' });
+
+    process.env.P6_FOLDER_URL = 'postgres://h/folder';
+    try {
+      const folder = dir({
+        'prisma/schema/models.prisma': 'model User {\n  id Int @id\n}\n',
+        'prisma/schema/db.prisma': 'datasource db {\n  provider = "postgresql"\n  url = env("P6_FOLDER_URL")\n}\n',
+      });
+      expect(await loadProject({ cwd: folder })).toMatchObject({ url: 'postgres://h/folder', schema: join(folder, 'prisma', 'schema') });
+    } finally {
+      delete process.env.P6_FOLDER_URL;
+    }
+  });
+
+  it('says that no schema or migrations were found outside a Prisma project', async () => {
+    await expect(loadProject({ cwd: dir({ 'README.md': 'not a project\n' }) })).rejects.toThrow(/no Prisma schema or migrations found in/);
+  });
+
   it('leaves the URL unset when neither the config nor the schema has one', async () => {
     const root = dir({ 'prisma/schema.prisma': 'datasource db {\n  provider = "postgresql"\n}\n' });
     expect((await loadProject({ cwd: root })).url).toBeUndefined();

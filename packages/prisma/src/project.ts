@@ -4,7 +4,7 @@
  * then the schema root for the default migrations folder. Prisma 6 projects, whose URL is `url = env("...")` in
  * schema.prisma, are read too.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { loadConfigFromFile } from '@prisma/config';
@@ -50,10 +50,13 @@ export async function loadProject(options: ProjectOptions): Promise<PrismaProjec
   const migrationsDir = config.migrations?.path ?? join(schemaRoot, 'migrations');
   const project: PrismaProject = { migrationsDir, ...(configFile ? { configFile } : {}), ...(schema ? { schema } : {}) };
 
+  if (!configFile && !(schema && existsSync(schema)) && !existsSync(migrationsDir)) {
+    throw new ProjectError(`no Prisma schema or migrations found in ${cwd}: run pgsafe prisma in the project's folder (where prisma.config.ts or prisma/schema.prisma is), or give --schema / --config`);
+  }
   if (options.url) return { ...project, url: options.url, urlSource: '--url' };
   const url = config.datasource?.url;
   if (url) return { ...project, url, urlSource: configFile ?? 'the Prisma config' };
-  const legacy = schema && !isDirectory(schema) && existsSync(schema) ? prisma6Url(schema, cwd) : undefined;
+  const legacy = schema && existsSync(schema) ? prisma6Url(schema, cwd) : undefined;
   return legacy ? { ...project, ...legacy } : project;
 }
 
@@ -70,10 +73,12 @@ function isDirectory(p: string): boolean {
  * Prisma 6: `datasource db { url = env("DATABASE_URL") directUrl = env("DIRECT_URL") }`. Migrate used directUrl when
  * set, and Prisma 6 read `.env` next to the project and the schema, which process.env overrides.
  */
-function prisma6Url(schemaFile: string, cwd: string): { url: string; urlSource: string } | undefined {
-  const source = readFileSync(schemaFile, 'utf8').replace(/\/\/.*$/gm, '');
-  const block = /datasource\s+\w+\s*\{([^}]*)\}/.exec(source)?.[1];
-  if (!block) return undefined;
+function prisma6Url(schema: string, cwd: string): { url: string; urlSource: string } | undefined {
+  // A multi-file schema (prismaSchemaFolder): the datasource block is in one of the folder's .prisma files.
+  const files = isDirectory(schema) ? prismaFiles(schema) : [schema];
+  const found = files.map((file) => ({ file, block: /datasource\s+\w+\s*\{([^}]*)\}/.exec(withoutComments(readFileSync(file, 'utf8')))?.[1] })).find((f) => f.block);
+  if (!found?.block) return undefined;
+  const { file: schemaFile, block } = found;
   const value = (key: string): { env: string } | { literal: string } | undefined => {
     const m = new RegExp(`^\\s*${key}\\s*=\\s*(?:env\\(\\s*"([^"]+)"\\s*\\)|"([^"]*)")`, 'm').exec(block);
     if (!m) return undefined;
@@ -86,6 +91,18 @@ function prisma6Url(schemaFile: string, cwd: string): { url: string; urlSource: 
   const url = env[setting.env];
   if (!url) throw new ProjectError(`${schemaFile} reads the database URL from the environment variable ${setting.env}, which is not set (Prisma 6 style; Prisma 7 moves it to prisma.config.ts: datasource: { url: env('${setting.env}') })`);
   return { url, urlSource: `${setting.env} (from ${schemaFile})` };
+}
+
+function prismaFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.prisma'))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+/** The schema without its `//` comments; a `//` inside a string ("postgresql://...") is not one. */
+export function withoutComments(source: string): string {
+  return source.replace(/"(?:[^"\\\n]|\\.)*"|\/\/[^\n]*/g, (m) => (m.startsWith('"') ? m : ''));
 }
 
 function dotenv(file: string): Record<string, string> {

@@ -8,14 +8,16 @@
  */
 import { basename } from 'node:path';
 import { loadModule, type CollectedMigration, type MigrationCollector, isModuleMatching } from '@pgsafe/core';
-import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 const TRANSACTION_CONTROL = /^\s*(START\s+TRANSACTION|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE\s+SAVEPOINT)\b/i;
 const MIGRATION_CLASS = /\bimplements\s+MigrationInterface\b|\basync\s+up\s*\(\s*queryRunner\b|\bup\s*\(\s*queryRunner\b/;
 
 type MigrationClass = new () => MigrationInterface & { transaction?: boolean };
 
-function recordingRunner(statements: string[]): QueryRunner {
+/** Loaded on first use: the project's TypeORM (0.3 or 1.x), and only by the check, never by withPgsafe. */
+async function recordingRunner(statements: string[]): Promise<QueryRunner> {
+  const { DataSource } = await import('typeorm');
   const runner = new DataSource({ type: 'postgres' }).driver.createQueryRunner('master');
   runner.query = (async (sql: string) => {
     // The schema API asks for the current schema and database before it writes SQL with their names.
@@ -42,7 +44,7 @@ export const collector: MigrationCollector = {
     if (classes.length !== 1) throw new Error(classes.length ? `${classes.length} migration classes in one file; TypeORM expects one` : 'no class with an up() method: not a TypeORM migration');
     const migration = new classes[0]!();
     const statements: string[] = [];
-    await migration.up(recordingRunner(statements));
+    await migration.up(await recordingRunner(statements));
     // The default migrationsTransactionMode ("all") runs every migration in a transaction.
     return { name: migration.name ?? classes[0]!.name ?? basename(file), statements, transactional: migration.transaction !== false };
   },

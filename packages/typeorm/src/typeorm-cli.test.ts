@@ -9,12 +9,18 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { columnsOf, holdLock, runNode, seedRows, steadyQueries, useTestDatabase, waitUntilWaitingOnLock } from '@pgsafe/testing';
 
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
-const TYPEORM = dirname(createRequire(import.meta.url).resolve('typeorm'));
+const require = createRequire(import.meta.url);
+/** TypeORM 1.x and 0.3 (what most projects run), each with its own CLI. */
+const VERSIONS = [
+  { label: '1.1', home: dirname(require.resolve('typeorm')) },
+  { label: '0.3', home: dirname(require.resolve('typeorm-0.3')) },
+];
+let TYPEORM: string;
 const db = useTestDatabase('typeorm_cli');
 let project: string;
 
 /** A project: data-source.mjs wrapped by pgsafe (300 ms lock_timeout, quick retries) and the given migrations. */
-function makeProject(migrations: Record<string, string>, mode: 'all' | 'each' = 'all'): string {
+function makeProject(migrations: Record<string, string>, mode: 'all' | 'each' = 'all', preflight: 'wait' | 'off' = 'off'): string {
   const dir = mkdtempSync(join(tmpdir(), 'pgsafe-typeorm-'));
   mkdirSync(join(dir, 'migrations'));
   writeFileSync(
@@ -23,7 +29,7 @@ function makeProject(migrations: Record<string, string>, mode: 'all' | 'each' = 
 import { withPgsafe } from ${JSON.stringify(DIST)};
 export default withPgsafe(
   new typeorm.DataSource({ type: 'postgres', url: process.env.DATABASE_URL, migrations: ['migrations/*.mjs'], migrationsTransactionMode: '${mode}' }),
-  { config: { run: { lockTimeout: '300ms', retryBudget: '20s' } }, policy: { lockTimeoutRamp: [1], baseDelayMs: 100, maxDelayMs: 200, jitter: 0 } },
+  { config: { run: { lockTimeout: '300ms', retryBudget: '20s' } }, policy: { lockTimeoutRamp: [1], baseDelayMs: 100, maxDelayMs: 200, jitter: 0, preflight: { mode: '${preflight}' } } },
 );
 `,
   );
@@ -35,10 +41,11 @@ export default withPgsafe(
 const migration = (name: string, up: string[], extra = '') =>
   `export class ${name} {\n    name = '${name}';\n${extra}    async up(queryRunner) {\n${up.map((q) => `        await queryRunner.query(\`${q}\`);`).join('\n')}\n    }\n    async down(queryRunner) {}\n}\n`;
 
-function typeorm(args: string[]) {
+function typeorm(args: string[], onStderr?: (text: string) => void) {
   return runNode([join(TYPEORM, 'cli.js'), ...args, '-d', 'data-source.mjs'], {
     cwd: project,
     env: { ...process.env, DATABASE_URL: db.current.url, NO_COLOR: '1', FORCE_COLOR: '0' },
+    ...(onStderr ? { onStderr } : {}),
   });
 }
 
@@ -59,7 +66,11 @@ beforeEach(async () => {
   await seedRows(db.current, '"user"', 20_000, { id: 'i', email: "'u' || i || '@example.com'" });
 });
 
-describe('typeorm migration:run through withPgsafe', () => {
+describe.each(VERSIONS)('typeorm $label migration:run through withPgsafe', ({ home }) => {
+  beforeAll(() => {
+    TYPEORM = home;
+  });
+
   it('blocks an unsafe migration with the class name, the rule, the SQL and the recipe; nothing is recorded', async () => {
     project = makeProject({
       '1700000000001-AddNickname.mjs': migration('AddNickname1700000000001', ['ALTER TABLE "user" ADD "nickname" text']),
@@ -83,8 +94,18 @@ describe('typeorm migration:run through withPgsafe', () => {
     project = makeProject({ '1700000000003-IndexEmail.mjs': migration('IndexEmail1700000000003', [index]) });
     const refused = await typeorm(['migration:run']);
     expect(refused.code).toBe(1);
-    expect(refused.stdout + refused.stderr).toContain("hint: TypeORM runs this migration in a transaction. Set `migrationsTransactionMode: 'each'`");
+    const said = refused.stdout + refused.stderr;
+    // At the first refusal, all of it: transaction = false alone would fail with TypeORM's own error in mode "all".
+    expect(said).toContain("hint: TypeORM runs all pending migrations in one transaction (migrationsTransactionMode 'all'), and in that mode refuses a migration's own `transaction = false` (ForbiddenTransactionModeOverrideError). Set `migrationsTransactionMode: 'each'`");
+    expect(said).not.toMatch(/│ COMMIT/);
     expect(await applied()).toEqual([]);
+
+    // transaction = false alone: TypeORM's own refusal in mode "all", with what else it needs.
+    project = makeProject({ '1700000000003-IndexEmail.mjs': migration('IndexEmail1700000000003', [index], '    transaction = false;\n') }, 'all');
+    const forbidden = await typeorm(['migration:run']);
+    expect(forbidden.code).toBe(1);
+    expect(forbidden.stdout + forbidden.stderr).toContain('override the transaction mode, but the global transaction mode is "all"');
+    expect(forbidden.stdout + forbidden.stderr).toContain("pgsafe: TypeORM accepts a migration's own `transaction = false` only with `migrationsTransactionMode: 'each'`");
 
     project = makeProject({ '1700000000003-IndexEmail.mjs': migration('IndexEmail1700000000003', [index], '    transaction = false;\n') }, 'each');
     const r = await typeorm(['migration:run']);
@@ -100,18 +121,44 @@ describe('typeorm migration:run through withPgsafe', () => {
     const app = await steadyQueries(db.current.url, () => `SELECT email FROM "user" WHERE id = ${1 + Math.floor(Math.random() * 20_000)}`, { applicationName: 'app', pauseMs: 5 });
     const running = typeorm(['migration:run']);
     // The CLI takes seconds to start under load: release the reader 2 s after the ALTER first waits behind it.
-    await waitUntilWaitingOnLock(db.current.url, (s) => /ALTER TABLE "user" ADD "note"/.test(s.query), 30_000);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    await blocker.release();
+    try {
+      // A CLI under load can take long to start: wait for it; whatever happens, the reader ends with the test.
+      await waitUntilWaitingOnLock(db.current.url, (s) => /ALTER TABLE "user" ADD "note"/.test(s.query), 120_000);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    } finally {
+      await blocker.release();
+    }
     const r = await running;
     const seen = await app.stop();
 
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/pgsafe: AddNote1700000000004: canceling statement due to lock timeout \(lock_timeout 300ms, attempt 1\); trying again/);
+    expect(r.stderr).toMatch(/pgsafe: AddNote1700000000004: canceling statement due to lock timeout \(lock_timeout 300ms, attempt 1\); trying again in \d+ms; blocked by pid \d+ \(idle in transaction for [\d.]+(?:ms|s|min), transaction [\d.]+(?:ms|s|min), holds ACCESS SHARE on "user", app "report"\): SELECT count\(\*\) FROM "user"/);
     expect(await applied()).toEqual(['AddNote1700000000004']);
     expect(seen.errors).toEqual([]);
     expect(seen.max).toBeLessThan(300 + 300);
-  });
+  }, 180_000);
+
+  it('pre-flight: names the long transaction and waits for it before sending the ALTER, as pgsafe run does; the app never queues', async () => {
+    project = makeProject({ '1700000000004-AddNote.mjs': migration('AddNote1700000000004', ['ALTER TABLE "user" ADD "note" text']) }, 'all', 'wait');
+    const blocker = await holdLock(db.current.url, ['SELECT count(*) FROM "user"'], 'report');
+    const app = await steadyQueries(db.current.url, () => `SELECT email FROM "user" WHERE id = ${1 + Math.floor(Math.random() * 20_000)}`, { applicationName: 'app', pauseMs: 5 });
+    let released: Promise<void> | undefined;
+    const r = await typeorm(['migration:run'], (stderr) => {
+      if (!released && /pre-flight: waiting for/.test(stderr)) released = new Promise((resolve) => setTimeout(resolve, 1500)).then(() => blocker.release());
+    });
+    await released;
+    await blocker.release(); // also when the CLI failed before naming it
+    const seen = await app.stop();
+
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/pgsafe: AddNote1700000000004: pre-flight: waiting for pid \d+ \(idle in transaction for [\d.]+(?:ms|s|min), transaction [\d.]+(?:ms|s|min), holds ACCESS SHARE on "user", app "report"\): SELECT count\(\*\) FROM "user"/);
+    expect(r.stderr).not.toContain('canceling statement due to lock timeout');
+    expect(await applied()).toEqual(['AddNote1700000000004']);
+    expect(seen.errors).toEqual([]);
+    // Without pre-flight the ALTER would queue behind the report, and the app behind it, for the 1.5 s until its
+    // release (and more under load); with it the app sees its usual latency (margin for a loaded 2-core machine).
+    expect(seen.max).toBeLessThan(1000);
+  }, 180_000);
 
   it('makes a second concurrent migration:run wait for the first instead of applying the same migrations twice', async () => {
     project = makeProject({

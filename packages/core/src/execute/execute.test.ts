@@ -66,10 +66,13 @@ describe('execute: lock waits', () => {
     expect(named.state).toBe('idle in transaction');
     expect(named.query).toBe('SELECT count(*) FROM items');
     expect(named.xactAgeMs).toBeGreaterThan(0);
-    // The escalating schedule: short lock timeouts first, never above the step's.
+    // The schedule: every attempt short (a tenth, then a quarter of the step's lock_timeout, 50 ms at least), the
+    // wait between attempts growing instead.
     const attempts = result.steps[0]!.attempts;
-    expect(attempts.map((a) => a.lockTimeoutMs).slice(0, 3)).toEqual([75, 150, 300]);
-    expect(Math.max(...attempts.map((a) => a.lockTimeoutMs))).toBe(lockTimeout);
+    expect(attempts.map((a) => a.lockTimeoutMs).slice(0, 3)).toEqual([50, 50, 75]);
+    expect(Math.max(...attempts.map((a) => a.lockTimeoutMs))).toBeLessThanOrEqual(lockTimeout / 4);
+    const delays = attempts.flatMap((a) => (a.delayMs === undefined ? [] : [a.delayMs]));
+    expect(delays.length).toBeGreaterThanOrEqual(2);
     expect(attempts.at(-1)!.outcome).toBe('committed');
     expect(await columns('items')).toEqual(['id', 'name', 'note']);
   });
@@ -77,7 +80,8 @@ describe('execute: lock waits', () => {
   it('names the blocker while the statement waits (monitor connection), before the lock timeout', async () => {
     const blocker = await holdLock(db.current.url, ['UPDATE items SET name = name WHERE id = 1'], 'writer');
     const release = setTimeout(() => void blocker.release().catch(() => {}), 700);
-    const { result, events } = await run('ALTER TABLE items ADD COLUMN flag boolean;', { lockTimeout: '5s' }, { policy: { preflight: { mode: 'off' } } });
+    // One attempt with the whole 5 s lock_timeout: the monitor names the blocker while the ALTER waits.
+    const { result, events } = await run('ALTER TABLE items ADD COLUMN flag boolean;', { lockTimeout: '5s' }, { policy: { preflight: { mode: 'off' }, lockTimeoutRamp: [1] } });
     clearTimeout(release);
     await blocker.release();
     expect(result.status).toBe('completed');

@@ -7,16 +7,17 @@ import type { BlockingSession } from './types.js';
 describe('retry policy', () => {
   const policy = resolvePolicy({ random: () => 0 });
 
-  it('escalates lock_timeout up to the step own, never above it, and keeps none as none', () => {
-    expect([1, 2, 3, 4, 10].map((n) => attemptLockTimeout({ lockTimeoutMs: 2000 }, n, policy))).toEqual([500, 1000, 2000, 2000, 2000]);
-    expect([1, 2].map((n) => attemptLockTimeout({ lockTimeoutMs: 100 }, n, policy))).toEqual([50, 50]);
+  it('keeps every attempt short (a tenth, then a quarter of the step lock_timeout), never above it, and keeps none as none', () => {
+    expect([1, 2, 3, 4, 10].map((n) => attemptLockTimeout({ lockTimeoutMs: 2000 }, n, policy))).toEqual([200, 200, 500, 500, 500]);
+    expect([1, 3].map((n) => attemptLockTimeout({ lockTimeoutMs: 100 }, n, policy))).toEqual([50, 50]);
+    expect(attemptLockTimeout({ lockTimeoutMs: 2000 }, 1, resolvePolicy({ lockTimeoutRamp: [1] }))).toBe(2000);
     expect(attemptLockTimeout({ lockTimeoutMs: 0 }, 1, policy)).toBe(0);
   });
 
-  it('backs off exponentially up to a ceiling, with jitter taking up to half off', () => {
-    expect([1, 2, 3, 4, 5, 6].map((n) => retryDelay(n, policy))).toEqual([200, 400, 800, 1600, 2000, 2000]);
+  it('grows the wait between attempts instead: exponential back-off up to a ceiling, with jitter taking up to half off', () => {
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => retryDelay(n, policy))).toEqual([250, 500, 1000, 2000, 4000, 4000, 4000]);
     const jittered = resolvePolicy({ random: () => 1 });
-    expect(retryDelay(3, jittered)).toBe(400);
+    expect(retryDelay(3, jittered)).toBe(500);
   });
 
   it('follows an explicit GitLab-style schedule of (lock_timeout, sleep) pairs, capped at the step lock_timeout', () => {

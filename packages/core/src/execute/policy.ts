@@ -17,7 +17,10 @@ export interface ExecutePolicy {
   /** SQLSTATEs after which a step is rolled back and tried again: lock_not_available, deadlock_detected. */
   retryOn: string[];
   /** lock_timeout of attempt n is the step's lock_timeout times `lockTimeoutRamp[n-1]` (last value repeats), never
-   *  more than the step's: short first tries, the full timeout once the lock stays contended. */
+   *  more than the step's. Every attempt is a stall for the application (its queries queue behind the waiting lock
+   *  request for as long as the attempt waits), so attempts stay short and it is the back-off between them that
+   *  grows, as in GitLab's with_lock_retries and pgroll: a lock held by a long transaction is waited out between
+   *  attempts, not in the lock queue. */
   lockTimeoutRamp: number[];
   /** Floor of a ramped lock_timeout. */
   minLockTimeoutMs: number;
@@ -41,10 +44,13 @@ export type ExecutePolicyInput = Partial<Omit<ExecutePolicy, 'preflight'>> & { p
 
 export const DEFAULT_POLICY: ExecutePolicy = {
   retryOn: ['55P03', '40P01'],
-  lockTimeoutRamp: [0.25, 0.5, 1],
+  // With the default 2 s lock_timeout: 200 ms, 200 ms, then 500 ms per attempt; back-off 250 ms doubling to 4 s
+  // (less up to half of it, at random): ten retries span about half a minute, within the default 60 s budget, and a
+  // lock freed meanwhile is taken at most about 4 s later (pre-flight, on by default, polls every 200 ms instead).
+  lockTimeoutRamp: [0.1, 0.1, 0.25],
   minLockTimeoutMs: 50,
-  baseDelayMs: 200,
-  maxDelayMs: 2000,
+  baseDelayMs: 250,
+  maxDelayMs: 4000,
   jitter: 0.5,
   preflight: { mode: 'wait', longTransactionMs: 1000, idleInTransactionMs: 200, pollMs: 200 },
   monitorIntervalMs: 100,

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { columnsOf, holdLock, seedRows, steadyQueries, useTestDatabase } from '@pgsafe/testing';
 import { MigrationGuard } from './guard.js';
+import { OUTSIDE_TRANSACTION } from './types.js';
 import { UnsafeMigrationError } from './unsafe-migration-error.js';
 import type { GuardEvent, GuardSession } from './types.js';
 
@@ -12,12 +13,13 @@ const db = useTestDatabase('guard');
 let client: pg.Client;
 let events: GuardEvent[];
 
-const fastRetries = { lockTimeoutRamp: [1], baseDelayMs: 50, maxDelayMs: 100, jitter: 0 };
+// Retries alone (pre-flight, which would wait for the blocker before the first attempt, is tested on its own).
+const fastRetries = { lockTimeoutRamp: [1], baseDelayMs: 50, maxDelayMs: 100, jitter: 0, preflight: { mode: 'off' as const } };
 
 function guard(run: Record<string, unknown> = {}) {
   return new MigrationGuard({
     config: { run: { lockTimeout: '200ms', retryBudget: '10s', ...run } },
-    hints: { 'ban-concurrent-index-creation-in-transaction': 'run this migration outside a transaction' },
+    hints: { 'ban-concurrent-index-creation-in-transaction': 'run this migration outside a transaction', [OUTSIDE_TRANSACTION]: 'a migration of its own, outside the transaction' },
     policy: fastRetries,
     onEvent: (e) => events.push(e),
   });
@@ -88,6 +90,19 @@ describe('MigrationGuard: refusing', () => {
     expect(error.message).toContain('hint: run this migration outside a transaction');
   });
 
+  it("never suggests COMMIT inside the ORM's transaction: the recipe's transaction control is taken out, the ORM's way out is given", async () => {
+    const g = guard();
+    g.beginMigration('concurrent');
+    await client.query('BEGIN');
+    const error = (await send(g, 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email)', true).catch((e: unknown) => e)) as UnsafeMigrationError;
+    await client.query('ROLLBACK');
+    const recipe = error.findings.find((f) => f.rule === 'ban-concurrent-index-creation-in-transaction')!.recipe;
+    expect(recipe.sql).not.toMatch(/^\s*COMMIT/im);
+    expect(recipe.sql).toContain('CREATE INDEX CONCURRENTLY users_email_idx ON users (email)');
+    expect(error.message).toContain('hint: a migration of its own, outside the transaction');
+    expect(error.message).not.toMatch(/│ COMMIT/);
+  });
+
   it('only reports error-level findings when the migration is not enforced (a rollback)', async () => {
     const g = guard();
     g.beginMigration('20240101_create_audit', { enforce: false });
@@ -138,9 +153,27 @@ describe('MigrationGuard: running under timeouts', () => {
     await blocker.release();
     await client.query('ROLLBACK');
     expect(error.code).toBe('55P03');
-    expect(error.message).toMatch(/^pgsafe gave up on this statement of migration add_note after 3 attempts/);
+    expect(error.message).toMatch(/^pgsafe gave up on this statement of migration add_note after 3 attempts \(lock_timeout up to 200ms; blocked by pid \d+ \(idle in transaction for [\d.]+(?:ms|s|min), transaction [\d.]+(?:ms|s|min), holds ACCESS SHARE on users, app "report"\): SELECT count\(\*\) FROM users\)/);
     expect(events.filter((e) => e.type === 'retry')).toHaveLength(2);
     expect(await columns('users')).toEqual(['id', 'email']);
+  });
+
+  it('pre-flight (abort): does not send a statement a long transaction would block, and names it', async () => {
+    const g = new MigrationGuard({ config: { run: { lockTimeout: '200ms' } }, onEvent: (e) => events.push(e), policy: { ...fastRetries, preflight: { mode: 'abort' } } });
+    g.beginMigration('add_note');
+    const blocker = await holdLock(db.current.url, ['SELECT count(*) FROM users'], 'report');
+    await new Promise((resolve) => setTimeout(resolve, 300)); // idle in transaction for longer than 200 ms
+    let sent = false;
+    const error = (await g
+      .execute('ALTER TABLE users ADD COLUMN note text', session(false), async () => {
+        sent = true;
+      })
+      .catch((e: unknown) => e)) as Error;
+    await blocker.release();
+    expect(error.name).toBe('PreflightError');
+    expect(error.message).toMatch(/^pgsafe did not send this statement of migration add_note: pid \d+ \(idle in transaction .*app "report"\): SELECT count\(\*\) FROM users would block its lock on users/);
+    expect(sent).toBe(false);
+    expect(events.filter((e) => e.type === 'preflight').map((e) => e.type === 'preflight' && e.action)).toEqual(['abort']);
   });
 
   it("runs an autocommit statement under the plan's timeouts and restores the session's own settings afterwards", async () => {

@@ -17,6 +17,9 @@ import type { Step } from '../plan/types.js';
 import type { Finding } from '../finding.js';
 import { resolvePolicy, type ExecutePolicy } from '../execute/policy.js';
 import { runStatement } from './run-statement.js';
+import { inOrmTransaction } from './orm-recipe.js';
+import { OUTSIDE_TRANSACTION } from './types.js';
+import { describeBlockers } from '../execute/describe.js';
 import { UnsafeMigrationError } from './unsafe-migration-error.js';
 import type { GuardEvent, GuardOptions, GuardSession, MigrationInfo } from './types.js';
 
@@ -39,7 +42,8 @@ export class MigrationGuard {
   private serverMajor: number | undefined;
 
   constructor(private readonly options: GuardOptions = {}) {
-    this.policy = resolvePolicy({ ...options.policy, preflight: { mode: 'off' } });
+    // Pre-flight as in `pgsafe run`: `run.preflight` of the config (default wait), or the policy's.
+    this.policy = resolvePolicy({ ...options.policy, preflight: { mode: options.config?.run?.preflight ?? 'wait', ...options.policy?.preflight } });
   }
 
   /** Starts the context of a new migration; statements until `endMigration` belong to it. `enforce: false` reports
@@ -87,8 +91,11 @@ export class MigrationGuard {
 
     const errors = findings.filter((f) => f.severity === 'error');
     if (errors.length && current.enforce) {
-      const hints = [...new Set(errors.flatMap((f) => this.options.hints?.[f.rule] ?? []))];
-      throw new UnsafeMigrationError(current.info, sql, errors, source, hints);
+      // Advice in the ORM's terms: no COMMIT inside its transaction (orm-recipe.ts), its own way out of it.
+      const advice = session.inTransaction ? errors.map(inOrmTransaction) : errors.map((finding) => ({ finding, split: false }));
+      const byRule = session.inTransaction ? errors.flatMap((f) => this.options.hints?.[f.rule] ?? []) : [];
+      const hints = [...new Set([...byRule, ...(advice.some((a) => a.split) ? [this.options.hints?.[OUTSIDE_TRANSACTION] ?? []].flat() : [])])];
+      throw new UnsafeMigrationError(current.info, sql, advice.map((a) => a.finding), source, hints);
     }
     for (const finding of findings) this.emit({ type: 'finding', migration: current.info, finding, text: renderFinding(finding, source) });
     current.source = source;
@@ -148,7 +155,10 @@ export function describeGuardEvent(event: GuardEvent): string | undefined {
     case 'finding':
       return `pgsafe: warning in migration ${event.migration.name}:\n${event.text}`;
     case 'retry':
-      return `pgsafe: ${event.migration.name}: ${event.message} (lock_timeout ${event.lockTimeoutMs}ms, attempt ${event.attempt}); trying again in ${event.delayMs}ms`;
+      return `pgsafe: ${event.migration.name}: ${event.message} (lock_timeout ${event.lockTimeoutMs}ms, attempt ${event.attempt}); trying again in ${event.delayMs}ms${event.blockers.length ? `; blocked by ${describeBlockers(event.blockers)}` : ''}`;
+    case 'preflight':
+      if (event.action === 'clear') return `pgsafe: ${event.migration.name}: pre-flight: the blocking sessions are gone after ${event.waitedMs}ms`;
+      return `pgsafe: ${event.migration.name}: pre-flight: ${event.action === 'wait' ? 'waiting for' : 'not sending the statement, blocked by'} ${describeBlockers(event.blockers)}`;
     case 'invalid-index-dropped':
       return `pgsafe: ${event.migration.name}: dropped the INVALID index ${event.index} a failed concurrent build left`;
     case 'statement':

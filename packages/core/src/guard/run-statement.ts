@@ -8,12 +8,22 @@
  * In autocommit (a migration the ORM runs outside a transaction): SET the timeouts, the statement, then restore the
  * session's previous values (an application pool may have set its own). A failed concurrent index build leaves an
  * INVALID index: it is dropped before the next try, and after the last.
+ *
+ * As `pgsafe run` does: before a statement that takes a traffic-blocking lock on an existing table, pre-flight looks
+ * for sessions that would make it wait (long transactions holding a conflicting lock, idle-in-transaction sessions)
+ * and waits for them to finish (or gives up, `preflight: abort`) instead of queueing while the application queues
+ * behind it; after a lock timeout, the sessions holding conflicting locks are named (pid, application, transaction
+ * age, query) in the retry report and in the error when retries run out.
  */
 import { settingLiteral } from '../plan/duration.js';
 import type { Step } from '../plan/types.js';
 import { attemptLockTimeout, retryDelay, type ExecutePolicy } from '../execute/policy.js';
 import { cleanupTable, dropIndexConcurrently, namedLeftovers, newLeftovers } from '../execute/index-cleanup.js';
-import type { Queryable } from '../execute/catalog.js';
+import { resolveTable, type Queryable } from '../execute/catalog.js';
+import { describeBlockers } from '../execute/describe.js';
+import { conflictingLockers, findBlockers, type LockTarget } from '../execute/preflight.js';
+import { formatDuration } from '../plan/duration.js';
+import type { BlockingSession } from '../execute/types.js';
 import type { GuardEvent, GuardSession, MigrationInfo } from './types.js';
 
 const SAVEPOINT = 'pgsafe_statement';
@@ -44,8 +54,10 @@ export async function runStatement<T>({ sql, session, send, step, policy, migrat
     }
   };
   const previous = inTx ? undefined : await currentTimeouts(session);
+  const tables = lockTargets(queryable, step);
 
   for (let attempt = 1; ; attempt++) {
+    if (step.preflight && policy.preflight.mode !== 'off') await preflight({ queryable, tables, policy, migration, emit, deadline });
     if (cleanup && step.indexCleanup) await dropLeftovers(await namedLeftovers(queryable, cleanup, step.indexCleanup));
     const before = cleanup ? new Set((await newLeftovers(queryable, cleanup, new Set())).map((i) => i.oid)) : undefined;
     const lockTimeoutMs = attemptLockTimeout(step, attempt, policy);
@@ -64,11 +76,14 @@ export async function runStatement<T>({ sql, session, send, step, policy, migrat
       const code = sqlState(error);
       const delayMs = retryDelay(attempt, policy);
       const retryable = code !== undefined && policy.retryOn.includes(code);
+      // Who made the attempt wait: the sessions holding a conflicting lock on its tables right after it gave up.
+      const blockers = retryable ? await tables.lockers().catch(() => []) : [];
+      const by = blockers.length ? `; blocked by ${describeBlockers(blockers)}` : '';
       if (!retryable || attempt > step.retry.retries || performance.now() + delayMs >= deadline) {
-        if (retryable) annotate(error, `pgsafe gave up on this statement of migration ${migration.name} after ${attempt} attempt${attempt === 1 ? '' : 's'} (lock_timeout up to ${step.lockTimeoutMs}ms)`);
+        if (retryable) annotate(error, `pgsafe gave up on this statement of migration ${migration.name} after ${attempt} attempt${attempt === 1 ? '' : 's'} (lock_timeout up to ${step.lockTimeoutMs}ms${by})`);
         throw error;
       }
-      emit({ type: 'retry', migration, sql, attempt, code, message: (error as Error).message, lockTimeoutMs, delayMs });
+      emit({ type: 'retry', migration, sql, attempt, code, message: (error as Error).message, lockTimeoutMs, delayMs, blockers });
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     } finally {
       if (previous) {
@@ -76,6 +91,80 @@ export async function runStatement<T>({ sql, session, send, step, policy, migrat
         await session.query(`SET statement_timeout = '${previous.statement}'`).catch(() => {});
       }
     }
+  }
+}
+
+/** The statement's tables as the database knows them, resolved once, on first use: those whose lock blocks
+ *  traffic (pre-flight) and all of them (naming who held a conflicting lock after a lock timeout). */
+function lockTargets(q: Queryable, step: Step) {
+  let resolved: Promise<{ blocking: LockTarget[]; all: LockTarget[] }> | undefined;
+  let ownPid: Promise<number> | undefined;
+  const targets = () =>
+    (resolved ??= (async () => {
+      const all: LockTarget[] = [];
+      const blocking: LockTarget[] = [];
+      for (const t of step.targets) {
+        if (t.newTable) continue;
+        const table = await resolveTable(q, t.table.sql);
+        if (!table) continue;
+        all.push({ ...table, mode: t.mode });
+        if (t.blocksTraffic) blocking.push({ ...table, mode: t.mode });
+      }
+      return { blocking, all };
+    })());
+  const pid = () => (ownPid ??= q.query<{ pid: number }>('SELECT pg_backend_pid() AS pid').then((r) => r.rows[0]!.pid));
+  return {
+    targets,
+    pid,
+    async lockers(): Promise<BlockingSession[]> {
+      return conflictingLockers(q, (await targets()).all, [await pid()]);
+    },
+  };
+}
+
+/** A statement pgsafe did not send: sessions that would have blocked its lock were still there (pre-flight). */
+export class PreflightError extends Error {
+  declare readonly blockers: BlockingSession[];
+  constructor(message: string, blockers: BlockingSession[]) {
+    super(message);
+    this.name = 'PreflightError';
+    Object.defineProperty(this, 'blockers', { value: blockers, enumerable: false });
+  }
+}
+
+interface PreflightInput {
+  queryable: Queryable;
+  tables: ReturnType<typeof lockTargets>;
+  policy: ExecutePolicy;
+  migration: MigrationInfo;
+  emit: (event: GuardEvent) => void;
+  deadline: number;
+}
+
+/** Waits while sessions that would block the statement's lock are around (or gives up at once, mode `abort`, or
+ *  when the retry budget runs out), so that the statement never queues behind them with the application behind it. */
+async function preflight({ queryable, tables, policy, migration, emit, deadline }: PreflightInput): Promise<void> {
+  const { blocking } = await tables.targets();
+  if (blocking.length === 0) return;
+  const start = performance.now();
+  let lastPids = '';
+  for (;;) {
+    const blockers = await findBlockers(queryable, blocking, [await tables.pid()], policy.preflight);
+    const waitedMs = Math.round(performance.now() - start);
+    if (blockers.length === 0) {
+      if (lastPids) emit({ type: 'preflight', migration, action: 'clear', blockers: [], waitedMs });
+      return;
+    }
+    const pids = blockers.map((b) => b.pid).join(',');
+    const abort = policy.preflight.mode === 'abort';
+    if (pids !== lastPids) emit({ type: 'preflight', migration, action: abort ? 'abort' : 'wait', blockers, waitedMs });
+    lastPids = pids;
+    const on = blocking.map((t) => t.name).join(', ');
+    if (abort) throw new PreflightError(`pgsafe did not send this statement of migration ${migration.name}: ${describeBlockers(blockers)} would block its lock on ${on} (preflight: abort)`, blockers);
+    if (performance.now() + policy.preflight.pollMs >= deadline) {
+      throw new PreflightError(`pgsafe did not send this statement of migration ${migration.name}: still blocked after ${formatDuration(waitedMs)} by ${describeBlockers(blockers)} on ${on}`, blockers);
+    }
+    await new Promise((resolve) => setTimeout(resolve, policy.preflight.pollMs));
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Finding } from '../finding.js';
 import type { PgsafeConfig } from '../config.js';
 import type { ExecutePolicyInput } from '../execute/policy.js';
+import type { BlockingSession } from '../execute/types.js';
 
 /** The connection an adapter's migration statement runs on. `query` MUST use the same connection (and transaction)
  *  as the statement itself: the guard's SAVEPOINT and SET LOCAL have to land in that transaction. */
@@ -16,13 +17,17 @@ export interface GuardOptions {
    *  retries, retryBudget). */
   config?: PgsafeConfig;
   /** Extra advice per rule id, appended to a blocking error: how to fix it in this ORM (e.g. how to make one
-   *  migration run outside the transaction). */
+   *  migration run outside the transaction). Under the key OUTSIDE_TRANSACTION: how a migration runs outside the
+   *  ORM's transaction, added when a recipe's COMMIT/BEGIN was taken out (no COMMIT inside the ORM's transaction). */
   hints?: Partial<Record<string, string>>;
   /** Progress and warnings. Default: printed to stderr. */
   onEvent?: (event: GuardEvent) => void;
   /** Retry schedule and back-off (tests make them short). */
-  policy?: Pick<ExecutePolicyInput, 'lockTimeoutRamp' | 'minLockTimeoutMs' | 'baseDelayMs' | 'maxDelayMs' | 'jitter' | 'schedule' | 'retryOn' | 'random'>;
+  policy?: Pick<ExecutePolicyInput, 'lockTimeoutRamp' | 'minLockTimeoutMs' | 'baseDelayMs' | 'maxDelayMs' | 'jitter' | 'schedule' | 'retryOn' | 'random' | 'preflight'>;
 }
+
+/** The hints key of the ORM's way to run a migration outside its transaction. */
+export const OUTSIDE_TRANSACTION = '(outside the transaction)';
 
 export interface MigrationInfo {
   /** The ORM's name of the migration (file name or class name). */
@@ -34,8 +39,11 @@ export interface MigrationInfo {
 export type GuardEvent =
   /** A warning-level finding: the statement runs, the user should know. */
   | { type: 'finding'; migration: MigrationInfo; finding: Finding; text: string }
-  /** The statement hit a lock timeout or deadlock and will be tried again after `delayMs`. */
-  | { type: 'retry'; migration: MigrationInfo; sql: string; attempt: number; code: string; message: string; lockTimeoutMs: number; delayMs: number }
+  /** Sessions that would block the statement's lock: `wait`ing for them to finish, `abort`ing, or `clear` (gone). */
+  | { type: 'preflight'; migration: MigrationInfo; action: 'wait' | 'abort' | 'clear'; blockers: BlockingSession[]; waitedMs: number }
+  /** The statement hit a lock timeout or deadlock and will be tried again after `delayMs`; `blockers` held a
+   *  conflicting lock on its tables when the attempt gave up. */
+  | { type: 'retry'; migration: MigrationInfo; sql: string; attempt: number; code: string; message: string; lockTimeoutMs: number; delayMs: number; blockers: BlockingSession[] }
   /** A failed concurrent index build left this INVALID index; it was dropped before the next try. */
   | { type: 'invalid-index-dropped'; migration: MigrationInfo; index: string }
   /** The statement completed. */

@@ -1,0 +1,149 @@
+// One deploy of a built real project onto one database, in a process of its own (so that its CPU time is its own):
+//   node run.mjs '<json spec>'   spec: { project, url, mode }   mode: plain | guarded | audit
+// plain: the ORM's own runner, as the project calls it. guarded: the same through the pgsafe adapter with the
+// default config. audit: guarded, but error-level findings are reported instead of refused (every would-be refusal
+// of the history is counted). Prints one line `RESULT <json>` at the end.
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { ormHome } from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+/** An ORM package as the bench runs it (see lib.mjs). */
+const orm = (name) => require(ormHome(name));
+const spec = JSON.parse(process.argv[2]);
+const { project, url, mode } = spec;
+const findings = [];
+const retries = [];
+const onEvent = (e) => {
+  if (e.type === 'finding') findings.push({ migration: e.migration.name, rule: e.finding.rule, severity: e.finding.severity });
+  if (e.type === 'retry') retries.push(e.migration.name);
+};
+const guardOptions = { onEvent, ...(mode === 'audit' ? { enforce: false } : {}) };
+
+// The runners, each as its project calls its ORM.
+const runners = {
+  // joplin: knex(makeKnexConfig(...)).migrate.latest({ directory, disableTransactions: false })
+  async knex() {
+    const knex = orm('knex');
+    const { withPgsafe } = await import('@pgsafe/knex');
+    const config = { client: 'pg', useNullAsDefault: false, connection: { connectionString: url } };
+    const db = knex(mode === 'plain' ? config : withPgsafe(config, guardOptions));
+    try {
+      await db.migrate.latest({ directory: project.migrationsDir, disableTransactions: false, loadExtensions: ['.js'] });
+    } finally {
+      await db.destroy();
+    }
+  },
+  // medusa v1: a DataSource with the migrations medusa's loader keeps (feature flags), then runMigrations() (mode "all").
+  async typeorm() {
+    const { DataSource } = orm('typeorm');
+    const { withPgsafe } = await import('@pgsafe/typeorm');
+    const migrations = [];
+    for (const file of readdirSync(project.migrationsDir).filter((f) => f.endsWith('.js')).sort()) {
+      const mod = require(join(project.migrationsDir, file));
+      if (mod.featureFlag && !project.enabledFlags.includes(mod.featureFlag)) continue;
+      migrations.push(...Object.values(mod).filter((v) => typeof v === 'function' && typeof v.prototype?.up === 'function'));
+    }
+    const ds = new DataSource({ type: 'postgres', url, migrations, logging: false });
+    const guarded = mode === 'plain' ? ds : withPgsafe(ds, guardOptions);
+    await guarded.initialize();
+    try {
+      await guarded.runMigrations();
+    } finally {
+      await guarded.destroy();
+    }
+  },
+  // medusa v2: each module's own MikroORM instance and migrator, one after the other.
+  async 'mikro-orm'() {
+    const { MikroORM } = orm('@mikro-orm/core');
+    const { PostgreSqlDriver } = orm('@mikro-orm/postgresql');
+    const { Migrator } = orm('@mikro-orm/migrations');
+    const { withPgsafe } = await import('@pgsafe/mikro-orm');
+    for (const module of project.modules) {
+      const config = {
+        driver: PostgreSqlDriver,
+        clientUrl: url,
+        entities: [],
+        discovery: { warnWhenNoEntities: false },
+        extensions: [Migrator],
+        migrations: { path: module.path, glob: '!(*.d).js', silent: true },
+        debug: false,
+      };
+      const orm = await MikroORM.init(mode === 'plain' ? config : withPgsafe(config, { ...guardOptions, generator: 'off' }));
+      try {
+        await orm.getMigrator().up();
+      } catch (e) {
+        e.message = `module ${module.name}: ${e.message}`;
+        throw e;
+      } finally {
+        await orm.close(true);
+      }
+    }
+  },
+  // Prisma: unguarded, the schema engine's apply algorithm as Prisma <= 7.3 runs it (each migration.sql sent whole as
+  // one simple query, an implicit transaction; the same _prisma_migrations rows); guarded, `pgsafe prisma migrate
+  // deploy` (its deploy() API), which checks every pending migration before it runs any.
+  async prisma() {
+    const { deploy, listMigrations, Bookkeeping } = await import('@pgsafe/prisma');
+    if (mode === 'plain') {
+      const pg = require('pg');
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      const book = new Bookkeeping(client, 'public');
+      try {
+        await book.lock(0, () => {});
+        await book.createTable();
+        for (const m of listMigrations(project.migrationsDir)) {
+          const id = await book.started(m.name, m.checksum);
+          await client.query(m.script);
+          await book.finished(id);
+        }
+        await book.unlock();
+      } finally {
+        await client.end();
+      }
+      return;
+    }
+    const { rules, noColor } = await import('@pgsafe/core');
+    let current;
+    const out = {
+      c: noColor,
+      say(line) {
+        const m = /^ {2}(\S+)(?: \(\d+ steps?\))?$/.exec(line);
+        if (m) current = m[1];
+        const f = /(error|warning)\[([a-z0-9-]+)\]( \(allowed by --allow\))?/.exec(line);
+        if (f && current && (f[1] === 'warning' || f[3])) findings.push({ migration: current, rule: f[2], severity: f[1] });
+      },
+      warn() {},
+    };
+    const allow = mode === 'audit' ? rules.map((r) => r.id) : [];
+    const result = await deploy({ migrationsDir: project.migrationsDir, url, config: {}, allow, out, verbose: true });
+    if (result.status === 'refused') {
+      const e = new Error(`pgsafe refused ${result.refused.length} migrations, first ${result.refused[0].name}`);
+      e.migration = { name: result.refused[0].name };
+      e.findings = result.refused.flatMap((m) => m.blocking);
+      throw e;
+    }
+    if (result.status === 'failed') throw new Error(`deploy failed at ${result.failed.name}: ${result.failed.result.error?.message}`);
+  },
+};
+
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+let error;
+let refused;
+try {
+  await runners[project.kind]();
+} catch (e) {
+  error = e;
+  // MikroORM wraps the error of a migration: the refusal is its cause.
+  for (let c = e, i = 0; c && i < 4; c = c.cause, i++) if (c.name === 'UnsafeMigrationError') e = c;
+  if (e?.name === 'UnsafeMigrationError' || /pgsafe (blocked|refused)/.test(String(e?.message))) refused = { migration: e.migration?.name, rules: [...new Set((e.findings ?? []).map((f) => f.rule))], message: String(e.message).split('\n')[0] };
+}
+const ms = Math.round(performance.now() - t0);
+const cpu = process.cpuUsage(cpu0);
+process.stdout.write(
+  `RESULT ${JSON.stringify({ ok: !error, ms, cpuMs: Math.round((cpu.user + cpu.system) / 1000), refused, error: error && !refused ? String(error.stack ?? error).slice(0, 3000) : undefined, findings, retries: retries.length })}\n`,
+);
+process.exit(0);
