@@ -144,8 +144,10 @@ describe('the example migrations', () => {
       'foreign-key-missing-index',
       'renaming-column',
       'prefer-timestamp-tz',
-      'collation-dependent-unique',
     ]) expect(rules, rule).toContain(rule);
+    // Opt-in since issue 22 (it was wrong on every sampled real migration): named, it reports the unique handle.
+    const optIn = pgsafe(['check', join(EXAMPLES, '001_add_country_and_orders_constraints.sql'), '--rule', 'collation-dependent-unique', '--format', 'json']);
+    expect(JSON.parse(optIn.stdout).findings.map((f: { rule: string }) => f.rule)).toEqual(['collation-dependent-unique']);
   });
 
   it('reports nothing for its safe version', () => {
@@ -265,6 +267,17 @@ describe('pgsafe check judges each migration after the earlier ones of its folde
     // The same file alone, outside its folder, cannot know the index.
     const copy = write('loose/fk.sql', fk);
     expect(ids(pgsafe(['check', copy, '--format', 'json']).stdout, 'fk.sql')).toContain('foreign-key-missing-index');
+  });
+
+  it('leaves out the down migrations of a folder (they run only on a manual rollback) unless named', () => {
+    write('rollbacks/migrations/2024-01-01-000000_notes/up.sql', 'ALTER TABLE notes ADD COLUMN body text;\n');
+    write('rollbacks/migrations/2024-01-01-000000_notes/down.sql', 'ALTER TABLE notes DROP COLUMN body;\n');
+    write('rollbacks/sql/1_tags.up.sql', 'ALTER TABLE tags RENAME COLUMN label TO name;\n');
+    write('rollbacks/sql/1_tags.down.sql', 'ALTER TABLE tags RENAME COLUMN name TO label;\n');
+    const files = (args: string[]) => JSON.parse(pgsafe(['check', ...args, '--format', 'json'], { cwd: join(dir, 'rollbacks') }).stdout).files.map((f: { file: string }) => f.file);
+    expect(files(['migrations', 'sql'])).toEqual(['migrations/2024-01-01-000000_notes/up.sql', 'sql/1_tags.up.sql']);
+    const named = pgsafe(['check', 'migrations/2024-01-01-000000_notes/down.sql', '--format', 'json'], { cwd: join(dir, 'rollbacks') });
+    expect(ids(named.stdout, 'down.sql')).toContain('ban-drop-column');
   });
 
   it('follows the configured runner: goose files run in a transaction unless marked, numbered by version', () => {

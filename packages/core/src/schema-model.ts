@@ -1,3 +1,4 @@
+import type { ColumnDef } from '@pgsql/types';
 import type { ParsedStatement } from './parse.js';
 import type { TableRef } from './ast.js';
 import { SchemaState, type ColumnInfo, type KnownConstraint, type KnownIndex, type MigrationEntry } from './context/schema-state.js';
@@ -68,6 +69,16 @@ export class SchemaModel {
   /** Indexes on the table: created by an earlier migration (and not dropped before this one) or anywhere in this one. */
   indexesOn(table: TableRef): KnownIndex[] {
     return this.#state.indexesOn(table.key, Infinity, this.#base);
+  }
+
+  /** Some column declared before statement `before` (by this migration or an earlier one of its history) matches. */
+  declaredBefore(before: number, match: (name: string, def: ColumnDef) => boolean): boolean {
+    const seq = this.#seq(before);
+    for (const d of this.#state.declarations) {
+      if (d.seq >= seq) break;
+      if (match(d.name, d.def)) return true;
+    }
+    return false;
   }
 
   #seq(before: number): number {

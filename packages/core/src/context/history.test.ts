@@ -61,6 +61,23 @@ describe('MigrationHistory', () => {
     expect(lone).not.toContain('ban-concurrent-index-creation-in-transaction');
   });
 
+  it('says an ORM habit once per history: later varchar(n), serial, integer keys and timestamp columns pass (issue 22)', () => {
+    const habits = ['prefer-text-field', 'prefer-identity', 'prefer-bigint-over-int', 'prefer-timestamp-tz'];
+    const first = 'CREATE TABLE users (id serial PRIMARY KEY, email varchar(255), created_at timestamp(3));';
+    const later = 'CREATE TABLE posts (id serial PRIMARY KEY, author_id integer, title varchar(255), created_at timestamp(3));';
+    const [one, two] = judged('prisma', [first, later]);
+    expect(one!.filter((r) => habits.includes(r)).sort()).toEqual([...habits].sort());
+    expect(two!.filter((r) => habits.includes(r))).toEqual([]);
+    // Judged alone, the later migration is its own history.
+    expect(alone(later).filter((r) => habits.includes(r)).sort()).toEqual([...habits].sort());
+  });
+
+  it('does not report the down section of a file: it runs only on a manual rollback (goose)', () => {
+    const sql = '-- +goose Up\nCREATE TABLE orders (id bigint PRIMARY KEY);\n-- +goose Down\nDROP TABLE customers;\n';
+    expect(alone(sql)).toContain('ban-drop-table');
+    expect(judged('goose', [sql])[0]).not.toContain('ban-drop-table');
+  });
+
   it('never replays a down section (goose)', () => {
     const up = '-- +goose Up\nCREATE TABLE orders (id int, user_id int);\nCREATE INDEX orders_user_idx ON orders (user_id);\n-- +goose Down\nDROP INDEX orders_user_idx;\nDROP TABLE orders;\n';
     const fk = '-- +goose Up\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n';

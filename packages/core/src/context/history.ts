@@ -42,7 +42,10 @@ export class MigrationHistory {
     for (const stmt of migration.statements) this.state.apply(stmt, stmt.start.offset >= downFrom);
     if (step.report === false) return [];
     const runner = this.options.assumeInTransaction === undefined ? transactionOption(execution, migration, resolveOptions(this.options).pgVersion) : {};
-    return analyze(migration, { ...this.options, ...runner, schema });
+    // The down section of a file (goose, dbmate, node-pg-migrate) runs only on a manual rollback: not reported, as
+    // the separate down files of a folder are not (cli history-inputs.ts).
+    const findings = analyze(migration, { ...this.options, ...runner, schema });
+    return downFrom === Infinity ? findings : findings.filter((f) => f.statement.index < 0 || f.statement.start.offset < downFrom);
   }
 }
 

@@ -135,6 +135,9 @@ export class SchemaState {
   #seq = 0;
   readonly #byName = new Map<string, Binding[]>();
   readonly #indexByName = new Map<string, IndexFacts[]>();
+  /** Every column definition replayed (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE), in order: what a project's
+   *  migrations habitually declare (the rules that speak once per history ask it). */
+  readonly declarations: { seq: number; name: string; def: ColumnDef }[] = [];
 
   /** The sequence number the next replayed statement gets. */
   get seq(): number {
@@ -341,6 +344,7 @@ export class SchemaState {
   }
 
   #setColumn(facts: TableFacts, name: string, def: ColumnDef, at: Place): void {
+    this.declarations.push({ seq: at.seq, name, def });
     push(facts.columns, name, { seq: at.seq, value: { def, statementIndex: at.statement } });
   }
 

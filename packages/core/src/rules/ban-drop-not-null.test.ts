@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { seedRows, useTestDatabase } from '@pgsafe/testing';
-import { rendered, ruleFindings } from '../testing/rule-kit.js';
+import { rendered as renderedWith, ruleFindings as anyFindings } from '../testing/rule-kit.js';
 
 const ID = 'ban-drop-not-null';
+// Opt-in (issue 22): its tests turn it on, as `--rule ban-drop-not-null` does.
+const ON = { severities: { [ID]: 'warning' as const } };
+const ruleFindings = (id: string, sql: string) => anyFindings(id, sql, ON);
+const rendered = (id: string, sql: string) => renderedWith(id, sql, ON);
 const SQL = 'ALTER TABLE users ALTER COLUMN email DROP NOT NULL;';
 
 describe(ID, () => {
+  it('is opt-in: silent unless the config or --rule turns it on', async () => {
+    expect(await anyFindings(ID, SQL)).toEqual([]);
+    expect(await ruleFindings(ID, SQL)).toHaveLength(1);
+  });
+
   it('warns about DROP NOT NULL on an existing table', async () => {
     expect((await ruleFindings(ID, SQL)).map((f) => f.severity)).toEqual(['warning']);
     expect(await rendered(ID, SQL)).toMatchSnapshot();

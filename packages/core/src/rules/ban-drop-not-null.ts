@@ -6,6 +6,7 @@ import { quoteIdent } from '../sql.js';
 export default defineRule({
   id: 'ban-drop-not-null',
   severity: 'warning',
+  optIn: true,
   kinds: ['AlterTableStmt'],
   summary: 'DROP NOT NULL: code that assumes the column always has a value will meet NULLs.',
   check(ctx) {

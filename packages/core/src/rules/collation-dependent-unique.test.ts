@@ -1,15 +1,24 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seedRows, useTestDatabase } from '@pgsafe/testing';
-import { rendered, ruleFindings } from '../testing/rule-kit.js';
+import { rendered as renderedWith, ruleFindings as anyFindings } from '../testing/rule-kit.js';
 import { recipeStatements, runAll } from '../testing/e2e.js';
 import type { Finding } from '../finding.js';
 
 const ID = 'collation-dependent-unique';
+// Opt-in (issue 22): its tests turn it on, as `--rule collation-dependent-unique` does.
+const ON = { severities: { [ID]: 'warning' as const } };
+const ruleFindings = (id: string, sql: string) => anyFindings(id, sql, ON);
+const rendered = (id: string, sql: string) => renderedWith(id, sql, ON);
 
 /** The case-insensitive alternative the recipe gives as a comment. */
 const lowerVariant = (finding: Finding) => finding.recipe.sql.split('\n').find((l) => l.startsWith('-- case-insensitive'))!.replace(/^-- [^:]+: /, '');
 
 describe(ID, () => {
+  it('is opt-in: silent unless the config or --rule turns it on', async () => {
+    expect(await anyFindings(ID, 'CREATE TABLE tags (id int, slug text UNIQUE);')).toEqual([]);
+    expect(await ruleFindings(ID, 'CREATE TABLE tags (id int, slug text UNIQUE);')).toHaveLength(1);
+  });
+
   it('warns about a unique index on a text column defined in the migration; the fix is the same index, bytewise', async () => {
     const sql = 'ALTER TABLE users ADD COLUMN handle text;\nCREATE UNIQUE INDEX CONCURRENTLY users_handle_key ON users (handle) WHERE handle IS NOT NULL;';
     const findings = await ruleFindings(ID, sql);

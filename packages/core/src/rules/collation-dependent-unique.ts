@@ -32,6 +32,7 @@ interface UniqueKey {
 export default defineRule({
   id: 'collation-dependent-unique',
   severity: 'warning',
+  optIn: true,
   kinds: ['CreateStmt', 'AlterTableStmt', 'IndexStmt'],
   summary: 'A UNIQUE index or constraint on text whose uniqueness depends on a linguistic collation.',
   check(ctx) {

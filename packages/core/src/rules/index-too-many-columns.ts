@@ -6,6 +6,7 @@ import { defineRule } from '../rule.js';
 export default defineRule({
   id: 'index-too-many-columns',
   severity: 'warning',
+  optIn: true,
   kinds: ['IndexStmt'],
   summary: 'A non-unique index with more than three key columns: rarely faster than its leading columns, always costlier.',
   check(ctx) {

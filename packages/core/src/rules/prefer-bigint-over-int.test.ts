@@ -10,7 +10,7 @@ describe(ID, () => {
   it('warns about 4-byte key columns only, and rewrites them in the recipe', async () => {
     const findings = await ruleFindings(ID, CREATE);
     expect(findings.map((f) => f.message)).toEqual([
-      'Key columns id and customer_id are 4-byte integers: they run out at 2,147,483,647; use bigint.',
+      'Key columns id and customer_id are 4-byte integers: they run out at 2,147,483,647; use bigint. Said once per migration history: later integer key columns are not reported.',
     ]);
     expect(findings[0]!.recipe.sql).toBe('CREATE TABLE invoices (id bigserial PRIMARY KEY, customer_id bigint NOT NULL, pages int);');
     expect(await rendered(ID, CREATE)).toMatchSnapshot();

@@ -14,6 +14,13 @@ describe(ID, () => {
     expect(await rendered(ID, CREATE)).toMatchSnapshot();
   });
 
+  it('names the types as written: bigserial columns are not called serial (issue 22)', async () => {
+    const [both] = await ruleFindings(ID, 'CREATE TABLE links (id bigserial PRIMARY KEY, user_id bigserial);');
+    expect(both!.message).toMatch(/^Columns id and user_id are bigserial;/);
+    const [mixed] = await ruleFindings(ID, 'CREATE TABLE links (id bigserial PRIMARY KEY, n serial);');
+    expect(mixed!.message).toMatch(/^Columns id and n are bigserial and serial;/);
+  });
+
   it('accepts identity columns', async () => {
     expect(await ruleFindings(ID, 'CREATE TABLE notes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);')).toEqual([]);
   });

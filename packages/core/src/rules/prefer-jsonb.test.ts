@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '@pgsafe/testing';
-import { rendered, ruleFindings } from '../testing/rule-kit.js';
+import { rendered as renderedWith, ruleFindings as anyFindings } from '../testing/rule-kit.js';
 import { recipeStatements, runAll } from '../testing/e2e.js';
 
 const ID = 'prefer-jsonb';
+// Opt-in (issue 22): its tests turn it on, as `--rule prefer-jsonb` does.
+const ON = { severities: { [ID]: 'warning' as const } };
+const ruleFindings = (id: string, sql: string) => anyFindings(id, sql, ON);
+const rendered = (id: string, sql: string) => renderedWith(id, sql, ON);
 const SQL = 'ALTER TABLE events ADD COLUMN payload json;';
 
 describe(ID, () => {
+  it('is opt-in: silent unless the config or --rule turns it on', async () => {
+    expect(await anyFindings(ID, SQL)).toEqual([]);
+    expect(await ruleFindings(ID, SQL)).toHaveLength(1);
+  });
+
   it('warns about json columns', async () => {
     expect((await ruleFindings(ID, SQL)).map((f) => f.recipe.sql)).toEqual(['ALTER TABLE events ADD COLUMN payload jsonb;']);
     expect(await rendered(ID, SQL)).toMatchSnapshot();

@@ -7,6 +7,7 @@ import { retypeStatement } from '../retype.js';
 export default defineRule({
   id: 'prefer-jsonb',
   severity: 'warning',
+  optIn: true,
   kinds: ['CreateStmt', 'AlterTableStmt'],
   summary: 'A json column: no equality operator (DISTINCT, GROUP BY, UNION fail) and re-parsed on every read; use jsonb.',
   check(ctx) {

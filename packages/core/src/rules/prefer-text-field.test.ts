@@ -13,6 +13,13 @@ describe(ID, () => {
     expect(await rendered(ID, sql)).toMatchSnapshot();
   });
 
+  it('speaks once per history: an ORM writes varchar(255) for every string column (issue 22)', async () => {
+    const sql = 'CREATE TABLE users (id bigint PRIMARY KEY, email varchar(255), name varchar(255));\nCREATE TABLE teams (id bigint PRIMARY KEY, name varchar(255));\nALTER TABLE users ADD COLUMN nickname varchar(40);';
+    const findings = await ruleFindings(ID, sql);
+    expect(findings.map((f) => f.start.line)).toEqual([1]);
+    expect(findings[0]!.message).toContain('Said once per migration history: later varchar(n) columns are not reported.');
+  });
+
   it('accepts text and unbounded varchar', async () => {
     expect(await ruleFindings(ID, 'CREATE TABLE t (a text, b varchar);')).toEqual([]);
   });

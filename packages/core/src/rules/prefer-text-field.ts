@@ -2,6 +2,9 @@ import { cap, columnsPhrase, declaredColumns } from '../column-types.js';
 import { defineRule } from '../rule.js';
 import { quoteIdent } from '../sql.js';
 import { retypeStatement } from '../retype.js';
+import { firstOfHabit, habitNote, type HabitMatch } from '../habit.js';
+
+const isBoundedVarchar: HabitMatch = (_name, type) => type.name === 'varchar' && type.mods.length > 0 && !type.array;
 
 const VARCHAR = /^(character\s+varying|varchar)\s*\(\s*(\d+)\s*\)/i;
 
@@ -13,13 +16,13 @@ export default defineRule({
   kinds: ['CreateStmt', 'AlterTableStmt'],
   summary: 'A varchar(n) column: prefer text with a CHECK on its length, which can be changed without a rewrite.',
   check(ctx) {
-    const cols = declaredColumns(ctx.statement.node).filter((c) => c.type.name === 'varchar' && c.type.mods.length > 0 && !c.type.array);
-    if (cols.length === 0) return undefined;
+    const cols = declaredColumns(ctx.statement.node).filter((c) => isBoundedVarchar(c.name, c.type, c.def));
+    if (cols.length === 0 || !firstOfHabit(ctx, isBoundedVarchar)) return undefined;
     const fixed = retypeStatement(ctx, cols.map((c) => c.location), VARCHAR, () => 'text');
     const names = cols.map((c) => c.name);
     const checks = cols.map((c) => `CHECK (char_length(${quoteIdent(c.name)}) <= ${c.type.mods[0]})`);
     return {
-      message: `${cap(columnsPhrase(names))} ${names.length > 1 ? 'are varchar(n)' : `is varchar(${cols[0]!.type.mods[0]})`}; prefer text with a CHECK on the length.`,
+      message: `${cap(columnsPhrase(names))} ${names.length > 1 ? 'are varchar(n)' : `is varchar(${cols[0]!.type.mods[0]})`}; prefer text with a CHECK on the length.${habitNote('varchar(n)')}`,
       why: 'varchar(n) is text with a length check baked into the type. Raising n is cheap, but lowering it (or adding a limit) rewrites the table under ACCESS EXCLUSIVE; a CHECK constraint can be added NOT VALID and validated without blocking traffic.',
       location: cols[0]!.location,
       recipe: {

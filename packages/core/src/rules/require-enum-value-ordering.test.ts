@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '@pgsafe/testing';
-import { rendered, ruleFindings } from '../testing/rule-kit.js';
+import { rendered as renderedWith, ruleFindings as anyFindings } from '../testing/rule-kit.js';
 
 const ID = 'require-enum-value-ordering';
+// Opt-in (issue 22): its tests turn it on, as `--rule require-enum-value-ordering` does.
+const ON = { severities: { [ID]: 'warning' as const } };
+const ruleFindings = (id: string, sql: string) => anyFindings(id, sql, ON);
+const rendered = (id: string, sql: string) => renderedWith(id, sql, ON);
 const SQL = "ALTER TYPE order_status ADD VALUE 'cancelled';";
 
 describe(ID, () => {
+  it('is opt-in: silent unless the config or --rule turns it on', async () => {
+    expect(await anyFindings(ID, SQL)).toEqual([]);
+    expect(await ruleFindings(ID, SQL)).toHaveLength(1);
+  });
+
   it('warns about ADD VALUE without BEFORE or AFTER', async () => {
     expect((await ruleFindings(ID, SQL)).map((f) => f.severity)).toEqual(['warning']);
     expect(await rendered(ID, SQL)).toMatchSnapshot();

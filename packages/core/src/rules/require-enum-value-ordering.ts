@@ -7,6 +7,7 @@ import { quoteLiteral, quoteQualified } from '../sql.js';
 export default defineRule({
   id: 'require-enum-value-ordering',
   severity: 'warning',
+  optIn: true,
   kinds: ['AlterEnumStmt'],
   summary: 'ALTER TYPE ... ADD VALUE without BEFORE or AFTER: the value sorts last, whatever order was meant.',
   check(ctx) {
