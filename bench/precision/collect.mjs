@@ -11,14 +11,16 @@ const root = join(here, '../..');
 const pgsafeBin = join(root, 'packages/cli/dist/bin.js');
 const ORM_SUFFIX = ' (SQL of up())';
 
-/** Where a project's files are read from: a copy with the runner's template substitutions applied, or the project
- *  itself. The copy keeps the folder layout, so paths relative to it are the repository's paths. */
+/** Where a project's files are read from: a copy without the files of other databases (`exclude`) and with the
+ *  runner's template substitutions applied, or the project itself. The copy keeps the folder layout, so paths
+ *  relative to it are the repository's paths. */
 function sourceDir(project, dir) {
-  if (!project.substitute) return { dir, cleanup() {} };
+  if (!project.substitute && !project.exclude) return { dir, cleanup() {} };
   const copy = mkdtempSync(join(tmpdir(), `pgsafe-precision-${project.name}-`));
-  const rules = project.substitute.map(([pattern, replacement]) => [new RegExp(pattern, 'g'), replacement]);
+  const rules = (project.substitute ?? []).map(([pattern, replacement]) => [new RegExp(pattern, 'g'), replacement]);
+  const exclude = project.exclude ? new RegExp(project.exclude) : undefined;
   for (const path of project.paths) {
-    cpSync(join(dir, path), join(copy, path), { recursive: true });
+    cpSync(join(dir, path), join(copy, path), { recursive: true, filter: (from) => !exclude?.test(from) });
     for (const file of walk(join(copy, path))) {
       const text = readFileSync(file, 'utf8');
       const out = rules.reduce((t, [re, r]) => t.replace(re, r), text);
@@ -48,6 +50,9 @@ function parseReport(stdout, what) {
 export function checkProject(project, dir) {
   if (!existsSync(pgsafeBin)) throw new Error(`${relative(process.cwd(), pgsafeBin)} is missing: build first (pnpm build)`);
   const src = sourceDir(project, dir);
+  // The pgsafe config the project's users would write (e.g. which runner a flat folder of .sql files is for).
+  const config = project.config ? join(mkdtempSync(join(tmpdir(), `pgsafe-precision-config-`)), 'pgsafe.config.json') : undefined;
+  if (config) writeFileSync(config, JSON.stringify(project.config));
   try {
     const findings = [];
     const errors = [];
@@ -57,7 +62,7 @@ export function checkProject(project, dir) {
       if (!existsSync(target)) throw new Error(`${project.name}: ${target} does not exist (extract ${project.repo} @ ${project.commit} there)`);
       // An ORM project's migrations import the ORM: resolve it (and the adapter) from the adapter's package.
       const adapter = project.orm ? join(root, 'packages', project.orm) : root;
-      const args = [pgsafeBin, 'check', target, '--format', 'json', '--no-color', ...(project.orm ? ['--orm', project.orm] : []), ...(project.args ?? [])];
+      const args = [pgsafeBin, 'check', target, '--format', 'json', '--no-color', ...(project.orm ? ['--orm', project.orm] : []), ...(config ? ['--config', config] : []), ...(project.args ?? [])];
       const env = project.orm ? { ...process.env, NODE_PATH: join(adapter, 'node_modules') } : process.env;
       const r = spawnSync(process.execPath, args, { cwd: adapter, env, encoding: 'utf8', maxBuffer: 1 << 30 });
       if (r.error) throw r.error;
@@ -71,6 +76,7 @@ export function checkProject(project, dir) {
     return { findings, errors, files };
   } finally {
     src.cleanup();
+    if (config) rmSync(dirname(config), { recursive: true, force: true });
   }
 }
 

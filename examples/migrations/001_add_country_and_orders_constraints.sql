@@ -17,6 +17,6 @@ ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFE
 ALTER TABLE users RENAME COLUMN name TO full_name;
 
 -- 6. remember when the country was confirmed, and a unique public handle
-ALTER TABLE users ADD COLUMN country_confirmed_at timestamp;
+ALTER TABLE users ADD COLUMN country_confirmed_at timestamp DEFAULT now();
 ALTER TABLE users ADD COLUMN handle text;
 CREATE UNIQUE INDEX users_handle_key ON users (handle);

@@ -34,7 +34,7 @@ describe('pgsafe check', () => {
   });
 
   it('exits 0 when only warnings remain', () => {
-    const file = write('warn.sql', "SET lock_timeout = '1s';\nSET statement_timeout = '5s';\nALTER TABLE users ADD COLUMN at timestamp;\n");
+    const file = write('warn.sql', "SET lock_timeout = '1s';\nSET statement_timeout = '5s';\nALTER TABLE users ADD COLUMN at timestamp DEFAULT now();\n");
     const r = pgsafe(['check', file]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('warning[prefer-timestamp-tz]');
@@ -235,12 +235,13 @@ describe('pgsafe check --since', () => {
     write('repo/migrations/003_e.up.sql', 'CREATE TABLE e (id int, email varchar(100));\n');
     git('-c', 'user.email=t@t', '-c', 'user.name=t', 'add', '.');
     git('-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'e');
-    write('repo/migrations/004_widen.up.sql', 'ALTER TABLE e ALTER COLUMN email TYPE varchar(200);\n');
+    // Narrowing varchar(100) to varchar(50) rewrites; alone, the old type is unknown and varchar(50) may widen it.
+    write('repo/migrations/004_narrow.up.sql', 'ALTER TABLE e ALTER COLUMN email TYPE varchar(50);\n');
     const after = JSON.parse(pgsafe(['check', 'migrations', '--since', 'HEAD', '--format', 'json'], { cwd: repo }).stdout);
-    expect(after.files.map((f: { file: string }) => f.file)).toEqual(['migrations/004_widen.up.sql']);
-    expect(after.findings.map((f: { rule: string }) => f.rule)).not.toContain('changing-column-type');
-    const alone = JSON.parse(pgsafe(['check', '-', '--format', 'json'], { cwd: repo, input: 'ALTER TABLE e ALTER COLUMN email TYPE varchar(200);\n' }).stdout);
-    expect(alone.findings.map((f: { rule: string }) => f.rule)).toContain('changing-column-type');
+    expect(after.files.map((f: { file: string }) => f.file)).toEqual(['migrations/004_narrow.up.sql']);
+    expect(after.findings.map((f: { rule: string }) => f.rule)).toContain('changing-column-type');
+    const alone = JSON.parse(pgsafe(['check', '-', '--format', 'json'], { cwd: repo, input: 'ALTER TABLE e ALTER COLUMN email TYPE varchar(50);\n' }).stdout);
+    expect(alone.findings.map((f: { rule: string }) => f.rule)).not.toContain('changing-column-type');
     const bad = pgsafe(['check', 'migrations', '--since', 'no-such-ref'], { cwd: repo });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--since no-such-ref: git diff failed');
@@ -337,7 +338,7 @@ describe('pgsafe run judges the grouping it will run', () => {
 
 describe('pgsafe check for CI logs and humans in a hurry', () => {
   // Two errors (renaming-column, require-lock-timeout) and a warning (prefer-timestamp-tz) on lines 1-2.
-  const sql = 'ALTER TABLE users RENAME COLUMN name TO full_name;\nALTER TABLE users ADD COLUMN seen_at timestamp;\n';
+  const sql = 'ALTER TABLE users RENAME COLUMN name TO full_name;\nALTER TABLE users ADD COLUMN seen_at timestamp DEFAULT now();\n';
 
   it('compact: one line a finding, the form problem matchers read, then the summary', () => {
     const file = write('hurry/compact.sql', sql);
@@ -374,7 +375,7 @@ describe('pgsafe check for CI logs and humans in a hurry', () => {
   }, 90_000);
 
   it('--max-warnings fails the run when there are more warnings than allowed', () => {
-    const file = write('hurry/warnings.sql', "SET lock_timeout = '1s';\nSET statement_timeout = '1s';\nALTER TABLE users ADD COLUMN a timestamp, ADD COLUMN b timestamp;\n");
+    const file = write('hurry/warnings.sql', "SET lock_timeout = '1s';\nSET statement_timeout = '1s';\nALTER TABLE users ADD COLUMN a timestamp DEFAULT now(), ADD COLUMN b timestamp DEFAULT now();\n");
     const r = pgsafe(['check', file, '--format', 'json']);
     const warnings = JSON.parse(r.stdout).summary.warnings as number;
     expect(r.code).toBe(0);
@@ -410,7 +411,7 @@ describe('pgsafe check for CI logs and humans in a hurry', () => {
   }, 90_000);
 
   it('an ignore of a rule left out by --skip-rule or --rule is not reported as unused', () => {
-    const file = write('hurry/ignored.sql', '-- pgsafe-ignore renaming-column: the app reads both names\nALTER TABLE users RENAME COLUMN name TO full_name;\nALTER TABLE users ADD COLUMN seen_at timestamp;\n');
+    const file = write('hurry/ignored.sql', '-- pgsafe-ignore renaming-column: the app reads both names\nALTER TABLE users RENAME COLUMN name TO full_name;\nALTER TABLE users ADD COLUMN seen_at timestamp DEFAULT now();\n');
     const rules = (...args: string[]) => JSON.parse(pgsafe(['check', file, '--format', 'json', ...args]).stdout).findings.map((f: { rule: string }) => f.rule);
     expect(rules('--skip-rule', 'renaming-column')).not.toContain('unused-ignore');
     expect(rules('--rule', 'prefer-timestamp-tz,unused-ignore')).toEqual(['prefer-timestamp-tz']);

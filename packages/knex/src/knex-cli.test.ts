@@ -60,7 +60,7 @@ beforeEach(async () => {
 describe('knex migrate:latest through withPgsafe', () => {
   it('blocks an unsafe migration with the rule, the file, the SQL and the recipe; knex rolls back the batch and records nothing', async () => {
     project = makeProject({
-      '20240101000000_add_nickname.js': migration("await knex.schema.alterTable('users', (t) => { t.string('nickname'); });"),
+      '20240101000000_add_nickname.js': migration("await knex.schema.alterTable('users', (t) => { t.specificType('seen_at', 'timestamp').defaultTo(knex.fn.now()); });"),
       '20240102000000_add_country.js': migration("await knex.schema.alterTable('users', (t) => { t.string('country').notNullable(); });"),
     });
     const r = await knex(['migrate:latest']);
@@ -83,7 +83,7 @@ describe('knex migrate:latest through withPgsafe', () => {
     expect(r.code).toBe(0);
     // Warnings are printed, never blocking.
     expect(r.stderr).toContain('pgsafe: warning in migration 20240101000000_add_nickname.js:');
-    expect(r.stderr).toContain('warning[prefer-text-field]');
+    expect(r.stderr).toContain('warning[prefer-timestamp-tz]');
     expect(r.stderr).not.toContain('error[');
     expect(r.stdout).toContain('Batch 1 run: 2 migrations');
     expect(await applied()).toEqual(['20240101000000_add_nickname.js', '20240102000000_index_email.js']);

@@ -32,7 +32,8 @@ describe('MigrationHistory', () => {
 
   it('knows a column’s type from an earlier migration: widening a varchar rewrites nothing', () => {
     const widen = 'ALTER TABLE users ALTER COLUMN email TYPE varchar(200);';
-    expect(alone(widen)).toContain('changing-column-type');
+    // Alone, the old type is unknown and varchar(200) is a widening target: not reported (issue 22).
+    expect(alone(widen)).not.toContain('changing-column-type');
     expect(judged('plain', ['CREATE TABLE users (id int, email varchar(100));', widen])[1]).not.toContain('changing-column-type');
     expect(judged('plain', ['CREATE TABLE users (id int, email text);', widen])[1]).toContain('changing-column-type');
   });
@@ -63,19 +64,29 @@ describe('MigrationHistory', () => {
 
   it('says an ORM habit once per history: later varchar(n), serial, integer keys and timestamp columns pass (issue 22)', () => {
     const habits = ['prefer-text-field', 'prefer-identity', 'prefer-bigint-over-int', 'prefer-timestamp-tz'];
-    const first = 'CREATE TABLE users (id serial PRIMARY KEY, email varchar(255), created_at timestamp(3));';
-    const later = 'CREATE TABLE posts (id serial PRIMARY KEY, author_id integer, title varchar(255), created_at timestamp(3));';
-    const [one, two] = judged('prisma', [first, later]);
+    const first = 'CREATE TABLE users (id serial PRIMARY KEY, email varchar(255), created_at timestamp(3) DEFAULT now());';
+    const later = 'CREATE TABLE posts (id serial PRIMARY KEY, author_id integer, title varchar(255), created_at timestamp(3) DEFAULT now());';
+    // Three of them are opt-in (issue 22): turned on here.
+    const history = new MigrationHistory({ pgVersion: 15, severities: Object.fromEntries(habits.map((h) => [h, 'warning' as const])) });
+    const [one, two] = [first, later].map((sql, i) => history.next(parseMigration(sql, `${i}`), { name: `${i}`, execution: fileExecution(slot('prisma', `${i}`), sql, `migrations/${i}/migration.sql`) }).map((f) => f.rule));
     expect(one!.filter((r) => habits.includes(r)).sort()).toEqual([...habits].sort());
     expect(two!.filter((r) => habits.includes(r))).toEqual([]);
     // Judged alone, the later migration is its own history.
-    expect(alone(later).filter((r) => habits.includes(r)).sort()).toEqual([...habits].sort());
+    const aloneAll = analyze(parseMigration(later), { pgVersion: 15, severities: Object.fromEntries(habits.map((h) => [h, 'warning' as const])) }).map((f) => f.rule);
+    expect(aloneAll.filter((r) => habits.includes(r)).sort()).toEqual([...habits].sort());
   });
 
   it('does not report the down section of a file: it runs only on a manual rollback (goose)', () => {
     const sql = '-- +goose Up\nCREATE TABLE orders (id bigint PRIMARY KEY);\n-- +goose Down\nDROP TABLE customers;\n';
     expect(alone(sql)).toContain('ban-drop-table');
     expect(judged('goose', [sql])[0]).not.toContain('ban-drop-table');
+  });
+
+  it('flyway runs a migration holding CREATE INDEX CONCURRENTLY outside a transaction (issue 22)', () => {
+    const [cic] = judged('flyway', ['CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_idx ON orders (user_id);']);
+    expect(cic).not.toContain('ban-concurrent-index-creation-in-transaction');
+    const [plain] = judged('flyway', ['ALTER TABLE orders ADD COLUMN note text;\nALTER TABLE orders ADD COLUMN tag text;']);
+    expect(plain).not.toContain('prefer-robust-stmts');
   });
 
   it('never replays a down section (goose)', () => {

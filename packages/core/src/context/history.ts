@@ -53,6 +53,9 @@ export class MigrationHistory {
  *  say otherwise). */
 function transactionOption(execution: FileExecution | undefined, migration: ParsedMigration, pgVersion: number): { assumeInTransaction?: boolean; implicitTransaction?: boolean } {
   if (!execution) return {};
+  // Flyway runs a migration holding a statement PostgreSQL refuses in a transaction block (CREATE INDEX
+  // CONCURRENTLY, ...) outside one (or refuses to mix it with transactional ones, before running anything).
+  if (execution.runner === 'flyway' && migration.statements.some((s) => nonTransactionalKind(s, pgVersion) !== undefined)) return { assumeInTransaction: false };
   if (execution.implicit) return { implicitTransaction: execution.transactional && !aloneOutside(migration, pgVersion) };
   return { assumeInTransaction: execution.transactional };
 }

@@ -197,9 +197,9 @@ describe('MigrationGuard: running under timeouts', () => {
   it('reports warning-level findings as events and runs the statement', async () => {
     const g = guard();
     g.beginMigration('add_bio');
-    await send(g, 'ALTER TABLE users ADD COLUMN bio varchar(200)', false);
+    await send(g, 'ALTER TABLE users ADD COLUMN bio timestamp DEFAULT now()', false);
     const findings = events.filter((e) => e.type === 'finding');
-    expect(findings.map((e) => e.type === 'finding' && [e.finding.rule, e.finding.severity])).toEqual([['prefer-text-field', 'warning']]);
+    expect(findings.map((e) => e.type === 'finding' && [e.finding.rule, e.finding.severity])).toEqual([['prefer-timestamp-tz', 'warning']]);
     expect(await columns('users')).toEqual(['id', 'email', 'bio']);
   });
 });

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '@pgsafe/testing';
-import { rendered, ruleFindings } from '../testing/rule-kit.js';
+import { rendered as renderedWith, ruleFindings as anyFindings } from '../testing/rule-kit.js';
 import { recipeStatements, runAll } from '../testing/e2e.js';
 
 const ID = 'prefer-bigint-over-int';
+// Opt-in (issue 22): its tests turn it on, as `--rule prefer-bigint-over-int` does.
+const ON = { severities: { [ID]: 'warning' as const } };
+const ruleFindings = (id: string, sql: string) => anyFindings(id, sql, ON);
+const rendered = (id: string, sql: string) => renderedWith(id, sql, ON);
 const CREATE = 'CREATE TABLE invoices (id serial PRIMARY KEY, customer_id integer NOT NULL, pages int);';
 
 describe(ID, () => {

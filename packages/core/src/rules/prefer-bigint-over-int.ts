@@ -13,6 +13,7 @@ const INT4 = /^(integer|int4|int|serial4|serial)\b/i;
 export default defineRule({
   id: 'prefer-bigint-over-int',
   severity: 'warning',
+  optIn: true,
   kinds: ['CreateStmt', 'AlterTableStmt'],
   summary: 'An integer key column: it runs out at 2.1 billion, and widening it later rewrites the table.',
   check(ctx) {

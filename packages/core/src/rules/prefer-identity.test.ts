@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '@pgsafe/testing';
-import { rendered, ruleFindings } from '../testing/rule-kit.js';
+import { rendered as renderedWith, ruleFindings as anyFindings } from '../testing/rule-kit.js';
 import { recipeStatements } from '../testing/e2e.js';
 
 const ID = 'prefer-identity';
+// Opt-in (issue 22): its tests turn it on, as `--rule prefer-identity` does.
+const ON = { severities: { [ID]: 'warning' as const } };
+const ruleFindings = (id: string, sql: string) => anyFindings(id, sql, ON);
+const rendered = (id: string, sql: string) => renderedWith(id, sql, ON);
 const CREATE = 'CREATE TABLE notes (id bigserial PRIMARY KEY, body text);';
 
 describe(ID, () => {

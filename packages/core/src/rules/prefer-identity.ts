@@ -12,6 +12,7 @@ const isSerial: HabitMatch = (_name, type) => SERIALS.includes(type.name);
 export default defineRule({
   id: 'prefer-identity',
   severity: 'warning',
+  optIn: true,
   kinds: ['CreateStmt', 'AlterTableStmt'],
   summary: 'A serial column: prefer GENERATED ... AS IDENTITY (no separate sequence grants, tied to the column).',
   check(ctx) {

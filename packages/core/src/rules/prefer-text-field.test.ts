@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { seedRows, useTestDatabase } from '@pgsafe/testing';
-import { rendered, ruleFindings } from '../testing/rule-kit.js';
+import { rendered as renderedWith, ruleFindings as anyFindings } from '../testing/rule-kit.js';
 import { appWaitWhileHeld } from '../testing/e2e.js';
 
 const ID = 'prefer-text-field';
+// Opt-in (issue 22): its tests turn it on, as `--rule prefer-text-field` does.
+const ON = { severities: { [ID]: 'warning' as const } };
+const ruleFindings = (id: string, sql: string) => anyFindings(id, sql, ON);
+const rendered = (id: string, sql: string) => renderedWith(id, sql, ON);
 
 describe(ID, () => {
   it('warns about varchar(n) columns', async () => {

@@ -13,6 +13,7 @@ const VARCHAR = /^(character\s+varying|varchar)\s*\(\s*(\d+)\s*\)/i;
 export default defineRule({
   id: 'prefer-text-field',
   severity: 'warning',
+  optIn: true,
   kinds: ['CreateStmt', 'AlterTableStmt'],
   summary: 'A varchar(n) column: prefer text with a CHECK on its length, which can be changed without a rewrite.',
   check(ctx) {

@@ -14,22 +14,30 @@ describe(ID, () => {
     expect(await rendered(ID, sql)).toMatchSnapshot();
   });
 
-  it('covers CREATE TABLE and ALTER COLUMN TYPE', async () => {
-    const create = await ruleFindings(ID, 'CREATE TABLE e (a timestamp without time zone, b timestamptz, c timestamp with time zone);');
-    const retype = await ruleFindings(ID, 'ALTER TABLE e ALTER COLUMN b TYPE timestamp;');
-    expect([...create, ...retype].map((f) => f.message.split(' ')[1])).toEqual(['a', 'b']);
-    // In one history, the second is the same habit: said once.
-    expect(await ruleFindings(ID, 'CREATE TABLE e (a timestamp);\nALTER TABLE e ALTER COLUMN b TYPE timestamp;')).toHaveLength(1);
-  });
-
-  it('reports the columns of one statement in one finding, fixed together', async () => {
-    const findings = await ruleFindings(ID, 'CREATE TABLE "Order" ("createdAt" TIMESTAMP(3) NOT NULL, "updatedAt" TIMESTAMP(3), "paidAt" timestamptz);');
+  it('reports the columns of one statement the database's clock fills, in one finding, fixed together', async () => {
+    const findings = await ruleFindings(ID, 'CREATE TABLE "Order" ("createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "updatedAt" TIMESTAMP(3) DEFAULT now(), "paidAt" timestamptz);');
     expect(findings.map((f) => [f.message, f.recipe.sql])).toEqual([
       [
-        'Columns "createdAt" and "updatedAt" are timestamp without time zone; use timestamptz. Said once per migration history: later timestamp columns are not reported.',
-        'CREATE TABLE "Order" ("createdAt" timestamptz(3) NOT NULL, "updatedAt" timestamptz(3), "paidAt" timestamptz);',
+        'Columns "createdAt" and "updatedAt" are timestamp without time zone filled by the database\'s clock: the value is the session\'s local time; use timestamptz. Said once per migration history: later such columns are not reported.',
+        'CREATE TABLE "Order" ("createdAt" timestamptz(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "updatedAt" timestamptz(3) DEFAULT now(), "paidAt" timestamptz);',
       ],
     ]);
+  });
+
+  it('leaves out timestamps the application writes, or a default that pins the zone (issue 22)', async () => {
+    for (const sql of [
+      'CREATE TABLE e (a timestamp, b timestamp(3) NOT NULL);',
+      "CREATE TABLE e (a timestamp DEFAULT timezone('utc'::text, now()));",
+      "CREATE TABLE e (a timestamp DEFAULT (now() AT TIME ZONE 'utc'));",
+      'ALTER TABLE e ALTER COLUMN b TYPE timestamp;',
+    ]) expect(await ruleFindings(ID, sql), sql).toEqual([]);
+    for (const sql of ['CREATE TABLE e (a timestamp DEFAULT LOCALTIMESTAMP);', 'CREATE TABLE e (a timestamp DEFAULT now()::timestamp);', 'ALTER TABLE e ADD COLUMN a timestamp DEFAULT clock_timestamp();']) {
+      expect(await ruleFindings(ID, sql), sql).toHaveLength(1);
+    }
+  });
+
+  it('speaks once per history (issue 22)', async () => {
+    expect(await ruleFindings(ID, 'CREATE TABLE a (at timestamp DEFAULT now());\nCREATE TABLE b (at timestamp DEFAULT now());')).toHaveLength(1);
   });
 
   it('accepts timestamptz', async () => {
@@ -41,7 +49,7 @@ describe(`${ID} on PostgreSQL`, () => {
   const db = useTestDatabase('timestamptz');
 
   it('one instant reads back as two instants from two TimeZones with timestamp; as one with the recipe', async () => {
-    const flagged = 'CREATE TABLE events (id int, at timestamp);';
+    const flagged = 'CREATE TABLE events (id int, at timestamp DEFAULT now());';
     const [finding] = await ruleFindings(ID, flagged);
     await db.current.query(flagged);
     await runAll(db.current, (await recipeStatements(finding!)).map((s) => s.replace('events', 'events_tz')));
