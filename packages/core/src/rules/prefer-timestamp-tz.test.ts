@@ -14,7 +14,7 @@ describe(ID, () => {
     expect(await rendered(ID, sql)).toMatchSnapshot();
   });
 
-  it('reports the columns of one statement the database's clock fills, in one finding, fixed together', async () => {
+  it("reports the columns of one statement the database's clock fills, in one finding, fixed together", async () => {
     const findings = await ruleFindings(ID, 'CREATE TABLE "Order" ("createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "updatedAt" TIMESTAMP(3) DEFAULT now(), "paidAt" timestamptz);');
     expect(findings.map((f) => [f.message, f.recipe.sql])).toEqual([
       [
