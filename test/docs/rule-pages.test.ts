@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exampleCommand, exampleFlags, EXAMPLE_FILE, renderRuleIndex, renderRuleMarkdown, ruleDoc, ruleDocs, ruleInfos, type RuleDoc } from '@pgsafe/core';
+import { exampleCommand, exampleFlags, EXAMPLE_FILE, renderPrecisionPage, renderRuleIndex, renderRuleMarkdown, ruleDoc, ruleDocs, ruleInfos, type RuleDoc } from '@pgsafe/core';
 import { assertCliBuilt, pgsafe, useTestDatabase } from '@pgsafe/testing';
 import { REPO } from './markdown.js';
 
@@ -35,6 +35,10 @@ describe('rule pages', () => {
 
   it('docs/rules/README.md indexes every rule', async () => {
     await expect(renderRuleIndex(docs)).toMatchFileSnapshot(join(RULES, 'README.md'));
+  });
+
+  it('docs/precision.md gives every measured rule its figures', async () => {
+    await expect(renderPrecisionPage(docs)).toMatchFileSnapshot(join(REPO, 'docs/precision.md'));
   });
 
   it('has no page for a rule that does not exist', () => {

@@ -14,11 +14,11 @@ describe(ID, () => {
     expect(await rendered(ID, sql)).toMatchSnapshot();
   });
 
-  it('warns about ADD COLUMN ... REFERENCES on an existing table', async () => {
-    const sql = 'ALTER TABLE orders ADD COLUMN coupon_id bigint REFERENCES coupons;';
-    const findings = await ruleFindings(ID, sql);
-    expect(findings.map((f) => f.severity)).toEqual(['warning']);
-    expect(await rendered(ID, sql)).toMatchSnapshot();
+  it('ADD COLUMN ... REFERENCES: silent without a DEFAULT (nothing to validate), an error with one (issue 22)', async () => {
+    expect(await ruleFindings(ID, 'ALTER TABLE orders ADD COLUMN coupon_id bigint REFERENCES coupons;')).toEqual([]);
+    expect(await ruleFindings(ID, 'ALTER TABLE orders ADD COLUMN coupon_id bigint DEFAULT NULL REFERENCES coupons;')).toEqual([]);
+    const withDefault = await ruleFindings(ID, 'ALTER TABLE orders ADD COLUMN coupon_id bigint DEFAULT 1 REFERENCES coupons;');
+    expect(withDefault.map((f) => f.severity)).toEqual(['error']);
   });
 
   it('accepts NOT VALID and foreign keys on new tables', async () => {
@@ -29,6 +29,23 @@ describe(ID, () => {
 
 describe(`${ID} on PostgreSQL`, () => {
   const db = useTestDatabase('fk_not_valid');
+
+  it('ADD COLUMN ... REFERENCES without a DEFAULT reads no row of the table; with a DEFAULT it scans it', async () => {
+    await db.current.query('CREATE TABLE coupons (id bigint PRIMARY KEY)');
+    await db.current.query('INSERT INTO coupons VALUES (1)');
+    await db.current.query('CREATE TABLE carts (id bigint PRIMARY KEY)');
+    await seedRows(db.current, 'carts', 2000, { id: 'i' });
+    const seqScans = async () => {
+      await db.current.query('SELECT pg_stat_force_next_flush()');
+      const { rows } = await db.current.query<{ n: string }>(`SELECT seq_scan AS n FROM pg_stat_user_tables WHERE relname = 'carts'`);
+      return Number(rows[0]!.n);
+    };
+    const before = await seqScans();
+    await db.current.query('ALTER TABLE carts ADD COLUMN coupon_id bigint REFERENCES coupons');
+    expect(await seqScans()).toBe(before);
+    await db.current.query('ALTER TABLE carts ADD COLUMN promo_id bigint DEFAULT 1 REFERENCES coupons');
+    expect(await seqScans()).toBeGreaterThan(before);
+  });
 
   it('fails on orphans and blocks writes to both tables; the recipe validates while writes continue', async () => {
     await db.current.query('CREATE TABLE users (id bigint PRIMARY KEY)');

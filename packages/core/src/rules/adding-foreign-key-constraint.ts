@@ -1,5 +1,6 @@
-import type { Constraint } from '@pgsql/types';
-import { columnNames, quoteList, tableRef, type TableRef } from '../ast.js';
+import type { Constraint, Node } from '@pgsql/types';
+import { as, columnConstraints, columnNames, quoteList, tableRef, type TableRef } from '../ast.js';
+import { declaredColumns } from '../column-types.js';
 import { alterExistingTable } from '../alter-table.js';
 import { declaredConstraints } from '../constraints.js';
 import { defineRule } from '../rule.js';
@@ -18,13 +19,18 @@ export default defineRule({
     if (!alterExistingTable(ctx)) return undefined;
     return declaredConstraints(ctx.statement.node)
       .filter(({ con }) => con.contype === 'CONSTR_FOREIGN' && !con.skip_validation)
-      .map(({ table, con, columns, onAddedColumn }) =>
-        // ADD COLUMN ... REFERENCES: the new column is all NULL, so the scan finds nothing to check, but both tables
-        // are still locked against writes while it runs: a warning, not an error.
-        onAddedColumn ? { ...report(table, con, columns), severity: 'warning' as const } : report(table, con, columns),
-      );
+      // ADD COLUMN ... REFERENCES without a DEFAULT: the new column is all NULL and PostgreSQL skips the validation
+      // scan (measured: no sequential scan of the table; issue 22, 15 of 20 sampled findings were this).
+      .filter(({ onAddedColumn, columns }) => !onAddedColumn || addedWithDefault(ctx.statement.node, columns[0]))
+      .map(({ table, con, columns }) => report(table, con, columns));
   },
 });
+
+/** The column this ALTER TABLE adds has a DEFAULT other than NULL: every row gets a value the key must check. */
+function addedWithDefault(node: Node, column: string | undefined): boolean {
+  const added = declaredColumns(node).find((c) => c.name === column);
+  return !!added && columnConstraints(added.def).some((c) => c.contype === 'CONSTR_DEFAULT' && !as(c.raw_expr, 'A_Const')?.isnull);
+}
 
 function report(table: TableRef, con: Constraint, columns: string[]): Report {
   const parent = tableRef(con.pktable);

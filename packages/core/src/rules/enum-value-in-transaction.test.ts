@@ -21,6 +21,11 @@ describe(ID, () => {
     expect(findings[0]!.message).toContain('line 2');
     expect(await ruleFindings(ID, `${ADD}\n${USE}`)).toEqual([]);
   });
+
+  it('adding the same label to several enums in one transaction is no use of the first (Prisma does it; issue 22)', async () => {
+    const sql = `${ADD}\nALTER TYPE return_status ADD VALUE 'refunded';`;
+    expect(await ruleFindings(ID, sql, { assumeInTransaction: true })).toEqual([]);
+  });
 });
 
 describe(`${ID} on PostgreSQL`, () => {

@@ -16,7 +16,8 @@ export default defineRule({
     const type = quoteQualified(parts.length > 1 ? parts[parts.length - 2] : undefined, parts[parts.length - 1] ?? '');
     const literal = quoteLiteral(alter.newVal);
     const tx = ctx.state.transaction;
-    const user = ctx.migration.statements.find((s) => s.index > ctx.statement.index && ctx.states[s.index]!.transaction === tx && s.text.includes(literal));
+    // Adding the same label to another enum (Prisma adds one value to several) is not a use of this one.
+    const user = ctx.migration.statements.find((s) => s.index > ctx.statement.index && ctx.states[s.index]!.transaction === tx && s.kind !== 'AlterEnumStmt' && s.text.includes(literal));
     if (ctx.options.pgVersion >= 12 && !user) return undefined;
     const recipe = {
       summary: 'Add the value in its own migration (outside a transaction before PG 12), and use it in a later one.',

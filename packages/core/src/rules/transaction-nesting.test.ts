@@ -11,9 +11,11 @@ describe(ID, () => {
     expect(await rendered(ID, sql)).toMatchSnapshot();
   });
 
-  it("warns about BEGIN and COMMIT in a file the runner wraps, and COMMIT ending the runner's transaction", async () => {
+  it("in a file the runner wraps: one finding for a BEGIN ... COMMIT pair, at the COMMIT that ends the runner's transaction (issue 22)", async () => {
     const findings = await ruleFindings(ID, 'BEGIN;\nSELECT 1;\nCOMMIT;\nSELECT 2;', { assumeInTransaction: true });
-    expect(findings.map((f) => f.start.line)).toEqual([1, 3]);
+    expect(findings.map((f) => f.start.line)).toEqual([3]);
+    // A BEGIN with no COMMIT after it is reported alone.
+    expect((await ruleFindings(ID, 'BEGIN;\nSELECT 1;', { assumeInTransaction: true })).map((f) => f.start.line)).toEqual([1]);
   });
 
   it('accepts one transaction block after another', async () => {

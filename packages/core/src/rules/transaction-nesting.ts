@@ -1,3 +1,4 @@
+import type { Node } from '@pgsql/types';
 import { as } from '../ast.js';
 import { defineRule } from '../rule.js';
 
@@ -22,6 +23,9 @@ export default defineRule({
         return s.index < ctx.statement.index && ctx.states[s.index]!.transaction === ctx.state.transaction && (k === 'TRANS_STMT_BEGIN' || k === 'TRANS_STMT_START');
       });
     if (begin ? !alreadyOpen : !(end && runnerTx)) return undefined;
+    // In the runner's transaction, a BEGIN ... COMMIT pair is one mistake: the COMMIT's finding says what breaks (the
+    // BEGIN alone only warns). Reported twice, half the findings were the harmless half (issue 22).
+    if (begin && runnerTx && ctx.migration.statements.some((s) => s.index > ctx.statement.index && ctx.states[s.index]!.transaction === ctx.state.transaction && isEnd(s.node))) return undefined;
     return begin
       ? {
           message: 'BEGIN inside a transaction that is already open: PostgreSQL ignores it (WARNING: there is already a transaction in progress).',
@@ -39,3 +43,8 @@ export default defineRule({
         };
   },
 });
+
+function isEnd(node: Node): boolean {
+  const kind = as(node, 'TransactionStmt')?.kind;
+  return kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK';
+}
