@@ -96,7 +96,9 @@ try {
         wouldRefuseMigrations: refusedMigrations.length,
         errorFindings: errors.length,
         warnings: audit.findings.length - errors.length,
+        letThrough: audit.passed?.length ?? 0,
         byRule,
+        errors: errors.slice(0, 20).map((f) => `${f.migration}: ${f.rule}${f.sql ? `: ${f.sql}` : ''}`),
         retries: audit.retries,
         identicalSchema: audit.schema === plain.schema,
         identicalBookkeeping: bookSame(audit, plain),
@@ -138,8 +140,9 @@ function print(run) {
     console.log(`  guarded deploy, default config: REFUSED at ${g.at} (${g.rules.join(', ')}) after ${g.appliedBefore} applied migrations`);
   } else console.log(`  guarded deploy, default config: FAILED: ${g.error}`);
   const a = run.audit;
-  console.log(`  audit (refusals reported, not enforced): ${a.wouldRefuseMigrations} migrations would be refused (${a.errorFindings} error findings, ${a.warnings} warnings, ${a.retries} lock retries)`);
+  console.log(`  audit (refusals reported, not enforced): ${a.wouldRefuseMigrations} migrations would be refused (${a.errorFindings} error findings, ${a.warnings} warnings, ${a.letThrough} let through by the deploy's context, ${a.retries} lock retries)`);
   for (const [rule, n] of Object.entries(a.byRule).sort((x, y) => y[1] - x[1])) console.log(`    ${String(n).padStart(4)}  ${rule}`);
+  for (const e of a.errors) console.log(`    error: ${e}`);
   console.log(`  audit deploy: ${a.ms} ms (CPU ${a.cpuMs} ms), ${(a.ms / run.plain.ms).toFixed(2)}x wall, ${(a.cpuMs / run.plain.cpuMs).toFixed(2)}x CPU; schema identical ${yes(a.identicalSchema)}, bookkeeping identical ${yes(a.identicalBookkeeping)}, rows identical ${yes(a.identicalRows)}`);
   if (a.schemaDifference) console.log(`  first schema difference: ${a.schemaDifference}`);
 }

@@ -14,9 +14,12 @@ const orm = (name) => require(ormHome(name));
 const spec = JSON.parse(process.argv[2]);
 const { project, url, mode } = spec;
 const findings = [];
+/** Findings the deploy's context let through (a table empty, or created earlier in the deploy). */
+const passed = [];
 const retries = [];
 const onEvent = (e) => {
-  if (e.type === 'finding') findings.push({ migration: e.migration.name, rule: e.finding.rule, severity: e.finding.severity });
+  if (e.type === 'finding') findings.push({ migration: e.migration.name, rule: e.finding.rule, severity: e.finding.severity, ...(e.finding.severity === 'error' ? { sql: e.finding.statement.text.slice(0, 160) } : {}) });
+  if (e.type === 'passed') passed.push({ migration: e.migration.name, rule: e.finding.rule });
   if (e.type === 'retry') retries.push(e.migration.name);
 };
 const guardOptions = { onEvent, ...(mode === 'audit' ? { enforce: false } : {}) };
@@ -112,8 +115,10 @@ const runners = {
       say(line) {
         const m = /^ {2}(\S+)(?: \(\d+ steps?\))?$/.exec(line);
         if (m) current = m[1];
-        const f = /(error|warning)\[([a-z0-9-]+)\]( \(allowed by --allow\))?/.exec(line);
-        if (f && current && (f[1] === 'warning' || f[3])) findings.push({ migration: current, rule: f[2], severity: f[1] });
+        const f = /(error|warning)\[([a-z0-9-]+)\]( \(allowed by --allow\))?(.*)/.exec(line);
+        if (f && current && (f[1] === 'warning' || f[3])) findings.push({ migration: current, rule: f[2], severity: f[1], ...(f[1] === 'error' ? { sql: f[4].trim().slice(0, 160) } : {}) });
+        const p = /let through \[([a-z0-9-]+)\]/.exec(line);
+        if (p && current) passed.push({ migration: current, rule: p[1] });
       },
       warn() {},
     };
@@ -144,6 +149,6 @@ try {
 const ms = Math.round(performance.now() - t0);
 const cpu = process.cpuUsage(cpu0);
 process.stdout.write(
-  `RESULT ${JSON.stringify({ ok: !error, ms, cpuMs: Math.round((cpu.user + cpu.system) / 1000), refused, error: error && !refused ? String(error.stack ?? error).slice(0, 3000) : undefined, findings, retries: retries.length })}\n`,
+  `RESULT ${JSON.stringify({ ok: !error, ms, cpuMs: Math.round((cpu.user + cpu.system) / 1000), refused, error: error && !refused ? String(error.stack ?? error).slice(0, 3000) : undefined, findings, passed, retries: retries.length })}\n`,
 );
 process.exit(0);
