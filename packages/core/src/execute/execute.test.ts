@@ -138,7 +138,9 @@ describe('execute: pre-flight', () => {
     expect(result.steps[0]!.attempts).toHaveLength(1);
     expect(result.steps[0]!.preflightWaitMs).toBeGreaterThan(500);
     expect(events.filter((e) => e.type === 'preflight').map((e) => e.type === 'preflight' && e.action)).toEqual(['wait', 'clear']);
-    expect(seen.max).toBeLessThan(150);
+    // Queued behind the ALTER the app would wait for the whole second the report holds its lock; half of it is the
+    // margin a loaded 2-core machine needs for the app's own queries.
+    expect(seen.max).toBeLessThan(500);
   });
 
   it('ignores short transactions and does not check tables the migration creates', async () => {
