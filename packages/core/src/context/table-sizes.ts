@@ -52,7 +52,7 @@ export async function readSize(query: Query, table: TableRef, exactLimit = EXACT
   const counted = await query(`SELECT count(*)::float8 AS n FROM (SELECT 1 FROM ${name} LIMIT ${limit + 1}) t`);
   const n = Number(counted.rows[0]!.n);
   if (n <= limit) return { table: name, rows: n, exact: true };
-  return { table: name, rows: Math.max(n, estimate), exact: false, ...(estimate < 0 ? { atLeast: true } : {}) };
+  return estimate < 0 ? { table: name, rows: limit, exact: false, atLeast: true } : { table: name, rows: Math.max(n, estimate), exact: false };
 }
 
 /** `"Order": 0 rows (exact count)`, `orders: ~1,200,000 rows (estimate, pg_class.reltuples)`. */
