@@ -38,12 +38,13 @@ export { formatPlan, kindLabel, stepHeader } from './plan/format.js';
 export { stepCommands, commandsSql, type StepCommands } from './plan/commands.js';
 export { parseDuration, formatDuration, type Duration } from './plan/duration.js';
 export { execute, type ExecuteOptions } from './execute/execute.js';
+export { readJournal, planChecksum, JOURNAL_TABLE, type JournalEntry } from './execute/journal.js';
 export { DEFAULT_POLICY, resolvePolicy, attemptLockTimeout, retryDelay, type ExecutePolicy, type ExecutePolicyInput, type PreflightPolicy } from './execute/policy.js';
 export { openConnection, ConnectionError, type OpenOptions } from './execute/connection.js';
 export { redactConnectionString, connectionTarget } from './execute/redact.js';
-export { describeEvent, describeBlocker, describeBlockers, describeProgress } from './execute/describe.js';
+export { describeEvent, stepRange, describeBlocker, describeBlockers, describeProgress } from './execute/describe.js';
 export { lockConflicts } from './execute/lock-conflicts.js';
-export type { ExecuteEvent, ExecuteEventType, ExecuteResult, ExecuteError, ExecuteErrorKind, StepResult, AttemptResult, BlockingSession, IndexBuildProgress } from './execute/types.js';
+export type { ExecuteEvent, ExecuteEventType, ExecuteResult, ExecuteError, ExecuteErrorKind, StepResult, AttemptResult, BlockingSession, IndexBuildProgress, SkippedStatement } from './execute/types.js';
 // The guard: checks and runs an ORM's migration statements one at a time (the knex, TypeORM and MikroORM adapters).
 export { MigrationGuard, describeGuardEvent } from './guard/guard.js';
 export { UnsafeMigrationError } from './guard/unsafe-migration-error.js';

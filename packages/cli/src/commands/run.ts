@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import {
   analyzeOptionsFrom,
@@ -21,6 +22,7 @@ import {
   planTransactions,
   PlanError,
   renderFinding,
+  stepRange,
   rules,
   type ExecuteResult,
   type Finding,
@@ -51,6 +53,9 @@ interface RunOptions {
   pgVersion?: number;
   color?: boolean;
   html?: string;
+  lockWait?: number;
+  restart?: boolean;
+  name?: string;
 }
 
 function collectRules(value: string, previous: string[]): string[] {
@@ -75,6 +80,9 @@ export function runCommand(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
     .option('--pg-version <major>', `PostgreSQL major version to check and plan for (${OLDEST_PG_VERSION}-${NEWEST_PG_VERSION}; default: the server's, or ${NEWEST_PG_VERSION} with --dry-run)`, pgVersionArg)
     .option('--no-color', 'never color the output')
+    .option('--lock-wait <duration>', "give up when another run holds the database's run lock this long (default: wait)", durationArg)
+    .option('--restart', 'run from step 1 even if the journal says an earlier run committed some steps, or completed')
+    .option('--name <name>', 'name of the migration in the run journal, pgsafe.migration_runs (default: the file path relative to the current directory; stdin: not journaled)')
     .option('--html <file>', 'also write a self-contained HTML report: findings, the plan, and the lock timeline of the run (written when it fails or is interrupted too)')
     .addHelpText(
       'after',
@@ -209,14 +217,18 @@ export function runCommand(): Command {
         else out.write(`${c.bold(`Running ${name}`)} on ${connectionTarget(url!)}: ${planSummary(planned)}\n`);
 
         const controller = new AbortController();
-        let interrupts = 0;
-        const onSigint = () => {
-          interrupts++;
-          if (interrupts > 1) process.exit(130);
-          process.stderr.write('\npgsafe: interrupting: cancelling the running statement and rolling back (Ctrl-C again to quit now)\n');
+        // SIGTERM (CI runners, Kubernetes) is handled like Ctrl-C: cancel, roll back, clean up, then exit 128+signal.
+        let signalled: NodeJS.Signals | undefined;
+        const onSignal = (sig: NodeJS.Signals) => {
+          const code = sig === 'SIGTERM' ? 143 : 130;
+          if (signalled) process.exit(code);
+          signalled = sig;
+          process.stderr.write(`\npgsafe: ${sig === 'SIGINT' ? 'interrupted' : `got ${sig}`}: cancelling the running statement, rolling back and cleaning up (${sig === 'SIGINT' ? 'Ctrl-C' : sig} again to quit now)\n`);
           controller.abort();
         };
-        process.on('SIGINT', onSigint);
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        const journalName = options.name ?? (file === '-' ? undefined : relative(process.cwd(), resolve(file)).split('\\').join('/'));
         const sink = json ? jsonSink(out) : prettySink(out, c);
         let result: ExecuteResult;
         try {
@@ -224,6 +236,8 @@ export function runCommand(): Command {
             client: client!,
             monitor: url!,
             signal: controller.signal,
+            ...(options.lockWait !== undefined ? { lockWaitMs: options.lockWait } : {}),
+            ...(journalName ? { journal: { name: journalName, ...(options.restart ? { restart: true } : {}) } } : {}),
             policy: { preflight: { mode: options.preflight ?? config.run?.preflight ?? 'wait' } },
             onEvent: (e) => {
               report?.event(e);
@@ -232,12 +246,14 @@ export function runCommand(): Command {
           });
         } finally {
           sink.close();
-          process.off('SIGINT', onSigint);
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
         }
         report?.finished(result);
         if (json) line({ type: 'result', result });
         else out.write(resultSummary(result, planned, c));
-        process.exitCode = result.status === 'completed' ? 0 : interrupts ? 130 : 1;
+        if (signalled && result.status !== 'completed') process.stderr.write(`pgsafe: stopped by ${signalled}: ${result.steps.filter((s) => s.status === 'committed' || s.status === 'already-applied').length} of ${planned.steps.length} steps are applied\n`);
+        process.exitCode = result.status === 'completed' ? 0 : signalled === 'SIGTERM' ? 143 : signalled ? 130 : 1;
       } finally {
         await client?.end().catch(() => {});
         report?.write();
@@ -288,21 +304,34 @@ function planSummary(p: Plan): string {
 
 function resultSummary(result: ExecuteResult, p: Plan, c: Palette): string {
   const committed = result.steps.filter((s) => s.status === 'committed').length;
+  const already = result.steps.filter((s) => s.status === 'already-applied').length;
   const retries = result.steps.reduce((n, s) => n + Math.max(0, s.attempts.length - 1), 0);
   const waited = result.steps.reduce((n, s) => n + s.preflightWaitMs, 0);
+  const warnings = result.skipped.map((k) => c.yellow(`  warning: ${p.file}:${k.line}: step ${k.step} did nothing: ${k.message} (IF [NOT] EXISTS)`));
+  const skippedNote = result.skipped.length ? `, ${result.skipped.length} statement${result.skipped.length === 1 ? '' : 's'} skipped by IF [NOT] EXISTS` : '';
   if (result.status === 'completed') {
-    const extra = [retries ? `${retries} lock-timeout retr${retries === 1 ? 'y' : 'ies'}` : '', waited ? `waited ${formatDuration(waited)} for blocking sessions` : ''].filter(Boolean).join(', ');
-    return c.bold(`completed: ${committed}/${p.steps.length} steps committed in ${formatDuration(result.ms)}${extra ? ` (${extra})` : ''}`) + '\n';
+    if (committed === 0 && already === p.steps.length) return c.bold(`already applied: all ${already} steps were committed by an earlier run; nothing was run (--restart runs it again)`) + '\n';
+    const extra = [already ? `${stepRange(1, already)} applied by an earlier run` : '', retries ? `${retries} lock-timeout retr${retries === 1 ? 'y' : 'ies'}` : '', waited ? `waited ${formatDuration(waited)} for blocking sessions` : ''].filter(Boolean).join(', ');
+    return [c.bold(`completed: ${committed}/${p.steps.length} steps committed in ${formatDuration(result.ms)}${extra ? ` (${extra})` : ''}${skippedNote}`), ...warnings].join('\n') + '\n';
   }
   const e = result.error!;
   const where = e.statement ? `${p.file}:${e.statement.line}:${e.statement.column}: ` : '';
-  const lines = [c.red(c.bold(`FAILED at step ${e.step}: ${where}${e.message}${e.code ? ` [${e.code}]` : ''}`))];
+  const lines = [c.red(c.bold(`FAILED${e.step ? ` at step ${e.step}` : ''}: ${where}${e.message}${e.code ? ` [${e.code}]` : ''}`))];
   if (e.detail) lines.push(`  detail: ${e.detail}`);
   if (e.hint) lines.push(`  hint: ${e.hint}`);
-  lines.push(
-    committed
-      ? `  ${committed} step${committed === 1 ? '' : 's'} committed before the failure stay applied; running the migration again skips what IF NOT EXISTS / IF EXISTS can.`
-      : '  nothing was applied.',
-  );
+  lines.push(...warnings);
+  const applied = committed + already;
+  if (e.step === 0) {
+    if (already) lines.push(`  ${stepRange(1, already)} stay${already === 1 ? 's' : ''} applied from an earlier run.`);
+  } else if (applied === 0) {
+    lines.push('  nothing was applied.');
+  } else {
+    lines.push(`  applied: ${stepRange(1, applied)} of ${p.steps.length}${already ? ` (${stepRange(1, already)} by an earlier run)` : ''}; not applied: ${stepRange(applied + 1, p.steps.length)}.`);
+    lines.push(
+      result.journal
+        ? `  to continue: fix the cause and run the same command again: it resumes at step ${applied + 1} (recorded in pgsafe.migration_runs as "${result.journal.name}"; --restart starts over).`
+        : '  no run journal: running the migration again repeats those steps (IF NOT EXISTS / IF EXISTS skip what they can).',
+    );
+  }
   return lines.join('\n') + '\n';
 }

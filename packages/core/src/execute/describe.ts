@@ -29,6 +29,11 @@ export function describeProgress(p: IndexBuildProgress): string {
   return `${p.index ?? 'index'}: ${p.phase}${pct}${counts}`;
 }
 
+/** `step 3` or `steps 1-4`. */
+export function stepRange(first: number, last: number): string {
+  return first === last ? `step ${first}` : `steps ${first}-${last}`;
+}
+
 /** One line per event (no trailing newline). */
 export function describeEvent(e: ExecuteEvent): string {
   const step = 'step' in e && e.step ? `step ${e.step}: ` : '';
@@ -48,6 +53,22 @@ export function describeEvent(e: ExecuteEvent): string {
       return `${step}attempt ${e.attempt} waits for its lock behind ${describeBlockers(e.blockers)}`;
     case 'retry':
       return `${step}attempt ${e.attempt} rolled back after ${formatDuration(e.waitedMs)} (${e.message} [${e.code}]), retrying in ${formatDuration(e.delayMs)}; blocked by ${describeBlockers(e.blockers)}`;
+    case 'lock-wait':
+      return e.orphaned
+        ? `run lock held by an orphaned session of a killed pgsafe run, cancelling it: ${describeBlocker(e.holder)}`
+        : `waiting for another run to finish (it holds this database's run lock): ${describeBlocker(e.holder)}`;
+    case 'lock-acquired':
+      return `run lock taken after ${formatDuration(e.waitedMs)}`;
+    case 'resume':
+      return e.committed >= e.total
+        ? `${e.name} was completed at ${e.previous.at}: all ${e.total} steps are applied, nothing to run (--restart runs it again)`
+        : `resuming ${e.name}: ${stepRange(1, e.committed)} of ${e.total} ${e.committed === 1 ? 'was' : 'were'} committed by the run at ${e.previous.at}${e.previous.error ? ` (which failed: ${e.previous.error})` : ''}; running ${stepRange(e.committed + 1, e.total)} (--restart starts over)`;
+    case 'orphaned-build':
+      return e.action === 'cancel'
+        ? `${step}${e.index} is being built by pid ${e.pid} (app "${e.applicationName}"), an orphan of a killed pgsafe run: cancelling it, then dropping and rebuilding the index`
+        : `${step}${e.index} is being built by pid ${e.pid} (app "${e.applicationName}"): waiting for it to finish`;
+    case 'skipped':
+      return `${step}warning: statement at line ${e.line} skipped: ${e.message}`;
     case 'invalid-index-dropped':
       return `${step}dropped INVALID index ${e.index} left by a failed build`;
     case 'progress':

@@ -175,17 +175,19 @@ describe('execute: transactional steps', () => {
     expect(await columns('items')).toEqual(['id', 'name']);
   });
 
-  it('is safe to run again after a partial run: IF NOT EXISTS / IF EXISTS skip what is done', async () => {
+  it('is safe to run again after a partial run: IF NOT EXISTS / IF EXISTS skip what is done, and each skip is reported', async () => {
     const sql = 'ALTER TABLE items ADD COLUMN b int;\nCREATE INDEX CONCURRENTLY items_b_idx ON items (b);\nALTER TABLE items DROP COLUMN name;';
     const first = await run(sql);
     expect(first.result.status).toBe('completed');
     const again = await run(sql);
     expect(again.result.status).toBe('completed');
-    expect(again.events.filter((e) => e.type === 'notice').map((e) => e.type === 'notice' && e.message)).toEqual([
-      'column "b" of relation "items" already exists, skipping',
-      'relation "items_b_idx" already exists, skipping',
-      'column "name" of relation "items" does not exist, skipping',
+    expect(again.events.filter((e) => e.type === 'notice')).toEqual([]);
+    expect(again.result.skipped).toEqual([
+      { step: 1, statement: 0, line: 1, message: 'column "b" of relation "items" already exists, skipping' },
+      { step: 2, statement: 1, line: 2, message: 'relation "items_b_idx" already exists, skipping' },
+      { step: 3, statement: 2, line: 3, message: 'column "name" of relation "items" does not exist, skipping' },
     ]);
+    expect(again.events.filter((e) => e.type === 'skipped')).toHaveLength(3);
   });
 
   it('reports a broken connection as a failure, never as completed', async () => {

@@ -9,6 +9,11 @@
  * is tried again after a back-off with jitter, with an escalating lock_timeout that never exceeds the step's, within
  * the step's retry count and wall-clock budget. Any other error stops the run. The run is `completed` only when every
  * step committed.
+ *
+ * Around the steps: a per-database advisory lock makes runs exclusive (a second run waits, naming the holder, or gives
+ * up after `lockWaitMs`; an orphaned holder of a killed run is cancelled); the journal (`pgsafe.migration_runs`)
+ * records which steps committed, so a rerun resumes after them; a CONCURRENTLY build is checked VALID afterwards and
+ * an existing index of its name must have its definition; IF [NOT] EXISTS skips are reported.
  */
 import type pg from 'pg';
 import { pgModule } from './pg-module.js';
@@ -22,8 +27,11 @@ import { watchStatement } from './monitor.js';
 import { attemptLockTimeout, resolvePolicy, retryDelay, type ExecutePolicy, type ExecutePolicyInput } from './policy.js';
 import { conflictingLockers, findBlockers, type LockTarget } from './preflight.js';
 import { connectionTarget } from './redact.js';
-import { describeBlockers } from './describe.js';
-import type { AttemptResult, BlockingSession, ExecuteError, ExecuteEvent, ExecuteResult, StepResult } from './types.js';
+import { describeBlocker, describeBlockers } from './describe.js';
+import { endOrphan, markAlive, releaseRunLock, runLockHolder, tryRunLock, ALIVE_LOCK_KEY } from './run-lock.js';
+import { ensureJournal, finishJournal, planChecksum, readJournal, startJournal, stepCommittedSql } from './journal.js';
+import { existingIndex, indexValid, sameDefinition } from './index-check.js';
+import type { AttemptResult, BlockingSession, ExecuteError, ExecuteEvent, ExecuteResult, SkippedStatement, StepResult } from './types.js';
 
 export interface ExecuteOptions {
   /** Where to run: a connection string (the executor opens, and closes, its connections) ... */
@@ -39,6 +47,12 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   /** application_name of the migration session (default `pgsafe`); the monitor's gets `-monitor`. */
   applicationName?: string;
+  /** How long to wait for another run's lock on the database (ms). Default: as long as it takes. */
+  lockWaitMs?: number;
+  /** Record the run's progress in `pgsafe.migration_runs` under `name` (the migration's file or ORM name): a rerun of
+   *  a failed run resumes at its first uncommitted step, a completed one is not run again, and a changed migration
+   *  is refused; `restart` runs from step 1 whatever the journal says. */
+  journal?: { name: string; restart?: boolean };
 }
 
 interface Ctx {
@@ -53,8 +67,13 @@ interface Ctx {
   emit: (event: DistributiveOmit<ExecuteEvent, 'at'>) => void;
   t0: number;
   signal?: AbortSignal;
-  /** The step being run, for notices. */
+  /** The step and statement being run, for notices. */
   currentStep: number;
+  currentStatement?: PlannedStatement;
+  /** The journal entry's name when progress is recorded. */
+  journal?: string;
+  /** Opens a connection for cleanup when both of ours are broken (closed at the end). */
+  fresh: () => Promise<Queryable>;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -86,12 +105,42 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   }
 
   const steps: StepResult[] = [];
+  const skipped: SkippedStatement[] = [];
   let error: ExecuteError | undefined;
-  const ctx: Ctx = { plan, client, aux: monitor ?? client, ...(monitor ? { monitor } : {}), pid: 0, ownPids: [], policy, emit, t0, currentStep: 0, ...(options.signal ? { signal: options.signal } : {}) };
+  let fresh: pg.Client | undefined;
+  const freshConfig = options.connectionString ?? configLike(client);
+  const ctx: Ctx = {
+    plan,
+    client,
+    aux: monitor ?? client,
+    ...(monitor ? { monitor } : {}),
+    pid: 0,
+    ownPids: [],
+    policy,
+    emit,
+    t0,
+    currentStep: 0,
+    ...(options.signal ? { signal: options.signal } : {}),
+    fresh: async () => (fresh ??= await openConnection(freshConfig, { applicationName: `${appName}-cleanup`, connectTimeoutMs: 5000 })),
+  };
   const onNotice = (notice: { message?: string }) => {
-    if (notice.message) emit({ type: 'notice', step: ctx.currentStep, message: notice.message });
+    if (!notice.message) return;
+    const statement = ctx.currentStatement;
+    // IF [NOT] EXISTS made PostgreSQL skip the statement: nothing was done, which the summary must say.
+    if (statement && /, skipping$/.test(notice.message) && /\bif\s+(not\s+)?exists\b/i.test(statement.sql)) {
+      const skip = { step: ctx.currentStep, statement: statement.index, line: statement.start.line, message: notice.message };
+      if (!skipped.some((k) => k.statement === skip.statement && k.message === skip.message)) {
+        skipped.push(skip);
+        emit({ type: 'skipped', ...skip });
+      }
+      return;
+    }
+    emit({ type: 'notice', step: ctx.currentStep, message: notice.message });
   };
   client.on('notice', onNotice);
+  let locked = false;
+  let startAt = 1;
+  let journal: ExecuteResult['journal'];
   try {
     const info = await client.query<{ pid: number; version: string; num: string }>(
       "SELECT pg_backend_pid() AS pid, current_setting('server_version') AS version, current_setting('server_version_num') AS num",
@@ -100,38 +149,165 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
     const monitorPid = monitor ? (await monitor.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid : undefined;
     ctx.ownPids = [ctx.pid, ...(monitorPid ? [monitorPid] : [])];
     emit({ type: 'start', steps: plan.steps.length, target: connectionTarget(options.connectionString ?? configLike(client)), serverVersion: info.rows[0]!.version });
-    const major = Math.floor(Number(info.rows[0]!.num) / 10000);
+    const num = Number(info.rows[0]!.num);
+    const major = Math.floor(num / 10000);
     if (major !== plan.options.pgVersion) {
       emit({ type: 'warning', message: `the plan was made for PostgreSQL ${plan.options.pgVersion}, the server runs ${major}` });
+    }
+    // PostgreSQL 14+: a statement whose client is gone (pgsafe killed) is ended within a second instead of running
+    // on for hours as an orphan.
+    if (num >= 140000) await client.query("SET client_connection_check_interval = '1s'").catch(() => {});
+    await markAlive(monitor ?? client, ctx.pid);
+    error = await takeRunLock(ctx, options.lockWaitMs);
+    locked = !error;
+    if (locked && options.journal) {
+      const resume = await openJournal(ctx, options.journal);
+      if (resume.error) error = resume.error;
+      else {
+        startAt = resume.startAt;
+        if (resume.recording) {
+          ctx.journal = options.journal.name;
+          journal = { name: options.journal.name, status: 'failed', stepsCommitted: startAt - 1, stepsTotal: plan.steps.length, ...(startAt > 1 ? { resumedAfter: startAt - 1 } : {}) };
+        }
+      }
     }
   } catch (e) {
     error = { kind: 'connection', step: 0, message: `the connection failed before the first step: ${(e as Error).message}` };
   }
 
   for (const step of plan.steps) {
+    if (!error && step.id < startAt) {
+      steps.push({ id: step.id, status: 'already-applied', attempts: [], ms: 0, preflightWaitMs: 0 });
+      continue;
+    }
     if (error) {
       steps.push({ id: step.id, status: 'not-run', attempts: [], ms: 0, preflightWaitMs: 0 });
       continue;
     }
     ctx.currentStep = step.id;
     const result = await runStep(ctx, step);
+    ctx.currentStatement = undefined;
     steps.push(result.step);
     if (result.error) {
       error = result.error;
       emit({ type: 'step-failed', step: step.id, attempts: result.step.attempts.length, error });
     } else {
+      if (journal) journal.stepsCommitted = step.id;
       emit({ type: 'step-done', step: step.id, attempts: result.step.attempts.length, ms: result.step.ms });
     }
+  }
+  const status = !error && steps.every((s) => s.status === 'committed' || s.status === 'already-applied') ? 'completed' : 'failed';
+  if (journal) {
+    journal.status = status;
+    await recordEnd(ctx, journal, error).catch((e: Error) => emit({ type: 'warning', message: `the journal could not record the end of the run (${e.message})` }));
   }
 
   client.off('notice', onNotice);
   client.off('error', onError);
   if (owned) await client.end().catch(() => {});
+  else {
+    if (locked) await releaseRunLock(client).catch(() => {});
+    if (!monitor) await client.query('SELECT pg_advisory_unlock($1, $2)', [ALIVE_LOCK_KEY, ctx.pid]).catch(() => {});
+  }
   await monitor?.end().catch(() => {});
-  const status = !error && steps.every((s) => s.status === 'committed') ? 'completed' : 'failed';
+  await fresh?.end().catch(() => {});
   const ms = since();
   emit({ type: 'done', status, ms });
-  return { status, ms, steps, ...(error ? { error } : {}) };
+  return { status, ms, steps, skipped, ...(error ? { error } : {}), ...(journal ? { journal } : {}) };
+}
+
+/** Waits for the database's run lock; an error when `lockWaitMs` ran out or the run was aborted meanwhile. */
+async function takeRunLock(ctx: Ctx, lockWaitMs: number | undefined): Promise<ExecuteError | undefined> {
+  const start = performance.now();
+  let shown = '';
+  let lastShown = 0;
+  for (;;) {
+    if (await tryRunLock(ctx.client)) {
+      if (shown) ctx.emit({ type: 'lock-acquired', waitedMs: Math.round(performance.now() - start) });
+      return undefined;
+    }
+    const holder = await runLockHolder(ctx.aux);
+    const waitedMs = Math.round(performance.now() - start);
+    if (holder) {
+      // Said again when the holder changes, and every 10 s while it does not.
+      const key = `${holder.session.pid}:${holder.orphaned}`;
+      if (key !== shown || waitedMs - lastShown >= 10_000) {
+        ctx.emit({ type: 'lock-wait', holder: holder.session, orphaned: holder.orphaned, waitedMs });
+        shown = key;
+        lastShown = waitedMs;
+      }
+      if (holder.orphaned) {
+        await endOrphan(ctx.aux, holder.session.pid);
+        continue;
+      }
+    }
+    if (ctx.signal?.aborted) return { kind: 'interrupted', step: 0, message: 'interrupted while waiting for the run lock: nothing was run' };
+    if (lockWaitMs !== undefined && waitedMs >= lockWaitMs) {
+      return {
+        kind: 'locked',
+        step: 0,
+        message: `another run holds this database's run lock${holder ? ` (${describeBlocker(holder.session)})` : ''}: gave up after ${formatDuration(Math.max(waitedMs, 1))} (--lock-wait ${formatDuration(lockWaitMs)}); nothing was run`,
+      };
+    }
+    await sleep(Math.min(250, Math.max(10, (lockWaitMs ?? Infinity) - waitedMs)), ctx.signal);
+  }
+}
+
+/** Reads the journal: where to start, or why not to run. Without the privilege to create it, runs unrecorded. */
+async function openJournal(ctx: Ctx, options: { name: string; restart?: boolean }): Promise<{ startAt: number; recording: boolean; error?: ExecuteError }> {
+  const { plan, client, emit } = ctx;
+  try {
+    await ensureJournal(client);
+  } catch (e) {
+    emit({ type: 'warning', message: `no run journal (${(e as Error).message}): if this run fails, a rerun cannot know which steps committed` });
+    return { startAt: 1, recording: false };
+  }
+  const checksum = planChecksum(plan);
+  const total = plan.steps.length;
+  const entry = options.restart ? undefined : await readJournal(client, options.name);
+  let startAt = 1;
+  if (entry) {
+    const previous = { status: entry.status, error: entry.error, at: entry.updatedAt };
+    const changed = entry.checksum !== checksum || entry.stepsTotal !== total;
+    if (changed && (entry.status === 'completed' || entry.stepsCommitted > 0)) {
+      const applied = entry.status === 'completed' ? `it was completed at ${entry.updatedAt}` : `a run at ${entry.updatedAt} committed steps 1-${entry.stepsCommitted} of ${entry.stepsTotal} of the earlier text and ${entry.status === 'failed' ? 'failed' : 'stopped'}`;
+      return {
+        startAt: 1,
+        recording: false,
+        error: {
+          kind: 'changed',
+          step: 0,
+          message: `${options.name} changed since ${applied}: nothing was run. Restore the earlier text to ${entry.status === 'completed' ? 'leave it applied' : 'resume after those steps'}, or run with --restart to run this text from step 1 (its IF [NOT] EXISTS guards skip objects that exist)`,
+        },
+      };
+    }
+    if (!changed) {
+      startAt = entry.status === 'completed' ? total + 1 : entry.stepsCommitted + 1;
+      if (entry.stepsCommitted > 0 || entry.status === 'completed') emit({ type: 'resume', name: options.name, committed: Math.min(total, startAt - 1), total, previous });
+    }
+  }
+  if (startAt > total) return { startAt, recording: false };
+  await startJournal(client, options.name, checksum, total, startAt - 1);
+  return { startAt, recording: true };
+}
+
+/** The end of the run in the journal, on whichever connection still works. */
+async function recordEnd(ctx: Ctx, journal: NonNullable<ExecuteResult['journal']>, error: ExecuteError | undefined): Promise<void> {
+  const q = await cleanupConnection(ctx);
+  // An autocommit step's progress is written here when the main connection broke right after it.
+  await q.query('UPDATE pgsafe.migration_runs SET steps_committed = GREATEST(steps_committed, $2) WHERE name = $1', [journal.name, journal.stepsCommitted]);
+  await finishJournal(q, journal.name, journal.status, error?.message);
+}
+
+/** A connection to clean up on: the main one when it is usable, else the monitor, else a fresh one. */
+async function cleanupConnection(ctx: Ctx): Promise<Queryable> {
+  const usable = async (c: pg.Client | undefined) => {
+    if (!c || (c.getTransactionStatus?.() ?? 'I') !== 'I') return false;
+    return c.query('SELECT 1').then(() => true, () => false);
+  };
+  if (await usable(ctx.client)) return ctx.client;
+  if (await usable(ctx.monitor)) return ctx.monitor!;
+  return ctx.fresh();
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -191,8 +367,8 @@ async function runStep(ctx: Ctx, step: Step): Promise<{ step: StepResult; error?
   const dropLeftovers = async (indexes: { oid: string; qualified: string; name: string }[]): Promise<ExecuteError | undefined> => {
     for (const index of indexes) {
       try {
-        // The main connection may be broken after a failure: the monitor can run the DROP as well.
-        const q = ctx.client.getTransactionStatus?.() === 'I' ? ctx.client : (ctx.monitor ?? ctx.client);
+        // The main connection may be broken after a failure: the monitor, or a fresh connection, runs the DROP.
+        const q = await cleanupConnection(ctx);
         const bound = Math.max(5000, Math.round(deadline - performance.now()));
         await dropIndexConcurrently(q, index, { lockTimeoutMs: bound, statementTimeoutMs: bound });
         emit({ type: 'invalid-index-dropped', step: step.id, index: index.qualified });
@@ -214,6 +390,14 @@ async function runStep(ctx: Ctx, step: Step): Promise<{ step: StepResult; error?
       const pre = await preflight(ctx, step, targets.blocking, deadline);
       result.preflightWaitMs += pre.waitedMs;
       if (pre.error) return finish(pre.error);
+    }
+    if (cleanup && step.indexCleanup?.index && !step.indexCleanup.reindex) {
+      try {
+        const failed = await checkExistingIndex(ctx, step, step.indexCleanup.index, deadline);
+        if (failed) return finish(failed);
+      } catch (e) {
+        return finish(errorFrom(step, e, undefined));
+      }
     }
     if (cleanup && step.indexCleanup) {
       try {
@@ -238,24 +422,50 @@ async function runStep(ctx: Ctx, step: Step): Promise<{ step: StepResult; error?
       blockers: outcome.blockers,
     };
     result.attempts.push(record);
-    if (!outcome.error) return finish();
+    if (!outcome.error) {
+      // A build that ended over an INVALID index (skipped by IF NOT EXISTS, or left so) did not succeed.
+      const index = step.indexCleanup?.index;
+      const valid = index ? await indexValid(ctx.aux, index).catch(() => undefined) : undefined;
+      if (valid === false) {
+        record.outcome = 'failed';
+        record.message = `the index ${index!.name} is INVALID after the build`;
+        const failed = cleanup ? await dropLeftovers(await namedLeftovers(ctx.aux, cleanup, step.indexCleanup!).catch(() => [])) : undefined;
+        if (failed) return finish(failed);
+        if (attempt > step.retry.retries || performance.now() >= deadline) {
+          return finish({ kind: 'index', step: step.id, message: `step ${step.id}: the index ${index!.name} was INVALID after ${attempt} builds; it was dropped` });
+        }
+        emit({ type: 'warning', step: step.id, message: `the index ${index!.name} was INVALID after the build: dropped, building it again` });
+        continue;
+      }
+      if (!step.transactional && ctx.journal) {
+        const { text, values } = stepCommittedSql(ctx.journal, step.id);
+        await ctx.client.query(text, values).catch(() => {}); // recorded at the end of the run otherwise
+      }
+      return finish();
+    }
 
     const e = outcome.error as Error & { code?: string };
     record.message = e.message;
     if (e.code) record.code = e.code;
     const connectionLost = isConnectionError(e);
+    let cleanupFailed: ExecuteError | undefined;
     if (cleanup && before) {
-      const failed = await dropLeftovers(await newLeftovers(ctx.monitor ?? ctx.client, cleanup, before).catch(() => []));
-      if (failed) return finish(failed);
+      try {
+        cleanupFailed = await dropLeftovers(await newLeftovers(await cleanupConnection(ctx), cleanup, before));
+      } catch (c) {
+        cleanupFailed = { kind: 'cleanup', step: step.id, message: `INVALID indexes the build may have left on ${cleanup.name} could not be looked for (${(c as Error).message})` };
+      }
     }
-    if (ctx.signal?.aborted) return finish(interrupted(step));
     if (connectionLost) {
+      // The real cause first; a cleanup that failed after it is said too, never instead of it.
       return finish({
         kind: 'connection',
         step: step.id,
-        message: `the connection was lost during step ${step.id} (${e.message})${step.transactional ? ': its transaction was not committed, or the COMMIT could not be confirmed' : ''}. Check the database before running the migration again.`,
+        message: `the connection was lost during step ${step.id} (${e.message})${step.transactional ? ': its transaction was not committed, or the COMMIT could not be confirmed' : ''}${cleanupFailed ? `; ${cleanupFailed.message}` : ''}. ${ctx.journal ? 'The journal records which steps committed: running the migration again resumes after them.' : 'Check the database before running the migration again.'}`,
       });
     }
+    if (cleanupFailed) return finish(cleanupFailed);
+    if (ctx.signal?.aborted) return finish(interrupted(step));
     const retryable = !!e.code && policy.retryOn.includes(e.code);
     if (retryable && record.blockers.length === 0) {
       record.blockers = await conflictingLockers(ctx.aux, targets.all, ctx.ownPids).catch(() => []);
@@ -276,6 +486,51 @@ async function runStep(ctx: Ctx, step: Step): Promise<{ step: StepResult; error?
     record.delayMs = delayMs;
     emit({ type: 'retry', step: step.id, attempt, code: e.code!, message: e.message, waitedMs: record.ms, blockers: record.blockers, delayMs });
     await sleep(delayMs, ctx.signal);
+  }
+}
+
+/**
+ * Before a CREATE INDEX CONCURRENTLY: another session building the index is an orphan of a killed pgsafe run (no
+ * alive-mark: cancelled) or somebody else's (waited for, within the step's budget); a VALID index of the name must
+ * be the one asked for, or IF NOT EXISTS would skip a different index silently.
+ */
+async function checkExistingIndex(ctx: Ctx, step: Step, index: { schema?: string; name: string }, deadline: number): Promise<ExecuteError | undefined> {
+  let reported = 0;
+  for (;;) {
+    const existing = await existingIndex(ctx.aux, index, ALIVE_LOCK_KEY);
+    if (!existing) return undefined;
+    const builder = existing.builder;
+    if (builder && !ctx.ownPids.includes(builder.pid)) {
+      const orphan = !builder.alive && builder.applicationName.startsWith('pgsafe');
+      if (reported !== builder.pid) {
+        ctx.emit({ type: 'orphaned-build', step: step.id, index: existing.qualified, pid: builder.pid, applicationName: builder.applicationName, action: orphan ? 'cancel' : 'wait' });
+        reported = builder.pid;
+      }
+      if (orphan) {
+        await endOrphan(ctx.aux, builder.pid);
+        continue;
+      }
+      if (ctx.signal?.aborted) return interrupted(step);
+      if (performance.now() >= deadline) {
+        return { kind: 'index', step: step.id, message: `step ${step.id} not started: pid ${builder.pid} (app "${builder.applicationName}") is still building ${existing.qualified} after the ${formatDuration(step.retry.budgetMs)} budget` };
+      }
+      await sleep(Math.min(1000, ctx.policy.preflight.pollMs * 4), ctx.signal);
+      continue;
+    }
+    if (!existing.valid) return undefined; // dropped as a leftover before the build
+    const statement = step.statements.find((s) => /^\s*create\s+(unique\s+)?index\b/i.test(s.sql));
+    if (!statement || !/\bif\s+not\s+exists\b/i.test(statement.sql)) return undefined;
+    const same = await sameDefinition(ctx.client, existing, statement.text);
+    if (same === false) {
+      return {
+        kind: 'index',
+        step: step.id,
+        statement: { index: statement.index, line: statement.start.line, column: statement.start.column },
+        message: `an index named ${existing.qualified} already exists with another definition (${existing.definition}); IF NOT EXISTS would skip this build. Drop or rename the existing index, or give the new one another name`,
+      };
+    }
+    if (same === undefined) ctx.emit({ type: 'warning', step: step.id, message: `${existing.qualified} exists; its definition could not be compared with the migration's` });
+    return undefined;
   }
 }
 
@@ -347,11 +602,17 @@ async function runAttempt(ctx: Ctx, step: Step, attempt: number, lockTimeoutMs: 
     for (const sql of commands.setup) await client.query(sql);
     for (const { statement, before } of commands.statements) {
       current = statement;
+      ctx.currentStatement = statement;
       for (const sql of before) await client.query(sql);
       if (ctx.signal?.aborted) throw Object.assign(new Error('interrupted'), { code: '57014' });
       await client.query(statement.sql);
     }
     current = undefined;
+    // The journal's progress commits with the step, or not at all.
+    if (step.transactional && ctx.journal) {
+      const { text, values } = stepCommittedSql(ctx.journal, step.id);
+      await client.query(text, values);
+    }
     for (const sql of commands.finish) await client.query(sql);
     await watch?.stop();
     return { blockers: watch?.blockers() ?? [] };

@@ -50,7 +50,14 @@ export type ExecuteErrorKind =
   /** The caller aborted (AbortSignal, Ctrl-C). */
   | 'interrupted'
   /** An INVALID index left by a failed build could not be dropped. */
-  | 'cleanup';
+  | 'cleanup'
+  /** Another run held the database's run lock longer than the lock wait allowed. */
+  | 'locked'
+  /** The migration changed since a run that committed some of its steps (the journal's checksum differs). */
+  | 'changed'
+  /** An index of the name a CREATE INDEX asks for exists with another definition (IF NOT EXISTS would skip it),
+   *  or a build ended with the index INVALID. */
+  | 'index';
 
 export interface ExecuteError {
   kind: ExecuteErrorKind;
@@ -82,7 +89,8 @@ export interface AttemptResult {
 
 export interface StepResult {
   id: number;
-  status: 'committed' | 'failed' | 'not-run';
+  /** `already-applied`: committed by an earlier run, as the journal records (a resumed run skips it). */
+  status: 'committed' | 'failed' | 'not-run' | 'already-applied';
   attempts: AttemptResult[];
   /** Wall time of the step, pre-flight waits and back-off included. */
   ms: number;
@@ -96,6 +104,19 @@ export interface ExecuteResult {
   ms: number;
   steps: StepResult[];
   error?: ExecuteError;
+  /** Statements whose IF [NOT] EXISTS (written or added) made PostgreSQL skip them: nothing was done for them. */
+  skipped: SkippedStatement[];
+  /** The journal entry of this run, when it has one. */
+  journal?: { name: string; status: 'completed' | 'failed'; stepsCommitted: number; stepsTotal: number; resumedAfter?: number };
+}
+
+/** A statement PostgreSQL skipped because of IF [NOT] EXISTS (its NOTICE). */
+export interface SkippedStatement {
+  step: number;
+  /** 0-based index among the migration's statements. */
+  statement: number;
+  line: number;
+  message: string;
 }
 
 interface EventBase {
@@ -118,6 +139,15 @@ export type ExecuteEvent = EventBase &
     /** The attempt failed with a retryable error (lock timeout, deadlock) and was rolled back; next try in `delayMs`. */
     | { type: 'retry'; step: number; attempt: number; code: string; message: string; waitedMs: number; blockers: BlockingSession[]; delayMs: number }
     | { type: 'invalid-index-dropped'; step: number; index: string }
+    /** Another run holds the database's run lock: waiting for it (`orphaned`: its pgsafe is gone, it is cancelled). */
+    | { type: 'lock-wait'; holder: BlockingSession; orphaned: boolean; waitedMs: number }
+    | { type: 'lock-acquired'; waitedMs: number }
+    /** The journal shows an earlier run of this migration that committed `committed` of `total` steps. */
+    | { type: 'resume'; name: string; committed: number; total: number; previous: { status: 'running' | 'failed' | 'completed'; error: string | null; at: string } }
+    /** Another session builds the step's index: an orphaned build of a killed pgsafe run (cancelled), or anybody
+     *  else's (waited for). */
+    | { type: 'orphaned-build'; step: number; index: string; pid: number; applicationName: string; action: 'cancel' | 'wait' }
+    | ({ type: 'skipped' } & SkippedStatement)
     | { type: 'progress'; step: number; progress: IndexBuildProgress }
     | { type: 'notice'; step: number; message: string }
     | { type: 'step-done'; step: number; attempts: number; ms: number }

@@ -1,10 +1,11 @@
 /** Renames, drops and type changes break the application version still running, whatever the locks: one file
  *  cannot make them safe. They become an expand-and-contract plan over several deploys, each labeled with what the
  *  application must do before it. */
-import { as } from '../ast.js';
+import { as, strings, tableRef, tableRefOf } from '../ast.js';
 import { parseMigration } from '../parse.js';
 import { quoteIdent, quoteQualified } from '../sql.js';
 import { backfillPiece } from './backfill.js';
+import { findingAt } from './finding-at.js';
 import type { FixContext, Piece, Rewrite } from './types.js';
 
 export function renameColumn(ctx: FixContext): Rewrite | undefined {
@@ -48,28 +49,80 @@ export function renameTable(ctx: FixContext): Rewrite | undefined {
 }
 
 /** DROP COLUMN / DROP TABLE: the rule's recipe is already the two deploys: its `deploy 1 (app)` line is what the
- *  application must do, its lines after `deploy 2 (migration)` the migration of the second deploy. */
+ *  application must do, its comments after `deploy 2 (migration)` go above the statement, moved as written (CASCADE
+ *  and all) to the next deploy. Unless something later in the file needs it gone (see neededGone): then it stays. */
 export function dropLater(ctx: FixContext): Rewrite | undefined {
-  const finding = ctx.findings.find((f) => f.rule === 'ban-drop-column' || f.rule === 'ban-drop-table');
+  const cmd = as(as(ctx.node, 'AlterTableStmt')?.cmds?.[0], 'AlterTableCmd');
+  const drop = as(ctx.node, 'DropStmt');
+  const column = cmd?.subtype === 'AT_DropColumn' ? cmd.name : undefined;
+  const finding = column
+    ? ctx.findings.find((f) => f.rule === 'ban-drop-column' && f.recipe.sql.endsWith(` DROP COLUMN ${quoteIdent(column)};`))
+    : drop && ctx.findings.find((f) => f.rule === 'ban-drop-table');
   if (!finding) return undefined;
   const lines = finding.recipe.sql.split('\n');
   const app = /^-- deploy 1 \(app\): (.*)$/.exec(lines[0] ?? '')?.[1];
   const second = lines.findIndex((l) => l.startsWith('-- deploy 2 (migration)'));
   if (!app || second < 0) return undefined;
-  // A multi-table DROP TABLE has one ignore comment and one statement per table in the recipe: kept together.
+  const what = column ? `DROP COLUMN ${quoteIdent(column)}` : 'DROP TABLE';
+  const blocker = neededGone(ctx, column);
+  if (blocker) {
+    return {
+      rule: finding.rule,
+      message: `${what} stays in this deploy`,
+      pieces: [],
+      kept: true,
+      todos: [`${what} cannot move to a later deploy: line ${blocker.line} ${blocker.why}, which needs it gone first. Ship the code that stops using it (${app}) before this migration runs.`],
+    };
+  }
+  const comments = lines.slice(second + 1).filter((l) => l.startsWith('--'));
   return {
     rule: finding.rule,
-    message: `${finding.rule === 'ban-drop-table' ? 'DROP TABLE' : 'DROP COLUMN'} → a later deploy, after the application stopped using it`,
-    pieces: [{ sql: lines.slice(second + 1).join('\n'), transactional: true, slug: 'drop', deploy: 1 }],
+    message: `${what} → a later deploy, after the application stopped using it`,
+    pieces: [{ sql: [...comments, `${ctx.text};`].join('\n'), transactional: true, slug: 'drop', deploy: 1 }],
     app: { 1: app },
   };
+}
+
+/** Dropped by DROP TYPE, DROP DOMAIN, ... : what a dropped column or table may still use. */
+const USED_BY_COLUMNS = new Set(['OBJECT_TYPE', 'OBJECT_DOMAIN', 'OBJECT_SEQUENCE', 'OBJECT_FUNCTION', 'OBJECT_COLLATION']);
+
+/** The first later statement that fails or changes meaning unless the drop of `ctx.table` (or of its `column`) has
+ *  already happened: one that creates the same name again (Prisma drops and re-creates a column or table to change
+ *  it), or drops a type, domain, sequence or function the dropped object may still use (Prisma drops an enum type
+ *  right after its last column). */
+function neededGone(ctx: FixContext, column: string | undefined): { line: number; why: string } | undefined {
+  const dropped = column ? (ctx.table ? [ctx.table.key] : []) : droppedTables(ctx.node);
+  for (const { node, line } of ctx.after) {
+    const drop = as(node, 'DropStmt');
+    if (drop?.removeType && USED_BY_COLUMNS.has(drop.removeType)) return { line, why: `drops a ${drop.removeType.slice(7).toLowerCase()} the dropped ${column ? 'column' : 'table'} may use` };
+    const rename = as(node, 'RenameStmt');
+    if (column) {
+      const alter = as(node, 'AlterTableStmt');
+      const same = tableRef(alter?.relation ?? rename?.relation)?.key === ctx.table?.key;
+      const adds = alter?.cmds?.some((c) => as(as(c, 'AlterTableCmd')?.def, 'ColumnDef')?.colname === column && as(c, 'AlterTableCmd')?.subtype === 'AT_AddColumn');
+      if (same && (adds || (rename?.renameType === 'OBJECT_COLUMN' && rename.newname === column))) return { line, why: `creates ${quoteIdent(column)} again` };
+      continue;
+    }
+    const created = tableRef(as(node, 'CreateStmt')?.relation ?? as(node, 'ViewStmt')?.view)?.key;
+    const renamed = rename?.newname && (rename.renameType === 'OBJECT_TABLE' || rename.renameType === 'OBJECT_VIEW') ? tableRef({ ...rename.relation, relname: rename.newname })?.key : undefined;
+    const name = [created, renamed].find((k) => k && dropped.includes(k));
+    if (name) return { line, why: `creates ${name.replace(/^public\./, '')} again` };
+  }
+  return undefined;
+}
+
+function droppedTables(node: FixContext['node']): string[] {
+  return (as(node, 'DropStmt')?.objects ?? []).map((o) => {
+    const parts = strings(as(o, 'List')?.items);
+    return tableRefOf(parts.length > 1 ? parts[parts.length - 2] : undefined, parts[parts.length - 1] ?? '').key;
+  });
 }
 
 /** ALTER COLUMN ... TYPE: the rule's recipe (new column kept in sync by a trigger, batched backfill, swap in one
  *  short transaction) cut into steps; the old column is dropped in the next deploy. */
 export function changeType(ctx: FixContext): Rewrite | undefined {
-  const finding = ctx.findings.find((f) => f.rule === 'changing-column-type');
   const cmd = as(as(ctx.node, 'AlterTableStmt')?.cmds?.[0], 'AlterTableCmd');
+  const finding = findingAt(ctx, ['changing-column-type'], as(cmd?.def, 'ColumnDef')?.location);
   if (!finding || !ctx.table || cmd?.subtype !== 'AT_AlterColumnType' || !cmd.name || !finding.recipe.sql.includes('\nDO $$')) return undefined;
   const recipe = parseMigration(finding.recipe.sql, 'recipe.sql').statements;
   const doAt = recipe.findIndex((s) => s.kind === 'DoStmt');

@@ -3,6 +3,7 @@ import { useTestDatabase } from '@pgsafe/testing';
 import { loadParser, parseMigration } from '../parse.js';
 import { analyze } from '../analyze.js';
 import { fix } from './fix.js';
+import { tokens } from '../tokens.js';
 import { renderPrismaMigrations, renderRunFiles } from './render.js';
 
 beforeAll(() => loadParser());
@@ -164,5 +165,22 @@ describe('fix: the file around the statements', () => {
     expect(renderRunFiles(result)[0]!.sql).toBe(
       "-- 007: lookups\n-- by an assistant\n\nSET lock_timeout = '2s';\nSET statement_timeout = '1min';\n\n-- pgsafe step 1/2: in one transaction\nALTER TABLE users ADD COLUMN age int;\n\n-- pgsafe step 2/2: alone, outside any transaction\n-- by email\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);\n",
     );
+  });
+});
+
+describe('fix: Prisma files', () => {
+  it("keeps the Warnings comment whole above the timeouts, each subcommand of a multi-part ALTER TABLE as written, and every output a file PostgreSQL's scanner reads to the end", () => {
+    const source = '/*\n  Warnings:\n\n  - You are about to drop the column `a` on the `t` table. All the data in the column will be lost.\n\n*/\n-- AlterTable\nALTER TABLE "t" DROP COLUMN "a",\nDROP COLUMN "b",\nADD COLUMN     "c" TEXT;\n';
+    const result = fixSql(source);
+    const [first, second] = renderRunFiles(result);
+    expect(first!.sql).toBe(
+      "/*\n  Warnings:\n\n  - You are about to drop the column `a` on the `t` table. All the data in the column will be lost.\n\n*/\n\n-- pgsafe fix: deploy 1 of 2 (this release).\nSET lock_timeout = '2s';\nSET statement_timeout = '1min';\n\n-- AlterTable\nALTER TABLE \"t\" ADD COLUMN     \"c\" TEXT;\n",
+    );
+    expect(second!.sql).toContain('ALTER TABLE "t" DROP COLUMN "a";\n-- pgsafe-ignore ban-drop-column: no code uses b since <release>\nALTER TABLE "t" DROP COLUMN "b";');
+    for (const file of renderPrismaMigrations(result, '20260101000000_m')) {
+      const list = tokens(file.sql);
+      expect(list, file.path).toBeDefined();
+      expect(list!.filter((t) => !t.comment && /^SET$/i.test(t.text)).length, file.path).toBe(file.sql.match(/^SET /gm)?.length ?? 0);
+    }
   });
 });

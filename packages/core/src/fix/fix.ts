@@ -13,6 +13,7 @@ import { resolveOptions } from '../options.js';
 import type { ParsedMigration, ParsedStatement } from '../parse.js';
 import { nonTransactionalKind } from '../plan/classify.js';
 import { SchemaModel } from '../schema-model.js';
+import { alterParts, onlyComments, openingEnd } from '../tokens.js';
 import { createIndexConcurrently, dropIndexConcurrently } from './concurrent-index.js';
 import { changeType, dropLater, renameColumn, renameTable } from './expand-contract.js';
 import { requiredColumn, setNotNull } from './not-null.js';
@@ -44,8 +45,8 @@ export function fix(migration: ParsedMigration, options: FixOptions = {}): FixRe
   const keep = (sql: string) => add({ sql, transactional: true, slug: 'migration' }, 1);
   let inBlock = false;
 
-  // The file's opening comments, up to the last blank line before the first statement, stay at the top.
-  const opening = statements.length ? (/^[\s\S]*\n[ \t]*\n/.exec(source.slice(0, statements[0]!.start.offset))?.[0] ?? '') : '';
+  // The file's opening comments stay at the top (cut outside any comment: see openingEnd).
+  const opening = statements.length ? source.slice(0, openingEnd(source, statements[0]!.start.offset)) : '';
   if (opening.trim()) result.header = opening.trim();
   for (const [i, stmt] of statements.entries()) {
     const from = i === 0 ? opening.length : afterSemicolon(source, statements[i - 1]!.end.offset);
@@ -66,37 +67,33 @@ export function fix(migration: ParsedMigration, options: FixOptions = {}): FixRe
       continue;
     }
     const mine = findings.filter((f) => f.statement.index === stmt.index);
-    const units = splitAlter(stmt, mine);
-    const rewrites = units.map((unit) => {
-      const ctx: FixContext = { migration, stmt, node: unit.node, text: unit.text, table: unit.table, findings: mine, schema, options: opts, later: statements.slice(i + 1) };
+    const units = splitAlter(migration, stmt, mine);
+    const rewrites = units.map((unit, u) => {
+      const after = [...units.slice(u + 1).map((n) => ({ node: n.node, line: stmt.start.line })), ...statements.slice(i + 1).map((s) => ({ node: s.node, line: s.start.line }))];
+      const ctx: FixContext = { migration, stmt, node: unit.node, text: unit.text, table: unit.table, findings: unit.findings, schema, options: opts, later: statements.slice(i + 1), after };
       for (const fixer of FIXERS) {
         const rewrite = fixer(ctx);
         if (rewrite) return rewrite;
       }
       return undefined;
     });
-    if (!rewrites.some(Boolean)) {
+    // A rewrite that keeps the statement as written (a drop that cannot move) only leaves its to-dos.
+    for (const rewrite of rewrites) if (rewrite?.kept) for (const todo of rewrite.todos ?? []) result.todos.push({ line: stmt.start.line, message: todo });
+    if (!rewrites.some((r) => r && !r.kept)) {
       keep(chunk);
       continue;
     }
-    // Findings on a statement rewritten as a whole are answered; on a split one, only those of the rewritten parts.
-    const answered = rewrites.every(Boolean) ? undefined : new Set(rewrites.map((r) => r?.rule));
-    for (const f of mine) if (!answered || answered.has(f.rule)) fixed.add(f);
-    // The comments before the statement stay before what replaces it.
-    let lead = source.slice(from, stmt.start.offset);
-    const withLead = (sql: string) => {
-      const out = lead + sql;
-      lead = '';
-      return out;
-    };
+    // Each rewritten part answers its own findings of the rule it rewrote.
+    for (const [u, rewrite] of rewrites.entries()) if (rewrite && !rewrite.kept) for (const f of units[u]!.findings) if (f.rule === rewrite.rule || units.length === 1) fixed.add(f);
+    const out: { piece: Piece; deploy: number }[] = [];
     for (const [u, rewrite] of rewrites.entries()) {
-      if (!rewrite) {
-        keep(withLead(`${units[u]!.text};`));
+      if (!rewrite || rewrite.kept) {
+        out.push({ piece: { sql: `${units[u]!.text};`, transactional: true, slug: 'migration' }, deploy: 1 });
         continue;
       }
       result.changes.push({ line: stmt.start.line, rule: rewrite.rule, message: rewrite.message });
       for (const todo of rewrite.todos ?? []) result.todos.push({ line: stmt.start.line, message: todo });
-      for (const piece of rewrite.pieces) add({ ...piece, sql: withLead(piece.sql) }, 1 + (piece.deploy ?? 0));
+      for (const piece of rewrite.pieces) out.push({ piece, deploy: 1 + (piece.deploy ?? 0) });
       for (const [offset, note] of Object.entries(rewrite.app ?? {})) {
         const deploy = 1 + Number(offset);
         while (result.deploys.length < deploy) result.deploys.push({ deploy: result.deploys.length + 1 });
@@ -104,6 +101,10 @@ export function fix(migration: ParsedMigration, options: FixOptions = {}): FixRe
         entry.before = entry.before ? `${entry.before}; ${note}` : note;
       }
     }
+    // The comments before the statement stay before what replaces it in this deploy (Prisma's `-- AlterTable`).
+    const lead = out.find((o) => o.deploy === 1) ?? out[0];
+    if (lead) lead.piece = { ...lead.piece, sql: source.slice(from, stmt.start.offset) + lead.piece.sql };
+    for (const { piece, deploy } of out) add(piece, deploy);
     const rest = source.slice(stmt.end.offset, to).replace(/^\s*;/, '');
     if (rest.trim()) keep(rest);
   }
@@ -119,15 +120,28 @@ export function fix(migration: ParsedMigration, options: FixOptions = {}): FixRe
   return result;
 }
 
-/** An ALTER TABLE with several subcommands, one of them flagged, is cut into one statement per subcommand so that
- *  each can be rewritten on its own; otherwise the statement is one unit, as written. */
-function splitAlter(stmt: ParsedStatement, findings: Finding[]): { node: Node; text: string; table?: TableRef }[] {
+interface Unit {
+  node: Node;
+  text: string;
+  table?: TableRef;
+  findings: Finding[];
+}
+
+/** An ALTER TABLE with several subcommands, one of them flagged, is cut into one statement per subcommand, each in
+ *  the statement's own words (see alterParts), so that each can be rewritten on its own and each keeps its
+ *  findings: those pointing inside it, and those of the whole statement. Otherwise the statement is one unit. */
+function splitAlter(migration: ParsedMigration, stmt: ParsedStatement, findings: Finding[]): Unit[] {
   const alter = as(stmt.node, 'AlterTableStmt');
   const table = tableRef(alter?.relation) ?? tableRef(as(stmt.node, 'RenameStmt')?.relation) ?? tableRef(as(stmt.node, 'IndexStmt')?.relation);
-  if (!alter || (alter.cmds?.length ?? 0) < 2 || !findings.length) return [{ node: stmt.node, text: stmt.text, ...(table ? { table } : {}) }];
-  return alter.cmds!.map((cmd) => {
+  const where = table ? { table } : {};
+  if (!alter || (alter.cmds?.length ?? 0) < 2 || !findings.length) return [{ node: stmt.node, text: stmt.text, findings, ...where }];
+  const cut = alterParts(migration, stmt);
+  const inside = (f: Finding) => cut?.parts.findIndex((p) => f.start.offset >= p.start && f.start.offset < p.end) ?? -1;
+  return alter.cmds!.map((cmd, k) => {
     const node: Node = { AlterTableStmt: { ...alter, cmds: [cmd] } };
-    return { node, text: sqlOf(node), ...(table ? { table } : {}) };
+    // The deparsed subcommand only if the scanner could not cut the text (it always can what PostgreSQL parsed).
+    const text = cut ? `${cut.head} ${cut.parts[k]!.text}` : sqlOf(node);
+    return { node, text, findings: findings.filter((f) => [k, -1].includes(inside(f))), ...where };
   });
 }
 
@@ -142,7 +156,7 @@ function merge(steps: FixStep[]): FixStep[] {
   const out: FixStep[] = [];
   let comments = '';
   for (const step of steps) {
-    if (!stripComments(step.sql)) {
+    if (onlyComments(step.sql)) {
       comments += step.sql;
       continue;
     }
@@ -161,10 +175,6 @@ function merge(steps: FixStep[]): FixStep[] {
     else out.push({ sql: comments, transactional: true, alone: false, long: false, slug: 'migration', deploy: 1 });
   }
   return out;
-}
-
-function stripComments(sql: string): string {
-  return sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '').trim();
 }
 
 function joinSql(a: string, b: string): string {

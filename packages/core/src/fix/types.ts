@@ -103,6 +103,8 @@ export interface Rewrite {
   todos?: string[];
   /** Per later deploy (1 = the next one): what the application must do before it. */
   app?: Record<number, string>;
+  /** The statement stays as written and its finding open; `todos` say why and what to do. */
+  kept?: boolean;
 }
 
 /** What a fixer sees: one statement (or one subcommand of a split ALTER TABLE) and the findings on it. */
@@ -119,6 +121,8 @@ export interface FixContext {
   options: Required<Omit<FixOptions, 'values' | 'types' | 'severities'>> & { values: Record<string, string>; types: Record<string, string> };
   /** Statements after this one. */
   later: ParsedStatement[];
+  /** What runs after this unit in the file, in order: the later parts of a split ALTER TABLE, then `later`. */
+  after: { node: ParsedStatement['node']; line: number }[];
 }
 
 export type Fixer = (ctx: FixContext) => Rewrite | undefined;

@@ -34,4 +34,20 @@ describe(`${ID} on PostgreSQL`, () => {
     await runAll(db.current, guarded);
     await runAll(db.current, guarded);
   });
+
+  it('guards each column subcommand of a multi-part ALTER TABLE, as written, and leaves the others: the recipe runs twice and ends as the original', async () => {
+    await db.current.query('CREATE TABLE parts (id int, a text, b text)');
+    const sql = 'ALTER TABLE parts DROP COLUMN a,\n  -- the new key\n  ADD COLUMN "Key" int NOT NULL DEFAULT 1, ADD PRIMARY KEY ("Key"),\n  DROP COLUMN IF EXISTS b;';
+    const [finding] = await ruleFindings(ID, sql);
+    expect(finding!.recipe.sql).toBe('ALTER TABLE parts DROP COLUMN IF EXISTS a,\n  -- the new key\n  ADD COLUMN IF NOT EXISTS "Key" int NOT NULL DEFAULT 1, ADD PRIMARY KEY ("Key"),\n  DROP COLUMN IF EXISTS b;');
+    await runAll(db.current, await recipeStatements(finding!));
+    const columns = await db.current.query(`SELECT string_agg(attname, ',' ORDER BY attnum) AS c FROM pg_attribute WHERE attrelid = 'parts'::regclass AND attnum > 0 AND NOT attisdropped`);
+    expect(columns.rows).toEqual([{ c: 'id,Key' }]);
+  });
+
+  it('comments out every line of a statement it has no guarded form for', async () => {
+    const sql = 'DROP MATERIALIZED VIEW\n  v;';
+    const [finding] = await ruleFindings(ID, sql);
+    expect(finding!.recipe.sql).toBe('-- add IF NOT EXISTS / IF EXISTS to:\n-- DROP MATERIALIZED VIEW\n--   v');
+  });
 });
