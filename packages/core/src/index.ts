@@ -13,6 +13,9 @@ export type { Finding, Recipe, Report, Severity } from './finding.js';
 export { lockImpact, blocksTraffic, type LockImpact, type LockMode } from './locks.js';
 export { locksTaken, strongest, type TableLock } from './statement-locks.js';
 export { MigrationHistory, type HistoryStep } from './context/history.js';
+export { DeployBatch, LARGE_TABLE_ROWS, type Judged } from './context/deploy-batch.js';
+export { judgeBySize, describePassed, subjectTable, type PassedFinding, type SizeGateOptions } from './context/size-gate.js';
+export { liveContext, liveNames, liveSizes, readSize, describeSize, type MeasuredSize, type SizeReader } from './context/table-sizes.js';
 export { RUNNERS, migrationSlot, runnerOrder, fileExecution, type RunnerName, type MigrationSlot, type FileExecution } from './context/runners.js';
 export { trackStates, type StatementState } from './transactions.js';
 export { SchemaModel, type KnownIndex, type ColumnInfo, type KnownConstraint } from './schema-model.js';
@@ -50,7 +53,7 @@ export type { GuardOptions, GuardSession, GuardEvent, MigrationInfo, MigrationCo
 export { OUTSIDE_TRANSACTION } from './guard/types.js';
 export { openTransactionWaits, type BatchMigration, type OpenTransactionWait } from './guard/open-transaction-waits.js';
 // Fix: the safe, equivalent form of a migration, as files for pgsafe run or Prisma.
-export { fix, FIX_DEFAULTS, renderRunFiles, renderPrismaMigrations, renderKnexMigrations, renderTypeormMigrations, renderMikroOrmMigrations, mikroOrmParts, mikroOrmNonTransactional, type MikroOrmPart, type FixFile, type FixOptions, type FixResult, type FixStep, type FixDeploy, type FixChange, type FixTodo } from './fix/index.js';
+export { fix, FIX_DEFAULTS, renderRunFiles, renderPrismaMigrations, renderKnexMigrations, renderTypeormMigrations, renderMikroOrmMigrations, mikroOrmParts, mikroOrmNonTransactional, type MikroOrmPart, type FixFile, type FixOptions, type FixResult, type FixStep, type FixDeploy, type FixChange, type FixTodo, endState, diffEndStates, unstableKeys, type EndState, verifyFix, applyOriginal, applyFixed, scratchDatabase, PLACEHOLDER, type Verdict, type VerifyOptions } from './fix/index.js';
 export { keysetBatches, type BatchOptions } from './batches.js';
 // Rule pages (docs/rules, pgsafe explain, SARIF help): each rule run on its own examples.
 export * from './rule-docs/index.js';

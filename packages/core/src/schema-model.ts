@@ -48,6 +48,13 @@ export class SchemaModel {
     return this.#table(table, before)?.filledBefore(this.#seq(before)) ?? false;
   }
 
+  /** Rows the replayed statements put in a table they created, before `before`, when they tell (VALUES, a SELECT
+   *  from tables still empty); undefined for a table that existed before them, or an unknown number. */
+  knownRows(table: TableRef, before: number): number | undefined {
+    const facts = this.#table(table, before);
+    return facts?.created ? facts.rowsBefore(this.#seq(before)) : undefined;
+  }
+
   /** The earlier migration of the same deploy that created the table (so no application uses it yet), if any. */
   createdEarlierInDeploy(table: TableRef, before: number): MigrationEntry | undefined {
     const created = this.#table(table, before)?.created;
@@ -64,6 +71,13 @@ export class SchemaModel {
   /** The named constraint of the table as it was before `before`. */
   constraint(table: TableRef, name: string, before: number): KnownConstraint | undefined {
     return this.#table(table, before)?.constraintBefore(name, this.#seq(before));
+  }
+
+  /** The constraints of the table that name `column`, as they were before `before`. */
+  constraintsOn(table: TableRef, column: string, before: number): KnownConstraint[] {
+    const facts = this.#table(table, before);
+    if (!facts) return [];
+    return [...facts.constraints.keys()].map((name) => facts.constraintBefore(name, this.#seq(before))).filter((c): c is KnownConstraint => !!c && c.columns.includes(column));
   }
 
   /** Indexes on the table: created by an earlier migration (and not dropped before this one) or anywhere in this one. */
