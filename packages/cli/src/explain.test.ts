@@ -52,7 +52,11 @@ describe('findings link to their rule page', { timeout: 60_000 }, () => {
     const rules = JSON.parse(r.stdout).runs[0].tool.driver.rules as { id: string; helpUri: string; help: { text: string; markdown: string } }[];
     const renaming = rules.find((x) => x.id === 'renaming-column')!;
     expect(renaming.helpUri).toBe('https://github.com/pgsafe/pgsafe/blob/main/docs/rules/renaming-column.md');
-    expect(renaming.help.markdown).toBe(page('renaming-column').replace('[All rules](README.md)', '[All rules](https://github.com/pgsafe/pgsafe/blob/main/docs/rules/README.md)'));
+    const absolute = page('renaming-column')
+      .replace('[All rules](README.md)', '[All rules](https://github.com/pgsafe/pgsafe/blob/main/docs/rules/README.md)')
+      .replace('(../../bench/README.md#precision)', '(https://github.com/pgsafe/pgsafe/blob/main/bench/README.md#precision)')
+      .replace('(../precision.md)', '(https://github.com/pgsafe/pgsafe/blob/main/docs/precision.md)');
+    expect(renaming.help.markdown).toBe(absolute);
     expect(rules.map((x) => x.id)).toContain('live-data-violation');
     for (const x of rules) expect(x.help.markdown, x.id).not.toMatch(/\]\((?!https:)/);
   });

@@ -60,7 +60,7 @@ beforeEach(async () => {
 describe('knex migrate:latest through withPgsafe', () => {
   it('blocks an unsafe migration with the rule, the file, the SQL and the recipe; knex rolls back the batch and records nothing', async () => {
     project = makeProject({
-      '20240101000000_add_nickname.js': migration("await knex.schema.alterTable('users', (t) => { t.specificType('seen_at', 'timestamp').defaultTo(knex.fn.now()); });"),
+      '20240101000000_add_nickname.js': migration("await knex.schema.alterTable('users', (t) => { t.string('nickname'); });"),
       '20240102000000_add_country.js': migration("await knex.schema.alterTable('users', (t) => { t.string('country').notNullable(); });"),
     });
     const r = await knex(['migrate:latest']);
@@ -106,7 +106,7 @@ describe('knex migrate:latest through withPgsafe', () => {
 
   it('applies a safe batch, with the concurrent index built outside a transaction in the migration that opts out', async () => {
     project = makeProject({
-      '20240101000000_add_nickname.js': migration("await knex.schema.alterTable('users', (t) => { t.string('nickname'); });"),
+      '20240101000000_add_nickname.js': migration("await knex.schema.alterTable('users', (t) => { t.specificType('seen_at', 'timestamp').defaultTo(knex.fn.now()); });"),
       '20240102000000_index_email.js': migration("await knex.raw('CREATE INDEX CONCURRENTLY users_email_idx ON users (email)');", 'exports.config = { transaction: false };\n'),
     });
     const r = await knex(['migrate:latest']);

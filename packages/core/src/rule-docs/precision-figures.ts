@@ -86,10 +86,10 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "ban-char-field": [
     {
       "severity": "warning",
-      "findings": 9,
-      "sampled": 9,
+      "findings": 4,
+      "sampled": 4,
       "true": 3,
-      "false": 6,
+      "false": 1,
       "debatable": 0
     }
   ],

@@ -11,7 +11,9 @@ export default defineRule({
   kinds: ['CreateStmt', 'AlterTableStmt'],
   summary: 'A char(n) column pads values with spaces; use text (or varchar).',
   check(ctx) {
-    const cols = declaredColumns(ctx.statement.node).filter((c) => c.type.name === 'bpchar' && !c.type.array);
+    // char(1) to char(3) hold fixed-length codes (flags, ISO country and currency codes): every value fills the
+    // width, nothing is padded (issue 22: 5 of the 6 wrong findings on real migrations were such codes).
+    const cols = declaredColumns(ctx.statement.node).filter((c) => c.type.name === 'bpchar' && !c.type.array && (c.type.mods[0] ?? 1) > 3);
     if (cols.length === 0) return undefined;
     const fixed = retypeStatement(ctx, cols.map((c) => c.location), CHAR, () => 'text');
     const names = cols.map((c) => c.name);
