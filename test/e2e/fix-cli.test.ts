@@ -185,7 +185,8 @@ describe('pgsafe fix', () => {
   });
 
   it('--json reports the changes, to-dos, deploys and files; a rename becomes three deploys', async () => {
-    const file = write('db/044_rename.sql', 'ALTER TABLE orders RENAME COLUMN customer_id TO client_id;\n');
+    // A folder of its own: in db/, an earlier migration indexes customer_id, and a rename of an indexed column stays as written.
+    const file = write('rename/044_rename.sql', 'ALTER TABLE orders RENAME COLUMN customer_id TO client_id;\n');
     const r = await pgsafe(['fix', file, '--json']);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout) as { changes: { rule: string }[]; todos: unknown[]; deploys: { deploy: number; before?: string }[]; files: { path: string; deploy: number }[] };

@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createTwoFilesPatch } from 'diff';
 import { analyzeOptionsFrom, fix, FIX_DEFAULTS, loadParser, parseMigration, ParseError, type ParsedMigration, renderKnexMigrations, renderMikroOrmMigrations, renderPrismaMigrations, renderRunFiles, renderTypeormMigrations, type FixFile, type FixResult, type Verdict } from '@pgsafe/core';
-import { durationTextArg, pgVersionArg, positiveArg } from '../option-args.js';
+import { pgVersionArg, positiveArg, timeoutTextArg } from '../option-args.js';
 import { earlierMigrations, FixVerifier, historySchema } from '../fix-verify.js';
 import { formatError } from '../output/pretty.js';
 import { commandConfig } from '../config-file.js';
@@ -46,8 +46,8 @@ export function fixCommand(): Command {
     .option('--pg-version <major>', 'target PostgreSQL major version', pgVersionArg)
     .option('--value <column=sql>', 'value for the existing rows of an added NOT NULL column, e.g. orders.status="\'new\'" (repeatable)', collectValue, {})
     .option('--type <column=type>', 'type of a renamed column the migration does not define, e.g. users.name=text (repeatable)', collectValue, {})
-    .option('--lock-timeout <duration>', 'lock_timeout to set when the migration sets none', durationTextArg, FIX_DEFAULTS.lockTimeout)
-    .option('--statement-timeout <duration>', 'statement_timeout to set when the migration sets none', durationTextArg, FIX_DEFAULTS.statementTimeout)
+    .option('--lock-timeout <duration>', 'lock_timeout to set when the migration sets none', timeoutTextArg, FIX_DEFAULTS.lockTimeout)
+    .option('--statement-timeout <duration>', 'statement_timeout to set when the migration sets none', timeoutTextArg, FIX_DEFAULTS.statementTimeout)
     .option('--batch-size <rows>', 'rows per backfill batch', positiveArg, FIX_DEFAULTS.batchSize)
     .option('--key <column>', 'unique, indexed column the batched backfill walks (default: the primary key the migrations define, else id)')
     .option('--runner-sets-timeouts', 'do not add lock_timeout / statement_timeout (the runner sets them)')
