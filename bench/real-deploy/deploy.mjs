@@ -68,6 +68,25 @@ async function deploy(mode) {
   }
 }
 
+/** The history deployed through the guard, then a table of 1M rows, then one more migration through the same ORM
+ *  runner: a plain CREATE INDEX on that table. It must be refused, with the size. */
+async function deployLarge() {
+  const db = await createDatabase(`${found.name}_large`);
+  try {
+    const history = deployOnce('guarded', db.url);
+    if (!history.ok) return { outcome: 'history not deployed', error: history.error ?? history.refused?.message };
+    await query(db.url, "CREATE TABLE pgsafe_bench_events AS SELECT g::bigint AS id, 'kind' || (g % 100) AS kind FROM generate_series(1, 1000000) g");
+    await query(db.url, 'ANALYZE pgsafe_bench_events');
+    const r = deployOnce('large', db.url);
+    const index = await query(db.url, "SELECT 1 FROM pg_class WHERE relname = 'pgsafe_bench_events_kind_idx'");
+    return r.refused
+      ? { outcome: 'refused', rules: r.refused.rules, size: r.refused.live?.find((t) => / rows/.test(t)) ?? null, indexBuilt: index.length > 0 }
+      : { outcome: r.ok ? 'NOT refused' : 'failed', error: r.error, indexBuilt: index.length > 0 };
+  } finally {
+    if (!values.keep) await dropDatabase(db.name);
+  }
+}
+
 const summary = { project: found.name, orm: found.orm, root, runs: [] };
 let exit = 0;
 try {
@@ -77,6 +96,7 @@ try {
     const guarded = await deploy('guarded');
     const audit = await deploy('audit');
     if (!audit.ok) throw new Error(`the audit deploy failed: ${audit.error ?? audit.refused?.message}`);
+    const large = await deployLarge();
     const bookSame = (a, b) => JSON.stringify(a.book.map(stripTimes)) === JSON.stringify(b.book.map(stripTimes));
     const errors = audit.findings.filter((f) => f.severity === 'error');
     const refusedMigrations = [...new Set(errors.map((f) => f.migration))];
@@ -90,13 +110,16 @@ try {
         : guarded.refused
           ? { outcome: 'refused', at: guarded.refused.migration, rules: guarded.refused.rules, appliedBefore: guarded.book.length }
           : { outcome: 'failed', error: guarded.error },
+      large,
       audit: {
         ms: audit.ms,
         cpuMs: audit.cpuMs,
         wouldRefuseMigrations: refusedMigrations.length,
         errorFindings: errors.length,
         warnings: audit.findings.length - errors.length,
+        letThrough: audit.passed?.length ?? 0,
         byRule,
+        errors: errors.slice(0, 20).map((f) => `${f.migration}: ${f.rule}${f.sql ? `: ${f.sql}` : ''}`),
         retries: audit.retries,
         identicalSchema: audit.schema === plain.schema,
         identicalBookkeeping: bookSame(audit, plain),
@@ -108,6 +131,7 @@ try {
     print(run);
     if (!run.audit.identicalSchema || !run.audit.identicalBookkeeping || !run.audit.identicalRows) exit = 1;
     if (run.guarded.outcome === 'completed' && !(run.guarded.identicalSchema && run.guarded.identicalBookkeeping && run.guarded.identicalRows)) exit = 1;
+    if (large.outcome !== 'refused' || large.indexBuilt) exit = 1;
   }
 } catch (e) {
   console.error(`bench failed: ${e.stack ?? e}`);
@@ -137,9 +161,12 @@ function print(run) {
   } else if (g.outcome === 'refused') {
     console.log(`  guarded deploy, default config: REFUSED at ${g.at} (${g.rules.join(', ')}) after ${g.appliedBefore} applied migrations`);
   } else console.log(`  guarded deploy, default config: FAILED: ${g.error}`);
+  const l = run.large;
+  console.log(`  1M-row table, then a plain CREATE INDEX on it through the guarded runner: ${l.outcome}${l.rules ? ` (${l.rules.join(', ')})` : ''}${l.size ? `: "${l.size}"` : ''}${l.error ? `: ${l.error}` : ''}; index built: ${l.indexBuilt ? 'YES' : 'no'}`);
   const a = run.audit;
-  console.log(`  audit (refusals reported, not enforced): ${a.wouldRefuseMigrations} migrations would be refused (${a.errorFindings} error findings, ${a.warnings} warnings, ${a.retries} lock retries)`);
+  console.log(`  audit (refusals reported, not enforced): ${a.wouldRefuseMigrations} migrations would be refused (${a.errorFindings} error findings, ${a.warnings} warnings, ${a.letThrough} let through by the deploy's context, ${a.retries} lock retries)`);
   for (const [rule, n] of Object.entries(a.byRule).sort((x, y) => y[1] - x[1])) console.log(`    ${String(n).padStart(4)}  ${rule}`);
+  for (const e of a.errors) console.log(`    error: ${e}`);
   console.log(`  audit deploy: ${a.ms} ms (CPU ${a.cpuMs} ms), ${(a.ms / run.plain.ms).toFixed(2)}x wall, ${(a.cpuMs / run.plain.cpuMs).toFixed(2)}x CPU; schema identical ${yes(a.identicalSchema)}, bookkeeping identical ${yes(a.identicalBookkeeping)}, rows identical ${yes(a.identicalRows)}`);
   if (a.schemaDifference) console.log(`  first schema difference: ${a.schemaDifference}`);
 }

@@ -82,16 +82,33 @@ describe('pgsafe run', () => {
     expect(r.stdout).not.toContain('\u001b[');
   });
 
+  it('judges a size-dependent danger by the live table: let through when empty, a warning with the size below run.largeTableRows', async () => {
+    await db.current.query('CREATE TABLE IF NOT EXISTS signups (id int PRIMARY KEY, email text)');
+    const empty = write('signups-index.sql', 'CREATE INDEX signups_email_idx ON signups (email);\n');
+    const passed = await pgsafe(['run', empty, '--database-url', db.current.url]);
+    expect(passed.code, passed.stdout + passed.stderr).toBe(0);
+    expect(passed.stdout).toContain(`${empty}:1:1 let through [require-concurrent-index-creation] signups has 0 rows (exact count)`);
+    const small = write('small-index.sql', 'CREATE INDEX accounts_email_idx ON accounts (email);\n');
+    const warned = await pgsafe(['run', small, '--database-url', db.current.url]);
+    expect(warned.code, warned.stdout + warned.stderr).toBe(0);
+    expect(warned.stdout).toMatch(/warning\[require-concurrent-index-creation\] .* \(accounts has .*50,000 rows .*: below the large-table threshold of 100,000 rows \(run.largeTableRows\), so a warning\)/);
+    await db.current.query('DROP TABLE signups');
+  });
+
   it('refuses error-level findings unless each is allowed by rule id', async () => {
     const file = write('plain-index.sql', 'CREATE INDEX accounts_email_idx ON accounts (email);\n');
-    const refused = await pgsafe(['run', file, '--database-url', db.current.url]);
+    // accounts (50,000 rows) counts as large here.
+    const config = write('pgsafe.config.json', JSON.stringify({ run: { largeTableRows: 10_000 } }));
+    const refused = await pgsafe(['run', file, '--database-url', db.current.url, '--config', config]);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain(`${file}:1:1 error[require-concurrent-index-creation]`);
+    // Counted up to the threshold when never analyzed, the planner's estimate once autovacuum analyzed it.
+    expect(refused.stdout).toMatch(/live: accounts has (more than 10,000|~5\d,\d{3}) rows \((counted up to there; never analyzed|estimate, pg_class\.reltuples)\): at or above the large-table/);
     expect(refused.stdout).toContain('refused: 1 error-level finding (require-concurrent-index-creation)');
     const { rows } = await db.current.query(`SELECT 1 FROM pg_class WHERE relname = 'accounts_email_idx'`);
     expect(rows).toHaveLength(0);
 
-    const allowed = await pgsafe(['run', file, '--database-url', db.current.url, '--allow', 'require-concurrent-index-creation']);
+    const allowed = await pgsafe(['run', file, '--database-url', db.current.url, '--config', config, '--allow', 'require-concurrent-index-creation']);
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).toContain('error[require-concurrent-index-creation] (allowed by --allow)');
     expect((await db.current.query(`SELECT 1 FROM pg_class WHERE relname = 'accounts_email_idx'`)).rows).toHaveLength(1);

@@ -20,6 +20,9 @@ export interface RunConfig {
   retryBudget?: Duration;
   /** When sessions would block a step: wait for them (default), abort, or don't look. */
   preflight?: 'wait' | 'abort' | 'off';
+  /** Rows from which a size-dependent danger (an index build without CONCURRENTLY, a validating scan, a rewrite) is
+   *  refused; below it, on a table measured at deploy time, it is a warning that prints the size (default 100,000). */
+  largeTableRows?: number;
 }
 
 /** The project's pgsafe settings (pgsafe.config.ts / .mts / .json / .mjs / .js, found upward from the working directory). */
@@ -56,7 +59,7 @@ export class ConfigError extends Error {
 
 const KEYS = new Set(['$schema', 'pgVersion', 'rules', 'assumeInTransaction', 'runnerSetsTimeouts', 'runner', 'run']);
 const RUN_DURATIONS = ['lockTimeout', 'statementTimeout', 'longStatementTimeout', 'retryBudget'];
-const RUN_KEYS = new Set([...RUN_DURATIONS, 'retries', 'preflight']);
+const RUN_KEYS = new Set([...RUN_DURATIONS, 'retries', 'preflight', 'largeTableRows']);
 const RULE_IDS = new Set<string>([...rules.map((r) => r.id), ...SUPPRESSION_CHECKS.map((c) => c.id), ...LIVE_CHECKS.map((c) => c.id)]);
 
 /** Checks a loaded config object; unknown keys, unknown rule ids and wrong types are errors naming the file. */
@@ -100,8 +103,9 @@ function validateRun(run: unknown, file: string): void {
       }
     }
   }
-  const { retries, preflight } = run as RunConfig;
+  const { retries, preflight, largeTableRows } = run as RunConfig;
   if (retries !== undefined && (!Number.isInteger(retries) || retries < 0)) throw new ConfigError(file, '"run.retries" must be a whole number >= 0');
+  if (largeTableRows !== undefined && (!Number.isInteger(largeTableRows) || largeTableRows < 1)) throw new ConfigError(file, '"run.largeTableRows" must be a whole number >= 1');
   if (preflight !== undefined && !['wait', 'abort', 'off'].includes(preflight)) throw new ConfigError(file, '"run.preflight" must be "wait", "abort" or "off"');
 }
 

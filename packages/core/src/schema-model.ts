@@ -47,6 +47,13 @@ export class SchemaModel {
     return this.#table(table, before)?.filledBefore(this.#seq(before)) ?? false;
   }
 
+  /** Rows the replayed statements put in a table they created, before `before`, when they tell (VALUES, a SELECT
+   *  from tables still empty); undefined for a table that existed before them, or an unknown number. */
+  knownRows(table: TableRef, before: number): number | undefined {
+    const facts = this.#table(table, before);
+    return facts?.created ? facts.rowsBefore(this.#seq(before)) : undefined;
+  }
+
   /** The earlier migration of the same deploy that created the table (so no application uses it yet), if any. */
   createdEarlierInDeploy(table: TableRef, before: number): MigrationEntry | undefined {
     const created = this.#table(table, before)?.created;

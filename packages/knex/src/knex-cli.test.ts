@@ -15,7 +15,7 @@ let project: string;
 
 /** A knex project: a knexfile guarded by pgsafe (300 ms lock_timeout, quick retries; pre-flight off unless asked)
  *  and the given migrations. */
-function makeProject(migrations: Record<string, string>, preflight: 'wait' | 'off' = 'off'): string {
+function makeProject(migrations: Record<string, string>, preflight: 'wait' | 'off' = 'off', run: Record<string, unknown> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'pgsafe-knex-'));
   mkdirSync(join(dir, 'migrations'));
   writeFileSync(
@@ -23,7 +23,7 @@ function makeProject(migrations: Record<string, string>, preflight: 'wait' | 'of
     `import { withPgsafe } from ${JSON.stringify(DIST)};
 export default withPgsafe(
   { client: 'pg', connection: process.env.DATABASE_URL, migrations: { directory: './migrations' } },
-  { config: { run: { lockTimeout: '300ms', retryBudget: '20s' } }, policy: { lockTimeoutRamp: [1], baseDelayMs: 100, maxDelayMs: 200, jitter: 0, preflight: { mode: '${preflight}' } } },
+  { config: { run: ${JSON.stringify({ lockTimeout: '300ms', retryBudget: '20s', ...run })} }, policy: { lockTimeoutRamp: [1], baseDelayMs: 100, maxDelayMs: 200, jitter: 0, preflight: { mode: '${preflight}' } } },
 );
 `,
   );
@@ -72,6 +72,36 @@ describe('knex migrate:latest through withPgsafe', () => {
     // One transaction for the whole batch (knex's default): the first migration is rolled back with it.
     expect(await applied()).toEqual([]);
     expect(await columns('users')).toEqual(['id', 'email']);
+  });
+
+  it('judges the pending migrations as one batch: a fresh install of a history passes, the same change on a loaded table is refused with its size', async () => {
+    const history = {
+      '20240101000000_orders.js': migration("await knex.schema.createTable('orders', (t) => { t.integer('id').primary(); t.integer('user_id'); t.integer('total'); t.text('note'); });"),
+      '20240102000000_order_links.js': migration(
+        [
+          "await knex.schema.alterTable('orders', (t) => { t.index(['user_id']); t.foreign('user_id').references('users.id'); t.renameColumn('note', 'remark'); });",
+          "await knex.raw('ALTER TABLE orders ALTER COLUMN total TYPE bigint');",
+          "await knex.schema.alterTable('orders', (t) => { t.text('region').notNullable(); });",
+        ].join('\n'),
+      ),
+    };
+    project = makeProject(history);
+    const fresh = await knex(['migrate:latest']);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    const why = 'orders has 0 rows; created earlier in this deploy by 20240101000000_orders.js: no running application uses it yet';
+    expect(fresh.stderr).toContain(`pgsafe: 20240102000000_order_links.js: let through require-concurrent-index-creation (`);
+    expect(fresh.stderr).toContain(why);
+    expect(fresh.stderr).not.toContain('pgsafe blocked');
+    expect(await applied()).toEqual(Object.keys(history));
+
+    // The same kind of change on users, in use and large for this project's threshold: refused, with the size.
+    await db.current.query('ANALYZE users');
+    project = makeProject({ ...history, '20240103000000_users_email.js': migration("await knex.schema.alterTable('users', (t) => { t.index(['email']); });") }, 'off', { largeTableRows: 10_000 });
+    const loaded = await knex(['migrate:latest']);
+    expect(loaded.code).toBe(1);
+    expect(loaded.stderr).toContain('pgsafe blocked migration 20240103000000_users_email.js');
+    expect(loaded.stderr).toMatch(/live: users has ~20,000 rows \(estimate, pg_class\.reltuples\): at or above the large-table threshold of 10,000[\s|]+rows/);
+    expect(await applied()).toEqual(Object.keys(history));
   });
 
   it('applies a safe batch, with the concurrent index built outside a transaction in the migration that opts out', async () => {

@@ -49,7 +49,7 @@ ${transactional ? '' : '  isTransactional() { return false; }\n'}}
 describe.each(MAJORS)('mikro-orm $major migration:up through withPgsafe', ({ major, home, cli, node, emit }) => {
   const migrations = mikro(home, 'migrations');
 
-  function makeProject(files: Record<string, string[] | { up: string[]; transactional?: false; down?: string[] }>, allOrNothing = true, preflight: 'wait' | 'off' = 'off'): string {
+  function makeProject(files: Record<string, string[] | { up: string[]; transactional?: false; down?: string[] }>, allOrNothing = true, preflight: 'wait' | 'off' = 'off', run: Record<string, unknown> = {}): string {
     const dir = mkdtempSync(join(tmpdir(), `pgsafe-mikro-orm-${major}-`));
     mkdirSync(join(dir, 'migrations'));
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
@@ -60,7 +60,7 @@ import { Migrator } from ${JSON.stringify(join(migrations, 'index.js'))};
 import { withPgsafe } from ${JSON.stringify(DIST)};
 export default withPgsafe(
   defineConfig({ clientUrl: process.env.DATABASE_URL, entities: [], discovery: { warnWhenNoEntities: false }, extensions: [Migrator], migrations: { path: 'migrations', glob: '!(*.d).js', snapshot: false, allOrNothing: ${allOrNothing} } }),
-  { config: { run: { lockTimeout: '300ms', retryBudget: '20s' } }, policy: { lockTimeoutRamp: [1], baseDelayMs: 100, maxDelayMs: 200, jitter: 0, preflight: { mode: '${preflight}' } } },
+  { config: { run: ${JSON.stringify({ lockTimeout: '300ms', retryBudget: '20s', ...run })} }, policy: { lockTimeoutRamp: [1], baseDelayMs: 100, maxDelayMs: 200, jitter: 0, preflight: { mode: '${preflight}' } } },
 );
 `,
     );
@@ -101,6 +101,36 @@ export default withPgsafe(
     expect(await applied()).toEqual([]);
     // allOrNothing: the first migration of the batch is rolled back with it.
     expect(await columnsOf(db.current, 'users')).toEqual(['id', 'email']);
+  }, 180_000);
+
+  it('judges the pending migrations as one batch: a fresh install of a history passes, the same change on a loaded table is refused with its size', async () => {
+    await db.current.query('ANALYZE users');
+    // One run: the history on its new table goes through, the last migration (on users, large for this project's
+    // threshold) is refused with the size; allOrNothing off, so the history stays applied.
+    const project = makeProject(
+      {
+        Migration20240201000000_orders: ['create table "orders" ("id" int not null primary key, "user_id" int null, "total" int null, "note" text null);'],
+        Migration20240202000000_order_links: [
+          'create index "orders_user_id_index" on "orders" ("user_id");',
+          'alter table "orders" add constraint "orders_user_id_foreign" foreign key ("user_id") references "users" ("id") on update cascade;',
+          'alter table "orders" rename column "note" to "remark";',
+          'alter table "orders" alter column "total" type bigint using ("total"::bigint);',
+          'alter table "orders" add column "region" varchar(255) not null;',
+        ],
+        Migration20240203000000_users_email: ['create index "users_email_index" on "users" ("email");'],
+      },
+      false,
+      'off',
+      { largeTableRows: 10_000 },
+    );
+    const r = await migrate(project);
+    const out = r.stdout + r.stderr;
+    expect(r.code).toBe(1);
+    expect(out).toContain('pgsafe: Migration20240202000000_order_links: let through require-concurrent-index-creation (');
+    expect(out).toContain('orders has 0 rows; created earlier in this deploy by Migration20240201000000_orders: no running application uses it yet');
+    expect(out).toContain('pgsafe blocked migration Migration20240203000000_users_email');
+    expect(out).toMatch(/live: users has ~20,000 rows \(estimate, pg_class\.reltuples\): at or above the large-table threshold of 10,000[\s|]+rows/);
+    expect(await applied()).toEqual(['Migration20240201000000_orders', 'Migration20240202000000_order_links']);
   }, 180_000);
 
   it('refuses CREATE INDEX CONCURRENTLY in a transactional migration, with the MikroORM fix', async () => {

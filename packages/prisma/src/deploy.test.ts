@@ -3,7 +3,7 @@
  *  sql_migration_persistence.rs): the table, the checksum, the row values, P3005 / P3009 / P3018. */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { holdLock, seedRows, steadyQueries, useTestDatabase, waitUntilWaitingOnLock } from '@pgsafe/testing';
 import { BIN, testProject, type TestProject } from './testing/project.js';
@@ -107,6 +107,8 @@ describe('pgsafe-prisma migrate deploy', () => {
 
   it('groups a long refusal by rule (count, first example, places); --verbose shows every finding, --format json all as data', async () => {
     await deployedInit();
+    // "User" (20,000 rows) counts as large here.
+    writeFileSync(join(project.dir, 'pgsafe.config.json'), JSON.stringify({ run: { largeTableRows: 10_000 } }));
     for (let i = 0; i < 8; i++) project.migration(`2026010200000${i}_idx${i}`, `CREATE INDEX "User_c${i}_idx" ON "User"("email", "name");\n`);
     const r = await project.run(['migrate', 'deploy']);
     expect(r.code).toBe(1);
@@ -125,6 +127,31 @@ describe('pgsafe-prisma migrate deploy', () => {
     expect(doc.status).toBe('refused');
     expect(doc.refused.map((m) => m.blocking)).toEqual(Array(8).fill(['require-concurrent-index-creation']));
     expect(await rows()).toHaveLength(1);
+  });
+
+  it('judges the pending migrations as one batch: a fresh install passes, the same change on a loaded table is refused with its size', async () => {
+    project.migration('20260101000000_init', INIT);
+    project.migration('20260101000001_orders', 'CREATE TABLE "Order" ("id" SERIAL PRIMARY KEY, "userId" INTEGER NOT NULL, "total" INTEGER);\n');
+    project.migration(
+      '20260101000002_order_links',
+      'CREATE INDEX "Order_userId_idx" ON "Order"("userId");\nALTER TABLE "Order" ADD CONSTRAINT "Order_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id");\nALTER TABLE "Order" RENAME COLUMN "total" TO "amount";\n',
+    );
+    const fresh = await project.run(['migrate', 'deploy', '--verbose']);
+    expect(fresh.code, fresh.stdout + fresh.stderr).toBe(0);
+    const why = '"Order" has 0 rows; created earlier in this deploy by 20260101000001_orders: no running application uses it yet';
+    expect(fresh.stdout).toContain(`let through [require-concurrent-index-creation] ${why}`);
+    expect(fresh.stdout).toContain(`let through [renaming-column] ${why}`);
+    expect(await rows()).toHaveLength(3);
+
+    // The same kind of change once the table is in use and large (the default threshold, 100,000 rows).
+    await seedRows(db.current, '"User"', 10, { email: "'u' || i" });
+    await seedRows(db.current, '"Order"', 150_000, { '"userId"': '1 + i % 10', amount: 'i' });
+    await db.current.query('ANALYZE "Order"');
+    project.migration('20260102000000_amount_idx', 'CREATE INDEX "Order_amount_idx" ON "Order"("amount");\n');
+    const loaded = await project.run(['migrate', 'deploy']);
+    expect(loaded.code).toBe(1);
+    expect(loaded.stdout).toMatch(/live: "Order" has ~1[\d,]{6} rows \(estimate, pg_class\.reltuples\): at or above the large-table threshold of[\s|]+100,000 rows/);
+    expect(await rows()).toHaveLength(3);
   });
 
   it("creates the URL's database when it does not exist, as Prisma's migrate deploy does", async () => {

@@ -2,7 +2,7 @@
  * `pgsafe prisma migrate deploy`: Prisma's apply algorithm (advisory lock, `_prisma_migrations`, P3005/P3009/P3018)
  * with each pending migration.sql checked first and run by core's executor instead of the schema engine.
  */
-import { ConnectionError, connectionTarget, execute, quoteIdent, formatDuration, loadParser, NEWEST_PG_VERSION, OLDEST_PG_VERSION, openConnection, type ExecuteResult, type PgsafeConfig, type PreflightPolicy } from '@pgsafe/core';
+import { ConnectionError, connectionTarget, DeployBatch, LARGE_TABLE_ROWS, liveContext, execute, quoteIdent, formatDuration, loadParser, NEWEST_PG_VERSION, OLDEST_PG_VERSION, openConnection, type ExecuteResult, type PgsafeConfig, type PreflightPolicy } from '@pgsafe/core';
 import { join, relative } from 'node:path';
 import type pg from 'pg';
 import { Bookkeeping, failedRows, p3009, pendingNames, PrismaMigrateError } from './bookkeeping.js';
@@ -98,7 +98,12 @@ async function deployLocked(options: DeployOptions, local: MigrationDir[], url: 
   // Every pending migration is checked before the first one runs: a refusal leaves the database untouched.
   await loadParser();
   out.say(`${pending.length} pending migration${pending.length === 1 ? '' : 's'}:`);
-  const checked = pending.map((m) => checkMigration(m.name, shown(m.file), m.script, { config: options.config, pgVersion, allow: options.allow ?? [] }));
+  // One batch: a table an earlier pending migration creates is new (and empty) to the later ones; the others are
+  // measured in the live database.
+  const largeTableRows = options.config.run?.largeTableRows ?? LARGE_TABLE_ROWS;
+  const batch = new DeployBatch({ largeTableRows, ...liveContext((sql, params) => client.query(sql, params), largeTableRows) });
+  const checked: CheckedMigration[] = [];
+  for (const m of pending) checked.push(await checkMigration(m.name, shown(m.file), m.script, { config: options.config, pgVersion, allow: options.allow ?? [] }, batch));
   const refused = checked.filter((m) => m.problem || m.blocking.length);
   // A refusal is told compactly (a line per migration, the findings grouped by rule), so that a refused history
   // reads in a screen; a deploy that goes ahead, or --verbose, shows each migration's findings.
@@ -108,7 +113,7 @@ async function deployLocked(options: DeployOptions, local: MigrationDir[], url: 
     if (compact) out.say(`  ${m.name}${steps}${tally(m, c)}`);
     else {
       out.say(`  ${m.name}${steps}`);
-      printFindings(out, m.findings, m.blocking, m.source);
+      printFindings(out, m.findings, m.blocking, m.source, m.passed);
     }
     if (m.problem) out.say(`${c.bold(`${m.file}:${m.problem.line}:${m.problem.column}`)}: ${c.red(c.bold('error'))}: ${m.problem.message}`);
   }
@@ -177,6 +182,7 @@ function tally(m: CheckedMigration, c: Output['c']): string {
   const parts = [
     ...(m.blocking.length ? [c.red(`${m.blocking.length} error${m.blocking.length === 1 ? '' : 's'} (${[...new Set(m.blocking.map((f) => f.rule))].join(', ')})`)] : []),
     ...(warnings ? [c.yellow(`${warnings} warning${warnings === 1 ? '' : 's'}`)] : []),
+    ...(m.passed.length ? [c.dim(`${m.passed.length} let through (empty or new tables)`)] : []),
   ];
   return parts.length ? `: ${parts.join(', ')}` : '';
 }

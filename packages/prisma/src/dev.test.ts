@@ -2,7 +2,7 @@
  *  stand-in `prisma` executable in the project's node_modules/.bin records its argv and, for
  *  `migrate dev --create-only`, writes the migration directory the engine would have written. */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { seedRows, useTestDatabase } from '@pgsafe/testing';
@@ -131,6 +131,8 @@ describe('pgsafe-prisma migrate dev', () => {
   });
 
   it('offers the safe rewrite for a pending migration written earlier and refused, then applies it', async () => {
+    // "User" (10,000 rows) counts as large here.
+    writeFileSync(join(project.dir, 'pgsafe.config.json'), JSON.stringify({ run: { largeTableRows: 5000 } }));
     project.migration('20260102000000_email_idx', 'CREATE INDEX "User_email_idx" ON "User"("email");\n');
     project.fakePrisma({ code: 0 });
     const r = await project.run(['migrate', 'dev', '--rewrite']);

@@ -8,7 +8,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { loadParser, NEWEST_PG_VERSION, openConnection, parseMigration, fix, renderPrismaMigrations, type PgsafeConfig } from '@pgsafe/core';
+import { DeployBatch, LARGE_TABLE_ROWS, loadParser, NEWEST_PG_VERSION, openConnection, parseMigration, fix, renderPrismaMigrations, type PgsafeConfig } from '@pgsafe/core';
 import type { DevOptions } from './command.js';
 import { checkMigration } from './check.js';
 import { deploy, type DeployResult } from './deploy.js';
@@ -111,7 +111,9 @@ export async function migrateDev(input: MigrateDevInput): Promise<number> {
 async function review(input: MigrateDevInput, m: MigrationDir, pgVersion: number): Promise<boolean> {
   const { out, options, project } = input;
   const { c } = out;
-  const checked = checkMigration(m.name, relative(input.cwd, m.file), m.script, { config: input.config, pgVersion, allow: options.allow });
+  // Judged as written, before it is applied: the dev database's sizes say nothing about production's.
+  const batch = new DeployBatch({ largeTableRows: input.config.run?.largeTableRows ?? LARGE_TABLE_ROWS });
+  const checked = await checkMigration(m.name, relative(input.cwd, m.file), m.script, { config: input.config, pgVersion, allow: options.allow }, batch);
   out.say(c.bold(`Checked ${m.name}:`) + (checked.findings.length ? '' : ' no findings.'));
   printFindings(out, checked.findings, checked.blocking, m.script);
   if (!checked.migration) return false;

@@ -1,5 +1,5 @@
 /** What the Prisma commands print: plain lines on stdout, problems on stderr, executor events with elapsed time. */
-import { describeEvent, noColor, renderFinding, type ExecuteEvent, type Finding, type Palette } from '@pgsafe/core';
+import { describeEvent, noColor, renderFinding, type ExecuteEvent, type Finding, type Palette, type PassedFinding } from '@pgsafe/core';
 
 export interface Output {
   c: Palette;
@@ -22,12 +22,15 @@ export function printEvent(o: Output, e: ExecuteEvent): void {
 }
 
 /** Blocking findings in full (with the recipe), the others on one line. */
-export function printFindings(o: Output, findings: Finding[], blocking: Finding[], source: string): void {
+export function printFindings(o: Output, findings: Finding[], blocking: Finding[], source: string, passed: PassedFinding[] = []): void {
   for (const f of findings) {
     if (blocking.includes(f)) o.say(renderFinding(f, source, o.c) + '\n');
     else {
       const tag = f.severity === 'error' ? o.c.yellow(`error[${f.rule}] (allowed by --allow)`) : o.c.yellow(`warning[${f.rule}]`);
-      o.say(`${o.c.bold(`${f.file}:${f.start.line}:${f.start.column}`)} ${tag} ${f.message}`);
+      // A warning only because its table is small says how small.
+      const size = (f.live ?? []).filter((x) => x.kind === 'table').map((x) => ` (${x.text})`).join('');
+      o.say(`${o.c.bold(`${f.file}:${f.start.line}:${f.start.column}`)} ${tag} ${f.message}${size}`);
     }
   }
+  for (const p of passed) o.say(`${o.c.bold(`${p.finding.file}:${p.finding.start.line}:${p.finding.start.column}`)} ${o.c.dim(`let through [${p.finding.rule}]`)} ${p.reason}`);
 }

@@ -20,7 +20,7 @@ const db = useTestDatabase('typeorm_cli');
 let project: string;
 
 /** A project: data-source.mjs wrapped by pgsafe (300 ms lock_timeout, quick retries) and the given migrations. */
-function makeProject(migrations: Record<string, string>, mode: 'all' | 'each' = 'all', preflight: 'wait' | 'off' = 'off'): string {
+function makeProject(migrations: Record<string, string>, mode: 'all' | 'each' = 'all', preflight: 'wait' | 'off' = 'off', run: Record<string, unknown> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'pgsafe-typeorm-'));
   mkdirSync(join(dir, 'migrations'));
   writeFileSync(
@@ -29,7 +29,7 @@ function makeProject(migrations: Record<string, string>, mode: 'all' | 'each' = 
 import { withPgsafe } from ${JSON.stringify(DIST)};
 export default withPgsafe(
   new typeorm.DataSource({ type: 'postgres', url: process.env.DATABASE_URL, migrations: ['migrations/*.mjs'], migrationsTransactionMode: '${mode}' }),
-  { config: { run: { lockTimeout: '300ms', retryBudget: '20s' } }, policy: { lockTimeoutRamp: [1], baseDelayMs: 100, maxDelayMs: 200, jitter: 0, preflight: { mode: '${preflight}' } } },
+  { config: { run: ${JSON.stringify({ lockTimeout: '300ms', retryBudget: '20s', ...run })} }, policy: { lockTimeoutRamp: [1], baseDelayMs: 100, maxDelayMs: 200, jitter: 0, preflight: { mode: '${preflight}' } } },
 );
 `,
   );
@@ -61,7 +61,7 @@ beforeAll(() => {
 });
 
 beforeEach(async () => {
-  await db.current.query('DROP TABLE IF EXISTS "user", migrations CASCADE');
+  await db.current.query('DROP TABLE IF EXISTS "user", "order", migrations CASCADE');
   await db.current.query('CREATE TABLE "user" (id int PRIMARY KEY, email varchar NOT NULL)');
   await seedRows(db.current, '"user"', 20_000, { id: 'i', email: "'u' || i || '@example.com'" });
 });
@@ -87,6 +87,35 @@ describe.each(VERSIONS)('typeorm $label migration:run through withPgsafe', ({ ho
     expect(out).not.toContain('findings: [');
     expect(await applied()).toEqual([]);
     expect(await columns('user')).toEqual(['id', 'email']);
+  });
+
+  it('judges the pending migrations as one batch: a fresh install of a history passes, the same change on a loaded table is refused with its size', async () => {
+    const history = {
+      '1700000000010-Orders.mjs': migration('Orders1700000000010', ['CREATE TABLE "order" ("id" integer PRIMARY KEY, "userId" integer, "total" integer, "note" text)']),
+      '1700000000011-OrderLinks.mjs': migration('OrderLinks1700000000011', [
+        'CREATE INDEX "IDX_order_userId" ON "order" ("userId") ',
+        'ALTER TABLE "order" ADD CONSTRAINT "FK_order_user" FOREIGN KEY ("userId") REFERENCES "user"("id") ON DELETE NO ACTION ON UPDATE NO ACTION',
+        'ALTER TABLE "order" RENAME COLUMN "note" TO "remark"',
+        'ALTER TABLE "order" ALTER COLUMN "total" TYPE bigint',
+        'ALTER TABLE "order" ADD "region" character varying NOT NULL',
+      ]),
+    };
+    project = makeProject(history);
+    const fresh = await typeorm(['migration:run']);
+    expect(fresh.code, fresh.stdout + fresh.stderr).toBe(0);
+    expect(fresh.stderr).toContain('pgsafe: OrderLinks1700000000011: let through require-concurrent-index-creation (');
+    expect(fresh.stderr).toContain('"order" has 0 rows; created earlier in this deploy by Orders1700000000010: no running application uses it yet');
+    expect(await applied()).toEqual(['Orders1700000000010', 'OrderLinks1700000000011']);
+
+    // The same kind of change on "user", in use and large for this project's threshold: refused, with the size.
+    await db.current.query('ANALYZE "user"');
+    project = makeProject({ ...history, '1700000000012-UserEmail.mjs': migration('UserEmail1700000000012', ['CREATE INDEX "IDX_user_email" ON "user" ("email") ']) }, 'all', 'off', { largeTableRows: 10_000 });
+    const loaded = await typeorm(['migration:run']);
+    const out = loaded.stdout + loaded.stderr;
+    expect(loaded.code).toBe(1);
+    expect(out).toContain('pgsafe blocked migration UserEmail1700000000012');
+    expect(out).toMatch(/live: "user" has ~20,000 rows \(estimate, pg_class\.reltuples\): at or above the large-table threshold of 10,000[\s|]+rows/);
+    expect(await applied()).toEqual(['Orders1700000000010', 'OrderLinks1700000000011']);
   });
 
   it("runs the generator's @Index({ concurrent: true }) migration once it opts out of the transaction, and says how when it does not", async () => {

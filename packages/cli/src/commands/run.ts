@@ -2,8 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import {
-  analyze,
   analyzeOptionsFrom,
+  DeployBatch,
+  LARGE_TABLE_ROWS,
+  liveContext,
   ConnectionError,
   connectionTarget,
   execute,
@@ -25,6 +27,7 @@ import {
   type ExecuteResult,
   type Finding,
   type Palette,
+  type PassedFinding,
   type Plan,
 } from '@pgsafe/core';
 import { colorEnabled, palette } from '../color.js';
@@ -169,13 +172,18 @@ export function runCommand(): Command {
         // The rules judge the statements grouped into transactions the way the plan will run them (a backfill the
         // plan puts in the same transaction as DDL is flagged). The executor sets the timeouts and adds
         // IF [NOT] EXISTS itself, so those two concerns are its own.
-        const findings = analyze(migration, {
+        // With the connection, the tables are measured: a size-dependent danger on an empty table is let through,
+        // on a small one it is a warning that prints the size (run.largeTableRows).
+        const largeTableRows = config.run?.largeTableRows ?? LARGE_TABLE_ROWS;
+        const live = client ? liveContext((sql, params) => client!.query(sql, params), largeTableRows) : {};
+        const { findings, passed } = await new DeployBatch({ largeTableRows, ...live }).judge(name, migration, {
           ...analyzeOptionsFrom(config, { pgVersion, runnerSetsTimeouts: true }),
           severities: { ...config.rules, 'prefer-robust-stmts': 'off' },
           ...(planned ? { transactions: planTransactions(planned, migration.statements.length) } : {}),
         });
         const blocking = findings.filter((f) => f.severity === 'error' && !options.allow.includes(f.rule));
         reportFindings(findings, blocking, source, json, c, line);
+        reportPassed(passed, json, c, line);
         report?.checked(findings, planned, planError);
 
         if (!planned) {
@@ -262,8 +270,16 @@ function reportFindings(findings: Finding[], blocking: Finding[], source: string
       process.stdout.write(renderFinding(f, source, c) + '\n\n');
     } else {
       const tag = allowed ? c.yellow(`error[${f.rule}] (allowed by --allow)`) : c.yellow(`warning[${f.rule}]`);
-      process.stdout.write(`${c.bold(`${f.file}:${f.start.line}:${f.start.column}`)} ${tag} ${f.message}\n`);
+      const size = (f.live ?? []).filter((x) => x.kind === 'table').map((x) => ` (${x.text})`).join('');
+      process.stdout.write(`${c.bold(`${f.file}:${f.start.line}:${f.start.column}`)} ${tag} ${f.message}${size}\n`);
     }
+  }
+}
+
+function reportPassed(passed: PassedFinding[], json: boolean, c: Palette, line: (o: unknown) => void): void {
+  for (const p of passed) {
+    if (json) line({ type: 'passed', finding: p.finding, reason: p.reason });
+    else process.stdout.write(`${c.bold(`${p.finding.file}:${p.finding.start.line}:${p.finding.start.column}`)} ${c.dim(`let through [${p.finding.rule}]`)} ${p.reason}\n`);
   }
 }
 

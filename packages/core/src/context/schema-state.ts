@@ -11,7 +11,7 @@
  * What it does not know it does not guess: a table altered but never created in the replayed statements existed
  * before them (its columns are the ones the statements show; `created` is undefined).
  */
-import type { AlterTableCmd, ColumnDef, Constraint, Node } from '@pgsql/types';
+import type { AlterTableCmd, ColumnDef, Constraint, Node, SelectStmt } from '@pgsql/types';
 import type { ParsedStatement } from '../parse.js';
 import { as, columnConstraints, columnNames, strings, tableRef, tableRefOf, typeInfo, type TableRef, type TypeInfo } from '../ast.js';
 
@@ -87,8 +87,9 @@ interface IndexFacts extends KnownIndex {
 export class TableFacts {
   /** Where it was created; undefined when it existed before the replayed statements. */
   created?: Place;
-  /** Row events: true = rows put in, false = emptied (TRUNCATE, DELETE without WHERE). */
-  readonly fills: Versioned<boolean>[] = [];
+  /** Row events: the rows it has after each (0 = emptied by TRUNCATE or DELETE without WHERE; null = rows of an
+   *  unknown number were put in). */
+  readonly fills: Versioned<number | null>[] = [];
   readonly columns = new Map<string, Versioned<{ def: ColumnDef; statementIndex: number }>[]>();
   readonly indexes: IndexFacts[] = [];
   readonly constraints = new Map<string, Versioned<KnownConstraint>[]>();
@@ -99,7 +100,13 @@ export class TableFacts {
 
   /** Rows were put in it (and not all removed since) before `seq`. */
   filledBefore(seq: number): boolean {
-    return latest(this.fills, seq) ?? false;
+    return (latest(this.fills, seq) ?? 0) !== 0;
+  }
+
+  /** The rows the replayed statements put in it before `seq`, when known (a table they created starts empty). */
+  rowsBefore(seq: number): number | undefined {
+    const rows = latest(this.fills, seq);
+    return rows === null ? undefined : (rows ?? 0);
   }
 
   columnBefore(name: string, seq: number): ColumnInfo | undefined {
@@ -121,6 +128,15 @@ function latest<T>(versions: Versioned<T>[] | undefined, seq: number): T | undef
   if (!versions) return undefined;
   for (let i = versions.length - 1; i >= 0; i--) if (versions[i]!.seq < seq) return versions[i]!.value;
   return undefined;
+}
+
+const SET_RETURNING = /"sval":"(generate_series|unnest|jsonb?_array_elements(_text)?|jsonb?_each(_text)?|jsonb?_object_keys|regexp_matches|regexp_split_to_table|string_to_table|generate_subscripts|jsonb_path_query|json_populate_recordset|jsonb_populate_recordset|jsonb?_to_recordset)"/;
+const AGGREGATE = /"sval":"(count|sum|min|max|avg|array_agg|string_agg|jsonb?_agg|jsonb?_object_agg|bool_and|bool_or|every)"/;
+
+/** An INSERT's own WITH clause moved onto its SELECT, where the CTEs are read. */
+function withCtes(select: Node, withClause: SelectStmt['withClause']): Node {
+  const inner = as(select, 'SelectStmt');
+  return withClause && inner && !inner.withClause ? { SelectStmt: { ...inner, withClause } } : select;
 }
 
 /** A span during which a table was reachable under one name. */
@@ -175,6 +191,16 @@ export class SchemaState {
 
   #learn(stmt: ParsedStatement, at: Place): void {
     const n = stmt.node;
+    // An INSERT inside a WITH of another statement puts rows in too (as many as its query yields, when known).
+    const dml = as(n, 'UpdateStmt') ?? as(n, 'DeleteStmt') ?? as(n, 'InsertStmt') ?? as(n, 'SelectStmt');
+    const ctes = new Map<string, number | null>();
+    for (const c of dml?.withClause?.ctes ?? []) {
+      const cte = as(c, 'CommonTableExpr');
+      const inner = as(cte?.ctequery, 'InsertStmt');
+      const rows = inner ? (inner.selectStmt ? this.#selectRows(inner.selectStmt, at.seq, ctes) : 1) : as(cte?.ctequery, 'SelectStmt') ? this.#selectRows(cte?.ctequery, at.seq, ctes) : null;
+      if (inner) this.#fill(tableRef(inner.relation), rows, at);
+      if (cte?.ctename) ctes.set(cte.ctename, rows);
+    }
     const create = as(n, 'CreateStmt');
     if (create) return this.#createTable(create, at);
     const alter = as(n, 'AlterTableStmt');
@@ -193,7 +219,7 @@ export class SchemaState {
       if (table && ctas.objtype !== 'OBJECT_MATVIEW') {
         const facts = this.#create(table, at);
         facts.columnsUnknown = true;
-        if (!ctas.into?.skipData) facts.fills.push({ seq: at.seq, value: true });
+        if (!ctas.into?.skipData) facts.fills.push({ seq: at.seq, value: this.#selectRows(ctas.query, at.seq) });
       }
       return;
     }
@@ -203,19 +229,19 @@ export class SchemaState {
       if (table) {
         const facts = this.#create(table, at);
         facts.columnsUnknown = true;
-        facts.fills.push({ seq: at.seq, value: true });
+        facts.fills.push({ seq: at.seq, value: this.#selectRows(n, at.seq) });
       }
       return;
     }
-    const insert = as(n, 'InsertStmt') ?? as(n, 'MergeStmt');
-    if (insert) return this.#fill(tableRef(insert.relation), true, at);
-    const copy = as(n, 'CopyStmt');
-    if (copy?.is_from) return this.#fill(tableRef(copy.relation), true, at);
+    const insert = as(n, 'InsertStmt');
+    if (insert) return this.#fill(tableRef(insert.relation), insert.selectStmt ? this.#selectRows(withCtes(insert.selectStmt, insert.withClause), at.seq) : 1, at);
+    const other = as(n, 'MergeStmt') ?? (as(n, 'CopyStmt')?.is_from ? as(n, 'CopyStmt') : undefined);
+    if (other) return this.#fill(tableRef(other.relation), null, at);
     const del = as(n, 'DeleteStmt');
-    if (del && !del.whereClause && !del.usingClause) return this.#fill(tableRef(del.relation), false, at);
+    if (del && !del.whereClause && !del.usingClause) return this.#fill(tableRef(del.relation), 0, at, true);
     const truncate = as(n, 'TruncateStmt');
     if (truncate) {
-      for (const r of truncate.relations ?? []) this.#fill(tableRef(as(r, 'RangeVar')), false, at);
+      for (const r of truncate.relations ?? []) this.#fill(tableRef(as(r, 'RangeVar')), 0, at, true);
       return;
     }
     const rename = as(n, 'RenameStmt');
@@ -377,9 +403,70 @@ export class SchemaState {
     return undefined;
   }
 
-  #fill(ref: TableRef | undefined, rows: boolean, at: Place): void {
+  /** Adds `rows` (0 = empties it, as TRUNCATE; null = an unknown number) to the table's rows. */
+  #fill(ref: TableRef | undefined, rows: number | null, at: Place, empties = false): void {
     if (!ref) return;
-    this.#ensure(ref, at).fills.push({ seq: at.seq, value: rows });
+    const facts = this.#ensure(ref, at);
+    const before = facts.created ? (latest(facts.fills, at.seq) ?? 0) : null;
+    facts.fills.push({ seq: at.seq, value: empties ? 0 : rows === null || before === null ? null : before + rows });
+  }
+
+  /** Rows a query yields, when the replayed statements tell: VALUES lists are counted, a SELECT without FROM is one
+   *  row, a SELECT (through joins, subqueries, CTEs, set operations) from tables created here and still empty none:
+   *  a data migration replayed on a fresh install. Anything else is unknown (null). */
+  #selectRows(node: Node | SelectStmt | undefined, seq: number, ctes = new Map<string, number | null>()): number | null {
+    // The arms of a set operation are bare SelectStmts, not Nodes.
+    const select = node && 'op' in node ? (node as SelectStmt) : as(node as Node | undefined, 'SelectStmt');
+    if (!select) return null;
+    if (select.withClause) {
+      if (select.withClause.recursive) return null;
+      ctes = new Map(ctes);
+      for (const c of select.withClause.ctes ?? []) {
+        const cte = as(c, 'CommonTableExpr');
+        if (cte?.ctename) ctes.set(cte.ctename, this.#selectRows(cte.ctequery, seq, ctes));
+      }
+    }
+    if (select.op && select.op !== 'SETOP_NONE') {
+      const left = this.#selectRows(select.larg, seq, ctes);
+      const right = this.#selectRows(select.rarg, seq, ctes);
+      if (select.op === 'SETOP_UNION') return left === null || right === null ? null : left + right;
+      if (select.op === 'SETOP_EXCEPT') return left === 0 ? 0 : null;
+      return left === 0 || right === 0 ? 0 : null;
+    }
+    if (select.valuesLists) return select.valuesLists.length;
+    const targets = JSON.stringify(select.targetList ?? []);
+    // An aggregate without GROUP BY gives one row, even from no rows.
+    if (!select.groupClause && AGGREGATE.test(targets)) return 1;
+    // A set-returning function in the select list makes any number of rows per row.
+    const perRow = SET_RETURNING.test(targets) ? null : 1;
+    if (!select.fromClause?.length) return perRow;
+    // At most the product of the sources' rows (outer joins keep the rows of a side even when the other is empty).
+    const bound = (item: Node | undefined): number | null => {
+      const rv = as(item, 'RangeVar');
+      if (rv) {
+        const ref = tableRef(rv);
+        if (!ref) return null;
+        if (!rv.schemaname && ctes.has(ref.name)) return ctes.get(ref.name)!;
+        const table = this.table(ref.key, seq);
+        return table?.created ? (table.rowsBefore(seq) ?? null) : null;
+      }
+      const sub = as(item, 'RangeSubselect');
+      if (sub) return this.#selectRows(sub.subquery, seq, ctes);
+      const join = as(item, 'JoinExpr');
+      if (!join) return null;
+      const l = bound(join.larg);
+      const r = bound(join.rarg);
+      if (l === null || r === null) return null;
+      const outer = join.jointype === 'JOIN_LEFT' || join.jointype === 'JOIN_RIGHT' || join.jointype === 'JOIN_FULL';
+      return outer ? Math.max(1, l) * Math.max(1, r) - (l === 0 && r === 0 ? 1 : 0) : l * r;
+    };
+    let rows: number | null = 1;
+    for (const item of select.fromClause) {
+      const b = bound(item);
+      if (b === 0) return 0;
+      rows = b === null || rows === null ? null : rows * b;
+    }
+    return rows === null || perRow === null ? null : rows;
   }
 
   #rename(rename: NonNullable<ReturnType<typeof as<'RenameStmt'>>>, at: Place): void {

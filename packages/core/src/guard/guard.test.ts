@@ -74,10 +74,18 @@ describe('MigrationGuard: refusing', () => {
     await send(g, 'CREATE TABLE audit (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, user_id int NOT NULL)', true);
     await send(g, 'CREATE INDEX audit_user_id_idx ON audit (user_id)', true);
     await client.query('COMMIT');
-    // The same index on a table that existed before is refused.
+    // The same index on a table that existed before: a warning with its size below the large-table threshold,
+    // refused at or above it.
     g.beginMigration('index_users');
-    const error = await send(g, 'CREATE INDEX users_email_idx ON users (email)', false).catch((e: unknown) => e);
+    await send(g, 'CREATE INDEX users_email_idx ON users (email)', false);
+    const warning = events.find((e) => e.type === 'finding' && e.finding.rule === 'require-concurrent-index-creation');
+    expect(warning?.type === 'finding' && warning.finding.severity).toBe('warning');
+    expect(warning?.type === 'finding' && warning.finding.live?.map((x) => x.text)).toEqual(['users has 5,000 rows (exact count): below the large-table threshold of 100,000 rows (run.largeTableRows), so a warning']);
+    const strict = guard({ largeTableRows: 1000 });
+    strict.beginMigration('index_users_again');
+    const error = await send(strict, 'CREATE INDEX users_email2_idx ON users (email)', false).catch((e: unknown) => e);
     expect((error as UnsafeMigrationError).findings.map((f) => f.rule)).toEqual(['require-concurrent-index-creation']);
+    expect((error as UnsafeMigrationError).findings[0]?.live?.[0]?.text).toBe('users has 5,000 rows (exact count): at or above the large-table threshold of 1,000 rows (run.largeTableRows)');
   });
 
   it("adds the adapter's hint when a statement cannot run in the ORM's transaction", async () => {

@@ -22,6 +22,9 @@ import { OUTSIDE_TRANSACTION } from './types.js';
 import { describeBlockers } from '../execute/describe.js';
 import { UnsafeMigrationError } from './unsafe-migration-error.js';
 import type { GuardEvent, GuardOptions, GuardSession, MigrationInfo } from './types.js';
+import type { SchemaModel } from '../schema-model.js';
+import { DeployBatch, LARGE_TABLE_ROWS } from '../context/deploy-batch.js';
+import { liveContext } from '../context/table-sizes.js';
 
 /** Checks that make no sense for statements an ORM sends one by one through a runner that sets the timeouts. */
 const NOT_FOR_RUNTIME = { 'prefer-robust-stmts': 'off' } as const;
@@ -34,14 +37,21 @@ interface Current {
   source: string;
   /** Per parsed statement: it ran inside the ORM's transaction. */
   inTransaction: boolean[];
+  /** The migration's view of the deploy's schema; its statements so far are applied to the batch's state. */
+  schema: SchemaModel;
 }
 
 export class MigrationGuard {
   private current: Current | undefined;
   private readonly policy: ExecutePolicy;
   private serverMajor: number | undefined;
+  /** The migrations this guard ran: one deploy (a table an earlier one created is new to the later ones). */
+  private readonly batch: DeployBatch;
+  private readonly largeTableRows: number;
 
   constructor(private readonly options: GuardOptions = {}) {
+    this.largeTableRows = options.config?.run?.largeTableRows ?? LARGE_TABLE_ROWS;
+    this.batch = new DeployBatch({ largeTableRows: this.largeTableRows });
     // Pre-flight as in `pgsafe run`: `run.preflight` of the config (default wait), or the policy's.
     this.policy = resolvePolicy({ ...options.policy, preflight: { mode: options.config?.run?.preflight ?? 'wait', ...options.policy?.preflight } });
   }
@@ -49,7 +59,7 @@ export class MigrationGuard {
   /** Starts the context of a new migration; statements until `endMigration` belong to it. `enforce: false` reports
    *  error-level findings without stopping the statement (a rollback, which must not be blocked when it is needed). */
   beginMigration(name: string, options: { file?: string; enforce?: boolean } = {}): void {
-    this.current = { info: { name, ...(options.file ? { file: options.file } : {}) }, enforce: options.enforce ?? true, source: '', inTransaction: [] };
+    this.current = { info: { name, ...(options.file ? { file: options.file } : {}) }, enforce: options.enforce ?? true, source: '', inTransaction: [], schema: this.batch.begin(name) };
   }
 
   endMigration(): void {
@@ -81,13 +91,19 @@ export class MigrationGuard {
       throw error;
     }
     const first = migration.statements.findIndex((s) => s.start.offset >= before.length);
-    const inTransaction = [...current.inTransaction, ...migration.statements.slice(current.inTransaction.length).map(() => session.inTransaction)];
-    const findings = analyze(migration, {
+    const added = migration.statements.slice(current.inTransaction.length);
+    const inTransaction = [...current.inTransaction, ...added.map(() => session.inTransaction)];
+    for (const stmt of added) this.batch.state.apply(stmt);
+    const found = analyze(migration, {
       pgVersion,
       runnerSetsTimeouts: true,
       transactions: inTransaction.map((t) => (t ? 0 : undefined)),
       severities: { ...this.options.config?.rules, ...NOT_FOR_RUNTIME },
+      schema: current.schema,
     }).filter((f) => first !== -1 && f.statement.index >= first);
+    // Sizes read on the migration's own connection: inside the ORM's transaction it sees what the batch created.
+    const { findings, passed } = await this.batch.gate(migration, found, current.schema, liveContext((q, p) => session.query(q, p), this.largeTableRows));
+    for (const p of passed) this.emit({ type: 'passed', migration: current.info, finding: p.finding, reason: p.reason });
 
     const errors = findings.filter((f) => f.severity === 'error');
     if (errors.length && current.enforce) {
@@ -154,6 +170,8 @@ export function describeGuardEvent(event: GuardEvent): string | undefined {
   switch (event.type) {
     case 'finding':
       return `pgsafe: warning in migration ${event.migration.name}:\n${event.text}`;
+    case 'passed':
+      return `pgsafe: ${event.migration.name}: let through ${event.finding.rule} (${event.finding.message.replace(/\.$/, '')}): ${event.reason}`;
     case 'retry':
       return `pgsafe: ${event.migration.name}: ${event.message} (lock_timeout ${event.lockTimeoutMs}ms, attempt ${event.attempt}); trying again in ${event.delayMs}ms${event.blockers.length ? `; blocked by ${describeBlockers(event.blockers)}` : ''}`;
     case 'preflight':

@@ -39,6 +39,8 @@ export interface MigrationInfo {
 export type GuardEvent =
   /** A warning-level finding: the statement runs, the user should know. */
   | { type: 'finding'; migration: MigrationInfo; finding: Finding; text: string }
+  /** A finding the deploy's context made moot, and why (the table is empty, or created earlier in this deploy). */
+  | { type: 'passed'; migration: MigrationInfo; finding: Finding; reason: string }
   /** Sessions that would block the statement's lock: `wait`ing for them to finish, `abort`ing, or `clear` (gone). */
   | { type: 'preflight'; migration: MigrationInfo; action: 'wait' | 'abort' | 'clear'; blockers: BlockingSession[]; waitedMs: number }
   /** The statement hit a lock timeout or deadlock and will be tried again after `delayMs`; `blockers` held a
