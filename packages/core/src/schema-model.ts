@@ -72,6 +72,13 @@ export class SchemaModel {
     return this.#table(table, before)?.constraintBefore(name, this.#seq(before));
   }
 
+  /** The constraints of the table that name `column`, as they were before `before`. */
+  constraintsOn(table: TableRef, column: string, before: number): KnownConstraint[] {
+    const facts = this.#table(table, before);
+    if (!facts) return [];
+    return [...facts.constraints.keys()].map((name) => facts.constraintBefore(name, this.#seq(before))).filter((c): c is KnownConstraint => !!c && c.columns.includes(column));
+  }
+
   /** Indexes on the table: created by an earlier migration (and not dropped before this one) or anywhere in this one. */
   indexesOn(table: TableRef): KnownIndex[] {
     return this.#state.indexesOn(table.key, Infinity, this.#base);

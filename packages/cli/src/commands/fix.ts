@@ -21,7 +21,7 @@ interface FixCommandOptions {
   lockTimeout: string;
   statementTimeout: string;
   batchSize: number;
-  key: string;
+  key?: string;
   runnerSetsTimeouts?: boolean;
   config?: string;
   color?: boolean;
@@ -46,7 +46,7 @@ export function fixCommand(): Command {
     .option('--lock-timeout <duration>', 'lock_timeout to set when the migration sets none', durationTextArg, FIX_DEFAULTS.lockTimeout)
     .option('--statement-timeout <duration>', 'statement_timeout to set when the migration sets none', durationTextArg, FIX_DEFAULTS.statementTimeout)
     .option('--batch-size <rows>', 'rows per backfill batch', positiveArg, FIX_DEFAULTS.batchSize)
-    .option('--key <column>', 'unique, indexed column the batched backfill walks', FIX_DEFAULTS.key)
+    .option('--key <column>', 'unique, indexed column the batched backfill walks (default: the primary key the migrations define, else id)')
     .option('--runner-sets-timeouts', 'do not add lock_timeout / statement_timeout (the runner sets them)')
     .option('--config <file>', 'config file (default: the nearest pgsafe.config.* upward): its pgVersion and rules apply')
     .option('--no-color', 'never color the output')
@@ -80,7 +80,7 @@ export function fixCommand(): Command {
             lockTimeout: options.lockTimeout,
             statementTimeout: options.statementTimeout,
             batchSize: options.batchSize,
-            key: options.key,
+            ...(options.key ? { key: options.key } : {}),
             runnerSetsTimeouts: !!analyzeOptions.runnerSetsTimeouts,
           });
         } catch (error) {

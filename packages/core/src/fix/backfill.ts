@@ -4,13 +4,18 @@
 import type { TableRef } from '../ast.js';
 import { keysetBatches } from '../batches.js';
 import { quoteIdent } from '../sql.js';
+import { tableKey } from '../table-key.js';
 import type { FixContext, Piece } from './types.js';
 
 export function backfillPiece(ctx: FixContext, table: TableRef, column: string, value: string): Piece {
   const col = quoteIdent(column);
-  const { key, batchSize, pauseSeconds } = ctx.options;
-  const sql = keysetBatches(table, (inBatch) => `UPDATE ${table.sql} SET ${col} = ${value} WHERE ${inBatch} AND ${col} IS NULL`, key, batchSize, {
-    pending: `${col} IS NULL`,
+  const { batchSize, pauseSeconds } = ctx.options;
+  const key = ctx.options.key ?? tableKey(ctx.schema, table);
+  // Rows already written (by the application, or a run that stopped half-way) and rows whose value is NULL anyway
+  // are no-ops: skipped, so the backfill leaves no dead tuple for them.
+  const todo = `${col} IS NULL AND (${value}) IS NOT NULL`;
+  const sql = keysetBatches(table, (inBatch) => `UPDATE ${table.sql} SET ${col} = ${value} WHERE ${inBatch} AND ${todo}`, key, batchSize, {
+    pending: todo,
     pauseSeconds,
     progress: `backfill ${table.name}.${column}`,
   });
@@ -23,6 +28,6 @@ export function backfillValue(ctx: FixContext, table: TableRef, column: string):
   if (chosen !== undefined) return { value: chosen };
   return {
     value: '<value>',
-    todo: `choose the value of ${table.sql}.${quoteIdent(column)} for the existing rows: replace <value> in the backfill (pgsafe fix --value ${table.name}.${column}=<sql expression>); the key ${quoteIdent(ctx.options.key)} must be unique`,
+    todo: `choose the value of ${table.sql}.${quoteIdent(column)} for the existing rows: replace <value> in the backfill (pgsafe fix --value ${table.name}.${column}=<sql expression>); the key ${quoteIdent(ctx.options.key ?? tableKey(ctx.schema, table))} must be unique`,
   };
 }

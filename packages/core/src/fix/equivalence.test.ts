@@ -71,6 +71,7 @@ const CASES: Case[] = [
   { name: 'SET NOT NULL', original: 'ALTER TABLE orders ALTER COLUMN note SET NOT NULL;' },
   { name: 'ADD CONSTRAINT UNIQUE', original: 'ALTER TABLE orders ADD CONSTRAINT orders_ref_key UNIQUE (ref);' },
   { name: 'ADD UNIQUE without a name', original: 'ALTER TABLE orders ADD UNIQUE (ref);' },
+  { name: 'ADD UNIQUE DEFERRABLE', original: 'ALTER TABLE orders ADD CONSTRAINT orders_ref_key UNIQUE (ref) DEFERRABLE INITIALLY DEFERRED;' },
   {
     name: 'quoted names: foreign key without an index, NOT NULL column',
     original: 'ALTER TABLE "Line Items" ADD FOREIGN KEY ("orderId") REFERENCES orders (id);\nALTER TABLE "Line Items" ADD COLUMN "unitPrice" numeric NOT NULL;',

@@ -1,9 +1,9 @@
 /** Renames, drops and type changes break the application version still running, whatever the locks: one file
  *  cannot make them safe. They become an expand-and-contract plan over several deploys, each labeled with what the
  *  application must do before it. */
-import { as, strings, tableRef, tableRefOf } from '../ast.js';
+import { as, strings, tableRef, tableRefOf, type TableRef } from '../ast.js';
 import { parseMigration } from '../parse.js';
-import { quoteIdent, quoteQualified } from '../sql.js';
+import { makeName, notNullCheckName, quoteIdent, quoteLiteral, quoteQualified } from '../sql.js';
 import { backfillPiece } from './backfill.js';
 import { findingAt } from './finding-at.js';
 import type { FixContext, Piece, Rewrite } from './types.js';
@@ -15,20 +15,72 @@ export function renameColumn(ctx: FixContext): Rewrite | undefined {
   const { table } = ctx;
   const from = quoteIdent(rename.subname);
   const to = quoteIdent(rename.newname);
+  if (hasIndexOrKey(ctx, table, rename.subname)) return keptForIndex(finding.rule, table, rename.subname, 'the rename');
   const known = ctx.schema.column(table, rename.subname, ctx.stmt.index)?.type.sql ?? ctx.options.types[`${table.name}.${rename.subname}`] ?? ctx.options.types[rename.subname];
+  const carry = carryOver(table, rename.subname, rename.newname);
   return {
     rule: finding.rule,
-    message: `RENAME COLUMN ${from} TO ${to} → expand and contract over 3 deploys: add ${to}, write both, backfill, read ${to}, drop ${from}`,
+    message: `RENAME COLUMN ${from} TO ${to} → expand and contract over 3 deploys: add ${to} with the default of ${from}, write both, backfill, NOT NULL as ${from} has it, read ${to}, drop ${from}`,
     pieces: [
-      { sql: `ALTER TABLE ${table.sql} ADD COLUMN ${to} ${known ?? `<type of ${rename.subname}>`};`, transactional: true, slug: 'add_column' },
+      { sql: [carry.guard, `ALTER TABLE ${table.sql} ADD COLUMN ${to} ${known ?? `<type of ${rename.subname}>`};`, carry.default].join('\n'), transactional: true, slug: 'add_column' },
       { ...backfillPiece(ctx, table, rename.newname, from), deploy: 1 },
+      { sql: carry.notNullCheck, transactional: true, slug: 'not_null_check', deploy: 1 },
+      { sql: carry.validate, transactional: true, slug: 'validate_not_null', long: true, alone: true, deploy: 1 },
+      // The application stops writing the old column before the next deploy's migration: its NOT NULL goes now.
+      { sql: `${carry.setNotNull()}\nALTER TABLE ${table.sql} ALTER COLUMN ${from} DROP NOT NULL;`, transactional: true, slug: 'set_not_null', deploy: 1 },
       { sql: `-- pgsafe-ignore ban-drop-column: renamed to ${to}, which the application uses since the previous deploy\nALTER TABLE ${table.sql} DROP COLUMN ${from};`, transactional: true, slug: 'drop_old_column', deploy: 2 },
     ],
-    ...(known ? {} : { todos: [`write the type of ${table.sql}.${from} for the new column ${to} (replace <type of ${rename.subname}>, or pgsafe fix --type ${table.name}.${rename.subname}=<type>), and copy its default, NOT NULL and constraints after the backfill`] }),
+    ...(known ? {} : { todos: [`write the type of ${table.sql}.${from} for the new column ${to} (replace <type of ${rename.subname}>, or pgsafe fix --type ${table.name}.${rename.subname}=<type>)`] }),
     app: {
       1: `write both ${from} and ${to} on every insert and update of ${table.sql}, and wait until no older version runs`,
       2: `read and write only ${to}; nothing may use ${from} any more`,
     },
+  };
+}
+
+/** An index or a constraint (other than NOT NULL) on the column, as the migrations show it. */
+function hasIndexOrKey(ctx: FixContext, table: TableRef, column: string): boolean {
+  return ctx.schema.indexesOn(table).some((i) => i.columns.includes(column)) || ctx.schema.constraintsOn(table, column, ctx.stmt.index).some((c) => c.type !== 'not-null');
+}
+
+function keptForIndex(rule: string, table: TableRef, column: string, what: string): Rewrite {
+  return {
+    rule,
+    message: `${what} of ${quoteIdent(column)} stays as written`,
+    pieces: [],
+    kept: true,
+    todos: [`${table.sql}.${quoteIdent(column)} has an index or key, which a new column would not have: ${what} stays as written. Run it off-peak, or follow the rule's recipe and build the indexes and constraints on the new column yourself.`],
+  };
+}
+
+/** What PostgreSQL keeps on a column through ALTER TYPE or RENAME and a new column must be given, read from the
+ *  catalog when the step runs (a migration alone does not show it): `guard` refuses, before anything changes, a
+ *  column with an index or constraint (those would be lost); `default` copies the default; `notNullCheck`,
+ *  `validate` and `setNotNull` give NOT NULL, if the old column has it, through a validated CHECK. */
+function carryOver(table: TableRef, column: string, fresh: string) {
+  const rel = quoteLiteral(table.sql);
+  const name = notNullCheckName(table.name, fresh);
+  const check = quoteIdent(name);
+  const attribute = `FROM pg_attribute a WHERE a.attrelid = ${rel}::regclass AND a.attname = ${quoteLiteral(column)}`;
+  const hasCheck = `EXISTS (SELECT FROM pg_constraint WHERE conrelid = ${rel}::regclass AND conname = ${quoteLiteral(name)})`;
+  return {
+    guard: [
+      `DO $$ BEGIN`,
+      `  IF EXISTS (SELECT ${attribute} AND (EXISTS (SELECT FROM pg_index i WHERE i.indrelid = a.attrelid AND a.attnum = ANY (i.indkey)) OR EXISTS (SELECT FROM pg_constraint k WHERE k.conrelid = a.attrelid AND a.attnum = ANY (k.conkey) AND k.contype <> 'n'))) THEN`,
+      `    RAISE EXCEPTION 'pgsafe fix: %.% has an index or constraint, which a new column would not have: run the statement as written, or build them on the new column first', ${rel}, ${quoteLiteral(column)};`,
+      `  END IF;`,
+      `END $$;`,
+    ].join('\n'),
+    default: [
+      `-- The default of ${quoteIdent(column)}, kept for the new column.`,
+      `DO $$ DECLARE d text; BEGIN`,
+      `  SELECT pg_get_expr(ad.adbin, ad.adrelid) INTO d FROM pg_attrdef ad JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum WHERE a.attrelid = ${rel}::regclass AND a.attname = ${quoteLiteral(column)};`,
+      `  IF d IS NOT NULL THEN EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', ${rel}, ${quoteLiteral(fresh)}, d); END IF;`,
+      `END $$;`,
+    ].join('\n'),
+    notNullCheck: [`-- NOT NULL as ${quoteIdent(column)} has it: a CHECK added NOT VALID, validated alone, then SET NOT NULL without a scan.`, `DO $$ BEGIN`, `  IF (SELECT a.attnotnull ${attribute}) THEN`, `    ALTER TABLE ${table.sql} ADD CONSTRAINT ${check} CHECK (${quoteIdent(fresh)} IS NOT NULL) NOT VALID;`, `  END IF;`, `END $$;`].join('\n'),
+    validate: [`DO $$ BEGIN`, `  IF ${hasCheck} THEN`, `    ALTER TABLE ${table.sql} VALIDATE CONSTRAINT ${check};`, `  END IF;`, `END $$;`].join('\n'),
+    setNotNull: (target = fresh) => [`DO $$ BEGIN`, `  IF ${hasCheck} THEN`, `    ALTER TABLE ${table.sql} ALTER COLUMN ${quoteIdent(target)} SET NOT NULL;`, `    ALTER TABLE ${table.sql} DROP CONSTRAINT ${check};`, `  END IF;`, `END $$;`].join('\n'),
   };
 }
 
@@ -90,11 +142,12 @@ const USED_BY_COLUMNS = new Set(['OBJECT_TYPE', 'OBJECT_DOMAIN', 'OBJECT_SEQUENC
  *  already happened: one that creates the same name again (Prisma drops and re-creates a column or table to change
  *  it), or drops a type, domain, sequence or function the dropped object may still use (Prisma drops an enum type
  *  right after its last column). */
-function neededGone(ctx: FixContext, column: string | undefined): { line: number; why: string } | undefined {
+function neededGone(ctx: FixContext, column: string | undefined, typesOnly = false): { line: number; why: string } | undefined {
   const dropped = column ? (ctx.table ? [ctx.table.key] : []) : droppedTables(ctx.node);
   for (const { node, line } of ctx.after) {
     const drop = as(node, 'DropStmt');
     if (drop?.removeType && USED_BY_COLUMNS.has(drop.removeType)) return { line, why: `drops a ${drop.removeType.slice(7).toLowerCase()} the dropped ${column ? 'column' : 'table'} may use` };
+    if (typesOnly) continue;
     const rename = as(node, 'RenameStmt');
     if (column) {
       const alter = as(node, 'AlterTableStmt');
@@ -119,29 +172,53 @@ function droppedTables(node: FixContext['node']): string[] {
 }
 
 /** ALTER COLUMN ... TYPE: the rule's recipe (new column kept in sync by a trigger, batched backfill, swap in one
- *  short transaction) cut into steps; the old column is dropped in the next deploy. */
+ *  short transaction) cut into steps, with what ALTER TYPE keeps and a rename does not carried over to the new
+ *  column at run time: its default, and its NOT NULL through a validated CHECK (no long scan under ACCESS
+ *  EXCLUSIVE). Indexes and constraints on the column are not rebuilt: with one known the statement stays as written
+ *  (a to-do says so), and the first step refuses, changing nothing, when the database shows one. The old column is
+ *  dropped in the next deploy, or right after the swap when a later statement needs it gone (DROP TYPE ... CASCADE
+ *  of its old enum type would drop it). */
 export function changeType(ctx: FixContext): Rewrite | undefined {
   const cmd = as(as(ctx.node, 'AlterTableStmt')?.cmds?.[0], 'AlterTableCmd');
   const finding = findingAt(ctx, ['changing-column-type'], as(cmd?.def, 'ColumnDef')?.location);
   if (!finding || !ctx.table || cmd?.subtype !== 'AT_AlterColumnType' || !cmd.name || !finding.recipe.sql.includes('\nDO $$')) return undefined;
+  const { table } = ctx;
+  const name = cmd.name;
+  if (hasIndexOrKey(ctx, table, name)) return keptForIndex(finding.rule, table, name, 'the type change');
   const recipe = parseMigration(finding.recipe.sql, 'recipe.sql').statements;
   const doAt = recipe.findIndex((s) => s.kind === 'DoStmt');
   const swap = recipe.slice(doAt + 1).filter((s) => s.kind !== 'TransactionStmt' && s.kind !== 'VariableSetStmt');
   const old = /-- later, once nothing reads it: (ALTER TABLE .* DROP COLUMN .*;)$/m.exec(finding.recipe.sql)?.[1];
-  if (doAt < 1 || !swap.length || !old) return undefined;
+  if (doAt < 1 || swap.length < 2 || !old) return undefined;
   const text = (list: typeof recipe) => list.map((s) => `${s.text};`).join('\n');
+  const carry = carryOver(table, name, makeName(name, 'new'));
+  const now = !!neededGone(ctx, undefined, true);
+  const oldColumn = quoteIdent(makeName(name, 'old'));
   const pieces: Piece[] = [
-    { sql: text(recipe.slice(0, doAt)), transactional: true, slug: 'new_column' },
+    { sql: [carry.guard, text(recipe.slice(0, doAt)), carry.default].join('\n'), transactional: true, slug: 'new_column' },
     { sql: `${recipe[doAt]!.text};`, transactional: false, slug: 'backfill', long: true },
-    { sql: text(swap), transactional: true, slug: 'swap_columns', alone: true },
-    { sql: `-- pgsafe-ignore ban-drop-column: the column before the type change, unused since the swap\n${old}`, transactional: true, slug: 'drop_old_column', deploy: 1 },
+    { sql: carry.notNullCheck, transactional: true, slug: 'not_null_check' },
+    { sql: carry.validate, transactional: true, slug: 'validate_not_null', long: true, alone: true },
+    {
+      sql: [
+        text(swap),
+        // The application writes the old column no more: its NOT NULL would refuse every insert (and on PG 18 it
+        // would keep the not-null constraint's name from the new column).
+        `ALTER TABLE ${table.sql} ALTER COLUMN ${oldColumn} DROP NOT NULL;`,
+        carry.setNotNull(name),
+        ...(now ? [`-- pgsafe-ignore ban-drop-column: the column before the type change, unused since the swap above`, old] : []),
+      ].join('\n'),
+      transactional: true,
+      slug: 'swap_columns',
+      alone: true,
+    },
+    ...(now ? [] : [{ sql: `-- pgsafe-ignore ban-drop-column: the column before the type change, unused since the swap\n${old}`, transactional: true, slug: 'drop_old_column', deploy: 1 }]),
   ];
   return {
     rule: finding.rule,
-    message: `ALTER COLUMN ${quoteIdent(cmd.name)} TYPE → a new column synced by a trigger, batched backfill, a swap in one short transaction; the old column dropped in the next deploy`,
+    message: `ALTER COLUMN ${quoteIdent(name)} TYPE → a new column synced by a trigger with the old one's default, batched backfill, NOT NULL through a validated CHECK, a swap in one short transaction; the old column dropped ${now ? 'right after it (a later statement needs it gone)' : 'in the next deploy'}`,
     pieces,
-    todos: [`before the swap, give the new column of ${ctx.table.sql}.${quoteIdent(cmd.name)} the default, NOT NULL, constraints and indexes of the old one (the swap step only renames)`],
-    app: { 1: `nothing to change in the code (the column kept its name); check that the new type is read correctly` },
+    ...(now ? {} : { app: { 1: `nothing to change in the code (the column kept its name); check that the new type is read correctly` } }),
   };
 }
 

@@ -101,7 +101,7 @@ describe('fix', () => {
     const given = fixSql('ALTER TABLE orders ADD COLUMN status text NOT NULL;', { values: { 'orders.status': "'new'" } });
     expect(given.todos).toEqual([]);
     expect(given.steps.map((s) => s.slug)).toEqual(['add_column', 'backfill', 'not_null_check', 'validate_not_null', 'set_not_null']);
-    expect(given.steps[1]!.sql).toContain(`UPDATE orders SET status = 'new' WHERE id >= batch_start AND (id < next_start OR next_start IS NULL) AND status IS NULL;`);
+    expect(given.steps[1]!.sql).toContain(`UPDATE orders SET status = 'new' WHERE id >= batch_start AND (id < next_start OR next_start IS NULL) AND status IS NULL AND ('new') IS NOT NULL;`);
   });
 
   it('splits an ALTER TABLE with several subcommands so that each is fixed on its own', () => {
@@ -120,6 +120,9 @@ describe('fix', () => {
     expect(renderPrismaMigrations(result, '20260101000000_rename').map((f) => f.path)).toEqual([
       '20260101000000_rename/migration.sql',
       '../pgsafe-deploy-2/20260101000000_rename_d2_p01_backfill/migration.sql',
+      '../pgsafe-deploy-2/20260101000000_rename_d2_p02_not_null_check/migration.sql',
+      '../pgsafe-deploy-2/20260101000000_rename_d2_p03_validate_not_null/migration.sql',
+      '../pgsafe-deploy-2/20260101000000_rename_d2_p04_set_not_null/migration.sql',
       '../pgsafe-deploy-3/20260101000000_rename_d3_p01_drop_old_column/migration.sql',
     ]);
   });

@@ -27,14 +27,14 @@ const FIXERS: Fixer[] = [createIndexConcurrently, dropIndexConcurrently, notVali
 /** Rules the prepended lock_timeout / statement_timeout answer. */
 const TIMEOUT_RULES = new Set(['require-lock-timeout', 'require-statement-timeout', 'require-timeout-settings']);
 
-export const FIX_DEFAULTS = { lockTimeout: '2s', statementTimeout: '1min', batchSize: 1000, pauseSeconds: 0.1, key: 'id' } as const;
+export const FIX_DEFAULTS = { lockTimeout: '2s', statementTimeout: '1min', batchSize: 1000, pauseSeconds: 0.1 } as const;
 
 export function fix(migration: ParsedMigration, options: FixOptions = {}): FixResult {
   const pgVersion = resolveOptions({ pgVersion: options.pgVersion }).pgVersion;
   const opts = { ...FIX_DEFAULTS, ...options, pgVersion, runnerSetsTimeouts: !!options.runnerSetsTimeouts, values: options.values ?? {}, types: options.types ?? {} };
-  const findings = analyze(migration, { pgVersion, runnerSetsTimeouts: !!options.runnerSetsTimeouts, ...(options.severities ? { severities: options.severities } : {}) });
   const { source, statements } = migration;
-  const schema = new SchemaModel(statements);
+  const schema = options.schema ?? new SchemaModel(statements);
+  const findings = analyze(migration, { pgVersion, runnerSetsTimeouts: !!options.runnerSetsTimeouts, schema, ...(options.severities ? { severities: options.severities } : {}) });
   const result: FixResult = { file: migration.file, source, steps: [], deploys: [{ deploy: 1 }], changes: [], todos: [], unfixed: [] };
   const deferred: FixStep[] = [];
   const fixed = new Set<Finding>();

@@ -20,8 +20,12 @@ export interface FixOptions {
   batchSize?: number;
   /** Seconds slept after each backfill batch. Default 0.1. */
   pauseSeconds?: number;
-  /** Key column the backfill walks (must be unique and indexed). Default `id`. */
+  /** Key column the backfill walks (must be unique and indexed). Default: the table's single-column primary key
+   *  or unique index where the schema shows one, else `id`. */
   key?: string;
+  /** The schema the migration runs in, earlier migrations included (a history's state: see MigrationHistory and
+   *  `fixHistoryStep`): keys, types and new tables known from them. Default: the migration's own statements. */
+  schema?: SchemaModel;
   /** Values for the existing rows of added NOT NULL columns, by `table.column` or `column`: a SQL expression,
    *  which may use the row's other columns. Without one the fix leaves a `<value>` placeholder and a todo. */
   values?: Record<string, string>;
@@ -118,7 +122,7 @@ export interface FixContext {
   table?: TableRef;
   findings: Finding[];
   schema: SchemaModel;
-  options: Required<Omit<FixOptions, 'values' | 'types' | 'severities'>> & { values: Record<string, string>; types: Record<string, string> };
+  options: Required<Omit<FixOptions, 'values' | 'types' | 'severities' | 'key' | 'schema'>> & { values: Record<string, string>; types: Record<string, string>; key?: string };
   /** Statements after this one. */
   later: ParsedStatement[];
   /** What runs after this unit in the file, in order: the later parts of a split ALTER TABLE, then `later`. */

@@ -12,12 +12,15 @@ export function uniqueConstraint(ctx: FixContext): Rewrite | undefined {
   // The rule's recipe is exactly the two statements, with PostgreSQL's own name for an unnamed constraint.
   const [build, attach] = finding.recipe.sql.split('\n');
   if (!build?.startsWith('CREATE UNIQUE INDEX CONCURRENTLY') || !attach?.startsWith('ALTER TABLE')) return undefined;
+  // USING INDEX takes the constraint's timing as written; the index cannot carry it.
+  const timing = `${con.deferrable ? ' DEFERRABLE' : ''}${con.initdeferred ? ' INITIALLY DEFERRED' : ''}`;
+  const attached = timing ? attach.replace(/;$/, `${timing};`) : attach;
   return {
     rule: finding.rule,
     message: 'ADD CONSTRAINT ... UNIQUE → CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... UNIQUE USING INDEX',
     pieces: [
       { sql: build, transactional: false, slug: 'unique_index', long: true },
-      { sql: attach, transactional: true, slug: 'attach_unique' },
+      { sql: attached, transactional: true, slug: 'attach_unique' },
     ],
   };
 }

@@ -3,6 +3,7 @@ import { defineRule } from '../rule.js';
 import { lockImpact } from '../locks.js';
 import { trafficLocks } from '../lock-risk.js';
 import { keysetBatches } from '../batches.js';
+import { tableKey } from '../table-key.js';
 
 /** A whole-table UPDATE/DELETE in the same transaction as DDL: the DDL's lock is held until commit, so the site
  *  waits for the entire data change (DDL first), or the change's row locks are held through the DDL (DDL after).
@@ -44,8 +45,8 @@ export default defineRule({
         summary: 'Keep schema and data changes apart: commit the DDL in its own short migration, then change the data in batches, each its own short transaction, outside the schema migration; the DDL that needs the data comes after.',
         sql: [
           ...(before.length ? [`-- ${++step}. schema migration, committed before the data change (with lock_timeout):`, ...before.map((s) => `${s.text};`)] : []),
-          `-- ${++step}. outside any transaction block, one transaction per 1,000 rows (the key is assumed to be id):`,
-          keysetBatches(table, (inBatch) => `${own} WHERE ${inBatch}`),
+          `-- ${++step}. outside any transaction block, one transaction per 1,000 rows on the key ${tableKey(ctx.schema, table)}:`,
+          keysetBatches(table, (inBatch) => `${own} WHERE ${inBatch}`, tableKey(ctx.schema, table)),
           ...(after.length ? [`-- ${++step}. schema migration that needs the data:`, ...after.map((s) => `${s.text};`)] : []),
         ].join('\n'),
         versions: 'COMMIT inside a DO block: PG 11+, when the DO itself runs outside a transaction block. Replace id with the primary key.',

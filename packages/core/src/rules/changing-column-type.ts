@@ -5,6 +5,7 @@ import { defineRule, type RuleContext } from '../rule.js';
 import { lockImpact } from '../locks.js';
 import { makeName, quoteIdent, quoteQualified } from '../sql.js';
 import { keysetBatches } from '../batches.js';
+import { tableKey } from '../table-key.js';
 import { retypeWithoutRewrite } from '../table-work.js';
 import type { Report } from '../finding.js';
 
@@ -78,14 +79,14 @@ function retype(ctx: RuleContext, table: TableRef, cmd: AlterTableCmd): Report |
           }
         : {
             summary: `${unknown ? `If the current type of ${column} is one PostgreSQL widens in place (see versions), nothing to do; otherwise a` : 'A'}dd a new column of the new type kept in sync by a trigger, backfill it in batches, then swap the columns in one short transaction.`,
-            sql: newColumnRecipe(table, cmd.name, newType, using, zoned ? other : undefined),
+            sql: newColumnRecipe(table, cmd.name, newType, using, zoned ? other : undefined, tableKey(ctx.schema, table)),
             versions: `No rewrite (PG 9.2+) for: varchar(n) → varchar(m ≥ n), varchar or text; text → varchar; numeric(p,s) → numeric(p2 ≥ p, s) or numeric; varbit(n) → varbit(m ≥ n). timestamp ↔ timestamptz: only with TimeZone UTC (PG 12+). The batch loop commits inside DO: PG 11+.`,
           },
   };
 }
 
 /** Expand and contract: the new column, a trigger keeping it in sync, a keyset backfill, the swap. */
-function newColumnRecipe(table: TableRef, name: string, newType: string, using: Node | undefined, zonedFrom: string | undefined): string {
+function newColumnRecipe(table: TableRef, name: string, newType: string, using: Node | undefined, zonedFrom: string | undefined, key: string): string {
   const column = quoteIdent(name);
   const fresh = quoteIdent(makeName(name, 'new'));
   const sync = makeName(table.name, name, 'new', 'sync');
@@ -100,8 +101,8 @@ function newColumnRecipe(table: TableRef, name: string, newType: string, using: 
     `ALTER TABLE ${table.sql} ADD COLUMN ${fresh} ${newType};`,
     `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.${fresh} := ${fromRow}; RETURN NEW; END $$;`,
     `CREATE TRIGGER ${quoteIdent(sync)} BEFORE INSERT OR UPDATE ON ${table.sql} FOR EACH ROW EXECUTE FUNCTION ${fn}();`,
-    `-- backfill, outside any transaction block, one short transaction per batch (the key is assumed to be id):`,
-    keysetBatches(table, (inBatch) => `UPDATE ${table.sql} SET ${fresh} = ${fromTable} WHERE ${inBatch}`),
+    `-- backfill, outside any transaction block, one short transaction per batch on the key ${quoteIdent(key)}; rows the trigger already wrote, and NULLs, are skipped:`,
+    keysetBatches(table, (inBatch) => `UPDATE ${table.sql} SET ${fresh} = ${fromTable} WHERE ${inBatch} AND ${fresh} IS NULL AND (${fromTable}) IS NOT NULL`, key),
     `-- give ${fresh} the default, NOT NULL and constraints of ${column} (NOT VALID, then VALIDATE) and build its indexes`,
     `-- CONCURRENTLY (a primary key: ADD CONSTRAINT ... PRIMARY KEY USING INDEX); then swap in one short transaction:`,
     `BEGIN;`,

@@ -3,6 +3,7 @@ import { defineRule, type RuleContext } from '../rule.js';
 import { lockImpact } from '../locks.js';
 import { quoteIdent } from '../sql.js';
 import { keysetBatches } from '../batches.js';
+import { tableKey } from '../table-key.js';
 
 /** Incident 6: the application version still running queries the old name the moment the rename commits. Not
  *  flagged on a table created in this migration, nor for a column this migration added (no running code uses it). */
@@ -29,7 +30,7 @@ export default defineRule({
           `-- deploy 1, migration: the new column (the default of ${from} now; its NOT NULL and other constraints after the backfill)`,
           `ALTER TABLE ${table.sql} ADD COLUMN ${to} ${type};`,
           `-- deploy 1, application: write both ${from} and ${to}; then copy the older rows, in batches, outside any transaction block:`,
-          keysetBatches(table, (inBatch) => `UPDATE ${table.sql} SET ${to} = ${from} WHERE ${inBatch}`),
+          keysetBatches(table, (inBatch) => `UPDATE ${table.sql} SET ${to} = ${from} WHERE ${inBatch} AND ${to} IS NULL AND ${from} IS NOT NULL`, tableKey(ctx.schema, table)),
           `-- deploy 2, application: read ${to} (still write both)`,
           `-- deploy 3, application: stop using ${from}; once it is out, migration: ALTER TABLE ${table.sql} DROP COLUMN ${from};`,
         ].join('\n'),

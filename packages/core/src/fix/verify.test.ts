@@ -1,0 +1,46 @@
+/** verifyFix on real PostgreSQL: the fixed form of a history's migration ends as the original does (schema and
+ *  rows), and a fix that would not is caught, with the difference named. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adminUrl } from '@pgsafe/testing';
+import { loadParser, parseMigration } from '../parse.js';
+import { SchemaState } from '../context/schema-state.js';
+import { SchemaModel } from '../schema-model.js';
+import { fix } from './fix.js';
+import { verifyFix } from './verify.js';
+
+beforeAll(() => loadParser());
+
+
+// A Prisma-style table whose key is not `id`, with a NOT NULL column that has a default.
+const EARLIER = parseMigration('CREATE TABLE "report" ("report_id" UUID NOT NULL, "type" VARCHAR(50) NOT NULL DEFAULT \'x\', "size" INTEGER NOT NULL DEFAULT 0, CONSTRAINT "report_pkey" PRIMARY KEY ("report_id"));', 'earlier.sql');
+const SEED = `INSERT INTO report (report_id, type, size) SELECT gen_random_uuid(), 't' || i, i FROM generate_series(1, 50) i;`;
+
+/** The migration fixed in the schema of the earlier one, as the replay bench and a history check do. */
+function fixInHistory(sql: string) {
+  const migration = parseMigration(sql, 'm.sql');
+  const state = new SchemaState();
+  state.beginMigration('earlier', false);
+  for (const stmt of EARLIER.statements) state.apply(stmt);
+  state.beginMigration('m', false);
+  const schema = new SchemaModel(state);
+  for (const stmt of migration.statements) state.apply(stmt);
+  return { migration, result: fix(migration, { pgVersion: 15, schema }) };
+}
+
+describe('verifyFix', () => {
+  it('a type change and a rename on a table keyed by report_id: the fixed deploys end with the default, NOT NULL and rows of the original', async () => {
+    for (const sql of ['ALTER TABLE "report" ALTER COLUMN "size" SET DATA TYPE BIGINT;', 'ALTER TABLE "report" RENAME COLUMN "type" TO "kind";']) {
+      const { migration, result } = fixInHistory(sql);
+      expect(result.steps.map((s) => s.sql).join('\n')).toContain('batch_start report.report_id%TYPE');
+      expect(await verifyFix(migration, result, { adminUrl: adminUrl(), earlier: [EARLIER], seed: SEED }), sql).toEqual({ status: 'equal' });
+    }
+  });
+
+  it('names what a wrong rewrite changes', async () => {
+    const { migration, result } = fixInHistory('ALTER TABLE "report" ALTER COLUMN "size" SET DATA TYPE BIGINT;');
+    // Without the step that carries NOT NULL over, the new column would end nullable.
+    const broken = { ...result, steps: result.steps.filter((s) => s.slug !== 'not_null_check') };
+    const verdict = await verifyFix(migration, broken, { adminUrl: adminUrl(), earlier: [EARLIER], seed: SEED });
+    expect(verdict).toEqual({ status: 'different', differences: ['differs: column public.report.size: bigint NOT NULL DEFAULT 0 (original) / bigint DEFAULT 0 (fixed)'] });
+  });
+});

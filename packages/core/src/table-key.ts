@@ -1,0 +1,11 @@
+import type { TableRef } from './ast.js';
+import type { SchemaModel } from './schema-model.js';
+
+/** The column a batched loop walks on `table`: its single-column primary key as the migrations define it, else a
+ *  single-column unique index covering every row; `fallback` (`id`) when the schema is not known (a migration judged
+ *  without its history) and no such key is in sight. Many tables have no `id`: Prisma's `report_id`, join tables. */
+export function tableKey(schema: SchemaModel, table: TableRef, fallback = 'id'): string {
+  const keys = schema.indexesOn(table).filter((i) => i.unique && !i.partial && i.columns.length === 1);
+  const primary = keys.find((i) => i.name?.endsWith('_pkey')) ?? keys[0];
+  return primary?.columns[0] ?? fallback;
+}
