@@ -26,7 +26,9 @@ if (args.find((arg) => !arg.startsWith('-')) === 'check' && args.some(manyFiles)
 const { program } = await import('./program.js');
 program()
   .parseAsync(process.argv)
-  .catch((error: unknown) => {
-    process.stderr.write(`pgsafe: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  .catch(async (error: unknown) => {
+    // An unexpected error's stack may quote a connection string: never its password.
+    const { redactText } = await import('@pgsafe/core');
+    process.stderr.write(`pgsafe: ${redactText(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
     process.exitCode = 2;
   });
