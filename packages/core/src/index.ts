@@ -38,6 +38,7 @@ export { formatPlan, kindLabel, stepHeader } from './plan/format.js';
 export { stepCommands, commandsSql, type StepCommands } from './plan/commands.js';
 export { parseDuration, formatDuration, type Duration } from './plan/duration.js';
 export { execute, type ExecuteOptions } from './execute/execute.js';
+export { readMigrationSource, MAX_MIGRATION_BYTES, tooLargeMessage } from './read-source.js';
 export { readJournal, planChecksum, JOURNAL_TABLE, type JournalEntry } from './execute/journal.js';
 export { DEFAULT_POLICY, resolvePolicy, attemptLockTimeout, retryDelay, type ExecutePolicy, type ExecutePolicyInput, type PreflightPolicy } from './execute/policy.js';
 export { openConnection, ConnectionError, type OpenOptions } from './execute/connection.js';
