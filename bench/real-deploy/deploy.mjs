@@ -13,7 +13,10 @@
 //   guarded  the same through the pgsafe adapter, default config: completes, or stops at the first refusal;
 //   audit    guarded, with error-level findings reported instead of refused: every would-be refusal is counted,
 //            and the deploy goes to the end (its schema is compared with plain's).
-// Exit code: 0 when the audit deploy's schema, bookkeeping and rows equal plain's, 1 otherwise, 2 when a deploy broke.
+//   large    on a database of its own: guarded, then a table of 1M rows, then one more migration through the same
+//            runner with a plain CREATE INDEX on it: it must be refused, with the size.
+// Exit code: 0 when the audit deploy's schema, bookkeeping and rows equal plain's (and the guarded one's, when it
+// completes) and the large step is refused; 1 otherwise, 2 when a deploy broke.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';

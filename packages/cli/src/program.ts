@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, type CommanderError } from 'commander';
+import { ConnectionStringError, normalizeConnectionString } from '@pgsafe/core';
 import { checkCommand } from './commands/check.js';
 import { runCommand } from './commands/run.js';
 import { fixCommand } from './commands/fix.js';
@@ -21,7 +22,8 @@ export function program(): Command {
     // Options after a subcommand belong to it: `pgsafe prisma --help` reaches prisma.
     .enablePositionalOptions()
     .showHelpAfterError()
-    .exitOverride(exitOnUsageError);
+    .exitOverride(exitOnUsageError)
+    .hook('preAction', (_root, command) => normalizeConnectionOptions(command));
   root.addCommand(checkCommand().exitOverride(exitOnUsageError));
   root.addCommand(fixCommand().exitOverride(exitOnUsageError));
   root.addCommand(runCommand().exitOverride(exitOnUsageError));
@@ -32,6 +34,30 @@ export function program(): Command {
   root.addCommand(initCommand().exitOverride(exitOnUsageError));
   root.addCommand(prismaPassage());
   return root;
+}
+
+/** The connection options of every command (and DATABASE_URL): trimmed, a keyword/value string made a URL, an
+ *  invalid one a usage error that never shows the password (commander's own message would quote the value). */
+function normalizeConnectionOptions(command: Command): void {
+  const flags: Record<string, string> = { databaseUrl: '--database-url', scratchUrl: '--scratch-url', from: '--from' };
+  for (const [key, flag] of Object.entries(flags)) {
+    const value = command.getOptionValue(key) as unknown;
+    if (typeof value !== 'string') continue;
+    try {
+      command.setOptionValue(key, normalizeConnectionString(value));
+    } catch (error) {
+      if (!(error instanceof ConnectionStringError)) throw error;
+      command.error(`error: ${flag}: ${error.message}`, { exitCode: 2 });
+    }
+  }
+  if (command.name() === 'run' && process.env.DATABASE_URL) {
+    try {
+      process.env.DATABASE_URL = normalizeConnectionString(process.env.DATABASE_URL);
+    } catch (error) {
+      if (!(error instanceof ConnectionStringError)) throw error;
+      command.error(`error: DATABASE_URL: ${error.message}`, { exitCode: 2 });
+    }
+  }
 }
 
 /** A package as the project resolves it, else as pgsafe itself does. */

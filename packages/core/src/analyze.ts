@@ -1,6 +1,6 @@
 import { loadParser, parseMigration, type ParsedMigration } from './parse.js';
 import { resolveOptions, type AnalyzeOptions } from './options.js';
-import { trackStates } from './transactions.js';
+import { trackStates, type StatementState } from './transactions.js';
 import { SchemaModel } from './schema-model.js';
 import { rules as allRules } from './rules/index.js';
 import type { Rule, RuleContext } from './rule.js';
@@ -13,12 +13,17 @@ export interface AnalyzeRunOptions extends AnalyzeOptions {
   /** The schema the migration is judged in (a history's state, see context/history.ts); default: the migration's own
    *  statements replayed into an empty schema. */
   schema?: SchemaModel;
+  /** Run the rules on the statements from this index on only (the earlier ones were judged before: a guard that
+   *  judges a migration statement by statement). They still see the earlier ones as context. */
+  from?: number;
+  /** The statements' states, already tracked (with `from`: a guard keeps them as statements arrive). */
+  states?: StatementState[];
 }
 
 /** Runs every rule over every statement of a parsed migration. Findings come in source order. */
 export function analyze(migration: ParsedMigration, options: AnalyzeRunOptions = {}): Finding[] {
   const resolved = resolveOptions(options);
-  const states = trackStates(migration.statements, resolved);
+  const states = options.states ?? trackStates(migration.statements, resolved);
   const schema = options.schema ?? new SchemaModel(migration.statements);
   const findings: Finding[] = [];
   const active = (options.rules ?? allRules).filter((r) => {
@@ -31,7 +36,7 @@ export function analyze(migration: ParsedMigration, options: AnalyzeRunOptions =
     if (!list) byKind.set(kind, (list = active.filter((r) => !r.kinds || r.kinds.includes(kind))));
     return list;
   };
-  for (const statement of migration.statements) {
+  for (const statement of options.from ? migration.statements.slice(options.from) : migration.statements) {
     const ctx: RuleContext = {
       options: resolved,
       migration,

@@ -20,39 +20,55 @@ const SETTINGS: Record<string, Setting> = { lock_timeout: 'lockTimeout', stateme
  *  (options.implicitTransaction) a BEGIN makes the open transaction explicit and a COMMIT ends it; the next statement
  *  opens the next implicit one. */
 export function trackStates(statements: ParsedStatement[], options: ResolvedOptions): StatementState[] {
-  const runnerValue = options.runnerSetsTimeouts ? 'set by the runner' : undefined;
-  const session: Partial<Record<Setting, string>> = { lockTimeout: runnerValue, statementTimeout: runnerValue };
-  let local: Partial<Record<Setting, string | null>> = {};
-  let nextId = 0;
-  let transaction: number | undefined = options.assumeInTransaction ? nextId++ : undefined;
-  const implicit = options.implicitTransaction && !options.assumeInTransaction;
-  // A plain SET inside a transaction block is undone by its ROLLBACK: the session values when the block began.
-  let atBegin = { ...session };
-  const states: StatementState[] = [];
+  const tracker = new StateTracker(options);
+  return statements.map((stmt) => tracker.next(stmt));
+}
 
-  for (const stmt of statements) {
+/** The walk of `trackStates`, one statement at a time (a guard judging a migration as it is sent). */
+export class StateTracker {
+  readonly #options: ResolvedOptions;
+  readonly #session: Partial<Record<Setting, string>>;
+  #local: Partial<Record<Setting, string | null>> = {};
+  #nextId = 0;
+  #transaction: number | undefined;
+  readonly #implicit: boolean;
+  // A plain SET inside a transaction block is undone by its ROLLBACK: the session values when the block began.
+  #atBegin: Partial<Record<Setting, string>>;
+
+  constructor(options: ResolvedOptions) {
+    this.#options = options;
+    const runnerValue = options.runnerSetsTimeouts ? 'set by the runner' : undefined;
+    this.#session = { lockTimeout: runnerValue, statementTimeout: runnerValue };
+    this.#transaction = options.assumeInTransaction ? this.#nextId++ : undefined;
+    this.#implicit = options.implicitTransaction && !options.assumeInTransaction;
+    this.#atBegin = { ...this.#session };
+  }
+
+  next(stmt: ParsedStatement): StatementState {
+    const session = this.#session;
     const tx = as(stmt.node, 'TransactionStmt');
-    if (implicit && transaction === undefined && !isEnd(tx?.kind)) {
-      transaction = nextId++;
-      atBegin = { ...session };
+    if (this.#implicit && this.#transaction === undefined && !isEnd(tx?.kind)) {
+      this.#transaction = this.#nextId++;
+      this.#atBegin = { ...session };
     }
-    if ((tx?.kind === 'TRANS_STMT_BEGIN' || tx?.kind === 'TRANS_STMT_START') && transaction === undefined) {
-      transaction = nextId++;
-      atBegin = { ...session };
+    if ((tx?.kind === 'TRANS_STMT_BEGIN' || tx?.kind === 'TRANS_STMT_START') && this.#transaction === undefined) {
+      this.#transaction = this.#nextId++;
+      this.#atBegin = { ...session };
     }
+    const local = this.#local;
     const current = (s: Setting) => (s in local ? (local[s] ?? undefined) : session[s]);
     // A runner that regroups the statements (pgsafe run's plan) says which transaction each one really runs in.
-    const actual = options.transactions ? options.transactions[stmt.index] : transaction;
-    states.push({
+    const actual = this.#options.transactions ? this.#options.transactions[stmt.index] : this.#transaction;
+    const state: StatementState = {
       inTransaction: actual !== undefined,
       transaction: actual,
       lockTimeout: current('lockTimeout'),
       statementTimeout: current('statementTimeout'),
-    });
+    };
     if (tx && isEnd(tx.kind)) {
-      if (tx.kind === 'TRANS_STMT_ROLLBACK' && transaction !== undefined) Object.assign(session, atBegin);
-      transaction = undefined;
-      local = {}; // SET LOCAL ends with its transaction
+      if (tx.kind === 'TRANS_STMT_ROLLBACK' && this.#transaction !== undefined) Object.assign(session, this.#atBegin);
+      this.#transaction = undefined;
+      this.#local = {}; // SET LOCAL ends with its transaction
     }
     const set = as(stmt.node, 'VariableSetStmt');
     if (set) {
@@ -61,15 +77,15 @@ export function trackStates(statements: ParsedStatement[], options: ResolvedOpti
       for (const target of targets) {
         // SET LOCAL outside a transaction block has no effect (PostgreSQL only warns).
         if (set.is_local) {
-          if (transaction !== undefined) local[target] = value ?? null;
+          if (this.#transaction !== undefined) this.#local[target] = value ?? null;
         } else {
           session[target] = value;
-          delete local[target];
+          delete this.#local[target];
         }
       }
     }
+    return state;
   }
-  return states;
 }
 
 function isEnd(kind: string | undefined): boolean {

@@ -72,9 +72,23 @@ Examples:
       let result: RehearseResult;
       const events: ExecuteEvent[] = [];
       const planOptions = { ...(options.lockTimeout !== undefined ? { lockTimeout: options.lockTimeout } : {}), ...(options.statementTimeout !== undefined ? { statementTimeout: options.statementTimeout } : {}) };
+      // Ctrl-C or SIGTERM: the copy is dropped at once (the embedded server removes itself and its data on a signal).
+      const controller = new AbortController();
+      let signalled: NodeJS.Signals | undefined;
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (signalled) process.exit(signal === 'SIGTERM' ? 143 : 130);
+        signalled = signal;
+        process.stderr.write(`\npgsafe: ${signal}: dropping the scratch database (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to quit now)\n`);
+        controller.abort();
+      };
+      if (options.scratchUrl) {
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+      }
       try {
         if (!options.scratchUrl) server = await startScratchServer();
         result = await rehearse(migration, {
+          signal: controller.signal,
           from: options.from,
           scratch: options.scratchUrl ?? server!.url,
           sampleRows: options.sampleRows,
@@ -84,10 +98,17 @@ Examples:
           ...(options.html ? { onEvent: (e: ExecuteEvent) => events.push(e) } : {}),
         });
       } catch (error) {
+        if (signalled) {
+          process.stderr.write(`pgsafe: stopped by ${signalled}: the scratch database was dropped\n`);
+          process.exitCode = signalled === 'SIGTERM' ? 143 : 130;
+          return;
+        }
         if (error instanceof ConnectionError || error instanceof PgDumpError || error instanceof RehearseError || error instanceof PlanError) return fail(error.message);
         if (!server && !options.scratchUrl) return fail(`${(error as Error).message}\n(give --scratch-url to rehearse on a server of your own)`);
         throw error;
       } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
         await server?.stop();
       }
       const setting = { file, source: connectionTarget(options.from), scratch: options.scratchUrl ? connectionTarget(options.scratchUrl) : 'embedded' };

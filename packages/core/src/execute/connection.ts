@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import { pgModule } from './pg-module.js';
 import { connectionTarget, redactConnectionString, redactSecret } from './redact.js';
+import { ConnectionStringError, normalizeConnectionString } from './connection-string.js';
 
 /** The database cannot be reached (refused, unknown host, authentication, missing database, timeout). */
 export class ConnectionError extends Error {
@@ -36,7 +37,13 @@ export interface OpenOptions {
 
 /** Connects a new client. Rejects with `ConnectionError` (redacted) when the server cannot be reached. */
 export async function openConnection(config: string | pg.ClientConfig, options: OpenOptions = {}): Promise<pg.Client> {
-  const base: pg.ClientConfig = typeof config === 'string' ? { connectionString: config } : config;
+  let base: pg.ClientConfig;
+  try {
+    base = typeof config === 'string' ? { connectionString: normalizeConnectionString(config) } : config;
+  } catch (error) {
+    if (error instanceof ConnectionStringError) throw new ConnectionError('<invalid connection string>', error.message);
+    throw error;
+  }
   const client = new (pgModule().Client)({
     application_name: options.applicationName ?? 'pgsafe',
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,

@@ -1,6 +1,7 @@
 /** Connection strings are printed only without their password. */
 import type pg from 'pg';
 import { pgModule } from './pg-module.js';
+import { normalizeConnectionString } from './connection-string.js';
 
 /**
  * The connection string with its password replaced by `***`: URLs (`postgres://user:secret@host/db`, also
@@ -21,6 +22,14 @@ export function redactConnectionString(value: string): string {
   return value.replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi, '$1***');
 }
 
+/** Any text (an error message, a stack trace) with the passwords of the URLs and keyword/value strings in it
+ *  replaced by `***`. */
+export function redactText(text: string): string {
+  return text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@')
+    .replace(/((?:[?&\s]|^)(?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)/gi, '$1***');
+}
+
 /** Replaces every occurrence of `secret` in `text` (e.g. an error message that quotes the connection string). */
 export function redactSecret(text: string, secret: string | undefined): string {
   return secret ? text.split(secret).join('***') : text;
@@ -30,7 +39,7 @@ export function redactSecret(text: string, secret: string | undefined): string {
  *  defaults as `pg` does (PGHOST, PGPORT, PGUSER, PGDATABASE). */
 export function connectionTarget(config: string | pg.ClientConfig): string {
   try {
-    const client = new (pgModule().Client)(typeof config === 'string' ? { connectionString: config } : config);
+    const client = new (pgModule().Client)(typeof config === 'string' ? { connectionString: normalizeConnectionString(config) } : config);
     const host = client.host.startsWith('/') ? `socket ${client.host}` : client.host.includes(':') ? `[${client.host}]` : client.host;
     return `${client.user ? `${client.user}@` : ''}${host}:${client.port}/${client.database ?? ''}`;
   } catch {

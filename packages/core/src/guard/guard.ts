@@ -4,11 +4,15 @@
  * (refusing error-level findings before anything is sent), then runs it under lock and statement timeouts with
  * lock-timeout retries (see run-statement.ts).
  *
- * The context is the migration's SQL so far, re-analyzed as a whole at each statement: the rules then see what they
- * see in `pgsafe check` (a table created earlier in the migration is new, a transaction holds several strong locks),
- * and migrations are small enough for that to cost nothing that matters.
+ * The context is the migration's SQL so far and the earlier migrations of the same run (one deploy batch, with the
+ * live sizes of the tables, see context/deploy-batch.ts): the rules see what they see in `pgsafe check` (a table
+ * created earlier is new, a transaction holds several strong locks). Each statement is parsed, replayed, judged and
+ * planned alone, in that context: its cost does not grow with the migration (bench/linear-cost.mjs).
  */
-import { loadParser, parseMigration, ParseError, type ParsedMigration } from '../parse.js';
+import { loadParser, ParseError, type ParsedMigration, type ParsedStatement } from '../parse.js';
+import { MigrationSoFar } from './migration-so-far.js';
+import { StateTracker, type StatementState } from '../transactions.js';
+import { resolveOptions } from '../options.js';
 import { analyze } from '../analyze.js';
 import { plan } from '../plan/plan.js';
 import { timeoutSetting } from '../plan/classify.js';
@@ -33,8 +37,14 @@ interface Current {
   info: MigrationInfo;
   /** Error-level findings stop the statement (false: reported as warnings, e.g. while rolling back). */
   enforce: boolean;
-  /** SQL of the statements sent so far, each followed by `\n;\n` (a line comment cannot swallow the separator). */
-  source: string;
+  /** The statements sent so far, parsed (each chunk followed by `\n;\n`: a line comment cannot swallow it). */
+  sent: MigrationSoFar;
+  /** The migration's own SETs of lock_timeout / statement_timeout so far (the plan folds them into later steps). */
+  timeoutSettings: ParsedStatement[];
+  /** Per statement: the ORM's transaction (0) or none, and the state the rules see, tracked as statements arrive. */
+  transactions: (number | undefined)[];
+  states: StatementState[];
+  tracker?: StateTracker;
   /** Per parsed statement: it ran inside the ORM's transaction. */
   inTransaction: boolean[];
   /** The migration's view of the deploy's schema; its statements so far are applied to the batch's state. */
@@ -59,7 +69,7 @@ export class MigrationGuard {
   /** Starts the context of a new migration; statements until `endMigration` belong to it. `enforce: false` reports
    *  error-level findings without stopping the statement (a rollback, which must not be blocked when it is needed). */
   beginMigration(name: string, options: { file?: string; enforce?: boolean } = {}): void {
-    this.current = { info: { name, ...(options.file ? { file: options.file } : {}) }, enforce: options.enforce ?? true, source: '', inTransaction: [], schema: this.batch.begin(name) };
+    this.current = { info: { name, ...(options.file ? { file: options.file } : {}) }, enforce: options.enforce ?? true, sent: new MigrationSoFar(sqlLabel({ name })), timeoutSettings: [], transactions: [], states: [], inTransaction: [], schema: this.batch.begin(name) };
   }
 
   endMigration(): void {
@@ -81,26 +91,31 @@ export class MigrationGuard {
     if (!current) throw new Error('MigrationGuard.execute() called outside a migration: call beginMigration() first');
     await loadParser();
     const pgVersion = await this.pgVersion(session);
-    const before = current.source;
-    const source = `${before}${sql.trimEnd()}\n;\n`;
     let migration: ParsedMigration;
     try {
-      migration = parseMigration(source, sqlLabel(current.info));
+      migration = current.sent.append(sql);
     } catch (error) {
       if (error instanceof ParseError) error.message = `pgsafe could not parse a statement of migration ${current.info.name}, so it was not sent: ${error.message}`;
       throw error;
     }
-    const first = migration.statements.findIndex((s) => s.start.offset >= before.length);
+    const source = migration.source;
+    const first = migration.statements.length > current.inTransaction.length ? current.inTransaction.length : -1;
     const added = migration.statements.slice(current.inTransaction.length);
     const inTransaction = [...current.inTransaction, ...added.map(() => session.inTransaction)];
     for (const stmt of added) this.batch.state.apply(stmt);
-    const found = analyze(migration, {
+    // Only the new statements are judged (the earlier ones were), in the context of all of them.
+    const options = {
       pgVersion,
       runnerSetsTimeouts: true,
-      transactions: inTransaction.map((t) => (t ? 0 : undefined)),
+      transactions: current.transactions,
       severities: { ...this.options.config?.rules, ...NOT_FOR_RUNTIME },
-      schema: current.schema,
-    }).filter((f) => first !== -1 && f.statement.index >= first);
+    };
+    current.tracker ??= new StateTracker(resolveOptions(options));
+    for (const stmt of added) {
+      current.transactions[stmt.index] = session.inTransaction ? 0 : undefined;
+      current.states[stmt.index] = current.tracker.next(stmt);
+    }
+    const found = first === -1 ? [] : analyze(migration, { ...options, schema: current.schema, states: current.states, from: first }).filter((f) => f.statement.index >= first);
     // Sizes read on the migration's own connection: inside the ORM's transaction it sees what the batch created.
     const { findings, passed } = await this.batch.gate(migration, found, current.schema, liveContext((q, p) => session.query(q, p), this.largeTableRows));
     for (const p of passed) this.emit({ type: 'passed', migration: current.info, finding: p.finding, reason: p.reason });
@@ -114,13 +129,20 @@ export class MigrationGuard {
       throw new UnsafeMigrationError(current.info, sql, advice.map((a) => a.finding), source, hints);
     }
     for (const finding of findings) this.emit({ type: 'finding', migration: current.info, finding, text: renderFinding(finding, source) });
-    current.source = source;
+    current.sent.commit(migration);
     current.inTransaction = inTransaction;
 
-    const statements = migration.statements.slice(Math.max(first, 0));
-    // The migration's own SET of a timeout is sent as it is: the planner already folds it into later statements.
-    if (first === -1 || statements.every((s) => timeoutSetting(s))) return send();
-    const step = stepOf(this.planFor(migration, pgVersion), first);
+    // The migration's own SET of a timeout is sent as it is: the planner folds it into later statements.
+    if (first === -1) return send();
+    if (added.every((s) => timeoutSetting(s))) {
+      current.timeoutSettings.push(...added);
+      return send();
+    }
+    // The plan of the new statements after the migration's own timeout settings: the step (timeouts, retries,
+    // pre-flight) they run in, at a cost that does not grow with the migration.
+    const own = [...current.timeoutSettings, ...added].map((s, i) => ({ ...s, index: i }));
+    const step = stepOf(this.planFor({ ...migration, statements: own }, pgVersion), current.timeoutSettings.length);
+    current.timeoutSettings.push(...added.filter((s) => timeoutSetting(s)));
     return runStatement({ sql, session, send, step, policy: this.policy, migration: current.info, emit: (e) => this.emit(e) });
   }
 

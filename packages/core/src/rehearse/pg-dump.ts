@@ -78,7 +78,7 @@ export async function pgDump(binary: PgDumpBinary, url: string, args: string[]):
     // a keyword/value connection string: passed as is
   }
   try {
-    const { stdout } = await run(binary.path, [...args, `--dbname=${target}`], {
+    const { stdout } = await run(binary.path, [...args, '--no-password', `--dbname=${target}`], {
       env: { ...process.env, ...(password ? { PGPASSWORD: password } : {}), PGCONNECT_TIMEOUT: '10' },
       maxBuffer: 256 * 1024 * 1024,
       timeout: 120_000,

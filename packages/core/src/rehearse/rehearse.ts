@@ -24,6 +24,9 @@ import { choosePgDump, findPgDumps, pgDump, withoutMetaCommands, type PgDumpBina
 export interface RehearseOptions {
   /** The database to copy from (read-only session, and pg_dump). */
   from: string;
+  /** Aborting (Ctrl-C, SIGTERM) drops the scratch database at once, ending whatever runs in it; rehearse() then
+   *  rejects. */
+  signal?: AbortSignal;
   /** A server where a scratch database may be created and dropped (superuser URL of any database on it). */
   scratch: string;
   /** Rows to copy per table (0: schema only). */
@@ -81,7 +84,15 @@ function touchedTables(migration: ParsedMigration): TableRef[] {
 
 export async function rehearse(migration: ParsedMigration, options: RehearseOptions): Promise<RehearseResult> {
   await loadParser();
-  const source = await ReadOnlySession.open(options.from, { applicationName: 'pgsafe-rehearse', statementTimeoutMs: 30_000 });
+  // The scratch server first: a wrong URL or password fails at once, before any reading or dumping of the source.
+  const admin = await openConnection(options.scratch, { applicationName: 'pgsafe-rehearse' });
+  let source: ReadOnlySession;
+  try {
+    source = await ReadOnlySession.open(options.from, { applicationName: 'pgsafe-rehearse', statementTimeoutMs: 30_000 });
+  } catch (error) {
+    await admin.end().catch(() => {});
+    throw error;
+  }
   const sourceMajor = Math.floor(source.serverVersionNum / 10000);
   const tables: RehearsedTable[] = [];
   const missing: string[] = [];
@@ -103,6 +114,7 @@ export async function rehearse(migration: ParsedMigration, options: RehearseOpti
     }
   } catch (error) {
     await source.close();
+    await admin.end().catch(() => {});
     throw error;
   }
 
@@ -112,12 +124,22 @@ export async function rehearse(migration: ParsedMigration, options: RehearseOpti
   let post = '';
   if (qualified.length || options.wholeSchema) {
     const common = ['--schema-only', '--no-owner', '--no-privileges', '--no-comments', ...(options.wholeSchema ? [] : patterns)];
-    pre = withoutMetaCommands(await pgDump(dumpBinary, options.from, [...common, '--section=pre-data']));
-    post = withoutMetaCommands(await pgDump(dumpBinary, options.from, [...common, '--section=post-data']));
+    try {
+      pre = withoutMetaCommands(await pgDump(dumpBinary, options.from, [...common, '--section=pre-data']));
+      post = withoutMetaCommands(await pgDump(dumpBinary, options.from, [...common, '--section=post-data']));
+    } catch (error) {
+      await source.close();
+      await admin.end().catch(() => {});
+      throw error;
+    }
+  }
+  if (options.signal?.aborted) {
+    await source.close();
+    await admin.end().catch(() => {});
+    throw new RehearseError('interrupted before the scratch database was created');
   }
 
   const database = `pgsafe_rehearse_${randomBytes(4).toString('hex')}`;
-  const admin = await openConnection(options.scratch, { applicationName: 'pgsafe-rehearse' });
   let scratchServer = '';
   let scratchMajor = 0;
   try {
@@ -131,6 +153,10 @@ export async function rehearse(migration: ParsedMigration, options: RehearseOpti
     throw new RehearseError(`cannot create the scratch database: ${(error as Error).message}`);
   }
   const scratchUrl = databaseUrl(options.scratch, database);
+  const drop = () => admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`).catch(() => admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)}`).catch(() => {}));
+  // The copy goes at once: FORCE ends the sessions restoring, tracing or running in it, and the steps below fail.
+  const onAbort = () => void drop();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const restore = await openConnection(scratchUrl, { applicationName: 'pgsafe-rehearse-restore' });
     try {
@@ -160,7 +186,8 @@ export async function rehearse(migration: ParsedMigration, options: RehearseOpti
       await traced.end().catch(() => {});
     }
     const planned = plan(migration, { pgVersion: scratchMajor, ...options.plan });
-    const execution = await execute(planned, { connectionString: scratchUrl, applicationName: 'pgsafe-rehearse', ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
+    const execution = await execute(planned, { connectionString: scratchUrl, applicationName: 'pgsafe-rehearse', ...(options.onEvent ? { onEvent: options.onEvent } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+    if (options.signal?.aborted) throw new RehearseError('interrupted');
     const steps = planned.steps.map((s) => ({ id: s.id, kind: s.kind, description: s.description, lines: s.lines }));
     return {
       source: { server: source.serverVersion, major: sourceMajor },
@@ -174,8 +201,9 @@ export async function rehearse(migration: ParsedMigration, options: RehearseOpti
       execution,
     };
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     await source.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`).catch(() => admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)}`).catch(() => {}));
+    await drop();
     await admin.end().catch(() => {});
   }
 }
