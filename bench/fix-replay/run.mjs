@@ -44,11 +44,12 @@ const PROJECTS = [
     files: (root) => sorted(join(root, path)).filter((d) => existsSync(join(root, path, d, 'migration.sql'))).map((d) => ({ name: d, sql: read(join(root, path, d, 'migration.sql')) })),
   })),
   // diesel: migrations/<version>_<name>/up.sql
-  { name: 'lemmy', runner: 'run', files: (root) => sorted(join(root, 'migrations')).filter((d) => existsSync(join(root, 'migrations', d, 'up.sql'))).map((d) => ({ name: d, sql: read(join(root, 'migrations', d, 'up.sql')) })) },
+  { name: 'lemmy', runner: 'run', inTransaction: (sql) => !/\bCONCURRENTLY\b/i.test(sql), files: (root) => sorted(join(root, 'migrations')).filter((d) => existsSync(join(root, 'migrations', d, 'up.sql'))).map((d) => ({ name: d, sql: read(join(root, 'migrations', d, 'up.sql')) })) },
   // goose: the part between `-- +goose Up` and `-- +goose Down`.
   {
     name: 'hatchet',
     runner: 'run',
+    inTransaction: (sql) => !/^--\s*\+goose\s+NO\s+TRANSACTION/im.test(sql),
     files: (root) => {
       const dir = join(root, 'cmd/hatchet-migrate/migrate/migrations');
       return sorted(dir).filter((f) => f.endsWith('.sql')).map((f) => ({ name: f, sql: gooseUp(read(join(dir, f))) }));
@@ -58,6 +59,7 @@ const PROJECTS = [
   {
     name: 'supabase-auth',
     runner: 'run',
+    inTransaction: (sql) => !/\bCONCURRENTLY\b/i.test(sql),
     setup: 'CREATE SCHEMA IF NOT EXISTS auth;',
     files: (root) => {
       const dir = join(root, 'migrations');
@@ -75,6 +77,21 @@ const unquote = (name) => (name.startsWith('"') ? name.slice(1, -1).replace(/""/
 function gooseUp(sql) {
   const up = sql.split(/^--\s*\+goose\s+Down\b.*$/m)[0];
   return up.replace(/^--\s*\+goose\s+Up\b.*$/m, '');
+}
+
+/** A migration as its own runner applies it: Prisma sends the file as one query; diesel, goose and pop wrap it in a
+ *  transaction (unless it says otherwise); statement by statement on one session otherwise. */
+async function applyAsWritten(client, project, file, migration) {
+  if (project.runner === 'prisma' || !migration) return client.query(file.sql);
+  const wrap = project.inTransaction?.(file.sql);
+  if (wrap) await client.query('BEGIN');
+  try {
+    for (const stmt of migration.statements) await client.query(stmt.text);
+    if (wrap) await client.query('COMMIT');
+  } catch (error) {
+    if (wrap) await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
 }
 
 const message = (e) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
@@ -128,10 +145,7 @@ async function replay(adminUrl, project, pgVersion) {
       stats.unparsed++;
     }
     try {
-      for (const c of [original, again]) {
-        if (migration) for (const stmt of migration.statements) await c.query(stmt.text);
-        else await c.query(file.sql);
-      }
+      for (const c of [original, again]) await applyAsWritten(c, project, file, migration);
     } catch (error) {
       stats.originalFailed = `${file.name}: ${message(error)}`;
       break;
@@ -144,7 +158,7 @@ async function replay(adminUrl, project, pgVersion) {
     }
     const result = migration && fix(migration, { pgVersion, schema });
     if (!result?.changes.length) {
-      await fixed.query(file.sql).catch(async (error) => {
+      await applyAsWritten(fixed, project, file, migration).catch(async (error) => {
         stats.failed.push(`${file.name} (unchanged): ${message(error)}`);
         await resync();
       });
@@ -155,7 +169,7 @@ async function replay(adminUrl, project, pgVersion) {
     for (const step of result.steps) for (const m of step.sql.matchAll(/CREATE INDEX CONCURRENTLY IF NOT EXISTS ("(?:[^"]|"")+"|\S+) ON (?:("(?:[^"]|"")+"|\w+)\.)?("(?:[^"]|"")+"|\S+)/g)) if (step.slug === 'foreign_key_index') stats.addedIndexes.add(`index ${unquote(m[2] ?? 'public')}.${unquote(m[3])}.${unquote(m[1])}`);
     if (result.steps.some((s) => PLACEHOLDER.test(s.sql))) {
       stats.placeholders++;
-      for (const stmt of migration.statements) await fixed.query(stmt.text);
+      await applyAsWritten(fixed, project, file, migration);
       continue;
     }
     try {

@@ -5,13 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { columnsOf, runNode, seedRows, useTestDatabase } from '../harness/index.js';
+import { adminUrl, columnsOf, runNode, seedRows, useTestDatabase } from '../harness/index.js';
 import { assertCliBuilt, pgsafe as runPgsafe, writeIn } from '../harness/pgsafe-cli.js';
 
 const db = useTestDatabase('fix_cli');
 let dir: string;
-/** Run from the test's folder: the fixed files are written next to the migration. */
-const pgsafe = (args: string[]) => runPgsafe(args, { cwd: dir });
+/** Run from the test's folder: the fixed files are written next to the migration. --write proves the rewrite on the
+ *  test server (not a throwaway one each time). */
+const pgsafe = (args: string[]) => runPgsafe(args.includes('--write') && !args.includes('--no-verify') ? [...args, '--scratch-url', adminUrl()] : args, { cwd: dir });
 const write = (name: string, sql: string) => writeIn(dir, name, sql);
 
 const ORDERS = '-- 042: orders get a status and a faster lookup\nCREATE INDEX orders_customer_idx ON orders (customer_id);\nALTER TABLE orders ADD COLUMN status text NOT NULL;\n';
@@ -25,6 +26,34 @@ beforeEach(async () => {
   await db.current.query('DROP TABLE IF EXISTS orders CASCADE');
   await db.current.query('CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL)');
   await seedRows(db.current, 'orders', 5_000, { id: 'i', customer_id: 'i % 100' });
+});
+
+describe('pgsafe fix --write: the proof on a scratch server', () => {
+  it('writes a rewrite whose deploys end as the original does, built on the earlier migrations of the folder', async () => {
+    write('proof/001_init.sql', 'CREATE TABLE items (id bigint PRIMARY KEY, total numeric NOT NULL DEFAULT 0, note text);\n');
+    const file = write('proof/002_change.sql', 'ALTER TABLE items ALTER COLUMN total TYPE bigint;\nCREATE INDEX items_note_idx ON items (note);\n');
+    const r = await pgsafe(['fix', file, '--write']);
+    expect(r.stderr).toContain(`${file}: proven on a scratch server: the fixed deploys end with the schema and rows of the original.`);
+    expect(r.code).toBe(0);
+    expect(readdirSync(join(dir, 'proof')).sort()).toEqual(['001_init.sql', '002_change.deploy2.sql', '002_change.sql']);
+  });
+
+  it('refuses to write, changing nothing, a rewrite that would not end as the original, and says why', async () => {
+    // A foreign key the migrations do not show (added through dynamic SQL): the new column of a type change would
+    // lose it, so the fixed migration refuses at its first step; the proof sees that before anything is written.
+    write('refused/001_init.sql', "CREATE TABLE parents (id int PRIMARY KEY);\nCREATE TABLE kids (id bigint PRIMARY KEY, parent_id int);\nDO $$ BEGIN EXECUTE 'ALTER TABLE kids ADD CONSTRAINT kids_parent FOREIGN KEY (parent_id) REFERENCES parents (id)'; END $$;\n");
+    const original = 'ALTER TABLE kids ALTER COLUMN parent_id TYPE bigint;\n';
+    const file = write('refused/002_widen.sql', original);
+    const r = await pgsafe(['fix', file, '--write']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${file}: not written: the fixed deploys do not end as the original does on a scratch server:`);
+    expect(r.stderr).toMatch(/step 1 fails: pgsafe fix: kids\.parent_id has an index or constraint/);
+    expect(readFileSync(file, 'utf8')).toBe(original);
+    expect(readdirSync(join(dir, 'refused')).sort()).toEqual(['001_init.sql', '002_widen.sql']);
+    // --no-verify writes it all the same.
+    expect((await pgsafe(['fix', file, '--write', '--no-verify'])).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).not.toBe(original);
+  });
 });
 
 describe('pgsafe fix', () => {
@@ -156,7 +185,8 @@ describe('pgsafe fix', () => {
   });
 
   it('--json reports the changes, to-dos, deploys and files; a rename becomes three deploys', async () => {
-    const file = write('db/044_rename.sql', 'ALTER TABLE orders RENAME COLUMN customer_id TO client_id;\n');
+    // A folder of its own: in db/, an earlier migration indexes customer_id, and a rename of an indexed column stays as written.
+    const file = write('rename/044_rename.sql', 'ALTER TABLE orders RENAME COLUMN customer_id TO client_id;\n');
     const r = await pgsafe(['fix', file, '--json']);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout) as { changes: { rule: string }[]; todos: unknown[]; deploys: { deploy: number; before?: string }[]; files: { path: string; deploy: number }[] };

@@ -23,10 +23,18 @@ if (args.find((arg) => !arg.startsWith('-')) === 'check' && args.some(manyFiles)
   const { startParserThread } = await import('@pgsafe/core/parser-thread');
   startParserThread();
 }
+// `pgsafe check dir | head -1`: the reader has gone away, which ends the output, and is no error to report.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 const { program } = await import('./program.js');
 program()
   .parseAsync(process.argv)
   .catch(async (error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(process.exitCode ?? 0); // written synchronously
     // An unexpected error's stack may quote a connection string: never its password.
     const { redactText } = await import('@pgsafe/core');
     process.stderr.write(`pgsafe: ${redactText(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);

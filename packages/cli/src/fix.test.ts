@@ -28,6 +28,7 @@ describe('pgsafe fix', () => {
       [['--value', 'nothing'], "option '--value <column=sql>' argument 'nothing' is invalid. expected [table.]column=<sql>"],
       [['--batch-size', '0'], "option '--batch-size <rows>' argument '0' is invalid. expected a whole number >= 1"],
       [['--lock-timeout', 'soon'], "option '--lock-timeout <duration>' argument 'soon' is invalid"],
+      [['--lock-timeout', '0'], "option '--lock-timeout <duration>' argument '0' is invalid. expected a duration above 0 (0 turns the timeout off)"],
       [['--runner', 'flyway'], "option '--runner <runner>' argument 'flyway' is invalid. Allowed choices are run, prisma, knex, typeorm, mikro-orm."],
     ] as const) {
       const r = pgsafe(['fix', file, ...args]);

@@ -27,6 +27,14 @@ export function durationTextArg(value: string): string {
   return value;
 }
 
+/** A timeout pgsafe writes into a migration: 0 would mean "no timeout", which is what the setting is there to avoid
+ *  (pgsafe check rejects it). */
+export function timeoutTextArg(value: string): string {
+  durationTextArg(value);
+  if (parseDuration(value) <= 0) throw new InvalidArgumentError('expected a duration above 0 (0 turns the timeout off), such as 2s or 500ms');
+  return value;
+}
+
 export function positiveArg(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1');

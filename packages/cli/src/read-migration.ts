@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { loadParser, parseMigration, ParseError, type ParsedMigration, type Palette } from '@pgsafe/core';
+import { loadParser, readMigrationSource, parseMigration, ParseError, type ParsedMigration, type Palette } from '@pgsafe/core';
 import { formatError } from './output/pretty.js';
 
 /** `pgsafe: error: message` on stderr, exit code 2: what the single-file commands (trace, rehearse) do on bad input. */
@@ -15,7 +14,7 @@ export function failWith(errColors: Palette): (message: string) => void {
 export async function readMigration(file: string, errColors: Palette): Promise<ParsedMigration | undefined> {
   let source: string;
   try {
-    source = readFileSync(file, 'utf8');
+    source = readMigrationSource(file);
   } catch (error) {
     failWith(errColors)(`cannot read ${file}: ${(error as Error).message}`);
     return undefined;

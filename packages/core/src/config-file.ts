@@ -19,12 +19,23 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<{ conf
     }
   } else {
     try {
-      value = (await loadModule(file)).default;
+      value = (await settles(loadModule(file))).default;
     } catch (error) {
       throw new ConfigError(file, `could not be loaded: ${(error as Error).message}`);
     }
   }
   return { config: validateConfig(value, file), file };
+}
+
+/** A module whose top-level await never settles would let the process exit silently (exit 0, no output) once nothing
+ *  else is pending: that moment ('beforeExit') is the error. */
+function settles<T>(loading: Promise<T>): Promise<T> {
+  let onBeforeExit: () => void;
+  const stuck = new Promise<never>((_, reject) => {
+    onBeforeExit = () => reject(new Error('it never finished loading (a top-level await or exported promise that never settles)'));
+    process.once('beforeExit', onBeforeExit);
+  });
+  return Promise.race([loading, stuck]).finally(() => process.off('beforeExit', onBeforeExit));
 }
 
 function findUp(from: string): string | undefined {

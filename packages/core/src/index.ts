@@ -38,6 +38,7 @@ export { formatPlan, kindLabel, stepHeader } from './plan/format.js';
 export { stepCommands, commandsSql, type StepCommands } from './plan/commands.js';
 export { parseDuration, formatDuration, type Duration } from './plan/duration.js';
 export { execute, type ExecuteOptions } from './execute/execute.js';
+export { readMigrationSource, MAX_MIGRATION_BYTES, tooLargeMessage } from './read-source.js';
 export { readJournal, planChecksum, JOURNAL_TABLE, type JournalEntry } from './execute/journal.js';
 export { DEFAULT_POLICY, resolvePolicy, attemptLockTimeout, retryDelay, type ExecutePolicy, type ExecutePolicyInput, type PreflightPolicy } from './execute/policy.js';
 export { openConnection, ConnectionError, type OpenOptions } from './execute/connection.js';
@@ -54,7 +55,7 @@ export type { GuardOptions, GuardSession, GuardEvent, MigrationInfo, MigrationCo
 export { OUTSIDE_TRANSACTION } from './guard/types.js';
 export { openTransactionWaits, type BatchMigration, type OpenTransactionWait } from './guard/open-transaction-waits.js';
 // Fix: the safe, equivalent form of a migration, as files for pgsafe run or Prisma.
-export { fix, FIX_DEFAULTS, renderRunFiles, renderPrismaMigrations, renderKnexMigrations, renderTypeormMigrations, renderMikroOrmMigrations, mikroOrmParts, mikroOrmNonTransactional, type MikroOrmPart, type FixFile, type FixOptions, type FixResult, type FixStep, type FixDeploy, type FixChange, type FixTodo, endState, diffEndStates, unstableKeys, type EndState, verifyFix, applyOriginal, applyFixed, scratchDatabase, PLACEHOLDER, type Verdict, type VerifyOptions } from './fix/index.js';
+export { fix, FIX_DEFAULTS, renderRunFiles, renderPrismaMigrations, renderKnexMigrations, renderTypeormMigrations, renderMikroOrmMigrations, mikroOrmParts, mikroOrmNonTransactional, type MikroOrmPart, type FixFile, type FixOptions, type FixResult, type FixStep, type FixDeploy, type FixChange, type FixTodo, endState, diffEndStates, unstableKeys, type EndState, verifyFix, sampleRowsSql, applyOriginal, applyFixed, scratchDatabase, PLACEHOLDER, type Verdict, type VerifyOptions } from './fix/index.js';
 export { keysetBatches, type BatchOptions } from './batches.js';
 // Rule pages (docs/rules, pgsafe explain, SARIF help): each rule run on its own examples.
 export * from './rule-docs/index.js';

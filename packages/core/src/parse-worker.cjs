@@ -2,7 +2,10 @@
 // tree as the JSON text PostgreSQL's parser wrote, so the main thread only runs JSON.parse. Plain JavaScript: Node
 // runs it as it is, from the TypeScript sources in tests and from dist/ in the package.
 'use strict';
-const { readFileSync, readlinkSync } = require('node:fs');
+const { closeSync, fstatSync, openSync, readFileSync, readlinkSync } = require('node:fs');
+
+/** As read-source.ts: a bound on one migration's size, with the same message. */
+const MAX_MIGRATION_BYTES = 16 * 1024 * 1024;
 const { setPriority } = require('node:os');
 const { parentPort } = require('node:worker_threads');
 // libpg-query's Emscripten module itself: the package's index would JSON.parse each tree here, the very work this
@@ -39,7 +42,18 @@ function run(pg, job) {
   let source = job.source;
   if (source === undefined) {
     try {
-      source = readFileSync(job.file, 'utf8');
+      const fd = openSync(job.file, 'r');
+      try {
+        const size = fstatSync(fd).size;
+        if (size > MAX_MIGRATION_BYTES) {
+          return {
+            readError: `${job.file} is ${(size / 1024 / 1024).toFixed(1)} MB, more than pgsafe reads as one migration (${MAX_MIGRATION_BYTES / 1024 / 1024} MB): a file this big holds data, not schema changes; split it, or load the data another way`,
+          };
+        }
+        source = readFileSync(fd, 'utf8');
+      } finally {
+        closeSync(fd);
+      }
     } catch (error) {
       return { readError: error.message };
     }

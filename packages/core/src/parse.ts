@@ -48,6 +48,8 @@ export function loadParser(): Promise<void> {
 
 /** Parses a whole migration with the real PostgreSQL parser (libpg-query). Call `loadParser()` first. */
 export function parseMigration(source: string, file = '<input>'): ParsedMigration {
+  const nul = nulByteError(source, file);
+  if (nul) throw nul;
   // libpg-query throws on empty input; a file of only whitespace or comments is simply empty.
   if (source.trim() === '') return migrationFromTree(source, file, {});
   let tree;
@@ -91,6 +93,12 @@ export function migrationFromTree(source: string, file: string, tree: ParseTree)
 
 /** The error for a file PostgreSQL's parser rejected; `cursor` is the 0-based character offset it points at (not
  *  bytes, unlike statement spans). */
+/** The parser reads a C string: a NUL byte would end the migration there, silently dropping what follows. */
+export function nulByteError(source: string, file: string): ParseError | undefined {
+  const at = source.indexOf('\0');
+  return at < 0 ? undefined : parseErrorAt(source, file, 'NUL byte (\\0) in the file: it is not text, or is corrupt; nothing after it would be checked', at);
+}
+
 export function parseErrorAt(source: string, file: string, message: string, cursor: number): ParseError {
   const map = new SourceMap(source);
   const position = map.position(Math.max(0, Math.min(source.length, cursor)));

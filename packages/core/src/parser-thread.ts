@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readMigrationSource } from './read-source.js';
 import { Worker } from 'node:worker_threads';
-import { loadParser, migrationFromTree, parseErrorAt, parseMigration, ParseError, type ParsedMigration } from './parse.js';
+import { loadParser, migrationFromTree, nulByteError, parseErrorAt, parseMigration, ParseError, type ParsedMigration } from './parse.js';
 
 /** A migration to parse: its file name, and its text unless it is to be read from the file. */
 export interface ParseJob {
@@ -121,6 +121,8 @@ function outcome(job: ParseJob, raw: RawOutcome): ParseOutcome {
   const { file } = job;
   if (raw.readError !== undefined) return { file, readError: raw.readError };
   const source = job.source ?? raw.source!;
+  const nul = nulByteError(source, file);
+  if (nul) return { file, source, error: nul };
   if (raw.error !== undefined) return { file, source, error: parseErrorAt(source, file, raw.error, raw.cursor ?? 0) };
   return { file, source, migration: migrationFromTree(source, file, raw.json === undefined ? {} : JSON.parse(raw.json)) };
 }
@@ -131,7 +133,7 @@ function parseHere(job: ParseJob): ParseOutcome {
   let source = job.source;
   if (source === undefined) {
     try {
-      source = readFileSync(file, 'utf8');
+      source = readMigrationSource(file);
     } catch (error) {
       return { file, readError: (error as Error).message };
     }

@@ -2,8 +2,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createTwoFilesPatch } from 'diff';
-import { analyzeOptionsFrom, fix, FIX_DEFAULTS, loadParser, parseMigration, ParseError, renderKnexMigrations, renderMikroOrmMigrations, renderPrismaMigrations, renderRunFiles, renderTypeormMigrations, type FixFile, type FixResult } from '@pgsafe/core';
-import { durationTextArg, pgVersionArg, positiveArg } from '../option-args.js';
+import { analyzeOptionsFrom, fix, FIX_DEFAULTS, loadParser, parseMigration, ParseError, type ParsedMigration, renderKnexMigrations, renderMikroOrmMigrations, renderPrismaMigrations, renderRunFiles, renderTypeormMigrations, type FixFile, type FixResult, type Verdict } from '@pgsafe/core';
+import { pgVersionArg, positiveArg, timeoutTextArg } from '../option-args.js';
+import { earlierMigrations, FixVerifier, historySchema } from '../fix-verify.js';
 import { formatError } from '../output/pretty.js';
 import { commandConfig } from '../config-file.js';
 import { colorEnabled, palette } from '../color.js';
@@ -25,6 +26,8 @@ interface FixCommandOptions {
   runnerSetsTimeouts?: boolean;
   config?: string;
   color?: boolean;
+  verify: boolean;
+  scratchUrl?: string;
 }
 
 function collectValue(raw: string, values: Record<string, string>): Record<string, string> {
@@ -43,16 +46,18 @@ export function fixCommand(): Command {
     .option('--pg-version <major>', 'target PostgreSQL major version', pgVersionArg)
     .option('--value <column=sql>', 'value for the existing rows of an added NOT NULL column, e.g. orders.status="\'new\'" (repeatable)', collectValue, {})
     .option('--type <column=type>', 'type of a renamed column the migration does not define, e.g. users.name=text (repeatable)', collectValue, {})
-    .option('--lock-timeout <duration>', 'lock_timeout to set when the migration sets none', durationTextArg, FIX_DEFAULTS.lockTimeout)
-    .option('--statement-timeout <duration>', 'statement_timeout to set when the migration sets none', durationTextArg, FIX_DEFAULTS.statementTimeout)
+    .option('--lock-timeout <duration>', 'lock_timeout to set when the migration sets none', timeoutTextArg, FIX_DEFAULTS.lockTimeout)
+    .option('--statement-timeout <duration>', 'statement_timeout to set when the migration sets none', timeoutTextArg, FIX_DEFAULTS.statementTimeout)
     .option('--batch-size <rows>', 'rows per backfill batch', positiveArg, FIX_DEFAULTS.batchSize)
     .option('--key <column>', 'unique, indexed column the batched backfill walks (default: the primary key the migrations define, else id)')
     .option('--runner-sets-timeouts', 'do not add lock_timeout / statement_timeout (the runner sets them)')
     .option('--config <file>', 'config file (default: the nearest pgsafe.config.* upward): its pgVersion and rules apply')
+    .option('--no-verify', 'with --write: write without first proving on a scratch server that the fixed deploys end as the original does')
+    .option('--scratch-url <url>', 'with --write: a server where the proof may create and drop databases (default: a throwaway embedded PostgreSQL)')
     .option('--no-color', 'never color the output')
     .addHelpText(
       'after',
-      `\nExit codes: 0 nothing left to do, 1 a value or type to fill in (<value> placeholders) or an error-level finding no fix\nhandles, 2 usage or parse errors.\n\nExamples:\n  pgsafe fix db/042_orders.sql\n  pgsafe fix db/042_orders.sql --value orders.status="'new'" --write\n  pgsafe fix --runner prisma prisma/migrations/20260101000000_orders/migration.sql --write\n  pgsafe fix --runner mikro-orm migrations/Migration20260101000000_orders.sql --value orders.status="'new'" --write`,
+      `\nWith --write, the rewrite is proven first: on a scratch server, the folder's earlier migrations and a few sample rows,\nthen the original on one copy and every fixed deploy in order on another; their schemas and rows must end equal, or\nthe file is not written and the differences are shown (exit 1).\n\nExit codes: 0 nothing left to do, 1 a value or type to fill in (<value> placeholders), an error-level finding no fix\nhandles, or a rewrite the proof refused, 2 usage or parse errors.\n\nExamples:\n  pgsafe fix db/042_orders.sql\n  pgsafe fix db/042_orders.sql --value orders.status="'new'" --write\n  pgsafe fix --runner prisma prisma/migrations/20260101000000_orders/migration.sql --write\n  pgsafe fix --runner mikro-orm migrations/Migration20260101000000_orders.sql --value orders.status="'new'" --write`,
     )
     .action(async (files: string[], options: FixCommandOptions, cmd: Command) => {
       await loadParser();
@@ -63,59 +68,78 @@ export function fixCommand(): Command {
       const reports: object[] = [];
       let incomplete = false;
       let failed = false;
-      for (const file of files) {
-        let source: string;
-        try {
-          source = readFileSync(file, 'utf8');
-        } catch {
-          cmd.error(`error: cannot read ${file}`, { exitCode: 2 });
-        }
-        let result: FixResult;
-        try {
-          result = fix(parseMigration(source!, file), {
-            ...(analyzeOptions.pgVersion ? { pgVersion: analyzeOptions.pgVersion } : {}),
-            ...(analyzeOptions.severities ? { severities: analyzeOptions.severities } : {}),
-            values: options.value,
-            types: options.type,
-            lockTimeout: options.lockTimeout,
-            statementTimeout: options.statementTimeout,
-            batchSize: options.batchSize,
-            ...(options.key ? { key: options.key } : {}),
-            runnerSetsTimeouts: !!analyzeOptions.runnerSetsTimeouts,
-          });
-        } catch (error) {
-          if (!(error instanceof ParseError)) throw error;
-          process.stderr.write(formatError({ file, line: error.position.line, column: error.position.column, message: error.reason, lineText: error.lineText }, err));
-          failed = true;
-          continue;
-        }
-        let outputs: FixFile[];
-        try {
-          outputs = output(result, file, options.runner);
-        } catch (error) {
-          if (!(error instanceof RangeError)) throw error;
-          cmd.error(`error: ${error.message}`, { exitCode: 2 });
-        }
-        incomplete ||= result.todos.length > 0 || result.unfixed.length > 0;
-        if (options.json) {
-          reports.push({ file, runner: options.runner, changes: result.changes, todos: result.todos, deploys: result.deploys, unfixed: result.unfixed.map((f) => ({ rule: f.rule, line: f.start.line, message: f.message })), files: outputs.map((o) => ({ path: o.path, deploy: o.deploy, sql: o.sql })) });
-        } else if (options.write) {
-          for (const o of outputs) {
-            if (o.sql === source! && o.path === file) continue;
-            mkdirSync(dirname(o.path), { recursive: true });
-            writeFileSync(o.path, o.sql);
+      const verifier = options.write && options.verify ? new FixVerifier(options.scratchUrl) : undefined;
+      try {
+        for (const file of files) {
+          let source: string;
+          try {
+            source = readFileSync(file, 'utf8');
+          } catch {
+            cmd.error(`error: cannot read ${file}`, { exitCode: 2 });
           }
-        } else {
-          for (const o of outputs) {
-            const before = o.path === file ? source! : '';
-            if (o.path === file && before === o.sql) continue;
-            process.stdout.write(colorDiff(createTwoFilesPatch(before ? file : '/dev/null', o.path, before, o.sql, '', '', { context: 3 }), c));
+          let result: FixResult;
+          let migration: ParsedMigration | undefined;
+          const earlier = earlierMigrations(file, options.runner);
+          try {
+            migration = parseMigration(source!, file);
+            result = fix(migration, {
+              ...(earlier ? { schema: historySchema(earlier, migration) } : {}),
+              ...(analyzeOptions.pgVersion ? { pgVersion: analyzeOptions.pgVersion } : {}),
+              ...(analyzeOptions.severities ? { severities: analyzeOptions.severities } : {}),
+              values: options.value,
+              types: options.type,
+              lockTimeout: options.lockTimeout,
+              statementTimeout: options.statementTimeout,
+              batchSize: options.batchSize,
+              ...(options.key ? { key: options.key } : {}),
+              runnerSetsTimeouts: !!analyzeOptions.runnerSetsTimeouts,
+            });
+          } catch (error) {
+            if (!(error instanceof ParseError)) throw error;
+            process.stderr.write(formatError({ file, line: error.position.line, column: error.position.column, message: error.reason, lineText: error.lineText }, err));
+            failed = true;
+            continue;
           }
+          let outputs: FixFile[];
+          try {
+            outputs = output(result, file, options.runner);
+          } catch (error) {
+            if (!(error instanceof RangeError)) throw error;
+            cmd.error(`error: ${error.message}`, { exitCode: 2 });
+          }
+          incomplete ||= result.todos.length > 0 || result.unfixed.length > 0;
+          if (options.json) {
+            reports.push({ file, runner: options.runner, changes: result.changes, todos: result.todos, deploys: result.deploys, unfixed: result.unfixed.map((f) => ({ rule: f.rule, line: f.start.line, message: f.message })), files: outputs.map((o) => ({ path: o.path, deploy: o.deploy, sql: o.sql })) });
+          } else if (options.write) {
+            if (verifier && result.changes.length) {
+              const verdict = await verifier.verify(migration!, result, earlier);
+              if (verdict.status === 'different' || verdict.status === 'failed') {
+                process.stderr.write(summary(result, outputs, file, false, err));
+                process.stderr.write(refusal(file, verdict, err));
+                incomplete = true;
+                continue;
+              }
+              process.stderr.write(verdict.status === 'equal' ? `${file}: proven on a scratch server: the fixed deploys end with the schema and rows of the original.\n` : `${file}: ${err.yellow('not proven')}: ${verdict.reason}.\n`);
+            }
+            for (const o of outputs) {
+              if (o.sql === source! && o.path === file) continue;
+              mkdirSync(dirname(o.path), { recursive: true });
+              writeFileSync(o.path, o.sql);
+            }
+          } else {
+            for (const o of outputs) {
+              const before = o.path === file ? source! : '';
+              if (o.path === file && before === o.sql) continue;
+              process.stdout.write(colorDiff(createTwoFilesPatch(before ? file : '/dev/null', o.path, before, o.sql, '', '', { context: 3 }), c));
+            }
+          }
+          if (!options.json) process.stderr.write(summary(result, outputs, file, !!options.write, err));
         }
-        if (!options.json) process.stderr.write(summary(result, outputs, file, !!options.write, err));
+        if (options.json) process.stdout.write(`${JSON.stringify(files.length === 1 && reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
+        process.exitCode = failed ? 2 : incomplete ? 1 : 0;
+      } finally {
+        await verifier?.stop();
       }
-      if (options.json) process.stdout.write(`${JSON.stringify(files.length === 1 && reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
-      process.exitCode = failed ? 2 : incomplete ? 1 : 0;
     });
 }
 
@@ -130,6 +154,14 @@ function output(result: FixResult, file: string, runner: Runner): FixFile[] {
   const name = basename(file).replace(/\.sql$/, '');
   const files = runner === 'knex' ? renderKnexMigrations(result, name) : runner === 'typeorm' ? renderTypeormMigrations(result, name) : renderMikroOrmMigrations(result, name);
   return files.map((f) => ({ ...f, path: join(dirname(file), f.path) }));
+}
+
+function refusal(file: string, verdict: Verdict, c: ReturnType<typeof palette>): string {
+  const lines = [`${c.bold(file)}: ${c.red(c.bold('not written'))}: the fixed deploys do not end as the original does on a scratch server:`];
+  if (verdict.status === 'failed') lines.push(`  step ${verdict.step} fails: ${verdict.error}`);
+  if (verdict.status === 'different') lines.push(...verdict.differences.slice(0, 20).map((d) => `  ${d}`), ...(verdict.differences.length > 20 ? [`  ... and ${verdict.differences.length - 20} more`] : []));
+  lines.push('  (--no-verify writes it all the same)');
+  return `${lines.join('\n')}\n`;
 }
 
 function colorDiff(patch: string, c: ReturnType<typeof palette>): string {

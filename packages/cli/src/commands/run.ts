@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import {
@@ -21,6 +20,8 @@ import {
   plan as makePlan,
   planTransactions,
   PlanError,
+  readMigrationSource,
+  PLAN_DEFAULTS,
   renderFinding,
   stepRange,
   rules,
@@ -111,7 +112,7 @@ export function runCommand(): Command {
 
       let source: string;
       try {
-        source = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+        source = file === '-' ? await readStdin() : readMigrationSource(file);
       } catch (error) {
         return fail(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, 2);
       }
@@ -215,6 +216,15 @@ export function runCommand(): Command {
 
         if (json) line({ type: 'plan', plan: planned });
         else out.write(`${c.bold(`Running ${name}`)} on ${connectionTarget(url!)}: ${planSummary(planned)}\n`);
+        // A lock_timeout the migration sets itself is used as written: a long one on a step that blocks traffic
+        // lets every query on the table queue behind the waiting statement that long.
+        for (const step of planned.steps) {
+          if (step.lockTimeoutMs <= Math.max(10_000, planned.options.lockTimeoutMs) || !step.targets.some((t) => t.blocksTraffic && !t.newTable)) continue;
+          const tables = [...new Set(step.targets.filter((t) => t.blocksTraffic).map((t) => t.table.sql))].join(', ');
+          const message = `step ${step.id} (line ${step.lines[0]}): the migration sets lock_timeout ${formatDuration(step.lockTimeoutMs)}: while the step waits for its lock on ${tables}, every query on it waits behind, up to that long (pgsafe's default is ${PLAN_DEFAULTS.lockTimeout}; remove the SET to use it)`;
+          if (json) line({ type: 'warning', message });
+          else out.write(c.yellow(`warning: ${message}`) + '\n');
+        }
 
         const controller = new AbortController();
         // SIGTERM (CI runners, Kubernetes) is handled like Ctrl-C: cancel, roll back, clean up, then exit 128+signal.

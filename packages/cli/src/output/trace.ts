@@ -52,5 +52,9 @@ export function renderTrace(result: TraceResult, setting: TraceSetting, c: Palet
   lines.push(
     `${traced} of ${result.statements.length} statements traced in ${ms(result.ms)}, ${rewrites} ${rewrites === 1 ? 'rewrite' : 'rewrites'}${failed ? c.red(`; statement ${failed.index + 1} (line ${failed.line}) fails`) : ''}`,
   );
+  if (result.sequencesMoved.length) {
+    lines.push(c.yellow(`warning: the rollback does not undo sequences (nextval is not transactional): ${result.sequencesMoved.length} moved during the trace. pgsafe leaves them, since other sessions may have drawn values meanwhile; if none did, set them back:`));
+    for (const m of result.sequencesMoved) lines.push(`  ${m.sequence}: ${m.before ?? 'unused'} -> ${m.after}   ${m.restore}`);
+  }
   return lines.join('\n') + '\n';
 }

@@ -15,7 +15,7 @@ export function renameColumn(ctx: FixContext): Rewrite | undefined {
   const { table } = ctx;
   const from = quoteIdent(rename.subname);
   const to = quoteIdent(rename.newname);
-  if (hasIndexOrKey(ctx, table, rename.subname)) return keptForIndex(finding.rule, table, rename.subname, 'the rename');
+  if (hasIndexOrKey(ctx, table, rename.subname, rename.newname)) return keptForIndex(finding.rule, table, rename.subname, 'the rename');
   const known = ctx.schema.column(table, rename.subname, ctx.stmt.index)?.type.sql ?? ctx.options.types[`${table.name}.${rename.subname}`] ?? ctx.options.types[rename.subname];
   const carry = carryOver(table, rename.subname, rename.newname);
   return {
@@ -38,9 +38,11 @@ export function renameColumn(ctx: FixContext): Rewrite | undefined {
   };
 }
 
-/** An index or a constraint (other than NOT NULL) on the column, as the migrations show it. */
-function hasIndexOrKey(ctx: FixContext, table: TableRef, column: string): boolean {
-  return ctx.schema.indexesOn(table).some((i) => i.columns.includes(column)) || ctx.schema.constraintsOn(table, column, ctx.stmt.index).some((c) => c.type !== 'not-null');
+/** An index or a constraint (other than NOT NULL) on the column, as the migrations show it. The schema's indexes are
+ *  those at the end of the migration: a renamed column is looked for under its new name too. */
+function hasIndexOrKey(ctx: FixContext, table: TableRef, column: string, renamed?: string): boolean {
+  const names = [column, ...(renamed ? [renamed] : [])];
+  return ctx.schema.indexesOn(table).some((i) => names.some((n) => i.columns.includes(n))) || ctx.schema.constraintsOn(table, column, ctx.stmt.index).some((c) => c.type !== 'not-null');
 }
 
 function keptForIndex(rule: string, table: TableRef, column: string, what: string): Rewrite {

@@ -4,3 +4,4 @@ export { renderKnexMigrations, renderTypeormMigrations, renderMikroOrmMigrations
 export type { FixOptions, FixResult, FixStep, FixDeploy, FixChange, FixTodo } from './types.js';
 export { endState, diffEndStates, unstableKeys, type EndState } from './end-state.js';
 export { verifyFix, applyOriginal, applyFixed, scratchDatabase, PLACEHOLDER, type Verdict, type VerifyOptions } from './verify.js';
+export { sampleRowsSql } from './sample-rows.js';

@@ -6,7 +6,8 @@ import { loadParser, parseMigration } from '../parse.js';
 import { SchemaState } from '../context/schema-state.js';
 import { SchemaModel } from '../schema-model.js';
 import { fix } from './fix.js';
-import { verifyFix } from './verify.js';
+import { scratchDatabase, verifyFix } from './verify.js';
+import { sampleRowsSql } from './sample-rows.js';
 
 beforeAll(() => loadParser());
 
@@ -42,5 +43,27 @@ describe('verifyFix', () => {
     const broken = { ...result, steps: result.steps.filter((s) => s.slug !== 'not_null_check') };
     const verdict = await verifyFix(migration, broken, { adminUrl: adminUrl(), earlier: [EARLIER], seed: SEED });
     expect(verdict).toEqual({ status: 'different', differences: ['differs: column public.report.size: bigint NOT NULL DEFAULT 0 (original) / bigint DEFAULT 0 (fixed)'] });
+  });
+});
+
+describe('sampleRowsSql', () => {
+  it('fills every table with the same rows on every run, a child finding its parent', async () => {
+    const [a, b] = await Promise.all([scratchDatabase(adminUrl()), scratchDatabase(adminUrl())]);
+    try {
+      // "Kid" sorts before "Parent": its rows go in on the second pass, once the parents are there.
+      const schema = `CREATE TYPE mood AS ENUM ('ok', 'bad');
+        CREATE TABLE "Parent" (id text PRIMARY KEY, key uuid NOT NULL UNIQUE, data jsonb NOT NULL, at timestamptz NOT NULL DEFAULT now());
+        CREATE TABLE "Kid" (id text PRIMARY KEY, "parentId" text NOT NULL REFERENCES "Parent" (id), born date NOT NULL, mood mood NOT NULL, tags text[] NOT NULL, n int CHECK (n > 0));`;
+      for (const db of [a, b]) {
+        await db.client.query(schema);
+        await db.client.query(sampleRowsSql());
+      }
+      const count = async (db: typeof a) => (await db.client.query(`SELECT (SELECT count(*)::int FROM "Parent") AS parents, (SELECT count(*)::int FROM "Kid") AS kids`)).rows[0];
+      expect(await count(a)).toEqual({ parents: 3, kids: 3 });
+      const kids = async (db: typeof a) => (await db.client.query(`SELECT * FROM "Kid" ORDER BY id`)).rows;
+      expect(await kids(b)).toEqual(await kids(a));
+    } finally {
+      await Promise.all([a.drop(), b.drop()]);
+    }
   });
 });

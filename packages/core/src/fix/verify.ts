@@ -52,7 +52,13 @@ export async function verifyFix(migration: ParsedMigration, result: FixResult, o
           return { status: 'unverifiable', reason: `the earlier migration ${earlier.file} fails on the ${label} side: ${message(error)}` };
         }
       }
-      if (options.seed) await db.client.query(options.seed);
+      if (options.seed) {
+        try {
+          await db.client.query(options.seed);
+        } catch (error) {
+          return { status: 'unverifiable', reason: `the sample rows could not be written: ${message(error)}` };
+        }
+      }
     }
     try {
       await applyOriginal(original.client, migration);

@@ -8,12 +8,12 @@ export type Duration = number | string;
 /**
  * Milliseconds from `500`, `'500ms'`, `'2s'`, `'1.5s'`, `'1min'`, `'1 h'`, `'0'`. A bare number is milliseconds, as
  * for PostgreSQL's `lock_timeout` and `statement_timeout`. 0 means "no timeout". Throws a RangeError naming the
- * accepted units for anything else.
+ * accepted units for anything else, and for more than PostgreSQL's maximum (2147483647ms).
  */
 export function parseDuration(value: Duration): number {
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value < 0) throw new RangeError(`invalid duration ${value}: expected milliseconds >= 0`);
-    return Math.round(value);
+    return bounded(value, String(value));
   }
   const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-z]*)\s*$/i.exec(value);
   const unit = m?.[2]?.toLowerCase() || 'ms';
@@ -21,7 +21,15 @@ export function parseDuration(value: Duration): number {
   if (!m || factor === undefined) {
     throw new RangeError(`invalid duration "${value}": expected a number with a unit among ${Object.keys(UNITS).join(', ')} (e.g. 500ms, 2s, 1min)`);
   }
-  return Math.round(Number(m[1]) * factor);
+  return bounded(Number(m[1]) * factor, `"${value}"`);
+}
+
+/** PostgreSQL's timeouts are int milliseconds: a longer one is refused by the server, or was a typo. */
+const MAX_MS = 2_147_483_647;
+
+function bounded(ms: number, shown: string): number {
+  if (ms > MAX_MS) throw new RangeError(`invalid duration ${shown}: longer than PostgreSQL accepts for a timeout (at most ${MAX_MS}ms, about 24.8 days)`);
+  return Math.round(ms);
 }
 
 /** Short human form: `0` → `none`, `1500` → `1.5s`, `60000` → `1min`, `250` → `250ms`. */

@@ -157,3 +157,22 @@ describe('trace: always rolled back', () => {
     expect(await columnsOf(db.current, 'users')).toEqual(['id', 'email', 'name']);
   });
 });
+
+describe('traceMigration: sequences', () => {
+  it('reports the sequences the rolled-back trace moved, with the setval that sets each back', async () => {
+    await db.current.query('DROP TABLE IF EXISTS tickets, notes');
+    await db.current.query('CREATE TABLE tickets (id bigserial PRIMARY KEY, title text)');
+    await db.current.query("INSERT INTO tickets (title) SELECT 't' || i FROM generate_series(1, 5) i");
+    await db.current.query('CREATE TABLE notes (id bigserial PRIMARY KEY, body text)');
+    const result = await trace("INSERT INTO tickets (title) VALUES ('a'), ('b'), ('c');\nINSERT INTO notes (body) VALUES ('first');");
+    expect(result.statements.map((s) => s.status)).toEqual(['ok', 'ok']);
+    expect((await db.current.query('SELECT count(*)::int AS n FROM tickets')).rows[0]).toEqual({ n: 5 });
+    expect(result.sequencesMoved).toEqual([
+      { sequence: 'public.notes_id_seq', before: null, after: '1', restore: "SELECT setval('public.notes_id_seq', 1, false);" },
+      { sequence: 'public.tickets_id_seq', before: '5', after: '8', restore: "SELECT setval('public.tickets_id_seq', 5);" },
+    ]);
+    // Run, the statements leave the sequences as the trace found them: the next ids are 6 and 1.
+    for (const m of result.sequencesMoved) await db.current.query(m.restore);
+    expect((await db.current.query("SELECT nextval('tickets_id_seq')::int AS t, nextval('notes_id_seq')::int AS n")).rows[0]).toEqual({ t: 6, n: 1 });
+  });
+});

@@ -74,6 +74,7 @@ export async function traceMigration(client: pg.Client, migration: ParsedMigrati
   const server = rows[0]!.v;
   const pgVersion = Math.floor(Number(rows[0]!.n) / 10000);
   const statements: TracedStatement[] = [];
+  const sequencesBefore = await sequenceValues(client);
   await client.query('BEGIN');
   try {
     await client.query(`SET LOCAL lock_timeout = ${Math.round(options.lockTimeoutMs ?? 5000)}`);
@@ -164,7 +165,23 @@ export async function traceMigration(client: pg.Client, migration: ParsedMigrati
   } finally {
     await client.query('ROLLBACK').catch(() => {});
   }
-  return { server, statements, rolledBack: true, ms: Math.round(performance.now() - t0) };
+  const sequencesMoved: TraceResult['sequencesMoved'] = [];
+  for (const [sequence, after] of await sequenceValues(client)) {
+    const before = sequencesBefore.get(sequence);
+    if (!before || after.last === before.last || after.last === null) continue;
+    const restore = before.last === null ? `SELECT setval('${sequence.replace(/'/g, "''")}', ${before.start}, false);` : `SELECT setval('${sequence.replace(/'/g, "''")}', ${before.last});`;
+    sequencesMoved.push({ sequence, before: before.last, after: after.last, restore });
+  }
+  return { server, statements, rolledBack: true, sequencesMoved, ms: Math.round(performance.now() - t0) };
+}
+
+/** Every readable sequence's last value (null: never used) and start, by qualified name. */
+async function sequenceValues(client: pg.Client): Promise<Map<string, { last: string | null; start: string }>> {
+  const { rows } = await client.query<{ name: string; last: string | null; start: string }>(
+    `SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) AS name, last_value::text AS last, start_value::text AS start
+       FROM pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`,
+  );
+  return new Map(rows.map((r) => [r.name, { last: r.last, start: r.start }]));
 }
 
 function byRelation(a: ObservedLock, b: ObservedLock): number {

@@ -54,6 +54,9 @@ export interface TraceResult {
   statements: TracedStatement[];
   /** Always true: nothing the trace ran was committed. */
   rolledBack: true;
+  /** Sequences whose value moved during the trace: nextval is not transactional, so the rollback kept it. Not set
+   *  back by pgsafe (another session may have drawn values meanwhile): `restore` does it when nobody did. */
+  sequencesMoved: { sequence: string; before: string | null; after: string; restore: string }[];
   ms: number;
 }
 
