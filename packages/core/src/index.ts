@@ -26,6 +26,7 @@ export { renderFinding, noColor, type Palette } from './report/pretty.js';
 export * from './report/index.js';
 // Live database awareness (check --database-url): read-only facts attached to findings.
 export * from './live/index.js';
+export { assertReachableByPostgresUser, firstDirClosedTo, postgresOsUser, type OsUser } from './os/run-as-postgres.js';
 // Lock tracing (pgsafe trace, rehearse): what a migration really locks and rewrites, in a rolled-back transaction.
 export * from './trace/index.js';
 // Rehearsal (pgsafe rehearse): the touched tables copied from a real database into a scratch one, the migration traced and run there.

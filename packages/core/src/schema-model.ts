@@ -73,6 +73,12 @@ export class SchemaModel {
     return this.#table(table, before)?.constraintBefore(name, this.#seq(before));
   }
 
+  /** The statements before `before` show every column of the table (it was created by them, not AS or LIKE). */
+  knowsColumns(table: TableRef, before = Infinity): boolean {
+    const facts = this.#table(table, before);
+    return !!facts?.created && !facts.columnsUnknown;
+  }
+
   /** The constraints of the table that name `column`, as they were before `before`. */
   constraintsOn(table: TableRef, column: string, before: number): KnownConstraint[] {
     const facts = this.#table(table, before);

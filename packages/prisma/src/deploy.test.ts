@@ -236,6 +236,29 @@ describe('pgsafe-prisma migrate deploy', () => {
     expect((await rows()).at(-1)!.checksum).toBe(sha256(later));
   });
 
+  it('a failed two-step migration, fixed after its committed step and rolled back, resumes at the failed step: the UPDATE runs once', async () => {
+    await deployedInit();
+    const step1 = 'BEGIN;\nUPDATE "User" SET "name" = "name" || \'!\';\nCOMMIT;\n';
+    const file = project.migration('20260102000000_two_steps', `${step1}\nBEGIN;\nINSERT INTO "Audit" ("note") VALUES ('names marked');\nCOMMIT;\n`);
+    const r = await project.run(['migrate', 'deploy']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Applied: step 1 of 2 of 20260102000000_two_steps (recorded in pgsafe.migration_runs). To continue: fix the cause (edit only steps after 1 if the file must change), run `prisma migrate resolve --rolled-back 20260102000000_two_steps`, then deploy again: pgsafe resumes at step 2.');
+
+    // The usual recovery: fix the file (after the committed step), `migrate resolve --rolled-back`, deploy.
+    writeFileSync(file, `${step1}\nBEGIN;\nCREATE TABLE "Audit" ("note" TEXT);\nINSERT INTO "Audit" ("note") VALUES ('names marked');\nCOMMIT;\n`);
+    await db.current.query(`UPDATE _prisma_migrations SET rolled_back_at = now() WHERE migration_name = '20260102000000_two_steps' AND finished_at IS NULL`);
+    const resumed = await project.run(['migrate', 'deploy']);
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/resuming prisma:public:20260102000000_two_steps: step 1 of 2 was committed by the run at .*, the file changed only after them \(--restart starts over\)/);
+    expect((await db.current.query(`SELECT count(*)::int AS n FROM "User" WHERE "name" LIKE '%!' AND "name" NOT LIKE '%!!'`)).rows[0]).toEqual({ n: 20_000 });
+    expect((await db.current.query('SELECT "note" FROM "Audit"')).rows).toEqual([{ note: 'names marked' }]);
+    expect((await rows()).map((row) => [row.migration_name, row.finished_at !== null, row.rolled_back_at !== null])).toEqual([
+      ['20260101000000_init', true, false],
+      ['20260102000000_two_steps', false, true],
+      ['20260102000000_two_steps', true, false],
+    ]);
+  });
+
   it("waits on Prisma's advisory lock while another deploy runs, then finds nothing left to apply", async () => {
     await deployedInit();
     writeFileSync(`${project.dir}/pgsafe.config.json`, JSON.stringify({ run: { lockTimeout: '100ms', retryBudget: '30s', retries: 100, preflight: 'off' } }));

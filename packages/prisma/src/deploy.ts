@@ -9,7 +9,7 @@ import { Bookkeeping, failedRows, p3009, pendingNames, PrismaMigrateError } from
 import { checkMigration, type CheckedMigration } from './check.js';
 import { checksumMatches, listMigrations, lockedProvider, type MigrationDir } from './migrations.js';
 import { printEvent, printFindings, type Output } from './output.js';
-import { renderFinding } from '@pgsafe/core';
+import { renderFinding, stepRange } from '@pgsafe/core';
 import { pgTarget } from './url.js';
 
 export interface DeployOptions {
@@ -133,11 +133,18 @@ async function deployLocked(options: DeployOptions, local: MigrationDir[], url: 
     const dir = byName.get(m.name)!;
     const planned = m.plan!;
     out.say(c.bold(`Applying migration \`${m.name}\``) + c.dim(` (${planned.steps.length} step${planned.steps.length === 1 ? '' : 's'}, lock_timeout ${formatDuration(planned.options.lockTimeoutMs)})`));
+    // A migration whose last attempt failed and was marked rolled back (`prisma migrate resolve --rolled-back`)
+    // resumes after the steps that attempt committed, as pgsafe's journal records them; any other run starts at
+    // step 1 (after `migrate reset` the journal's entry describes a database that is gone).
+    const resumable = rows.some((r) => r.migration_name === m.name && r.rolled_back_at !== null && r.finished_at === null);
     const id = await book.started(m.name, dir.checksum);
     const result = await execute(planned, {
       client,
       monitor: url,
       applicationName: 'pgsafe-prisma',
+      // Prisma's own rule after `resolve --rolled-back`: the user fixed what they changed, so a file changed in its
+      // committed steps runs again from step 1 rather than being refused.
+      journal: { name: `prisma:${book.schema}:${m.name}`, restart: !resumable, changed: 'restart' },
       ...(options.signal ? { signal: options.signal } : {}),
       policy: { preflight: { mode: options.preflight ?? options.config.run?.preflight ?? 'wait' } },
       onEvent: (e) => printEvent(out, e),
@@ -216,7 +223,7 @@ function shown(path: string): string {
  *  If the session broke, the logs are written from a fresh connection. */
 async function recordFailure(book: Bookkeeping, id: string, name: string, result: ExecuteResult, steps: number, url: string): Promise<boolean> {
   const e = result.error!;
-  const committed = result.steps.filter((s) => s.status === 'committed').length;
+  const committed = result.steps.filter((s) => s.status === 'committed' || s.status === 'already-applied').length;
   const logs = [
     `Database error code: ${e.code ?? 'none'}`,
     '',
@@ -247,7 +254,7 @@ async function recordFailure(book: Bookkeeping, id: string, name: string, result
 function printFailure(out: Output, m: CheckedMigration, result: ExecuteResult, applied: string[]): void {
   const { c } = out;
   const e = result.error!;
-  const committed = result.steps.filter((s) => s.status === 'committed').length;
+  const committed = result.steps.filter((s) => s.status === 'committed' || s.status === 'already-applied').length;
   out.say(
     [
       c.red(c.bold('P3018: A migration failed to apply. New migrations cannot be applied before the error is recovered from. Read more about how to resolve migration issues in a production database: https://pris.ly/d/migrate-resolve')),
@@ -261,7 +268,7 @@ function printFailure(out: Output, m: CheckedMigration, result: ExecuteResult, a
       ...(e.hint ? [`  hint: ${e.hint}`] : []),
       '',
       committed
-        ? `${committed} step${committed === 1 ? '' : 's'} of ${m.name} committed before the failure and stay applied. Finish or undo them by hand, then run \`prisma migrate resolve --applied ${m.name}\` or \`--rolled-back ${m.name}\`.`
+        ? `Applied: ${stepRange(1, committed)} of ${m.plan!.steps.length} of ${m.name} (recorded in pgsafe.migration_runs). To continue: fix the cause (edit only steps after ${committed} if the file must change), run \`prisma migrate resolve --rolled-back ${m.name}\`, then deploy again: pgsafe resumes at step ${committed + 1}.`
         : `Nothing of ${m.name} was applied. Run \`prisma migrate resolve --rolled-back ${m.name}\`, then deploy again.`,
       ...(applied.length ? [`Applied before it: ${applied.join(', ')}`] : []),
     ].join('\n'),

@@ -62,7 +62,7 @@ export function describeEvent(e: ExecuteEvent): string {
     case 'resume':
       return e.committed >= e.total
         ? `${e.name} was completed at ${e.previous.at}: all ${e.total} steps are applied, nothing to run (--restart runs it again)`
-        : `resuming ${e.name}: ${stepRange(1, e.committed)} of ${e.total} ${e.committed === 1 ? 'was' : 'were'} committed by the run at ${e.previous.at}${e.previous.error ? ` (which failed: ${e.previous.error})` : ''}; running ${stepRange(e.committed + 1, e.total)} (--restart starts over)`;
+        : `resuming ${e.name}: ${stepRange(1, e.committed)} of ${e.total} ${e.committed === 1 ? 'was' : 'were'} committed by the run at ${e.previous.at}${e.previous.error ? ` (which failed: ${e.previous.error})` : ''}; running ${stepRange(e.committed + 1, e.total)} ${e.changedAfter ? ', the file changed only after them' : ''} (--restart starts over)`;
     case 'orphaned-build':
       return e.action === 'cancel'
         ? `${step}${e.index} is being built by pid ${e.pid} (app "${e.applicationName}"), an orphan of a killed pgsafe run: cancelling it, then dropping and rebuilding the index`

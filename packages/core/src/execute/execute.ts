@@ -29,7 +29,7 @@ import { conflictingLockers, findBlockers, type LockTarget } from './preflight.j
 import { connectionTarget } from './redact.js';
 import { describeBlocker, describeBlockers } from './describe.js';
 import { endOrphan, markAlive, releaseRunLock, runLockHolder, tryRunLock, ALIVE_LOCK_KEY } from './run-lock.js';
-import { ensureJournal, finishJournal, planChecksum, readJournal, startJournal, stepCommittedSql } from './journal.js';
+import { ensureJournal, finishJournal, planChecksum, readJournal, startJournal, stepChecksums, stepCommittedSql } from './journal.js';
 import { existingIndex, indexValid, sameDefinition } from './index-check.js';
 import type { AttemptResult, BlockingSession, ExecuteError, ExecuteEvent, ExecuteResult, SkippedStatement, StepResult } from './types.js';
 
@@ -52,7 +52,7 @@ export interface ExecuteOptions {
   /** Record the run's progress in `pgsafe.migration_runs` under `name` (the migration's file or ORM name): a rerun of
    *  a failed run resumes at its first uncommitted step, a completed one is not run again, and a changed migration
    *  is refused; `restart` runs from step 1 whatever the journal says. */
-  journal?: { name: string; restart?: boolean };
+  journal?: { name: string; restart?: boolean; changed?: 'refuse' | 'restart' };
 }
 
 interface Ctx {
@@ -254,7 +254,7 @@ async function takeRunLock(ctx: Ctx, lockWaitMs: number | undefined): Promise<Ex
 }
 
 /** Reads the journal: where to start, or why not to run. Without the privilege to create it, runs unrecorded. */
-async function openJournal(ctx: Ctx, options: { name: string; restart?: boolean }): Promise<{ startAt: number; recording: boolean; error?: ExecuteError }> {
+async function openJournal(ctx: Ctx, options: NonNullable<ExecuteOptions['journal']>): Promise<{ startAt: number; recording: boolean; error?: ExecuteError }> {
   const { plan, client, emit } = ctx;
   try {
     await ensureJournal(client);
@@ -263,13 +263,21 @@ async function openJournal(ctx: Ctx, options: { name: string; restart?: boolean 
     return { startAt: 1, recording: false };
   }
   const checksum = planChecksum(plan);
+  const steps = stepChecksums(plan);
   const total = plan.steps.length;
   const entry = options.restart ? undefined : await readJournal(client, options.name);
   let startAt = 1;
   if (entry) {
     const previous = { status: entry.status, error: entry.error, at: entry.updatedAt };
     const changed = entry.checksum !== checksum || entry.stepsTotal !== total;
-    if (changed && (entry.status === 'completed' || entry.stepsCommitted > 0)) {
+    // Changed only after the steps it committed (a failing step fixed): those stay applied, the rest runs anew.
+    const committedUnchanged = entry.status !== 'completed' && entry.stepsCommitted > 0 && entry.stepChecksums.length >= entry.stepsCommitted && entry.stepChecksums.slice(0, entry.stepsCommitted).every((c, i) => c === steps[i]);
+    if (changed && committedUnchanged) {
+      startAt = entry.stepsCommitted + 1;
+      emit({ type: 'resume', name: options.name, committed: entry.stepsCommitted, total, previous, changedAfter: true });
+    } else if (changed && options.changed === 'restart') {
+      emit({ type: 'warning', message: `${options.name} changed in the steps an earlier run committed (${entry.stepsCommitted ? `1-${entry.stepsCommitted}` : 'none'} of ${entry.stepsTotal}): running it from step 1 (its IF [NOT] EXISTS guards skip what exists)` });
+    } else if (changed && (entry.status === 'completed' || entry.stepsCommitted > 0)) {
       const applied = entry.status === 'completed' ? `it was completed at ${entry.updatedAt}` : `a run at ${entry.updatedAt} committed steps 1-${entry.stepsCommitted} of ${entry.stepsTotal} of the earlier text and ${entry.status === 'failed' ? 'failed' : 'stopped'}`;
       return {
         startAt: 1,
@@ -287,7 +295,7 @@ async function openJournal(ctx: Ctx, options: { name: string; restart?: boolean 
     }
   }
   if (startAt > total) return { startAt, recording: false };
-  await startJournal(client, options.name, checksum, total, startAt - 1);
+  await startJournal(client, options.name, checksum, steps, startAt - 1);
   return { startAt, recording: true };
 }
 

@@ -143,7 +143,7 @@ export type ExecuteEvent = EventBase &
     | { type: 'lock-wait'; holder: BlockingSession; orphaned: boolean; waitedMs: number }
     | { type: 'lock-acquired'; waitedMs: number }
     /** The journal shows an earlier run of this migration that committed `committed` of `total` steps. */
-    | { type: 'resume'; name: string; committed: number; total: number; previous: { status: 'running' | 'failed' | 'completed'; error: string | null; at: string } }
+    | { type: 'resume'; name: string; committed: number; total: number; previous: { status: 'running' | 'failed' | 'completed'; error: string | null; at: string }; changedAfter?: boolean }
     /** Another session builds the step's index: an orphaned build of a killed pgsafe run (cancelled), or anybody
      *  else's (waited for). */
     | { type: 'orphaned-build'; step: number; index: string; pid: number; applicationName: string; action: 'cancel' | 'wait' }

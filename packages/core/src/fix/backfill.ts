@@ -4,13 +4,16 @@
 import type { TableRef } from '../ast.js';
 import { keysetBatches } from '../batches.js';
 import { quoteIdent } from '../sql.js';
-import { tableKey } from '../table-key.js';
+import { knownKey, tableKey } from '../table-key.js';
 import type { FixContext, Piece } from './types.js';
+
+/** Where the migrations show no single-column key to walk: the user names one. */
+export const KEY_PLACEHOLDER = '<key>';
 
 export function backfillPiece(ctx: FixContext, table: TableRef, column: string, value: string): Piece {
   const col = quoteIdent(column);
   const { batchSize, pauseSeconds } = ctx.options;
-  const key = ctx.options.key ?? tableKey(ctx.schema, table);
+  const key = ctx.options.key ?? knownKey(ctx.schema, table) ?? KEY_PLACEHOLDER;
   // Rows already written (by the application, or a run that stopped half-way) and rows whose value is NULL anyway
   // are no-ops: skipped, so the backfill leaves no dead tuple for them.
   const todo = `${col} IS NULL AND (${value}) IS NOT NULL`;

@@ -6,6 +6,7 @@ import { parseMigration } from '../parse.js';
 import { makeName, notNullCheckName, quoteIdent, quoteLiteral, quoteQualified } from '../sql.js';
 import { backfillPiece } from './backfill.js';
 import { findingAt } from './finding-at.js';
+import { knownKey } from '../table-key.js';
 import type { FixContext, Piece, Rewrite } from './types.js';
 
 export function renameColumn(ctx: FixContext): Rewrite | undefined {
@@ -187,6 +188,7 @@ export function changeType(ctx: FixContext): Rewrite | undefined {
   const { table } = ctx;
   const name = cmd.name;
   if (hasIndexOrKey(ctx, table, name)) return keptForIndex(finding.rule, table, name, 'the type change');
+  if (!knownKey(ctx.schema, table)) return { rule: finding.rule, message: `the type change of ${quoteIdent(name)} stays as written`, pieces: [], kept: true, todos: [`the migrations show no single-column key of ${table.sql} for a batched backfill to walk: the type change stays as written`] };
   const recipe = parseMigration(finding.recipe.sql, 'recipe.sql').statements;
   const doAt = recipe.findIndex((s) => s.kind === 'DoStmt');
   const swap = recipe.slice(doAt + 1).filter((s) => s.kind !== 'TransactionStmt' && s.kind !== 'VariableSetStmt');

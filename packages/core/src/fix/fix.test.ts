@@ -4,6 +4,8 @@ import { loadParser, parseMigration } from '../parse.js';
 import { analyze } from '../analyze.js';
 import { fix } from './fix.js';
 import { tokens } from '../tokens.js';
+import { SchemaState } from '../context/schema-state.js';
+import { SchemaModel } from '../schema-model.js';
 import { renderPrismaMigrations, renderRunFiles } from './render.js';
 
 beforeAll(() => loadParser());
@@ -185,5 +187,26 @@ describe('fix: Prisma files', () => {
       expect(list, file.path).toBeDefined();
       expect(list!.filter((t) => !t.comment && /^SET$/i.test(t.text)).length, file.path).toBe(file.sql.match(/^SET /gm)?.length ?? 0);
     }
+  });
+});
+
+describe('fix: the key a backfill walks', () => {
+  it("walks the table's own key from the history, and leaves a <key> to-do where the history shows none", () => {
+    const inHistory = (earlier: string, sql: string) => {
+      const state = new SchemaState();
+      state.beginMigration('earlier', false);
+      for (const stmt of parseMigration(earlier, 'e.sql').statements) state.apply(stmt);
+      state.beginMigration('m', false);
+      const migration = parseMigration(sql, 'm.sql');
+      const schema = new SchemaModel(state);
+      for (const stmt of migration.statements) state.apply(stmt);
+      return fix(migration, { pgVersion: 15, schema, runnerSetsTimeouts: true });
+    };
+    const keyed = inHistory('CREATE TABLE "report" ("report_id" uuid NOT NULL, "name" text, CONSTRAINT "report_pkey" PRIMARY KEY ("report_id"));', 'ALTER TABLE "report" RENAME COLUMN "name" TO "title";');
+    expect(keyed.steps.find((s) => s.slug === 'backfill')!.sql).toContain('SELECT report_id INTO batch_start FROM report WHERE title IS NULL AND (name) IS NOT NULL ORDER BY report_id LIMIT 1;');
+    expect(keyed.todos).toEqual([]);
+    const keyless = inHistory('CREATE TABLE "_AtoB" ("A" text NOT NULL, "B" text NOT NULL, "note" text);', 'ALTER TABLE "_AtoB" RENAME COLUMN "note" TO "remark";');
+    expect(keyless.steps.find((s) => s.slug === 'backfill')!.sql).toContain('"<key>"');
+    expect(keyless.todos.map((t) => t.message)).toContain('the migrations show no single-column key of "_AtoB" for the batched backfill to walk: replace "<key>" with a unique, indexed column (pgsafe fix --key <column>)');
   });
 });

@@ -20,6 +20,7 @@ import { requiredColumn, setNotNull } from './not-null.js';
 import { notValidConstraint } from './not-valid-constraint.js';
 import { uniqueConstraint } from './unique-constraint.js';
 import { volatileDefault } from './volatile-default.js';
+import { KEY_PLACEHOLDER } from './backfill.js';
 import type { FixContext, Fixer, FixOptions, FixResult, FixStep, Piece } from './types.js';
 
 const FIXERS: Fixer[] = [createIndexConcurrently, dropIndexConcurrently, notValidConstraint, uniqueConstraint, requiredColumn, volatileDefault, setNotNull, renameColumn, renameTable, changeType, dropLater];
@@ -93,6 +94,9 @@ export function fix(migration: ParsedMigration, options: FixOptions = {}): FixRe
       }
       result.changes.push({ line: stmt.start.line, rule: rewrite.rule, message: rewrite.message });
       for (const todo of rewrite.todos ?? []) result.todos.push({ line: stmt.start.line, message: todo });
+      if (rewrite.pieces.some((p) => p.sql.includes(KEY_PLACEHOLDER)) && units[u]!.table) {
+        result.todos.push({ line: stmt.start.line, message: `the migrations show no single-column key of ${units[u]!.table!.sql} for the batched backfill to walk: replace "${KEY_PLACEHOLDER}" with a unique, indexed column (pgsafe fix --key <column>)` });
+      }
       for (const piece of rewrite.pieces) out.push({ piece, deploy: 1 + (piece.deploy ?? 0) });
       for (const [offset, note] of Object.entries(rewrite.app ?? {})) {
         const deploy = 1 + Number(offset);

@@ -8,7 +8,7 @@ import { diffEndStates, endState, unstableKeys } from './end-state.js';
 import type { FixResult } from './types.js';
 
 /** Placeholders the user must fill before the fixed migration can run. */
-export const PLACEHOLDER = /<value>|<type of [^>]*>/;
+export const PLACEHOLDER = /<value>|<key>|<type of [^>]*>/;
 
 /** The original as a plain client runs it: statement by statement on one session, so that an explicit BEGIN ...
  *  COMMIT stays one transaction and a CONCURRENTLY build outside it runs alone. */

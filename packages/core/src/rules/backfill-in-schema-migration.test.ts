@@ -27,9 +27,11 @@ describe(ID, () => {
 
   it('flags a whole-table DELETE; the batched form drops RETURNING', async () => {
     const findings = await ruleFindings(ID, `BEGIN;\n${DDL}\nDELETE FROM users WHERE banned RETURNING id;\nDELETE FROM sessions RETURNING id;\nCOMMIT;`);
-    expect(findings.map((f) => f.message.split(' of ')[0])).toEqual(['DELETE']);
-    expect(findings[0]!.recipe.sql).toContain('    DELETE FROM sessions WHERE id >= batch_start AND (id < next_start OR next_start IS NULL);\n');
-    expect(findings[0]!.recipe.sql).not.toContain('RETURNING');
+    // WHERE banned bounds nothing by the key: it can match every row too.
+    expect(findings.map((f) => f.message.split(' runs ')[0])).toEqual(['DELETE of the rows of users its WHERE matches (not bounded by a range or list of the key id: it can match every row)', 'DELETE of every row of sessions']);
+    expect(findings[1]!.recipe.sql).toContain('    DELETE FROM sessions WHERE id >= batch_start AND (id < next_start OR next_start IS NULL);\n');
+    expect(findings[0]!.recipe.sql).toContain('    DELETE FROM users WHERE (banned) AND id >= batch_start');
+    expect(findings.map((f) => f.recipe.sql).join('\n')).not.toContain('RETURNING');
   });
 
   it("keeps the user's literals exactly", async () => {
@@ -37,7 +39,18 @@ describe(ID, () => {
     expect(finding!.recipe.sql).toContain(`SET country = 'two  spaces' WHERE`);
   });
 
+  it('flags a WHERE that does not bound the rows by the key: `col IS NULL` on a column just added matches every row', async () => {
+    const findings = await ruleFindings(ID, `BEGIN;\n${DDL}\nUPDATE users SET country = 'FR' WHERE country IS NULL;\nCOMMIT;`);
+    expect(findings.map((f) => f.message)).toEqual([expect.stringContaining('UPDATE of the rows of users its WHERE matches (not bounded by a range or list of the key id')]);
+    // The batched recipe keeps the condition in each batch and starts where it still holds.
+    expect(findings[0]!.recipe.sql).toContain("WHERE (country IS NULL) AND id >= batch_start");
+    expect(findings[0]!.recipe.sql).toContain('FROM users WHERE country IS NULL ORDER BY id LIMIT 1');
+  });
+
   it('accepts batched or separate backfills, new tables, and DDL that lets traffic through', async () => {
+    for (const where of ['id BETWEEN 1 AND 1000', 'id IN (1, 2, 3)', 'id = ANY($1)', 'id IN (SELECT id FROM users WHERE country IS NULL LIMIT 1000)', "country IS NULL AND id < 5000"]) {
+      expect(await ruleFindings(ID, `BEGIN;\n${DDL}\nUPDATE users SET country = 'FR' WHERE ${where};\nCOMMIT;`), where).toEqual([]);
+    }
     expect(await ruleFindings(ID, `${DDL}\n${BACKFILL}`)).toEqual([]);
     expect(await ruleFindings(ID, `BEGIN;\n${DDL}\nUPDATE users SET country = 'FR' WHERE id < 1000;\nCOMMIT;`)).toEqual([]);
     expect(await ruleFindings(ID, `BEGIN;\n${DDL}\nCOMMIT;\n${BACKFILL}`)).toEqual([]);

@@ -4,10 +4,13 @@ import { lockImpact } from '../locks.js';
 import { trafficLocks } from '../lock-risk.js';
 import { keysetBatches } from '../batches.js';
 import { tableKey } from '../table-key.js';
+import { keyBounded } from '../key-bounded.js';
 
 /** A whole-table UPDATE/DELETE in the same transaction as DDL: the DDL's lock is held until commit, so the site
  *  waits for the entire data change (DDL first), or the change's row locks are held through the DDL (DDL after).
- *  A WHERE clause is taken as a batch (or a small, targeted fix) and not flagged. */
+ *  A WHERE that bounds the rows by a range or a short list of the table's key is a batch and not flagged; a WHERE on
+ *  another column (`col IS NULL` on a column just added matches every row) is no batch. Rule logic touched by the
+ *  context helper (issue 18, step 4). */
 export default defineRule({
   id: 'backfill-in-schema-migration',
   severity: 'error',
@@ -19,7 +22,9 @@ export default defineRule({
     const change = update ?? del;
     const table = tableRef(change?.relation);
     const tx = ctx.state.transaction;
-    if (!change || !table || tx === undefined || change.whereClause || ctx.isNewTable(table)) return undefined;
+    if (!change || !table || tx === undefined || ctx.isNewTable(table)) return undefined;
+    const key = tableKey(ctx.schema, table);
+    if (keyBounded(change.whereClause, key)) return undefined;
     const here = ctx.statement.index;
     const ddl = ctx.migration.statements.filter((s) => s.index !== here && ctx.states[s.index]!.transaction === tx && trafficLocks(s, ctx.schema).length > 0);
     if (ddl.length === 0) return undefined;
@@ -31,12 +36,16 @@ export default defineRule({
     const verb = update ? 'UPDATE' : 'DELETE';
     // The user's own change without RETURNING, limited to one batch of keys (deparsed as is: sqlOf would also fold
     // the whitespace inside string literals, changing the data written).
-    const own = deparse(update ? { UpdateStmt: { ...update, returningClause: undefined } } : { DeleteStmt: { ...del!, returningClause: undefined } });
+    const own = deparse(update ? { UpdateStmt: { ...update, returningClause: undefined, whereClause: undefined } } : { DeleteStmt: { ...del!, returningClause: undefined, whereClause: undefined } });
+    // The user's own WHERE, kept in each batch and as where the loop starts (deparsed from the whole statement).
+    const whole = change.whereClause ? deparse(update ? { UpdateStmt: { ...update, returningClause: undefined } } : { DeleteStmt: { ...del!, returningClause: undefined } }) : own;
+    const condition = whole.startsWith(`${own} WHERE `) ? whole.slice(own.length + ' WHERE '.length) : undefined;
+    const what = change.whereClause ? `the rows of ${table.sql} its WHERE matches (not bounded by a range or list of the key ${key}: it can match every row)` : `every row of ${table.sql}`;
     let step = 0;
     return {
       message: before.length
-        ? `${verb} of every row of ${table.sql} runs in the same transaction as the DDL on line ${line}, which holds ${lock.mode} on ${lock.table.sql} until commit.`
-        : `${verb} of every row of ${table.sql} runs in the same transaction as later DDL (line ${line}): its row locks are held until the DDL commits.`,
+        ? `${verb} of ${what} runs in the same transaction as the DDL on line ${line}, which holds ${lock.mode} on ${lock.table.sql} until commit.`
+        : `${verb} of ${what} runs in the same transaction as later DDL (line ${line}): its row locks are held until the DDL commits.`,
       why: before.length
         ? `Locks are released at commit. The ${lock.mode} lock taken on line ${line} stays held while this statement changes every row of ${table.sql}: the application is blocked for the whole data change, which grows with the table.`
         : `This ${verb} locks every row of ${table.sql} until commit: concurrent writes to those rows wait for it, then for the DDL on line ${line}, which must first get ${lock.mode} on ${lock.table.sql} (behind any running query) and makes every new query on it queue meanwhile.`,
@@ -46,7 +55,7 @@ export default defineRule({
         sql: [
           ...(before.length ? [`-- ${++step}. schema migration, committed before the data change (with lock_timeout):`, ...before.map((s) => `${s.text};`)] : []),
           `-- ${++step}. outside any transaction block, one transaction per 1,000 rows on the key ${tableKey(ctx.schema, table)}:`,
-          keysetBatches(table, (inBatch) => `${own} WHERE ${inBatch}`, tableKey(ctx.schema, table)),
+          keysetBatches(table, (inBatch) => `${own} WHERE ${condition ? `(${condition}) AND ` : ''}${inBatch}`, key, 1000, condition ? { pending: condition } : {}),
           ...(after.length ? [`-- ${++step}. schema migration that needs the data:`, ...after.map((s) => `${s.text};`)] : []),
         ].join('\n'),
         versions: 'COMMIT inside a DO block: PG 11+, when the DO itself runs outside a transaction block. Replace id with the primary key.',
