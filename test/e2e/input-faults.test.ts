@@ -69,10 +69,15 @@ describe('input that must not pass silently', () => {
     expect(r.stderr).toContain('"run.lockTimeout": invalid duration "999999999999s": longer than PostgreSQL accepts for a timeout');
   });
 
-  it("a migration's own long lock_timeout on a traffic-blocking step is run with a warning saying what it risks", async () => {
+  it("a migration's own long lock_timeout on a traffic-blocking step is refused like a missing one; allowed, it runs with a warning saying what it risks", async () => {
     await db.current.query('CREATE TABLE IF NOT EXISTS accounts (id int PRIMARY KEY)');
     const file = writeIn(dir, 'lt/001.sql', "SET lock_timeout = '1h';\nALTER TABLE accounts ADD COLUMN note text;\n");
-    const r = await pgsafe(['run', file, '--database-url', db.current.url, '--no-color']);
+    const refused = await pgsafe(['run', file, '--database-url', db.current.url, '--no-color']);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('error[require-lock-timeout] lock_timeout 1h (set by the migration) is too long for this ACCESS EXCLUSIVE lock on accounts');
+    const { rows } = await db.current.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'accounts' AND column_name = 'note'`);
+    expect(rows).toEqual([{ n: 0 }]);
+    const r = await pgsafe(['run', file, '--database-url', db.current.url, '--no-color', '--allow', 'require-lock-timeout']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`warning: step 1 (line 2): the migration sets lock_timeout 1h: while the step waits for its lock on accounts, every query on it waits behind, up to that long (pgsafe's default is 2s; remove the SET to use it)`);
   });

@@ -37,7 +37,7 @@ export { PlanError, type Plan, type PlanOptions, type ResolvedPlanOptions, type 
 export type { StepKind } from './plan/classify.js';
 export { formatPlan, kindLabel, stepHeader } from './plan/format.js';
 export { stepCommands, commandsSql, type StepCommands } from './plan/commands.js';
-export { parseDuration, formatDuration, type Duration } from './plan/duration.js';
+export { parseDuration, formatDuration, LONGEST_MIGRATION_LOCK_TIMEOUT_MS, type Duration } from './plan/duration.js';
 export { execute, type ExecuteOptions } from './execute/execute.js';
 export { readMigrationSource, MAX_MIGRATION_BYTES, tooLargeMessage } from './read-source.js';
 export { readJournal, planChecksum, JOURNAL_TABLE, type JournalEntry } from './execute/journal.js';

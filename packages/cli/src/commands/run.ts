@@ -22,6 +22,7 @@ import {
   PlanError,
   readMigrationSource,
   PLAN_DEFAULTS,
+  LONGEST_MIGRATION_LOCK_TIMEOUT_MS,
   renderFinding,
   stepRange,
   rules,
@@ -219,7 +220,7 @@ export function runCommand(): Command {
         // A lock_timeout the migration sets itself is used as written: a long one on a step that blocks traffic
         // lets every query on the table queue behind the waiting statement that long.
         for (const step of planned.steps) {
-          if (step.lockTimeoutMs <= Math.max(10_000, planned.options.lockTimeoutMs) || !step.targets.some((t) => t.blocksTraffic && !t.newTable)) continue;
+          if (step.lockTimeoutMs <= Math.max(LONGEST_MIGRATION_LOCK_TIMEOUT_MS, planned.options.lockTimeoutMs) || !step.targets.some((t) => t.blocksTraffic && !t.newTable)) continue;
           const tables = [...new Set(step.targets.filter((t) => t.blocksTraffic).map((t) => t.table.sql))].join(', ');
           const message = `step ${step.id} (line ${step.lines[0]}): the migration sets lock_timeout ${formatDuration(step.lockTimeoutMs)}: while the step waits for its lock on ${tables}, every query on it waits behind, up to that long (pgsafe's default is ${PLAN_DEFAULTS.lockTimeout}; remove the SET to use it)`;
           if (json) line({ type: 'warning', message });

@@ -24,6 +24,10 @@ export function parseDuration(value: Duration): number {
   return bounded(Number(m[1]) * factor, `"${value}"`);
 }
 
+/** A migration's own lock_timeout above this lets traffic queue behind a waiting statement for longer than a site
+ *  tolerates (pgsafe's default is 2 s): `check` reports it like a missing one, `run` warns before using it. */
+export const LONGEST_MIGRATION_LOCK_TIMEOUT_MS = 10_000;
+
 /** PostgreSQL's timeouts are int milliseconds: a longer one is refused by the server, or was a typo. */
 const MAX_MS = 2_147_483_647;
 

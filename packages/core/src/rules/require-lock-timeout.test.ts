@@ -33,6 +33,14 @@ describe(ID, () => {
     expect(await ruleFindings(ID, `SET lock_timeout = '1s';\nRESET ALL;\nALTER TABLE users ADD COLUMN bio text;`)).toHaveLength(1);
   });
 
+  it('treats a lock_timeout longer than 10 s as no protection, naming it', async () => {
+    const [finding, ...rest] = await ruleFindings(ID, `SET lock_timeout = '1h';\nALTER TABLE users ADD COLUMN bio text;\nALTER TABLE orders DROP COLUMN note;`);
+    expect(rest).toEqual([]);
+    expect(finding!.message).toMatch(/^lock_timeout 1h \(set by the migration\) is too long for this ACCESS EXCLUSIVE lock on users \(and 1 later statement\)/);
+    expect(await ruleFindings(ID, `SET lock_timeout = '10s';\nALTER TABLE users ADD COLUMN bio text;`)).toEqual([]);
+    expect(await ruleFindings(ID, `SET lock_timeout = 30000;\nALTER TABLE users ADD COLUMN bio text;`)).toHaveLength(1);
+  });
+
   it('knows SET LOCAL ends with its transaction and does nothing outside one', async () => {
     const afterCommit = await ruleFindings(ID, `BEGIN;\nSET LOCAL lock_timeout = '1s';\nALTER TABLE users ADD COLUMN a text;\nCOMMIT;\nALTER TABLE users ADD COLUMN b text;`);
     expect(afterCommit.map((f) => f.start.line)).toEqual([5]);
