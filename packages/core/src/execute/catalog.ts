@@ -6,11 +6,12 @@ import type { BlockingSession, IndexBuildProgress } from './types.js';
 
 export type Queryable = Pick<pg.Client, 'query'>;
 
-const SESSION_COLUMNS = `a.pid, a.state, a.usename, a.application_name, a.query, a.wait_event_type, a.backend_type,
+/** The pg_stat_activity columns (alias `a`) every report of a session reads, as `SessionRow`. */
+export const SESSION_COLUMNS = `a.pid, a.state, a.usename, a.application_name, a.query, a.wait_event_type, a.backend_type,
   (extract(epoch FROM clock_timestamp() - a.xact_start) * 1000)::float8 AS xact_ms,
   (extract(epoch FROM clock_timestamp() - a.state_change) * 1000)::float8 AS state_ms`;
 
-interface SessionRow {
+export interface SessionRow {
   pid: number;
   state: string | null;
   usename: string | null;
@@ -27,7 +28,7 @@ export function queryExcerpt(query: string | null, max = 160): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
-function session(row: SessionRow): BlockingSession {
+export function session(row: SessionRow): BlockingSession {
   return {
     pid: row.pid,
     state: row.state,

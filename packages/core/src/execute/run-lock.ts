@@ -5,7 +5,7 @@
  * goes on with the statement it was running (a CREATE INDEX CONCURRENTLY can take hours) and keeps the run lock. A
  * holder without its alive-mark is such an orphan: it is cancelled, so that the new run can clean up after it.
  */
-import { queryExcerpt, type Queryable } from './catalog.js';
+import { session, SESSION_COLUMNS, type Queryable, type SessionRow } from './catalog.js';
 import type { BlockingSession } from './types.js';
 
 /** pg_advisory_lock(int4, int4) keys: 'pgsf' as an int4 for the run lock (second key 0), plus one for the
@@ -36,21 +36,8 @@ export async function releaseRunLock(q: Queryable): Promise<void> {
 
 /** Who holds the run lock in this database (undefined: nobody, it was just released). */
 export async function runLockHolder(q: Queryable): Promise<RunLockHolder | undefined> {
-  const { rows } = await q.query<{
-    pid: number;
-    state: string | null;
-    usename: string | null;
-    application_name: string | null;
-    query: string | null;
-    wait_event_type: string | null;
-    backend_type: string | null;
-    xact_ms: number | null;
-    state_ms: number | null;
-    alive: boolean;
-  }>(
-    `SELECT a.pid, a.state, a.usename, a.application_name, a.query, a.wait_event_type, a.backend_type,
-            (extract(epoch FROM clock_timestamp() - a.xact_start) * 1000)::float8 AS xact_ms,
-            (extract(epoch FROM clock_timestamp() - a.state_change) * 1000)::float8 AS state_ms,
+  const { rows } = await q.query<SessionRow & { alive: boolean }>(
+    `SELECT ${SESSION_COLUMNS},
             EXISTS (SELECT 1 FROM pg_locks m
                      WHERE m.locktype = 'advisory' AND m.granted AND m.database = l.database
                        AND m.classid = ${ALIVE_LOCK_KEY}::oid AND m.objid = a.pid::oid AND m.objsubid = 2) AS alive
@@ -63,17 +50,7 @@ export async function runLockHolder(q: Queryable): Promise<RunLockHolder | undef
   const row = rows[0];
   if (!row) return undefined;
   return {
-    session: {
-      pid: row.pid,
-      state: row.state,
-      user: row.usename,
-      applicationName: row.application_name,
-      query: queryExcerpt(row.query),
-      xactAgeMs: row.xact_ms === null ? null : Math.round(row.xact_ms),
-      stateAgeMs: row.state_ms === null ? null : Math.round(row.state_ms),
-      waitEventType: row.wait_event_type,
-      backendType: row.backend_type,
-    },
+    session: session(row),
     // Only a pgsafe session is ever judged orphaned: another program using the same key is waited for.
     orphaned: !row.alive && row.state === 'active' && (row.application_name ?? '').startsWith('pgsafe'),
   };
