@@ -154,17 +154,24 @@ describe('pgsafe run under faults', () => {
     write('pw.sql', 'ALTER TABLE accounts ADD COLUMN nickname text;\n');
     const url = new URL(db.current.url);
     const secret = 'Sup3r-Secret-pw';
-    const keywordValue = `host=${url.hostname} port=${url.port} user=${decodeURIComponent(url.username)} password='${secret}' dbname=${url.pathname.slice(1)}`;
-    const withSecret = `  postgres://${url.username}:${secret}@${url.host}${url.pathname}  `;
-    // The test server trusts local connections: the password is carried along, and must appear nowhere.
-    const a = await pgsafe(['run', 'pw.sql', '--database-url', keywordValue, '--format', 'json'], { cwd: dir });
-    expect(a.code).toBe(0);
-    expect(a.stdout).toContain(`"target":"${decodeURIComponent(url.username)}@${url.hostname}:${url.port}/${url.pathname.slice(1)}"`);
-    const b = await pgsafe(['run', 'pw.sql', '--restart'], { cwd: dir, env: { DATABASE_URL: withSecret } });
-    expect(b.code).toBe(0);
-    const bad = await pgsafe(['run', 'pw.sql', '--database-url', `postgres://app:${secret}@127.0.0.1:notaport/x`], { cwd: dir });
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe('error: --database-url: invalid connection URL postgres://app:***@127.0.0.1:notaport/x: Invalid URL\n');
-    for (const r of [a, b, bad]) expect(r.stdout + r.stderr).not.toContain(secret);
+    // A role of its own with that password: the machine's server trusts local connections, the embedded one checks
+    // passwords; either way the password is really used, and must appear nowhere.
+    const role = `pgsafe_pw_${process.pid}`;
+    await db.current.query(`CREATE ROLE ${role} LOGIN SUPERUSER PASSWORD '${secret}'`);
+    try {
+      const keywordValue = `host=${url.hostname} port=${url.port} user=${role} password='${secret}' dbname=${url.pathname.slice(1)}`;
+      const withSecret = `  postgres://${role}:${secret}@${url.host}${url.pathname}  `;
+      const a = await pgsafe(['run', 'pw.sql', '--database-url', keywordValue, '--format', 'json'], { cwd: dir });
+      expect(a.code).toBe(0);
+      expect(a.stdout).toContain(`"target":"${role}@${url.hostname}:${url.port}/${url.pathname.slice(1)}"`);
+      const b = await pgsafe(['run', 'pw.sql', '--restart'], { cwd: dir, env: { DATABASE_URL: withSecret } });
+      expect(b.code).toBe(0);
+      const bad = await pgsafe(['run', 'pw.sql', '--database-url', `postgres://app:${secret}@127.0.0.1:notaport/x`], { cwd: dir });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toBe('error: --database-url: invalid connection URL postgres://app:***@127.0.0.1:notaport/x: Invalid URL\n');
+      for (const r of [a, b, bad]) expect(r.stdout + r.stderr).not.toContain(secret);
+    } finally {
+      await db.current.query(`REASSIGN OWNED BY ${role} TO CURRENT_USER; DROP OWNED BY ${role}; DROP ROLE ${role}`);
+    }
   });
 });
