@@ -29,13 +29,7 @@ export class SourceMap {
 
   position(charOffset: number): Position {
     const starts = this.#lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= charOffset) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lastAtOrBefore(starts, charOffset);
     return { line: lo + 1, column: charOffset - starts[lo]! + 1, offset: charOffset };
   }
 
@@ -60,4 +54,16 @@ function buildByteToChar(text: string): Int32Array {
   }
   map[bytes] = text.length;
   return map;
+}
+
+/** The index of the last of the ascending `starts` that is at or before `at` (0 when none is). */
+export function lastAtOrBefore(starts: readonly number[], at: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }

@@ -4,7 +4,7 @@
  * whether it is the 1st or the 3,000th of its migration. The result is what parsing the whole text would give.
  */
 import { parseMigration, ParseError, type ParsedMigration } from '../parse.js';
-import { SourceMap, type Position } from '../source-map.js';
+import { lastAtOrBefore, SourceMap, type Position } from '../source-map.js';
 
 export class MigrationSoFar {
   #migration: ParsedMigration;
@@ -85,33 +85,22 @@ class SegmentedMap extends SourceMap {
   }
 
   override charOffset(byteOffset: number): number {
-    const i = segment(this.bytes, byteOffset);
+    const i = lastAtOrBefore(this.bytes, byteOffset);
     return this.chars[i]! + this.maps[i]!.charOffset(byteOffset - this.bytes[i]!);
   }
 
   override position(charOffset: number): Position {
-    const i = segment(this.chars, charOffset);
+    const i = lastAtOrBefore(this.chars, charOffset);
     const p = this.maps[i]!.position(charOffset - this.chars[i]!);
     return { line: this.lines[i]! + p.line - 1, column: p.column, offset: charOffset };
   }
 
   override lineText(line: number): string {
-    const i = segment(this.lines, line);
+    const i = lastAtOrBefore(this.lines, line);
     return this.maps[i]!.lineText(line - this.lines[i]! + 1);
   }
 }
 
-/** The last segment starting at or before `at`. */
-function segment(starts: number[], at: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
 
 /** Lines of a map's text: a chunk ends with a newline, so its last line is the empty start of the next chunk. */
 function lineCount(map: SourceMap): number {
