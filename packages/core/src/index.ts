@@ -53,7 +53,7 @@ export { MigrationGuard, describeGuardEvent } from './guard/guard.js';
 export { UnsafeMigrationError } from './guard/unsafe-migration-error.js';
 export { sqlState, PreflightError } from './guard/run-statement.js';
 export type { GuardOptions, GuardSession, GuardEvent, MigrationInfo, MigrationCollector, CollectedMigration } from './guard/types.js';
-export { OUTSIDE_TRANSACTION } from './guard/types.js';
+export { OUTSIDE_TRANSACTION, outsideTransactionHints } from './guard/types.js';
 export { openTransactionWaits, type BatchMigration, type OpenTransactionWait } from './guard/open-transaction-waits.js';
 // Fix: the safe, equivalent form of a migration, as files for pgsafe run or Prisma.
 export { fix, FIX_DEFAULTS, renderRunFiles, renderPrismaMigrations, renderKnexMigrations, renderTypeormMigrations, renderMikroOrmMigrations, mikroOrmParts, mikroOrmNonTransactional, type MikroOrmPart, type FixFile, type FixOptions, type FixResult, type FixStep, type FixDeploy, type FixChange, type FixTodo, endState, diffEndStates, unstableKeys, type EndState, verifyFix, sampleRowsSql, applyOriginal, applyFixed, scratchDatabase, PLACEHOLDER, type Verdict, type VerifyOptions } from './fix/index.js';

@@ -5,7 +5,7 @@
  * savepoint inside the migration's transaction; SET and restore outside). `down()` is guarded with the same timeouts,
  * but its findings are only reported: a rollback must not be blocked when it is needed.
  */
-import { loadConfig, MigrationGuard, OUTSIDE_TRANSACTION, type GuardOptions, type PgsafeConfig } from '@pgsafe/core';
+import { loadConfig, MigrationGuard, outsideTransactionHints, type GuardOptions, type PgsafeConfig } from '@pgsafe/core';
 import { guardedClientClass } from './guarded-client.js';
 import { describeMigration, recordDirections, type MigrationState } from './migration-state.js';
 
@@ -33,14 +33,7 @@ interface KnexConfig {
 const OUTSIDE =
   "knex runs this migration in a transaction (by default one transaction for all pending migrations). Put the statements that must run outside a transaction (CREATE INDEX CONCURRENTLY, or what a recipe puts after the transaction's end) in a migration file of their own with `exports.config = { transaction: false }` (ESM: `export const config = { transaction: false }`); knex then runs each pending migration in a transaction of its own, and that one in none.";
 
-export const HINTS: Record<string, string> = {
-  [OUTSIDE_TRANSACTION]: OUTSIDE,
-  'ban-concurrent-index-creation-in-transaction': OUTSIDE,
-  'require-concurrent-index-creation': OUTSIDE,
-  'require-concurrent-index-deletion': OUTSIDE,
-  'require-concurrent-reindex': OUTSIDE,
-  'require-concurrent-partition-detach': OUTSIDE,
-};
+export const HINTS: Record<string, string> = outsideTransactionHints(OUTSIDE);
 
 const PG_CLIENTS = new Set(['pg', 'postgres', 'postgresql']);
 

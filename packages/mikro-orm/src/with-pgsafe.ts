@@ -6,7 +6,7 @@
  * whole run, and refuse up front a batch that allOrNothing would deadlock. down() gets the same timeouts; its
  * findings are only reported. MikroORM 6.6 and 7.
  */
-import { loadConfig, MigrationGuard, OUTSIDE_TRANSACTION, type GuardOptions, type PgsafeConfig } from '@pgsafe/core';
+import { loadConfig, MigrationGuard, outsideTransactionHints, type GuardOptions, type PgsafeConfig } from '@pgsafe/core';
 import { guardedMigratorClass, isGuarded, type MigratorClass } from './guarded-migrator.js';
 import type { GeneratorMode } from './safe-generator.js';
 
@@ -37,14 +37,7 @@ interface MikroConfig {
 const OUTSIDE =
   'MikroORM runs this migration in a transaction. Put the statements that must run outside a transaction (CREATE INDEX CONCURRENTLY, or what a recipe puts after the transaction\'s end) in a migration class of their own with `override isTransactional(): boolean { return false; }`, and set `migrations: { allOrNothing: false }` (with allOrNothing, the default, one transaction holds the whole batch, and pgsafe refuses a batch in which the non-transactional migration would wait for it); `mikro-orm migration:create` through withPgsafe writes such migrations for you.';
 
-export const HINTS: Record<string, string> = {
-  [OUTSIDE_TRANSACTION]: OUTSIDE,
-  'ban-concurrent-index-creation-in-transaction': OUTSIDE,
-  'require-concurrent-index-creation': OUTSIDE,
-  'require-concurrent-index-deletion': OUTSIDE,
-  'require-concurrent-reindex': OUTSIDE,
-  'require-concurrent-partition-detach': OUTSIDE,
-};
+export const HINTS: Record<string, string> = outsideTransactionHints(OUTSIDE);
 
 export function withPgsafe<T extends MikroConfig>(config: T, options: PgsafeMikroOrmOptions = {}): T {
   if (config.driver && !/postgre/i.test(config.driver.name)) {

@@ -5,7 +5,7 @@
  * nothing), run it under lock_timeout / statement_timeout with lock-timeout retries, and hold an advisory lock for the
  * whole run. down() gets the same timeouts; its findings are only reported.
  */
-import { loadConfig, MigrationGuard, OUTSIDE_TRANSACTION, type GuardOptions, type PgsafeConfig } from '@pgsafe/core';
+import { loadConfig, MigrationGuard, outsideTransactionHints, type GuardOptions, type PgsafeConfig } from '@pgsafe/core';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { guardQueryRunner, type MigrationState } from './guarded-query-runner.js';
 import { withMigrationLock } from './migration-lock.js';
@@ -31,14 +31,7 @@ export function hints(mode: string = 'all'): Record<string, string> {
     mode === 'each'
       ? `TypeORM runs this migration in a transaction of its own (migrationsTransactionMode 'each'). Put ${what} in a migration class of their own with \`transaction = false\`.`
       : `TypeORM runs all pending migrations in one transaction (migrationsTransactionMode '${mode}'), and in that mode refuses a migration's own \`transaction = false\` (ForbiddenTransactionModeOverrideError). Set \`migrationsTransactionMode: 'each'\` on the DataSource (or run \`typeorm migration:run -t each\`), and put ${what} in a migration class of their own with \`transaction = false\`.`;
-  return {
-    [OUTSIDE_TRANSACTION]: outside,
-    'ban-concurrent-index-creation-in-transaction': outside,
-    'require-concurrent-index-creation': outside,
-    'require-concurrent-index-deletion': outside,
-    'require-concurrent-reindex': outside,
-    'require-concurrent-partition-detach': outside,
-  };
+  return outsideTransactionHints(outside);
 }
 
 /** The hints for TypeORM's default mode ("all"). */

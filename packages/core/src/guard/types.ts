@@ -29,6 +29,21 @@ export interface GuardOptions {
 /** The hints key of the ORM's way to run a migration outside its transaction. */
 export const OUTSIDE_TRANSACTION = '(outside the transaction)';
 
+/** Rules whose safe form cannot run inside the ORM's transaction (CONCURRENTLY, DETACH ... CONCURRENTLY). */
+const NEED_NO_TRANSACTION = [
+  'ban-concurrent-index-creation-in-transaction',
+  'require-concurrent-index-creation',
+  'require-concurrent-index-deletion',
+  'require-concurrent-reindex',
+  'require-concurrent-partition-detach',
+];
+
+/** An adapter's hints: its own way out of the transaction (`outside`), given under OUTSIDE_TRANSACTION and for each
+ *  rule whose safe form needs it. */
+export function outsideTransactionHints(outside: string): Record<string, string> {
+  return Object.fromEntries([OUTSIDE_TRANSACTION, ...NEED_NO_TRANSACTION].map((key) => [key, outside]));
+}
+
 export interface MigrationInfo {
   /** The ORM's name of the migration (file name or class name). */
   name: string;
