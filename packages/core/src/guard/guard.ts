@@ -30,6 +30,7 @@ import type { SchemaModel } from '../schema-model.js';
 import { DeployBatch, LARGE_TABLE_ROWS } from '../context/deploy-batch.js';
 import { liveContext } from '../context/table-sizes.js';
 import { heldBy, type EarlierInTransaction } from '../context/open-transaction.js';
+import { cannotWait, createdTable } from './cannot-wait.js';
 
 /** Rules that look back over the transaction: refused for what an earlier migration of it did, the way out is a
  *  transaction of its own per migration (the adapter's OUTSIDE_TRANSACTION hint). */
@@ -54,6 +55,8 @@ interface Current {
   /** The transaction its last statement in a transaction ran in: still open when the next migration starts if
    *  the ORM runs the batch in one (knex, TypeORM 'all', MikroORM allOrNothing). */
   lastTransaction?: string;
+  /** Tables its statements created, and the transaction (number) each was created in. */
+  created: Map<string, number>;
   states: StatementState[];
   tracker?: StateTracker;
   /** Per parsed statement: it ran inside the ORM's transaction. */
@@ -74,7 +77,9 @@ export class MigrationGuard {
   private transaction: { key?: string; stale: boolean } = { stale: true };
   /** What earlier migrations left held in a transaction still open (knex's batch, TypeORM 'all', MikroORM
    *  allOrNothing): the rules judge a later migration in it with it (context/open-transaction.ts). */
-  private open: { key: string; names: string[]; earlier: EarlierInTransaction[] } | undefined;
+  private open: { key: string; names: string[]; earlier: EarlierInTransaction[]; created: Set<string> } | undefined;
+  /** The transaction in which a statement last ran through runStatement: its SET LOCAL timeouts are in force. */
+  private guardedIn: string | undefined;
 
   constructor(private readonly options: GuardOptions = {}) {
     this.largeTableRows = options.config?.run?.largeTableRows ?? LARGE_TABLE_ROWS;
@@ -88,7 +93,7 @@ export class MigrationGuard {
   beginMigration(name: string, options: { file?: string; enforce?: boolean } = {}): void {
     this.endMigration();
     this.transaction.stale = true;
-    this.current = { info: { name, ...(options.file ? { file: options.file } : {}) }, enforce: options.enforce ?? true, sent: new MigrationSoFar(sqlLabel({ name })), timeoutSettings: [], transactions: [], txNumbers: new Map(), states: [], inTransaction: [], schema: this.batch.begin(name) };
+    this.current = { info: { name, ...(options.file ? { file: options.file } : {}) }, enforce: options.enforce ?? true, sent: new MigrationSoFar(sqlLabel({ name })), timeoutSettings: [], transactions: [], txNumbers: new Map(), created: new Map(), states: [], inTransaction: [], schema: this.batch.begin(name) };
   }
 
   endMigration(): void {
@@ -99,7 +104,10 @@ export class MigrationGuard {
     // What it leaves held in its last transaction, for the next migration if that one runs in it too.
     const tx = current.txNumbers.get(key);
     const held = heldBy(current.info.name, current.sent.migration, current.schema, (i) => current.transactions[i] === tx);
-    this.open = this.open?.key === key ? { key, names: [...this.open.names, current.info.name], earlier: [...this.open.earlier, ...held] } : { key, names: [current.info.name], earlier: held };
+    const created = [...current.created].filter(([, t]) => t === tx).map(([table]) => table);
+    this.open = this.open?.key === key
+      ? { key, names: [...this.open.names, current.info.name], earlier: [...this.open.earlier, ...held], created: new Set([...this.open.created, ...created]) }
+      : { key, names: [current.info.name], earlier: held, created: new Set(created) };
   }
 
   /** The adapter saw the ORM send BEGIN, COMMIT or ROLLBACK: the next statement's transaction is read again. */
@@ -180,6 +188,16 @@ export class MigrationGuard {
       current.timeoutSettings.push(...added);
       return send();
     }
+    // Only tables this transaction created, after a guarded statement of it: no lock to wait for, timeouts in force.
+    const before = this.open;
+    const createdHere = (table: string) => current.created.get(table) === tx || (!!before && before.key === txKey && before.created.has(table));
+    const quiet = txKey !== undefined && this.guardedIn === txKey && added.every((s) => cannotWait(s, createdHere));
+    for (const stmt of added) {
+      const table = createdTable(stmt);
+      if (table !== undefined && tx !== undefined) current.created.set(table, tx);
+    }
+    if (quiet) return send();
+    if (txKey !== undefined) this.guardedIn = txKey;
     // The plan of the new statements after the migration's own timeout settings: the step (timeouts, retries,
     // pre-flight) they run in, at a cost that does not grow with the migration.
     const own = [...current.timeoutSettings, ...added].map((s, i) => ({ ...s, index: i }));
