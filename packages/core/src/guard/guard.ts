@@ -190,7 +190,7 @@ export class MigrationGuard {
     }
     // Only tables this transaction created, after a guarded statement of it: no lock to wait for, timeouts in force.
     const before = this.open;
-    const createdHere = (table: string) => current.created.get(table) === tx || (!!before && before.key === txKey && before.created.has(table));
+    const createdHere = (table: string) => tx !== undefined && (current.created.get(table) === tx || (!!before && before.key === txKey && before.created.has(table)));
     const quiet = txKey !== undefined && this.guardedIn === txKey && added.every((s) => cannotWait(s, createdHere));
     for (const stmt of added) {
       const table = createdTable(stmt);
@@ -203,7 +203,7 @@ export class MigrationGuard {
     const own = [...current.timeoutSettings, ...added].map((s, i) => ({ ...s, index: i }));
     const step = stepOf(this.planFor({ ...migration, statements: own }, pgVersion), current.timeoutSettings.length);
     current.timeoutSettings.push(...added.filter((s) => timeoutSetting(s)));
-    return runStatement({ sql, session, send, step, policy: this.policy, migration: current.info, emit: (e) => this.emit(e) });
+    return runStatement({ sql, session, send, step, policy: this.policy, migration: current.info, emit: (e) => this.emit(e), ownTables: createdHere });
   }
 
   private planFor(migration: ParsedMigration, pgVersion: number) {

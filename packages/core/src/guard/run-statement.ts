@@ -37,9 +37,11 @@ export interface RunStatementInput<T> {
   policy: ExecutePolicy;
   migration: MigrationInfo;
   emit: (event: GuardEvent) => void;
+  /** Tables this transaction created: nobody else sees them, so no session can block their locks (no pre-flight). */
+  ownTables?: (key: string) => boolean;
 }
 
-export async function runStatement<T>({ sql, session, send, step, policy, migration, emit }: RunStatementInput<T>): Promise<T> {
+export async function runStatement<T>({ sql, session, send, step, policy, migration, emit, ownTables = () => false }: RunStatementInput<T>): Promise<T> {
   const q = session.query.bind(session) as unknown as Queryable['query'];
   const queryable: Queryable = { query: q } as Queryable;
   const inTx = session.inTransaction;
@@ -55,7 +57,7 @@ export async function runStatement<T>({ sql, session, send, step, policy, migrat
     }
   };
   const previous = inTx ? undefined : await currentTimeouts(session);
-  const tables = lockTargets(queryable, step);
+  const tables = lockTargets(queryable, step, ownTables);
 
   for (let attempt = 1; ; attempt++) {
     if (step.preflight && policy.preflight.mode !== 'off') await preflight({ queryable, tables, policy, migration, emit, deadline });
@@ -93,7 +95,7 @@ export async function runStatement<T>({ sql, session, send, step, policy, migrat
 
 /** The statement's tables as the database knows them, resolved once, on first use: those whose lock blocks
  *  traffic (pre-flight) and all of them (naming who held a conflicting lock after a lock timeout). */
-function lockTargets(q: Queryable, step: Step) {
+function lockTargets(q: Queryable, step: Step, ownTables: (key: string) => boolean) {
   let resolved: Promise<{ blocking: LockTarget[]; all: LockTarget[] }> | undefined;
   let ownPid: Promise<number> | undefined;
   const targets = () =>
@@ -101,7 +103,7 @@ function lockTargets(q: Queryable, step: Step) {
       const all: LockTarget[] = [];
       const blocking: LockTarget[] = [];
       for (const t of step.targets) {
-        if (t.newTable) continue;
+        if (t.newTable || ownTables(t.table.key)) continue;
         const table = await resolveTable(q, t.table.sql);
         if (!table) continue;
         all.push({ ...table, mode: t.mode });
