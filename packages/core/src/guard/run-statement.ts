@@ -18,6 +18,7 @@
  */
 import { settingLiteral } from '../plan/duration.js';
 import type { Step } from '../plan/types.js';
+import type { TableRef } from '../ast.js';
 import { attemptLockTimeout, retryDelay, type ExecutePolicy } from '../execute/policy.js';
 import { cleanupTable, dropIndexConcurrently, namedLeftovers, newLeftovers } from '../execute/index-cleanup.js';
 import { resolveTable, type Queryable } from '../execute/catalog.js';
@@ -39,9 +40,12 @@ export interface RunStatementInput<T> {
   emit: (event: GuardEvent) => void;
   /** Tables this transaction created: nobody else sees them, so no session can block their locks (no pre-flight). */
   ownTables?: (key: string) => boolean;
+  /** Tables no application knows yet (created earlier in this deploy): no pre-flight for them; a lock wait on them
+   *  is still retried like any other. */
+  unknownToApps?: (table: TableRef) => boolean;
 }
 
-export async function runStatement<T>({ sql, session, send, step, policy, migration, emit, ownTables = () => false }: RunStatementInput<T>): Promise<T> {
+export async function runStatement<T>({ sql, session, send, step, policy, migration, emit, ownTables = () => false, unknownToApps = () => false }: RunStatementInput<T>): Promise<T> {
   const q = session.query.bind(session) as unknown as Queryable['query'];
   const queryable: Queryable = { query: q } as Queryable;
   const inTx = session.inTransaction;
@@ -58,9 +62,10 @@ export async function runStatement<T>({ sql, session, send, step, policy, migrat
   };
   const previous = inTx ? undefined : await currentTimeouts(session);
   const tables = lockTargets(queryable, step, ownTables);
+  const preflightNeeded = step.preflight && policy.preflight.mode !== 'off' && step.targets.some((t) => t.blocksTraffic && !t.newTable && !ownTables(t.table.key) && !unknownToApps(t.table));
 
   for (let attempt = 1; ; attempt++) {
-    if (step.preflight && policy.preflight.mode !== 'off') await preflight({ queryable, tables, policy, migration, emit, deadline });
+    if (preflightNeeded) await preflight({ queryable, tables, policy, migration, emit, deadline });
     if (cleanup && step.indexCleanup) await dropLeftovers(await namedLeftovers(queryable, cleanup, step.indexCleanup));
     const before = cleanup ? new Set((await newLeftovers(queryable, cleanup, new Set())).map((i) => i.oid)) : undefined;
     const lockTimeoutMs = attemptLockTimeout(step, attempt, policy);
