@@ -1,7 +1,8 @@
 /**
  * One migration statement under guard rails, on the ORM's own connection.
  *
- * In the ORM's transaction: SAVEPOINT, SET LOCAL lock_timeout / statement_timeout, the statement, RELEASE. A lock
+ * In the ORM's transaction: SAVEPOINT and SET LOCAL lock_timeout / statement_timeout (one round trip), the statement,
+ * RELEASE. A lock
  * timeout or deadlock rolls back to the savepoint only (the migration's earlier statements stay), and the statement
  * is tried again after a back-off with an escalating lock_timeout, within the plan step's retry count and budget.
  * The earlier statements' locks stay held meanwhile: that is why each wait stays short.
@@ -67,19 +68,18 @@ export async function runStatement<T>({ sql, session, send, step, policy, migrat
     const lockTimeoutMs = attemptLockTimeout(step, attempt, policy);
     const set = inTx ? 'SET LOCAL' : 'SET';
     try {
-      if (inTx) await session.query(`SAVEPOINT ${SAVEPOINT}`);
-      await session.query(`${set} lock_timeout = ${settingLiteral(lockTimeoutMs)}`);
-      await session.query(`${set} statement_timeout = ${settingLiteral(step.statementTimeoutMs)}`);
-      // PostgreSQL 14+ ends the statement within a second if the ORM's process dies, instead of an orphan going on
-      // (an UPDATE committing that the ORM never recorded, a build the rerun finds half done).
-      if (previous?.check !== undefined) await session.query("SET client_connection_check_interval = '1s'");
+      // One round trip: the savepoint and both timeouts (a simple query of several statements). PostgreSQL 14+ also
+      // ends an autocommit statement within a second if the ORM's process dies, instead of an orphan going on (an
+      // UPDATE committing that the ORM never recorded, a build the rerun finds half done).
+      const check = previous?.check !== undefined ? "; SET client_connection_check_interval = '1s'" : '';
+      await session.query(`${inTx ? `SAVEPOINT ${SAVEPOINT}; ` : ''}${set} lock_timeout = ${settingLiteral(lockTimeoutMs)}; ${set} statement_timeout = ${settingLiteral(step.statementTimeoutMs)}${check}`);
       const result = await send();
       if (inTx) await session.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
       if (checks && !(await checks.after(attempt, attempt > step.retry.retries || performance.now() >= deadline))) continue;
       emit({ type: 'statement', migration, sql, ms: Math.round(performance.now() - started), attempts: attempt, lockTimeoutMs, statementTimeoutMs: step.statementTimeoutMs });
       return result;
     } catch (error) {
-      if (inTx) await session.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`).then(() => session.query(`RELEASE SAVEPOINT ${SAVEPOINT}`)).catch(() => {});
+      if (inTx) await session.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`).catch(() => {});
       if (cleanup && before) await dropLeftovers(await newLeftovers(queryable, cleanup, before));
       const code = sqlState(error);
       const delayMs = retryDelay(attempt, policy);
@@ -95,9 +95,8 @@ export async function runStatement<T>({ sql, session, send, step, policy, migrat
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     } finally {
       if (previous) {
-        await session.query(`SET lock_timeout = '${previous.lock}'`).catch(() => {});
-        await session.query(`SET statement_timeout = '${previous.statement}'`).catch(() => {});
-        if (previous.check !== undefined) await session.query(`SET client_connection_check_interval = '${previous.check}'`).catch(() => {});
+        const check = previous.check !== undefined ? `; SET client_connection_check_interval = ${quoted(previous.check)}` : '';
+        await session.query(`SET lock_timeout = ${quoted(previous.lock)}; SET statement_timeout = ${quoted(previous.statement)}${check}`).catch(() => {});
       }
     }
   }
@@ -184,6 +183,11 @@ async function currentTimeouts(session: GuardSession): Promise<{ lock: string; s
   );
   const row = rows[0]!;
   return { lock: String(row.lock), statement: String(row.statement), ...(row.check_interval !== null && row.check_interval !== undefined ? { check: String(row.check_interval) } : {}) };
+}
+
+/** A setting's value as a SQL string literal. */
+function quoted(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
 }
 
 /** The SQLSTATE of a database error, also when the ORM wrapped it (TypeORM's driverError, MikroORM's cause). */
