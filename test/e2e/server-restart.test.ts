@@ -86,7 +86,7 @@ describe('pgsafe run while its server restarts', () => {
     // After the restart: step 1 committed once, the build's INVALID index, the journal at step 1 (not 2).
     expect(await credits()).toBe('20000');
     expect(await indexState('accounts_email_idx')).toBe('invalid');
-    expect(await journal()).toEqual([expect.objectContaining({ name: 'build.sql', steps_total: 3, steps_committed: 1 })]);
+    expect(await journal()).toEqual([{ name: 'build.sql', steps_total: 3, steps_committed: 1, status: 'running' }]);
 
     const rerun = await pgsafe(['run', 'build.sql', '--database-url', server.url, '--no-color'], { cwd: dir });
     expect(rerun.stderr).toBe('');
@@ -125,7 +125,7 @@ describe('pgsafe run while its server restarts', () => {
     // Crash recovery: step 1 is there, step 2's UPDATE is not, nor half of it.
     expect(await columns()).toEqual(['id', 'email', 'credits', 'plan']);
     expect(await credits()).toBe('0');
-    expect(await journal()).toEqual([expect.objectContaining({ name: 'update.sql', steps_total: 3, steps_committed: 1 })]);
+    expect(await journal()).toEqual([{ name: 'update.sql', steps_total: 3, steps_committed: 1, status: 'running' }]);
 
     const rerun = await pgsafe(['run', 'update.sql', '--database-url', server.url, '--no-color'], { cwd: dir });
     expect(rerun.stderr).toBe('');
