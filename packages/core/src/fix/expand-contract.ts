@@ -28,7 +28,7 @@ export function renameColumn(ctx: FixContext): Rewrite | undefined {
       { sql: carry.notNullCheck, transactional: true, slug: 'not_null_check', deploy: 1 },
       { sql: carry.validate, transactional: true, slug: 'validate_not_null', long: true, alone: true, deploy: 1 },
       // The application stops writing the old column before the next deploy's migration: its NOT NULL goes now.
-      { sql: `${carry.setNotNull()}\nALTER TABLE ${table.sql} ALTER COLUMN ${from} DROP NOT NULL;`, transactional: true, slug: 'set_not_null', deploy: 1 },
+      { sql: carry.moveNotNull(rename.subname), transactional: true, slug: 'set_not_null', deploy: 1 },
       { sql: `-- pgsafe-ignore ban-drop-column: renamed to ${to}, which the application uses since the previous deploy\nALTER TABLE ${table.sql} DROP COLUMN ${from};`, transactional: true, slug: 'drop_old_column', deploy: 2 },
     ],
     ...(known ? {} : { todos: [`write the type of ${table.sql}.${from} for the new column ${to} (replace <type of ${rename.subname}>, or pgsafe fix --type ${table.name}.${rename.subname}=<type>)`] }),
@@ -59,7 +59,8 @@ function keptForIndex(rule: string, table: TableRef, column: string, what: strin
 /** What PostgreSQL keeps on a column through ALTER TYPE or RENAME and a new column must be given, read from the
  *  catalog when the step runs (a migration alone does not show it): `guard` refuses, before anything changes, a
  *  column with an index or constraint (those would be lost); `default` copies the default; `notNullCheck`,
- *  `validate` and `setNotNull` give NOT NULL, if the old column has it, through a validated CHECK. */
+ *  `validate` and `moveNotNull` give NOT NULL, if the old column has it, through a validated CHECK, under the old
+ *  column's not-null constraint name (PG 18). */
 function carryOver(table: TableRef, column: string, fresh: string) {
   const rel = quoteLiteral(table.sql);
   const name = notNullCheckName(table.name, fresh);
@@ -83,7 +84,23 @@ function carryOver(table: TableRef, column: string, fresh: string) {
     ].join('\n'),
     notNullCheck: [`-- NOT NULL as ${quoteIdent(column)} has it: a CHECK added NOT VALID, validated alone, then SET NOT NULL without a scan.`, `DO $$ BEGIN`, `  IF (SELECT a.attnotnull ${attribute}) THEN`, `    ALTER TABLE ${table.sql} ADD CONSTRAINT ${check} CHECK (${quoteIdent(fresh)} IS NOT NULL) NOT VALID;`, `  END IF;`, `END $$;`].join('\n'),
     validate: [`DO $$ BEGIN`, `  IF ${hasCheck} THEN`, `    ALTER TABLE ${table.sql} VALIDATE CONSTRAINT ${check};`, `  END IF;`, `END $$;`].join('\n'),
-    setNotNull: (target = fresh) => [`DO $$ BEGIN`, `  IF ${hasCheck} THEN`, `    ALTER TABLE ${table.sql} ALTER COLUMN ${quoteIdent(target)} SET NOT NULL;`, `    ALTER TABLE ${table.sql} DROP CONSTRAINT ${check};`, `  END IF;`, `END $$;`].join('\n'),
+    moveNotNull: (from: string, to = fresh) => {
+      const notNullOf = (name: string) => `SELECT k.conname FROM pg_constraint k JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] WHERE k.conrelid = ${rel}::regclass AND k.contype = 'n' AND a.attname = ${quoteLiteral(name)}`;
+      return [
+        `-- NOT NULL moves from ${quoteIdent(from)} (the application writes it no more) to ${quoteIdent(to)}. PG 18 names NOT NULL`,
+        `-- constraints: the new column's takes the old one's name, as RENAME COLUMN and ALTER TYPE would have kept it.`,
+        `DO $$ DECLARE kept name; made name; BEGIN`,
+        `  kept := (${notNullOf(from)});`,
+        `  ALTER TABLE ${table.sql} ALTER COLUMN ${quoteIdent(from)} DROP NOT NULL;`,
+        `  IF ${hasCheck} THEN`,
+        `    ALTER TABLE ${table.sql} ALTER COLUMN ${quoteIdent(to)} SET NOT NULL;`,
+        `    ALTER TABLE ${table.sql} DROP CONSTRAINT ${check};`,
+        `    made := (${notNullOf(to)});`,
+        `    IF made <> kept THEN EXECUTE format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', ${rel}, made, kept); END IF;`,
+        `  END IF;`,
+        `END $$;`,
+      ].join('\n');
+    },
   };
 }
 
@@ -197,7 +214,6 @@ export function changeType(ctx: FixContext): Rewrite | undefined {
   const text = (list: typeof recipe) => list.map((s) => `${s.text};`).join('\n');
   const carry = carryOver(table, name, makeName(name, 'new'));
   const now = !!neededGone(ctx, undefined, true);
-  const oldColumn = quoteIdent(makeName(name, 'old'));
   const pieces: Piece[] = [
     { sql: [carry.guard, text(recipe.slice(0, doAt)), carry.default].join('\n'), transactional: true, slug: 'new_column' },
     { sql: `${recipe[doAt]!.text};`, transactional: false, slug: 'backfill', long: true },
@@ -206,10 +222,8 @@ export function changeType(ctx: FixContext): Rewrite | undefined {
     {
       sql: [
         text(swap),
-        // The application writes the old column no more: its NOT NULL would refuse every insert (and on PG 18 it
-        // would keep the not-null constraint's name from the new column).
-        `ALTER TABLE ${table.sql} ALTER COLUMN ${oldColumn} DROP NOT NULL;`,
-        carry.setNotNull(name),
+        // The application writes the old column no more: its NOT NULL would refuse every insert.
+        carry.moveNotNull(makeName(name, 'old'), name),
         ...(now ? [`-- pgsafe-ignore ban-drop-column: the column before the type change, unused since the swap above`, old] : []),
       ].join('\n'),
       transactional: true,
