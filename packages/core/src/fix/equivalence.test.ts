@@ -90,6 +90,9 @@ const CASES: Case[] = [
   { name: 'a column dropped and added again', original: 'ALTER TABLE "orders" DROP COLUMN "note",\nADD COLUMN     "note" INTEGER;', kept: true },
   { name: 'a column dropped before its enum type', original: "CREATE TYPE kind AS ENUM ('a');\nALTER TABLE orders ADD COLUMN kind kind;\nALTER TABLE orders DROP COLUMN kind, ADD COLUMN label text;\nDROP TYPE kind;", kept: true },
   { name: 'a table dropped and created again', original: 'DROP TABLE "Line Items";\nCREATE TABLE "Line Items" (id bigint PRIMARY KEY);', kept: true, table: 'customers' },
+  // pgsafe run makes CREATE TABLE ... AS robust with IF NOT EXISTS: with the drop moved later it would skip, and the
+  // key added next would fail on the old table.
+  { name: 'a table dropped and created again AS a query', original: 'DROP TABLE "Line Items";\nCREATE TABLE "Line Items" AS SELECT id, customer_id FROM orders;\nALTER TABLE "Line Items" ADD PRIMARY KEY (id);', kept: true, table: 'customers' },
 ];
 
 beforeAll(() => loadParser());

@@ -29,7 +29,7 @@ export function renameColumn(ctx: FixContext): Rewrite | undefined {
       { sql: carry.validate, transactional: true, slug: 'validate_not_null', long: true, alone: true, deploy: 1 },
       // The application stops writing the old column before the next deploy's migration: its NOT NULL goes now.
       { sql: carry.moveNotNull(rename.subname), transactional: true, slug: 'set_not_null', deploy: 1 },
-      { sql: `-- pgsafe-ignore ban-drop-column: renamed to ${to}, which the application uses since the previous deploy\nALTER TABLE ${table.sql} DROP COLUMN ${from};`, transactional: true, slug: 'drop_old_column', deploy: 2 },
+      { sql: `${mustExist(table, rename.newname, 'the new column')}\n-- pgsafe-ignore ban-drop-column: renamed to ${to}, which the application uses since the previous deploy\nALTER TABLE ${table.sql} DROP COLUMN ${from};`, transactional: true, slug: 'drop_old_column', deploy: 2 },
     ],
     ...(known ? {} : { todos: [`write the type of ${table.sql}.${from} for the new column ${to} (replace <type of ${rename.subname}>, or pgsafe fix --type ${table.name}.${rename.subname}=<type>)`] }),
     app: {
@@ -104,6 +104,18 @@ function carryOver(table: TableRef, column: string, fresh: string) {
   };
 }
 
+/** A later deploy's guard: it refuses to go on (and drop anything) when what the earlier deploy made is not there,
+ *  instead of a drop that does nothing (pgsafe run adds IF EXISTS) or one that drops the only copy of the data. */
+function mustExist(table: TableRef, column: string, what: string): string {
+  return [
+    `DO $$ BEGIN`,
+    `  IF NOT EXISTS (SELECT FROM pg_attribute WHERE attrelid = ${quoteLiteral(table.sql)}::regclass AND attname = ${quoteLiteral(column)} AND NOT attisdropped) THEN`,
+    `    RAISE EXCEPTION 'pgsafe fix: %.% (%) does not exist: the earlier deploy of this migration has not run', ${quoteLiteral(table.sql)}, ${quoteLiteral(column)}, ${quoteLiteral(what)};`,
+    `  END IF;`,
+    `END $$;`,
+  ].join('\n');
+}
+
 export function renameTable(ctx: FixContext): Rewrite | undefined {
   const finding = ctx.findings.find((f) => f.rule === 'renaming-table');
   const rename = as(ctx.node, 'RenameStmt');
@@ -113,7 +125,7 @@ export function renameTable(ctx: FixContext): Rewrite | undefined {
     rule: finding.rule,
     message: `RENAME TO ${quoteIdent(rename.newname)} → rename and keep an updatable view under the old name until the application uses the new one`,
     pieces: [
-      { sql: `${ctx.text};\nCREATE VIEW ${ctx.table.sql} AS SELECT * FROM ${to};`, transactional: true, slug: 'rename_table' },
+      { sql: `-- pgsafe-ignore renaming-table: the old name stays, an updatable view, until the next deploy\n${ctx.text};\nCREATE VIEW ${ctx.table.sql} AS SELECT * FROM ${to};`, transactional: true, slug: 'rename_table' },
       { sql: `DROP VIEW ${ctx.table.sql};`, transactional: true, slug: 'drop_old_name', deploy: 1 },
     ],
     app: { 1: `use ${to} instead of ${ctx.table.sql} everywhere, and wait until no older version runs` },
@@ -176,7 +188,7 @@ function neededGone(ctx: FixContext, column: string | undefined, typesOnly = fal
       if (same && (adds || (rename?.renameType === 'OBJECT_COLUMN' && rename.newname === column))) return { line, why: `creates ${quoteIdent(column)} again` };
       continue;
     }
-    const created = tableRef(as(node, 'CreateStmt')?.relation ?? as(node, 'ViewStmt')?.view)?.key;
+    const created = tableRef(as(node, 'CreateStmt')?.relation ?? as(node, 'ViewStmt')?.view ?? as(node, 'CreateTableAsStmt')?.into?.rel)?.key;
     const renamed = rename?.newname && (rename.renameType === 'OBJECT_TABLE' || rename.renameType === 'OBJECT_VIEW') ? tableRef({ ...rename.relation, relname: rename.newname })?.key : undefined;
     const name = [created, renamed].find((k) => k && dropped.includes(k));
     if (name) return { line, why: `creates ${name.replace(/^public\./, '')} again` };
@@ -211,7 +223,8 @@ export function changeType(ctx: FixContext): Rewrite | undefined {
   const swap = recipe.slice(doAt + 1).filter((s) => s.kind !== 'TransactionStmt' && s.kind !== 'VariableSetStmt');
   const old = /-- later, once nothing reads it: (ALTER TABLE .* DROP COLUMN .*;)$/m.exec(finding.recipe.sql)?.[1];
   if (doAt < 1 || swap.length < 2 || !old) return undefined;
-  const text = (list: typeof recipe) => list.map((s) => `${s.text};`).join('\n');
+  // The swap renames the columns under one short lock; the application sees the same name before and after it.
+  const text = (list: typeof recipe) => list.map((s) => `${s.kind === 'RenameStmt' ? '-- pgsafe-ignore renaming-column: the swap of a type change; the column keeps its name\n' : ''}${s.text};`).join('\n');
   const carry = carryOver(table, name, makeName(name, 'new'));
   const now = !!neededGone(ctx, undefined, true);
   const pieces: Piece[] = [
@@ -230,7 +243,7 @@ export function changeType(ctx: FixContext): Rewrite | undefined {
       slug: 'swap_columns',
       alone: true,
     },
-    ...(now ? [] : [{ sql: `-- pgsafe-ignore ban-drop-column: the column before the type change, unused since the swap\n${old}`, transactional: true, slug: 'drop_old_column', deploy: 1 }]),
+    ...(now ? [] : [{ sql: `${mustExist(table, makeName(name, 'old'), 'the column before the type change')}\n-- pgsafe-ignore ban-drop-column: the column before the type change, unused since the swap\n${old}`, transactional: true, slug: 'drop_old_column', deploy: 1 }]),
   ];
   return {
     rule: finding.rule,
