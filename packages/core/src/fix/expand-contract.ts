@@ -19,17 +19,20 @@ export function renameColumn(ctx: FixContext): Rewrite | undefined {
   if (hasIndexOrKey(ctx, table, rename.subname, rename.newname)) return keptForIndex(finding.rule, table, rename.subname, 'the rename');
   const known = ctx.schema.column(table, rename.subname, ctx.stmt.index)?.type.sql ?? ctx.options.types[`${table.name}.${rename.subname}`] ?? ctx.options.types[rename.subname];
   const carry = carryOver(table, rename.subname, rename.newname);
+  // The later deploys find the table under the name the rest of the file gives it (its old name is then a view).
+  const later = renamedLater(ctx, table);
+  const then = later === table ? carry : carryOver(later, rename.subname, rename.newname);
   return {
     rule: finding.rule,
     message: `RENAME COLUMN ${from} TO ${to} → expand and contract over 3 deploys: add ${to} with the default of ${from}, write both, backfill, NOT NULL as ${from} has it, read ${to}, drop ${from}`,
     pieces: [
       { sql: [carry.guard, `ALTER TABLE ${table.sql} ADD COLUMN ${to} ${known ?? `<type of ${rename.subname}>`};`, carry.default].join('\n'), transactional: true, slug: 'add_column' },
-      { ...backfillPiece(ctx, table, rename.newname, from), deploy: 1 },
-      { sql: carry.notNullCheck, transactional: true, slug: 'not_null_check', deploy: 1 },
-      { sql: carry.validate, transactional: true, slug: 'validate_not_null', long: true, alone: true, deploy: 1 },
+      { ...backfillPiece(ctx, later, rename.newname, from), deploy: 1 },
+      { sql: then.notNullCheck, transactional: true, slug: 'not_null_check', deploy: 1 },
+      { sql: then.validate, transactional: true, slug: 'validate_not_null', long: true, alone: true, deploy: 1 },
       // The application stops writing the old column before the next deploy's migration: its NOT NULL goes now.
-      { sql: carry.moveNotNull(rename.subname), transactional: true, slug: 'set_not_null', deploy: 1 },
-      { sql: `${mustExist(table, rename.newname, 'the new column')}\n-- pgsafe-ignore ban-drop-column: renamed to ${to}, which the application uses since the previous deploy\nALTER TABLE ${table.sql} DROP COLUMN ${from};`, transactional: true, slug: 'drop_old_column', deploy: 2 },
+      { sql: then.moveNotNull(rename.subname), transactional: true, slug: 'set_not_null', deploy: 1 },
+      { sql: `${mustExist(later, rename.newname, 'the new column')}\n-- pgsafe-ignore ban-drop-column: renamed to ${to}, which the application uses since the previous deploy\nALTER TABLE ${later.sql} DROP COLUMN ${from};`, transactional: true, slug: 'drop_old_column', deploy: 2 },
     ],
     ...(known ? {} : { todos: [`write the type of ${table.sql}.${from} for the new column ${to} (replace <type of ${rename.subname}>, or pgsafe fix --type ${table.name}.${rename.subname}=<type>)`] }),
     app: {
@@ -37,6 +40,16 @@ export function renameColumn(ctx: FixContext): Rewrite | undefined {
       2: `read and write only ${to}; nothing may use ${from} any more`,
     },
   };
+}
+
+/** The table's name after the renames of it later in the file (ALTER TABLE ... RENAME TO), or the table itself. */
+function renamedLater(ctx: FixContext, table: TableRef): TableRef {
+  let current = table;
+  for (const { node } of ctx.after) {
+    const rename = as(node, 'RenameStmt');
+    if (rename?.renameType === 'OBJECT_TABLE' && rename.newname && tableRef(rename.relation)?.key === current.key) current = tableRefOf(current.schema, rename.newname);
+  }
+  return current;
 }
 
 /** An index or a constraint (other than NOT NULL) on the column, as the migrations show it. The schema's indexes are
