@@ -71,7 +71,8 @@ function keptForIndex(rule: string, table: TableRef, column: string, what: strin
 
 /** What PostgreSQL keeps on a column through ALTER TYPE or RENAME and a new column must be given, read from the
  *  catalog when the step runs (a migration alone does not show it): `guard` refuses, before anything changes, a
- *  column with an index or constraint (those would be lost); `default` copies the default; `notNullCheck`,
+ *  column with an index or constraint (those would be lost) or a view, rule or policy using it (it would keep the
+ *  old column); `default` copies the default; `notNullCheck`,
  *  `validate` and `moveNotNull` give NOT NULL, if the old column has it, through a validated CHECK, under the old
  *  column's not-null constraint name (PG 18). */
 function carryOver(table: TableRef, column: string, fresh: string) {
@@ -85,6 +86,10 @@ function carryOver(table: TableRef, column: string, fresh: string) {
       `DO $$ BEGIN`,
       `  IF EXISTS (SELECT ${attribute} AND (EXISTS (SELECT FROM pg_index i WHERE i.indrelid = a.attrelid AND a.attnum = ANY (i.indkey)) OR EXISTS (SELECT FROM pg_constraint k WHERE k.conrelid = a.attrelid AND a.attnum = ANY (k.conkey) AND k.contype <> 'n'))) THEN`,
       `    RAISE EXCEPTION 'pgsafe fix: %.% has an index or constraint, which a new column would not have: run the statement as written, or build them on the new column first', ${rel}, ${quoteLiteral(column)};`,
+      `  END IF;`,
+      // A view, rule or policy on the old column would keep it (its drop would fail) and not see the new one.
+      `  IF EXISTS (SELECT FROM pg_depend d JOIN pg_attribute a ON d.refobjid = a.attrelid AND d.refobjsubid = a.attnum WHERE a.attrelid = ${rel}::regclass AND a.attname = ${quoteLiteral(column)} AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'n' AND d.classid <> 'pg_attrdef'::regclass) THEN`,
+      `    RAISE EXCEPTION 'pgsafe fix: %.% is used by a view, rule or policy, which would keep the old column: run the statement as written, or recreate them over the new column yourself', ${rel}, ${quoteLiteral(column)};`,
       `  END IF;`,
       `END $$;`,
     ].join('\n'),
@@ -199,6 +204,9 @@ function neededGone(ctx: FixContext, column: string | undefined, typesOnly = fal
       const same = tableRef(alter?.relation ?? rename?.relation)?.key === ctx.table?.key;
       const adds = alter?.cmds?.some((c) => as(as(c, 'AlterTableCmd')?.def, 'ColumnDef')?.colname === column && as(c, 'AlterTableCmd')?.subtype === 'AT_AddColumn');
       if (same && (adds || (rename?.renameType === 'OBJECT_COLUMN' && rename.newname === column))) return { line, why: `creates ${quoteIdent(column)} again` };
+      // A view made while the column still exists would depend on it (SELECT *), and the later drop would fail.
+      const view = as(node, 'ViewStmt')?.query ?? as(node, 'CreateTableAsStmt')?.query;
+      if (view && ctx.table && readsTable(view, ctx.table.key)) return { line, why: `creates a view over ${ctx.table.sql}, which would depend on the column` };
       continue;
     }
     const created = tableRef(as(node, 'CreateStmt')?.relation ?? as(node, 'ViewStmt')?.view ?? as(node, 'CreateTableAsStmt')?.into?.rel)?.key;
@@ -207,6 +215,15 @@ function neededGone(ctx: FixContext, column: string | undefined, typesOnly = fal
     if (name) return { line, why: `creates ${name.replace(/^public\./, '')} again` };
   }
   return undefined;
+}
+
+/** The query reads the table (a RangeVar of it anywhere: FROM, joins, subqueries). */
+function readsTable(query: unknown, key: string): boolean {
+  if (Array.isArray(query)) return query.some((q) => readsTable(q, key));
+  if (!query || typeof query !== 'object') return false;
+  const range = (query as { RangeVar?: Parameters<typeof tableRef>[0] }).RangeVar;
+  if (range && tableRef(range)?.key === key) return true;
+  return Object.values(query).some((v) => readsTable(v, key));
 }
 
 function droppedTables(node: FixContext['node']): string[] {

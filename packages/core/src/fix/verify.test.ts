@@ -42,6 +42,21 @@ describe('verifyFix', () => {
     }
   });
 
+  it('a rename of a column a view uses: the first step refuses, before anything changes, saying why', async () => {
+    const view = parseMigration('CREATE VIEW report_types AS SELECT "report_id", "type" FROM "report";', 'view.sql');
+    const migration = parseMigration('ALTER TABLE "report" RENAME COLUMN "type" TO "kind";', 'm.sql');
+    const state = new SchemaState();
+    let schema: SchemaModel | undefined;
+    for (const [name, m] of [['earlier', EARLIER], ['view', view], ['m', migration]] as const) {
+      state.beginMigration(name, false);
+      schema = new SchemaModel(state);
+      for (const stmt of m.statements) state.apply(stmt);
+    }
+    const result = fix(migration, { pgVersion: 15, schema });
+    const verdict = await verifyFix(migration, result, { adminUrl: adminUrl(), earlier: [EARLIER, view], seed: SEED });
+    expect(verdict).toEqual({ status: 'failed', step: 1, error: expect.stringContaining('pgsafe fix: report.type is used by a view, rule or policy, which would keep the old column') });
+  });
+
   it('names what a wrong rewrite changes', async () => {
     const { migration, result } = fixInHistory('ALTER TABLE "report" ALTER COLUMN "size" SET DATA TYPE BIGINT;');
     // Without the step that carries NOT NULL over, the new column would end nullable.
