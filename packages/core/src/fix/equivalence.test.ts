@@ -44,6 +44,8 @@ const CASES: Case[] = [
   { name: 'CREATE INDEX', original: 'CREATE INDEX orders_customer_idx ON orders (customer_id);' },
   { name: 'CREATE UNIQUE INDEX', original: 'CREATE UNIQUE INDEX orders_ref_idx ON orders (ref);' },
   { name: 'DROP INDEX', original: 'DROP INDEX orders_note_idx;' },
+  // Re-created under the same name with another definition: the concurrent drop must run before the concurrent build.
+  { name: 'an index dropped and created again under its name', original: 'DROP INDEX IF EXISTS orders_note_idx;\nCREATE INDEX IF NOT EXISTS orders_note_idx ON orders USING btree (lower(note));' },
   { name: 'ADD CONSTRAINT CHECK', original: 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0);' },
   { name: 'ADD CHECK without a name', original: 'ALTER TABLE orders ADD CHECK (total > 0);' },
   {

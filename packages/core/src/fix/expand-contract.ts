@@ -5,6 +5,7 @@ import { as, strings, tableRef, tableRefOf, type TableRef } from '../ast.js';
 import { parseMigration } from '../parse.js';
 import { makeName, notNullCheckName, quoteIdent, quoteLiteral, quoteQualified } from '../sql.js';
 import { backfillPiece } from './backfill.js';
+import { validateNotNull } from './not-null.js';
 import { findingAt } from './finding-at.js';
 import { knownKey } from '../table-key.js';
 import type { FixContext, Piece, Rewrite } from './types.js';
@@ -101,7 +102,7 @@ function carryOver(table: TableRef, column: string, fresh: string) {
       `END $$;`,
     ].join('\n'),
     notNullCheck: [`-- NOT NULL as ${quoteIdent(column)} has it: a CHECK added NOT VALID, validated alone, then SET NOT NULL without a scan.`, `DO $$ BEGIN`, `  IF (SELECT a.attnotnull ${attribute}) THEN`, `    ALTER TABLE ${table.sql} ADD CONSTRAINT ${check} CHECK (${quoteIdent(fresh)} IS NOT NULL) NOT VALID;`, `  END IF;`, `END $$;`].join('\n'),
-    validate: [`DO $$ BEGIN`, `  IF ${hasCheck} THEN`, `    ALTER TABLE ${table.sql} VALIDATE CONSTRAINT ${check};`, `  END IF;`, `END $$;`].join('\n'),
+    validate: validateNotNull(table, fresh, name, hasCheck),
     moveNotNull: (from: string, to = fresh) => {
       const notNullOf = (name: string) => `SELECT k.conname FROM pg_constraint k JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] WHERE k.conrelid = ${rel}::regclass AND k.contype = 'n' AND a.attname = ${quoteLiteral(name)}`;
       return [
