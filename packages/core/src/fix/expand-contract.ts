@@ -144,7 +144,10 @@ export function renameTable(ctx: FixContext): Rewrite | undefined {
     rule: finding.rule,
     message: `RENAME TO ${quoteIdent(rename.newname)} → rename and keep an updatable view under the old name until the application uses the new one`,
     pieces: [
-      { sql: `-- pgsafe-ignore renaming-table: the old name stays, an updatable view, until the next deploy\n${ctx.text};\nCREATE VIEW ${ctx.table.sql} AS SELECT * FROM ${to};`, transactional: true, slug: 'rename_table' },
+      { sql: `-- pgsafe-ignore renaming-table: the old name stays, an updatable view, until the next deploy\n${ctx.text};`, transactional: true, slug: 'rename_table' },
+      // At the end of the deploy: made earlier, the view (SELECT *) would hold every column, and a later statement
+      // of the file dropping, renaming or retyping one would fail on it.
+      { sql: `CREATE VIEW ${ctx.table.sql} AS SELECT * FROM ${to};`, transactional: true, slug: 'old_name_view', deferrable: true },
       { sql: `DROP VIEW ${ctx.table.sql};`, transactional: true, slug: 'drop_old_name', deploy: 1 },
     ],
     app: { 1: `use ${to} instead of ${ctx.table.sql} everywhere, and wait until no older version runs` },

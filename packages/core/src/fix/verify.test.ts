@@ -35,9 +35,12 @@ describe('verifyFix', () => {
       'ALTER TABLE "report" RENAME COLUMN "type" TO "kind";',
       // The later deploys work on the table under its new name (the old one is a view until the next deploy).
       'ALTER TABLE "report" RENAME COLUMN "type" TO "kind";\nALTER TABLE "report" RENAME TO "reports";',
+      // The view under the old name comes at the end of the deploy: made right after the rename, it would hold the
+      // column the next statement drops (and adds again: the drop stays in this deploy).
+      'ALTER TABLE "report" RENAME TO "reports";\nALTER TABLE "reports" DROP COLUMN "size", ADD COLUMN "size" TEXT;',
     ]) {
       const { migration, result } = fixInHistory(sql);
-      expect(result.steps.map((s) => s.sql).join('\n')).toMatch(/batch_start reports?\.report_id%TYPE/);
+      if (/RENAME COLUMN|DATA TYPE/.test(sql)) expect(result.steps.map((s) => s.sql).join('\n')).toMatch(/batch_start reports?\.report_id%TYPE/);
       expect(await verifyFix(migration, result, { adminUrl: adminUrl(), earlier: [EARLIER], seed: SEED }), sql).toEqual({ status: 'equal' });
     }
   });
