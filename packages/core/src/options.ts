@@ -1,3 +1,5 @@
+import type { OpenTransaction } from './context/open-transaction.js';
+
 /** What the analyzer knows about how and where the migration will run. */
 export interface AnalyzeOptions {
   /** Target PostgreSQL major version. Default: the newest supported. */
@@ -15,6 +17,9 @@ export interface AnalyzeOptions {
   /** The transaction each statement will run in (by index; undefined = autocommit), when the runner regroups the
    *  statements: `pgsafe run` passes its plan's steps so the rules judge the grouping that will actually run. */
   transactions?: (number | undefined)[];
+  /** The statements of transaction `openTransaction.transaction` run in a transaction earlier migrations ran in and
+   *  left open (a runner that runs a batch of migrations in one transaction): what those still hold. */
+  openTransaction?: OpenTransaction;
 }
 
 export const NEWEST_PG_VERSION = 18;
@@ -27,6 +32,7 @@ export interface ResolvedOptions {
   runnerSetsTimeouts: boolean;
   severities: Record<string, 'error' | 'warning' | 'off'>;
   transactions?: (number | undefined)[];
+  openTransaction?: OpenTransaction;
 }
 
 export function resolveOptions(options: AnalyzeOptions = {}): ResolvedOptions {
@@ -41,5 +47,6 @@ export function resolveOptions(options: AnalyzeOptions = {}): ResolvedOptions {
     runnerSetsTimeouts: options.runnerSetsTimeouts ?? false,
     severities: options.severities ?? {},
     ...(options.transactions ? { transactions: options.transactions } : {}),
+    ...(options.openTransaction ? { openTransaction: options.openTransaction } : {}),
   };
 }
