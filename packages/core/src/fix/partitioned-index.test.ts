@@ -4,11 +4,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adminUrl, createTestDatabase, steadyQueries } from '@pgsafe/testing';
 import { loadParser, parseMigration } from '../parse.js';
-import { SchemaState } from '../context/schema-state.js';
-import { SchemaModel } from '../schema-model.js';
 import { plan } from '../plan/plan.js';
 import { execute } from '../execute/execute.js';
 import { fix } from './fix.js';
+import { historySchema } from './history-schema.js';
 import { renderRunFiles } from './render.js';
 import { verifyFix } from './verify.js';
 
@@ -33,13 +32,7 @@ const SEED = `INSERT INTO events SELECT i % 50, DATE '2026-01-01' + (i % 89), 'k
 
 function fixInHistory(sql: string) {
   const migration = parseMigration(sql, 'm.sql');
-  const state = new SchemaState();
-  state.beginMigration('earlier', false);
-  for (const stmt of EARLIER.statements) state.apply(stmt);
-  state.beginMigration('m', false);
-  const schema = new SchemaModel(state);
-  for (const stmt of migration.statements) state.apply(stmt);
-  return { migration, result: fix(migration, { pgVersion: 15, schema }) };
+  return { migration, result: fix(migration, { pgVersion: 15, schema: historySchema([EARLIER], migration) }) };
 }
 
 describe('an index of a partitioned table', () => {

@@ -3,9 +3,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adminUrl } from '@pgsafe/testing';
 import { loadParser, parseMigration } from '../parse.js';
-import { SchemaState } from '../context/schema-state.js';
-import { SchemaModel } from '../schema-model.js';
 import { fix } from './fix.js';
+import { historySchema } from './history-schema.js';
 import { scratchDatabase, verifyFix } from './verify.js';
 import { sampleRowsSql } from './sample-rows.js';
 
@@ -19,13 +18,7 @@ const SEED = `INSERT INTO report (report_id, type, size) SELECT gen_random_uuid(
 /** The migration fixed in the schema of the earlier one, as the replay bench and a history check do. */
 function fixInHistory(sql: string) {
   const migration = parseMigration(sql, 'm.sql');
-  const state = new SchemaState();
-  state.beginMigration('earlier', false);
-  for (const stmt of EARLIER.statements) state.apply(stmt);
-  state.beginMigration('m', false);
-  const schema = new SchemaModel(state);
-  for (const stmt of migration.statements) state.apply(stmt);
-  return { migration, result: fix(migration, { pgVersion: 15, schema }) };
+  return { migration, result: fix(migration, { pgVersion: 15, schema: historySchema([EARLIER], migration) }) };
 }
 
 describe('verifyFix', () => {
@@ -48,14 +41,7 @@ describe('verifyFix', () => {
   it('a rename of a column a view uses: the first step refuses, before anything changes, saying why', async () => {
     const view = parseMigration('CREATE VIEW report_types AS SELECT "report_id", "type" FROM "report";', 'view.sql');
     const migration = parseMigration('ALTER TABLE "report" RENAME COLUMN "type" TO "kind";', 'm.sql');
-    const state = new SchemaState();
-    let schema: SchemaModel | undefined;
-    for (const [name, m] of [['earlier', EARLIER], ['view', view], ['m', migration]] as const) {
-      state.beginMigration(name, false);
-      schema = new SchemaModel(state);
-      for (const stmt of m.statements) state.apply(stmt);
-    }
-    const result = fix(migration, { pgVersion: 15, schema });
+    const result = fix(migration, { pgVersion: 15, schema: historySchema([EARLIER, view], migration) });
     const verdict = await verifyFix(migration, result, { adminUrl: adminUrl(), earlier: [EARLIER, view], seed: SEED });
     expect(verdict).toEqual({ status: 'failed', step: 1, error: expect.stringContaining('pgsafe fix: report.type is used by a view, rule or policy, which would keep the old column') });
   });
