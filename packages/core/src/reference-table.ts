@@ -12,7 +12,7 @@ const MIN_SEEDED_ROWS = 2;
  * is instant. Undefined when the history did not create the table, put no rows or an unknown number in it.
  */
 export function referenceRows(schema: SchemaModel, table: TableRef, before: number): number | undefined {
-  const rows = schema.knownRows(table, before);
+  const rows = schema.literalRows(table, before);
   return rows !== undefined && rows >= MIN_SEEDED_ROWS ? rows : undefined;
 }
 

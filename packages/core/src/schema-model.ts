@@ -55,6 +55,14 @@ export class SchemaModel {
     return facts?.created ? facts.rowsBefore(this.#seq(before)) : undefined;
   }
 
+  /** Rows the replayed statements put in a table they created, before `before`, when every one came from their own
+   *  VALUES lists (or SELECTs without FROM): the table holds what the migrations wrote (reference data) unless the
+   *  application adds more. Undefined otherwise (rows copied from other tables are the application's in production). */
+  literalRows(table: TableRef, before: number): number | undefined {
+    const facts = this.#table(table, before);
+    return facts?.created && facts.literalBefore(this.#seq(before)) ? facts.rowsBefore(this.#seq(before)) : undefined;
+  }
+
   /** The earlier migration of the same deploy that created the table (so no application uses it yet), if any. */
   createdEarlierInDeploy(table: TableRef, before: number): MigrationEntry | undefined {
     const created = this.#table(table, before)?.created;
