@@ -93,6 +93,8 @@ export class TableFacts {
   /** When rows were first put in by a query reading tables (INSERT ... SELECT ... FROM, CREATE TABLE AS, COPY): in
    *  production those are the application's rows, whatever a fresh install counts. */
   fromQuery?: number;
+  /** When every row was removed (DELETE without WHERE, TRUNCATE): empty then, in production too. */
+  readonly emptied: number[] = [];
   readonly columns = new Map<string, Versioned<{ def: ColumnDef; statementIndex: number }>[]>();
   readonly indexes: IndexFacts[] = [];
   readonly constraints = new Map<string, Versioned<KnownConstraint>[]>();
@@ -432,6 +434,7 @@ export class SchemaState {
     if (!ref) return;
     const facts = this.#ensure(ref, at);
     if (!empties && !literalRows) facts.fromQuery ??= at.seq;
+    if (empties) facts.emptied.push(at.seq);
     const before = facts.created ? (latest(facts.fills, at.seq) ?? 0) : null;
     facts.fills.push({ seq: at.seq, value: empties ? 0 : rows === null || before === null ? null : before + rows });
   }
