@@ -2,7 +2,8 @@
 //  - `pgsafe check` and `pgsafe run --dry-run` wall time per 1,000 statements (a separate process each);
 //  - the guard (what the knex, TypeORM and MikroORM adapters call per statement): CPU of one migration of N
 //    statements sent through MigrationGuard.execute on a real connection, against the same statements sent plain,
-//    and the guard's CPU for the last 100 statements (what one statement costs late in a long migration).
+//    the guard's CPU for the last 100 statements (what one statement costs late in a long migration), and the
+//    guard's own round trips (savepoint, timeouts, reads) per statement.
 //
 //   node bench/linear-cost.mjs [--sizes 1000,10000,100000] [--guard-sizes 1000,3000]
 //
@@ -69,7 +70,7 @@ const url = new URL(server);
 url.pathname = `/${dbName}`;
 try {
   console.log('\nthe guard: one migration of N statements in one transaction, rolled back (CPU of this process):');
-  console.log('statements | unguarded CPU ms | guarded CPU ms | ratio | guard CPU per statement, last 100');
+  console.log("statements | unguarded CPU ms | guarded CPU ms | ratio | guard CPU per statement, last 100 | guard's own queries per statement");
   for (const n of guardSizes) {
     const list = statements(n);
     const client = new pg.Client({ connectionString: url.toString() });
@@ -86,7 +87,8 @@ try {
       await client.query('ROLLBACK');
 
       const guard = new MigrationGuard({ config: {}, onEvent: () => {}, policy: { preflight: { mode: 'off' } } });
-      const session = { inTransaction: true, query: (q, p) => client.query(q, p) };
+      let own = 0;
+      const session = { inTransaction: true, query: (q, p) => (own++, client.query(q, p)) };
       guard.beginMigration(`m${n}`);
       await client.query('BEGIN');
       c0 = cpu();
@@ -99,7 +101,7 @@ try {
       const last = (cpu() - lastStart) / 100;
       guard.endMigration();
       await client.query('ROLLBACK');
-      console.log(`${n.toLocaleString('en-US')} | ${plain.toFixed(0)} | ${guarded.toFixed(0)} | ${(guarded / plain).toFixed(2)}x | ${last.toFixed(2)} ms`);
+      console.log(`${n.toLocaleString('en-US')} | ${plain.toFixed(0)} | ${guarded.toFixed(0)} | ${(guarded / plain).toFixed(2)}x | ${last.toFixed(2)} ms | ${(own / n).toFixed(2)}`);
     } finally {
       await client.end();
     }

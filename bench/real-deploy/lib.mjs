@@ -64,10 +64,14 @@ export async function serverVersion() {
   return rows[0].v;
 }
 
+/** pgsafe's own bookkeeping (the journal of `pgsafe prisma migrate deploy` and `pgsafe run`, schema pgsafe): not the
+ *  project's schema or rows, so left out of the comparison. */
+export const PGSAFE_SCHEMA = 'pgsafe';
+
 /** pg_dump --schema-only of a database, without the lines that name the dump itself (versions, the restrict key
- *  of newer pg_dump releases). */
+ *  of newer pg_dump releases) and without pgsafe's own schema. */
 export function schemaDump(url) {
-  const r = spawnSync('pg_dump', ['--schema-only', '--no-owner', '--no-privileges', url], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const r = spawnSync('pg_dump', ['--schema-only', '--no-owner', '--no-privileges', `--exclude-schema=${PGSAFE_SCHEMA}`, url], { encoding: 'utf8', maxBuffer: 256 << 20 });
   if (r.status !== 0) throw new Error(`pg_dump failed: ${r.stderr}`);
   return r.stdout
     .split('\n')
@@ -91,7 +95,8 @@ export async function rowCounts(url, skip = []) {
   await c.connect();
   try {
     const { rows } = await c.query(
-      "SELECT format('%I.%I', schemaname, relname) AS t FROM pg_stat_user_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
+      "SELECT format('%I.%I', schemaname, relname) AS t FROM pg_stat_user_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema', $1) ORDER BY 1",
+      [PGSAFE_SCHEMA],
     );
     const out = {};
     for (const { t } of rows) {

@@ -88,7 +88,7 @@ function judge(histories: Map<string, MigrationHistory>, input: Input, migration
   }
   let history = histories.get(key);
   if (!history) histories.set(key, (history = new MigrationHistory(options)));
-  return history.next(migration, { name: slot!.name, execution, report: input.report !== false });
+  return history.next(migration, { name: slot!.name, execution, report: input.report !== false, ...(input.batchTransaction ? { batchTransaction: input.batchTransaction } : {}) });
 }
 
 /** 2 for any file that could not be checked, 1 for an error-level finding, else 0 (warnings never fail). */

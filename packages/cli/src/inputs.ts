@@ -13,6 +13,8 @@ export interface Input {
   slot?: MigrationSlot;
   /** false: only replayed, as the context of the later migrations of its history; not checked or counted. */
   report?: boolean;
+  /** The runner runs it in one transaction with the other migrations of its batch, and why (an ORM runner). */
+  batchTransaction?: string;
 }
 
 export class UsageError extends Error {}

@@ -53,7 +53,25 @@ export async function ormInputs(collector: MigrationCollector, files: string[], 
       failures.push({ file, message: `could not collect the SQL of its up(): ${(error as Error).message}` });
     }
   }
-  return { inputs, failures };
+  return { inputs: withBatchTransactions(collector.orm as Orm, inputs), failures };
+}
+
+/** Which migrations the ORM runs in one transaction when they are pending together (all of a folder's, on a fresh
+ *  install): knex a batch whose every migration is transactional; TypeORM all of them in its default mode 'all' (which
+ *  refuses a migration's own `transaction = false`); MikroORM, with `allOrNothing` (its default), the transactional
+ *  ones, the others running outside it. */
+function withBatchTransactions(orm: Orm, inputs: Input[]): Input[] {
+  const root = (i: Input) => i.slot?.root ?? '';
+  const notAll = new Set(inputs.filter((i) => !i.assumeInTransaction).map(root));
+  return inputs.map((input) => {
+    const all = !notAll.has(root(input));
+    const because =
+      orm === 'knex' && all ? 'knex runs all pending migrations in one transaction when each is transactional'
+      : orm === 'typeorm' && all ? "TypeORM runs all pending migrations in one transaction (migrationsTransactionMode 'all', its default)"
+      : orm === 'mikro-orm' && input.assumeInTransaction ? 'MikroORM runs all pending migrations in one transaction (allOrNothing, its default)'
+      : undefined;
+    return because ? { ...input, batchTransaction: because } : input;
+  });
 }
 
 /** The statement with its semicolon, on a line of its own when the last line ends in a comment. */

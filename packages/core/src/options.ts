@@ -1,3 +1,5 @@
+import type { OpenTransaction } from './context/open-transaction.js';
+
 /** What the analyzer knows about how and where the migration will run. */
 /** `rolling`: the previous release keeps running while the migrations run and until the new one replaces it (rolling
  *  or blue-green deploys, several instances): it must not meet a renamed or dropped column or table. `stop-the-app`:
@@ -24,6 +26,9 @@ export interface AnalyzeOptions {
   /** The transaction each statement will run in (by index; undefined = autocommit), when the runner regroups the
    *  statements: `pgsafe run` passes its plan's steps so the rules judge the grouping that will actually run. */
   transactions?: (number | undefined)[];
+  /** The statements of transaction `openTransaction.transaction` run in a transaction earlier migrations ran in and
+   *  left open (a runner that runs a batch of migrations in one transaction): what those still hold. */
+  openTransaction?: OpenTransaction;
 }
 
 export const NEWEST_PG_VERSION = 18;
@@ -37,6 +42,7 @@ export interface ResolvedOptions {
   severities: Record<string, 'error' | 'warning' | 'off'>;
   deploy: Deploy;
   transactions?: (number | undefined)[];
+  openTransaction?: OpenTransaction;
 }
 
 export function resolveOptions(options: AnalyzeOptions = {}): ResolvedOptions {
@@ -52,5 +58,6 @@ export function resolveOptions(options: AnalyzeOptions = {}): ResolvedOptions {
     severities: options.severities ?? {},
     deploy: options.deploy ?? 'rolling',
     ...(options.transactions ? { transactions: options.transactions } : {}),
+    ...(options.openTransaction ? { openTransaction: options.openTransaction } : {}),
   };
 }

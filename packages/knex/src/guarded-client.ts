@@ -41,8 +41,13 @@ export function guardedClientClass(
 
     override async _query(connection: pg.Client & { __knexTxId?: string }, obj: QueryObject): Promise<unknown> {
       const migration = state.current;
-      if (!migration || TRANSACTION_CONTROL.test(obj.sql)) return super._query(connection, obj);
+      if (!migration) return super._query(connection, obj);
       const g = await guard();
+      if (TRANSACTION_CONTROL.test(obj.sql)) {
+        // A migration's own knex.transaction(): the statements after it run in another database transaction.
+        g.transactionControl();
+        return super._query(connection, obj);
+      }
       const session: GuardSession = {
         inTransaction: !!connection.__knexTxId,
         query: (sql, params) => connection.query(sql, params as unknown[]),

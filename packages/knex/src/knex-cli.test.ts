@@ -52,7 +52,7 @@ beforeAll(() => {
 });
 
 beforeEach(async () => {
-  await db.current.query('DROP TABLE IF EXISTS users, posts, seen, knex_migrations, knex_migrations_lock CASCADE');
+  await db.current.query('DROP TABLE IF EXISTS users, posts, seen, accounts, knex_migrations, knex_migrations_lock CASCADE');
   await db.current.query('CREATE TABLE users (id int PRIMARY KEY, email text)');
   await seedRows(db.current, 'users', 20_000, { id: 'i', email: "'u' || i || '@example.com'" });
 });
@@ -208,5 +208,79 @@ describe('knex migrate:latest through withPgsafe', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('[ban-drop-table]');
     expect(await applied()).toEqual([]);
+  });
+});
+
+/** A CHECK added NOT VALID, then validated: as `pgsafe fix` writes it for knex, and as two migrations. */
+async function fixedCheck(name: string) {
+  const { fix, loadParser, parseMigration, renderKnexMigrations } = await import('@pgsafe/core');
+  await loadParser();
+  const result = fix(parseMigration("ALTER TABLE users ADD CONSTRAINT users_email_check CHECK (email <> '');", `${name}.sql`));
+  return Object.fromEntries(renderKnexMigrations(result, name).map((f) => [f.path, f.sql]));
+}
+
+const validated = async () => (await db.current.query<{ convalidated: boolean }>("SELECT convalidated FROM pg_constraint WHERE conname = 'users_email_check'")).rows;
+
+describe('knex: the batch transaction spans migrations (issue 18, step 3)', () => {
+  const notValid = migration("await knex.raw(\"ALTER TABLE users ADD CONSTRAINT users_email_check CHECK (email <> '') NOT VALID\");");
+  const validate = migration("await knex.raw('ALTER TABLE users VALIDATE CONSTRAINT users_email_check');");
+
+  it('refuses VALIDATE in the migration after the NOT VALID add: knex runs both in one transaction, which still holds the ADD\'s lock', async () => {
+    project = makeProject({ '20240201000000_check.js': notValid, '20240202000000_validate.js': validate }, 'off', { largeTableRows: 1_000 });
+    const r = await knex(['migrate:latest']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('pgsafe blocked migration 20240202000000_validate.js');
+    expect(r.stderr).toContain('[validate-constraint-in-same-transaction]');
+    expect(r.stderr).toContain('the NOT VALID add (line 1 of migration 20240201000000_check.js): migration 20240201000000_check.js ran in this same database transaction, still open');
+    expect(r.stderr).toContain('hint: knex runs this migration in a transaction');
+    expect(await applied()).toEqual([]);
+    expect(await validated()).toEqual([]);
+  });
+
+  it('passes the same two migrations when the second runs outside the batch transaction (knex then runs each in its own)', async () => {
+    project = makeProject({ '20240201000000_check.js': notValid, '20240202000000_validate.js': validate.replace('exports.up', 'exports.config = { transaction: false };\nexports.up') }, 'off', { largeTableRows: 1_000 });
+    const r = await knex(['migrate:latest']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await applied()).toEqual(['20240201000000_check.js', '20240202000000_validate.js']);
+    expect(await validated()).toEqual([{ convalidated: true }]);
+  });
+
+  it("never refuses pgsafe fix's own output (NOT VALID and VALIDATE in separate knex.transaction()s of one migration), on a loaded table, in a batch", async () => {
+    const fixed = await fixedCheck('20240202000000_email_check');
+    expect(Object.keys(fixed)).toEqual(['20240202000000_email_check.js']);
+    project = makeProject({ '20240201000000_add_nickname.js': migration("await knex.schema.alterTable('users', (t) => { t.text('nickname'); });"), ...fixed }, 'off', { largeTableRows: 1_000 });
+    const r = await knex(['migrate:latest']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('pgsafe blocked');
+    expect(await applied()).toEqual(['20240201000000_add_nickname.js', '20240202000000_email_check.js']);
+    expect(await validated()).toEqual([{ convalidated: true }]);
+    expect((await db.current.query('SELECT count(*)::int AS n FROM users')).rows).toEqual([{ n: 20_000 }]);
+  });
+
+  it("refuses a whole-table UPDATE in the migration after an ALTER of the same batch: the ALTER's ACCESS EXCLUSIVE lock is held through it", async () => {
+    project = makeProject({
+      '20240201000000_status.js': migration("await knex.schema.alterTable('users', (t) => { t.text('status'); });"),
+      '20240202000000_backfill.js': migration("await knex('users').update({ status: 'new' });"),
+    }, 'off', { largeTableRows: 1_000 });
+    const r = await knex(['migrate:latest']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('pgsafe blocked migration 20240202000000_backfill.js');
+    expect(r.stderr).toContain('[backfill-in-schema-migration]');
+    expect(r.stderr).toContain('runs in the same transaction as the DDL on line 1 of migration 20240201000000_status.js, which holds ACCESS EXCLUSIVE on users');
+    expect(await applied()).toEqual([]);
+    expect(await columns('users')).toEqual(['id', 'email']);
+  });
+
+  it('lets a fresh install through: NOT VALID and VALIDATE in one batch on a table an earlier migration of it created', async () => {
+    project = makeProject({
+      '20240201000000_accounts.js': migration("await knex.raw('CREATE TABLE accounts (id int PRIMARY KEY, email text)');"),
+      '20240202000000_check.js': migration("await knex.raw(\"ALTER TABLE accounts ADD CONSTRAINT accounts_email_check CHECK (email <> '') NOT VALID\");"),
+      '20240203000000_validate.js': migration("await knex.raw('ALTER TABLE accounts VALIDATE CONSTRAINT accounts_email_check');"),
+    });
+    const r = await knex(['migrate:latest']);
+    expect(r.code, r.stderr).toBe(0);
+    // The lock is on a table no running application knows: nothing to report.
+    expect(r.stderr).not.toContain('validate-constraint-in-same-transaction');
+    expect(await applied()).toHaveLength(3);
   });
 });

@@ -268,6 +268,7 @@ const Org = new EntitySchema({ name: 'Org', tableName: 'orgs', properties: { id:
 const User = new EntitySchema({
   name: 'User', tableName: 'users', indexes: [{ properties: ['email'] }],
   properties: { id: { type: 'number', primary: true, autoincrement: false }, email: { type: 'string' }, org: { kind: 'm:1', entity: () => Org, nullable: true } },
+
 });
 export default withPgsafe(defineConfig({ clientUrl: process.env.DATABASE_URL, entities: [User, Org], extensions: [Migrator], migrations: { path: 'migrations', emit: '${emit}', snapshot: false, allOrNothing: false } }));
 `,
@@ -300,4 +301,43 @@ export default withPgsafe(defineConfig({ clientUrl: process.env.DATABASE_URL, en
     );
     expect(rows).toEqual([{ valid: true }]);
   }, 180_000);
+
+  describe('the allOrNothing transaction spans migrations (issue 18, step 3)', () => {
+    const validated = async () => (await db.current.query<{ convalidated: boolean }>("SELECT convalidated FROM pg_constraint WHERE conname = 'users_email_check'")).rows;
+    const unterminated = (sql: string) => sql.replace(/;$/, '');
+    const history = {
+      Migration20240201000000_check: ["ALTER TABLE users ADD CONSTRAINT users_email_check CHECK (email <> '') NOT VALID"],
+      Migration20240202000000_validate: ['ALTER TABLE users VALIDATE CONSTRAINT users_email_check'],
+    };
+
+    it('refuses VALIDATE in the migration after the NOT VALID add under allOrNothing (one transaction holds both); passes it without', async () => {
+      const together = await migrate(makeProject(history, true, 'off', { largeTableRows: 1_000 }));
+      expect(together.code).toBe(1);
+      expect(together.stderr).toContain('[validate-constraint-in-same-transaction]');
+      // Lines count in the SQL MikroORM sent (after its own statements).
+      expect(together.stderr).toMatch(/\(line \d+ of migration Migration20240201000000_check\): migration Migration20240201000000_check ran in this same database transaction, still open/);
+      expect(together.stderr).toContain('allOrNothing: false');
+      expect(await applied()).toEqual([]);
+      expect(await validated()).toEqual([]);
+
+      const apart = await migrate(makeProject(history, false, 'off', { largeTableRows: 1_000 }));
+      expect(apart.code, apart.stderr).toBe(0);
+      expect(await applied()).toEqual(Object.keys(history));
+      expect(await validated()).toEqual([{ convalidated: true }]);
+    }, 180_000);
+
+    it("never refuses pgsafe fix's own steps (NOT VALID and VALIDATE as migrations of their own) with allOrNothing: false, on a loaded table", async () => {
+      const { fix, loadParser, parseMigration, mikroOrmParts } = await import('@pgsafe/core');
+      await loadParser();
+      const parts = mikroOrmParts(fix(parseMigration("ALTER TABLE users ADD CONSTRAINT users_email_check CHECK (email <> '');", 'check.sql')), 'email_check');
+      const files: Record<string, { up: string[]; transactional?: false }> = {};
+      for (const part of parts) files[`Migration20240201000000_${part.name}`] = part.transactional ? { up: part.statements.map(unterminated) } : { up: part.statements.map(unterminated), transactional: false };
+      expect(Object.keys(files)).toHaveLength(2);
+      const r = await migrate(makeProject(files, false, 'off', { largeTableRows: 1_000 }));
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).not.toContain('pgsafe blocked');
+      expect(await validated()).toEqual([{ convalidated: true }]);
+      expect((await db.current.query('SELECT count(*)::int AS n FROM users')).rows).toEqual([{ n: 20_000 }]);
+    }, 180_000);
+  });
 });

@@ -20,7 +20,12 @@ type Query = QueryRunner['query'];
 export function guardQueryRunner(runner: QueryRunner, state: MigrationState, guard: () => Promise<MigrationGuard>): QueryRunner {
   const send = runner.query.bind(runner) as Query;
   runner.query = (async (sql: string, parameters?: unknown[], structured?: boolean) => {
-    if (!state.current || TRANSACTION_CONTROL.test(sql)) return send(sql, parameters, structured as true);
+    if (!state.current) return send(sql, parameters, structured as true);
+    if (TRANSACTION_CONTROL.test(sql)) {
+      // A migration's own startTransaction()/commitTransaction(): the statements after it run in another transaction.
+      (await guard()).transactionControl();
+      return send(sql, parameters, structured as true);
+    }
     const session: GuardSession = {
       inTransaction: runner.isTransactionActive,
       // The guard's own SAVEPOINT / SET LOCAL go straight to the runner's connection: not logged as migration queries.

@@ -200,3 +200,45 @@ describe.each(VERSIONS)('typeorm $label migration:run through withPgsafe', ({ ho
     expect(a.stdout + b.stdout).toContain('No migrations are pending');
   });
 });
+
+describe.each(VERSIONS)('typeorm $label: the transaction of mode "all" spans migrations (issue 18, step 3)', ({ home }) => {
+  beforeAll(() => {
+    TYPEORM = home;
+  });
+  const validated = async () => (await db.current.query<{ convalidated: boolean }>("SELECT convalidated FROM pg_constraint WHERE conname = 'user_email_check'")).rows;
+  const history = {
+    '1700000000001-EmailCheck.mjs': migration('EmailCheck1700000000001', [`ALTER TABLE "user" ADD CONSTRAINT user_email_check CHECK (email <> '') NOT VALID`]),
+    '1700000000002-EmailValidate.mjs': migration('EmailValidate1700000000002', ['ALTER TABLE "user" VALIDATE CONSTRAINT user_email_check']),
+  };
+
+  it("refuses VALIDATE in the migration after the NOT VALID add in mode 'all'; passes it in mode 'each'", async () => {
+    project = makeProject(history, 'all', 'off', { largeTableRows: 1_000 });
+    const all = await typeorm(['migration:run']);
+    expect(all.code).toBe(1);
+    expect(all.stderr).toContain('[validate-constraint-in-same-transaction]');
+    expect(all.stderr).toContain('(line 1 of migration EmailCheck1700000000001): migration EmailCheck1700000000001 ran in this same database transaction, still open');
+    expect(all.stderr).toContain("Set `migrationsTransactionMode: 'each'`");
+    expect(await applied()).toEqual([]);
+    expect(await validated()).toEqual([]);
+
+    project = makeProject(history, 'each', 'off', { largeTableRows: 1_000 });
+    const each = await typeorm(['migration:run']);
+    expect(each.code, each.stderr).toBe(0);
+    expect(await applied()).toEqual(['EmailCheck1700000000001', 'EmailValidate1700000000002']);
+    expect(await validated()).toEqual([{ convalidated: true }]);
+  });
+
+  it("never refuses pgsafe fix's own output (NOT VALID and VALIDATE in separate transactions of one migration), on a loaded table", async () => {
+    const { fix, loadParser, parseMigration, renderTypeormMigrations } = await import('@pgsafe/core');
+    await loadParser();
+    const result = fix(parseMigration(`ALTER TABLE "user" ADD CONSTRAINT user_email_check CHECK (email <> '');`, 'email-check.sql'));
+    const fixed = Object.fromEntries(renderTypeormMigrations(result, '1700000000002-EmailCheck').map((f) => [f.path.replace(/\.js$/, '.mjs'), f.sql]));
+    project = makeProject({ '1700000000001-Nickname.mjs': migration('Nickname1700000000001', ['ALTER TABLE "user" ADD COLUMN nickname text']), ...fixed }, 'each', 'off', { largeTableRows: 1_000 });
+    const r = await typeorm(['migration:run']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('pgsafe blocked');
+    expect(await applied()).toEqual(['Nickname1700000000001', 'EmailCheck1700000000002']);
+    expect(await validated()).toEqual([{ convalidated: true }]);
+    expect((await db.current.query('SELECT count(*)::int AS n FROM "user"')).rows).toEqual([{ n: 20_000 }]);
+  });
+});

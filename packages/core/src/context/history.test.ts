@@ -100,4 +100,33 @@ describe('MigrationHistory', () => {
     expect(first).toEqual([]);
     expect(second).not.toContain('foreign-key-missing-index');
   });
+
+  it('judges the migrations of an ORM batch transaction in that one transaction: what an earlier one locked is still held', () => {
+    const because = 'knex runs all pending migrations in one transaction when each is transactional';
+    const run = (migrations: string[], shared: (string | undefined)[]) => {
+      const history = new MigrationHistory({ pgVersion: 15 });
+      return migrations.map((sql, i) => {
+        const name = `00${i}_m.js`;
+        const execution = { runner: 'knex' as const, transactional: true, because: 'knex' };
+        return history.next(parseMigration(sql, name), { name, execution, ...(shared[i] ? { batchTransaction: shared[i] } : {}) });
+      });
+    };
+    const notValid = "ALTER TABLE users ADD CONSTRAINT users_email_check CHECK (email <> '') NOT VALID;";
+    const validate = 'ALTER TABLE users VALIDATE CONSTRAINT users_email_check;';
+    const [, together] = run([notValid, validate], [because, because]);
+    expect(together!.map((f) => f.rule)).toEqual(['validate-constraint-in-same-transaction']);
+    expect(together![0]!.message).toContain(`(line 1 of migration 000_m.js): ${because}`);
+    // Each migration in a transaction of its own (a batch with a non-transactional migration): nothing held.
+    expect(run([notValid, validate], [undefined, undefined])[1]).toEqual([]);
+    // A lock taken in the first and a whole-table UPDATE in the second: the backfill holds the ALTER's lock.
+    const [, backfill] = run(['ALTER TABLE users ADD COLUMN status text;', "UPDATE users SET status = 'new';"], [because, because]);
+    expect(backfill!.map((f) => f.rule)).toContain('backfill-in-schema-migration');
+    expect(backfill!.find((f) => f.rule === 'backfill-in-schema-migration')!.message).toContain('DDL on line 1 of migration 000_m.js, which holds ACCESS EXCLUSIVE on users');
+    // A table an earlier migration of the batch created has no traffic: its locks block nobody (a fresh install).
+    const fresh = run(['CREATE TABLE accounts (id int PRIMARY KEY, email text);', "ALTER TABLE accounts ADD CONSTRAINT accounts_email_check CHECK (email <> '') NOT VALID;", 'ALTER TABLE accounts VALIDATE CONSTRAINT accounts_email_check;'], [because, because, because]);
+    expect(fresh[2]).toEqual([]);
+    // Two tables locked ACCESS EXCLUSIVE in two migrations of the transaction: lock-queue-risk names the first.
+    const [, queue] = run(['ALTER TABLE users ADD COLUMN a int;', 'ALTER TABLE orders ADD COLUMN b int;'], [because, because]);
+    expect(queue!.find((f) => f.rule === 'lock-queue-risk')?.message).toContain('users (locked on line 1 of migration 000_m.js)');
+  });
 });

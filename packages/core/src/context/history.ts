@@ -16,6 +16,8 @@ import { resolveOptions } from '../options.js';
 import { nonTransactionalKind } from '../plan/classify.js';
 import { SchemaState } from './schema-state.js';
 import type { FileExecution } from './runners.js';
+import { trackStates } from '../transactions.js';
+import { heldBy, type EarlierInTransaction } from './open-transaction.js';
 
 export interface HistoryStep {
   /** The runner's name of the migration. */
@@ -26,25 +28,38 @@ export interface HistoryStep {
   report?: boolean;
   /** Part of the deploy being judged (pending together with the migrations after it). Default false. */
   inBatch?: boolean;
+  /** The runner runs this migration in one transaction with the migrations around it (knex's batch, TypeORM's mode
+   *  'all', MikroORM's allOrNothing), and says why: consecutive checked migrations with it are judged in that one
+   *  transaction (the locks an earlier one took are still held), as one batch. */
+  batchTransaction?: string;
 }
 
 export class MigrationHistory {
   readonly state = new SchemaState();
+  /** What the checked migrations of the batch transaction left held so far (see open-transaction.ts). */
+  #open: EarlierInTransaction[] | undefined;
 
   constructor(private readonly options: AnalyzeRunOptions = {}) {}
 
   /** Replays `migration` after the earlier ones and returns its findings (none when `report` is false). */
   next(migration: ParsedMigration, step: HistoryStep): Finding[] {
     const { execution } = step;
-    this.state.beginMigration(step.name, step.inBatch ?? false);
+    const shared = step.report !== false ? step.batchTransaction : undefined;
+    this.state.beginMigration(step.name, (step.inBatch ?? false) || shared !== undefined);
     const schema = new SchemaModel(this.state);
     const downFrom = execution?.downFrom ?? Infinity;
     for (const stmt of migration.statements) this.state.apply(stmt, stmt.start.offset >= downFrom);
+    const earlier = shared !== undefined ? this.#open : undefined;
+    this.#open = undefined;
     if (step.report === false) return [];
     const runner = this.options.assumeInTransaction === undefined ? transactionOption(execution, migration, resolveOptions(this.options).pgVersion) : {};
+    const options = { ...this.options, ...runner, ...(earlier?.length ? { openTransaction: { transaction: 0, because: shared!, earlier } } : {}) };
+    const states = trackStates(migration.statements, resolveOptions(options));
+    // The batch's transaction is the first one the migration's statements run in (its runner wraps it whole).
+    if (shared !== undefined) this.#open = [...(earlier ?? []), ...heldBy(step.name, migration, schema, (i) => states[i]!.transaction === 0)];
     // The down section of a file (goose, dbmate, node-pg-migrate) runs only on a manual rollback: not reported, as
     // the separate down files of a folder are not (cli history-inputs.ts).
-    const findings = analyze(migration, { ...this.options, ...runner, schema });
+    const findings = analyze(migration, { ...options, schema, states });
     return downFrom === Infinity ? findings : findings.filter((f) => f.statement.index < 0 || f.statement.start.offset < downFrom);
   }
 }

@@ -211,3 +211,34 @@ describe('MigrationGuard: running under timeouts', () => {
     expect(await columns('users')).toEqual(['id', 'email', 'bio']);
   });
 });
+
+describe('MigrationGuard: round trips', () => {
+  /** The guard's own queries, as the database received them. */
+  function logged(): { session: GuardSession; sent: string[] } {
+    const sent: string[] = [];
+    return { sent, session: { inTransaction: true, query: (sql, params) => (sent.push(sql), client.query(sql, params)) } };
+  }
+
+  it('sends the savepoint and both timeouts in one query; statements on a table this transaction created go without them, under the timeouts still in force', async () => {
+    const g = guard();
+    const { session: s, sent } = logged();
+    g.beginMigration('audit');
+    await client.query('BEGIN');
+    const run = (sql: string) => g.execute(sql, s, () => client.query(sql));
+    await run('CREATE TABLE audit (id int PRIMARY KEY, user_id int, note text)');
+    const afterCreate = sent.length;
+    await run('ALTER TABLE audit ADD COLUMN at timestamptz');
+    await run('CREATE INDEX audit_user_idx ON audit (user_id)');
+    await run("INSERT INTO audit (id, user_id, note) VALUES (1, 1, 'a')");
+    await run("UPDATE audit SET note = 'b' WHERE id = 1");
+    // None of the four could wait for another session's lock: no savepoint, no SET, no extra round trip.
+    expect(sent.slice(afterCreate)).toEqual([]);
+    expect((await client.query("SELECT current_setting('lock_timeout') AS lock")).rows).toEqual([{ lock: '200ms' }]);
+    // Reading another table can wait: guarded again.
+    await run('INSERT INTO audit (id, user_id) SELECT id + 1, id FROM users WHERE id < 10');
+    expect(sent.slice(afterCreate).filter((q) => q.startsWith('SAVEPOINT'))).toEqual(["SAVEPOINT pgsafe_statement; SET LOCAL lock_timeout = '200ms'; SET LOCAL statement_timeout = '60000ms'"]);
+    await client.query('COMMIT');
+    expect((await db.current.query('SELECT count(*)::int AS n FROM audit')).rows).toEqual([{ n: 10 }]);
+    expect(await columns('audit')).toEqual(['id', 'user_id', 'note', 'at']);
+  });
+});

@@ -29,6 +29,12 @@ import type { GuardEvent, GuardOptions, GuardSession, MigrationInfo } from './ty
 import type { SchemaModel } from '../schema-model.js';
 import { DeployBatch, LARGE_TABLE_ROWS } from '../context/deploy-batch.js';
 import { liveContext } from '../context/table-sizes.js';
+import { heldBy, type EarlierInTransaction } from '../context/open-transaction.js';
+import { cannotWait, createdTable } from './cannot-wait.js';
+
+/** Rules that look back over the transaction: refused for what an earlier migration of it did, the way out is a
+ *  transaction of its own per migration (the adapter's OUTSIDE_TRANSACTION hint). */
+const SHARED_TRANSACTION_RULES = new Set(['validate-constraint-in-same-transaction', 'backfill-in-schema-migration', 'lock-queue-risk']);
 
 /** Checks that make no sense for statements an ORM sends one by one through a runner that sets the timeouts. */
 const NOT_FOR_RUNTIME = { 'prefer-robust-stmts': 'off' } as const;
@@ -41,8 +47,16 @@ interface Current {
   sent: MigrationSoFar;
   /** The migration's own SETs of lock_timeout / statement_timeout so far (the plan folds them into later steps). */
   timeoutSettings: ParsedStatement[];
-  /** Per statement: the ORM's transaction (0) or none, and the state the rules see, tracked as statements arrive. */
+  /** Per statement: the database transaction it ran in (numbered in the migration, see `txNumbers`) or none, and
+   *  the state the rules see, tracked as statements arrive. */
   transactions: (number | undefined)[];
+  /** The database transactions the migration's statements ran in (see `transactionKey`), numbered in order. */
+  txNumbers: Map<string, number>;
+  /** The transaction its last statement in a transaction ran in: still open when the next migration starts if
+   *  the ORM runs the batch in one (knex, TypeORM 'all', MikroORM allOrNothing). */
+  lastTransaction?: string;
+  /** Tables its statements created, and the transaction (number) each was created in. */
+  created: Map<string, number>;
   states: StatementState[];
   tracker?: StateTracker;
   /** Per parsed statement: it ran inside the ORM's transaction. */
@@ -58,6 +72,14 @@ export class MigrationGuard {
   /** The migrations this guard ran: one deploy (a table an earlier one created is new to the later ones). */
   private readonly batch: DeployBatch;
   private readonly largeTableRows: number;
+  /** The database transaction the ORM's connection is in, as last read (`transactionKey`), and whether it must be
+   *  read again (a new migration, or transaction control the adapter saw). */
+  private transaction: { key?: string; stale: boolean } = { stale: true };
+  /** What earlier migrations left held in a transaction still open (knex's batch, TypeORM 'all', MikroORM
+   *  allOrNothing): the rules judge a later migration in it with it (context/open-transaction.ts). */
+  private open: { key: string; names: string[]; earlier: EarlierInTransaction[]; created: Set<string> } | undefined;
+  /** The transaction in which a statement last ran through runStatement: its SET LOCAL timeouts are in force. */
+  private guardedIn: string | undefined;
 
   constructor(private readonly options: GuardOptions = {}) {
     this.largeTableRows = options.config?.run?.largeTableRows ?? LARGE_TABLE_ROWS;
@@ -69,11 +91,28 @@ export class MigrationGuard {
   /** Starts the context of a new migration; statements until `endMigration` belong to it. `enforce: false` reports
    *  error-level findings without stopping the statement (a rollback, which must not be blocked when it is needed). */
   beginMigration(name: string, options: { file?: string; enforce?: boolean } = {}): void {
-    this.current = { info: { name, ...(options.file ? { file: options.file } : {}) }, enforce: options.enforce ?? true, sent: new MigrationSoFar(sqlLabel({ name })), timeoutSettings: [], transactions: [], states: [], inTransaction: [], schema: this.batch.begin(name) };
+    this.endMigration();
+    this.transaction.stale = true;
+    this.current = { info: { name, ...(options.file ? { file: options.file } : {}) }, enforce: options.enforce ?? true, sent: new MigrationSoFar(sqlLabel({ name })), timeoutSettings: [], transactions: [], txNumbers: new Map(), created: new Map(), states: [], inTransaction: [], schema: this.batch.begin(name) };
   }
 
   endMigration(): void {
+    const current = this.current;
     this.current = undefined;
+    const key = current?.lastTransaction;
+    if (!current || key === undefined) return;
+    // What it leaves held in its last transaction, for the next migration if that one runs in it too.
+    const tx = current.txNumbers.get(key);
+    const held = heldBy(current.info.name, current.sent.migration, current.schema, (i) => current.transactions[i] === tx);
+    const created = [...current.created].filter(([, t]) => t === tx).map(([table]) => table);
+    this.open = this.open?.key === key
+      ? { key, names: [...this.open.names, current.info.name], earlier: [...this.open.earlier, ...held], created: new Set([...this.open.created, ...created]) }
+      : { key, names: [current.info.name], earlier: held, created: new Set(created) };
+  }
+
+  /** The adapter saw the ORM send BEGIN, COMMIT or ROLLBACK: the next statement's transaction is read again. */
+  transactionControl(): void {
+    this.transaction.stale = true;
   }
 
   /** The migration being run, if any. */
@@ -101,6 +140,12 @@ export class MigrationGuard {
     const source = migration.source;
     const first = migration.statements.length > current.inTransaction.length ? current.inTransaction.length : -1;
     const added = migration.statements.slice(current.inTransaction.length);
+    const txKey = session.inTransaction && added.length ? await this.transactionKey(session) : undefined;
+    let tx: number | undefined;
+    if (txKey !== undefined) {
+      tx = current.txNumbers.get(txKey);
+      if (tx === undefined) current.txNumbers.set(txKey, (tx = current.txNumbers.size));
+    }
     const inTransaction = [...current.inTransaction, ...added.map(() => session.inTransaction)];
     for (const stmt of added) this.batch.state.apply(stmt);
     // Only the new statements are judged (the earlier ones were), in the context of all of them.
@@ -112,10 +157,12 @@ export class MigrationGuard {
     };
     current.tracker ??= new StateTracker(resolveOptions(options));
     for (const stmt of added) {
-      current.transactions[stmt.index] = session.inTransaction ? 0 : undefined;
+      current.transactions[stmt.index] = tx;
       current.states[stmt.index] = current.tracker.next(stmt);
     }
-    const found = first === -1 ? [] : analyze(migration, { ...options, schema: current.schema, states: current.states, from: first }).filter((f) => f.statement.index >= first);
+    // An earlier migration's transaction still open: its locks are still held (knex's batch, TypeORM 'all', ...).
+    const open = txKey !== undefined && this.open?.key === txKey ? { openTransaction: { transaction: tx!, because: `migration ${this.open.names.join(', ')} ran in this same database transaction, still open`, earlier: this.open.earlier } } : {};
+    const found = first === -1 ? [] : analyze(migration, { ...options, ...open, schema: current.schema, states: current.states, from: first }).filter((f) => f.statement.index >= first);
     // Sizes read on the migration's own connection: inside the ORM's transaction it sees what the batch created.
     const { findings, passed } = await this.batch.gate(migration, found, current.schema, liveContext((q, p) => session.query(q, p), this.largeTableRows));
     for (const p of passed) this.emit({ type: 'passed', migration: current.info, finding: p.finding, reason: p.reason });
@@ -125,12 +172,15 @@ export class MigrationGuard {
       // Advice in the ORM's terms: no COMMIT inside its transaction (orm-recipe.ts), its own way out of it.
       const advice = session.inTransaction ? errors.map(inOrmTransaction) : errors.map((finding) => ({ finding, split: false }));
       const byRule = session.inTransaction ? errors.flatMap((f) => this.options.hints?.[f.rule] ?? []) : [];
-      const hints = [...new Set([...byRule, ...(advice.some((a) => a.split) ? [this.options.hints?.[OUTSIDE_TRANSACTION] ?? []].flat() : [])])];
+      // A lock an earlier migration holds in the same transaction: the way out is a transaction per migration.
+      const shared = 'openTransaction' in open && errors.some((f) => SHARED_TRANSACTION_RULES.has(f.rule));
+      const hints = [...new Set([...byRule, ...(advice.some((a) => a.split) || shared ? [this.options.hints?.[OUTSIDE_TRANSACTION] ?? []].flat() : [])])];
       throw new UnsafeMigrationError(current.info, sql, advice.map((a) => a.finding), source, hints);
     }
     for (const finding of findings) this.emit({ type: 'finding', migration: current.info, finding, text: renderFinding(finding, source) });
     current.sent.commit(migration);
     current.inTransaction = inTransaction;
+    if (txKey !== undefined) current.lastTransaction = txKey;
 
     // The migration's own SET of a timeout is sent as it is: the planner folds it into later statements.
     if (first === -1) return send();
@@ -138,6 +188,16 @@ export class MigrationGuard {
       current.timeoutSettings.push(...added);
       return send();
     }
+    // Only tables this transaction created, after a guarded statement of it: no lock to wait for, timeouts in force.
+    const before = this.open;
+    const createdHere = (table: string) => current.created.get(table) === tx || (!!before && before.key === txKey && before.created.has(table));
+    const quiet = txKey !== undefined && this.guardedIn === txKey && added.every((s) => cannotWait(s, createdHere));
+    for (const stmt of added) {
+      const table = createdTable(stmt);
+      if (table !== undefined && tx !== undefined) current.created.set(table, tx);
+    }
+    if (quiet) return send();
+    if (txKey !== undefined) this.guardedIn = txKey;
     // The plan of the new statements after the migration's own timeout settings: the step (timeouts, retries,
     // pre-flight) they run in, at a cost that does not grow with the migration.
     const own = [...current.timeoutSettings, ...added].map((s, i) => ({ ...s, index: i }));
@@ -157,6 +217,17 @@ export class MigrationGuard {
       ...(run.retries !== undefined ? { retries: run.retries } : {}),
       ...(run.retryBudget !== undefined ? { retryBudget: run.retryBudget } : {}),
     });
+  }
+
+  /** The database transaction the session is in: its backend and start time (now() is the transaction's start:
+   *  the same for every statement of one transaction, savepoints included). Read once per migration, and again after
+   *  the adapter saw transaction control. */
+  private async transactionKey(session: GuardSession): Promise<string> {
+    if (this.transaction.stale || this.transaction.key === undefined) {
+      const { rows } = await session.query("SELECT pg_backend_pid() || ':' || (extract(epoch FROM now()) * 1000000)::bigint AS tx");
+      this.transaction = { key: String(rows[0]?.tx), stale: false };
+    }
+    return this.transaction.key!;
   }
 
   private async pgVersion(session: GuardSession): Promise<number> {

@@ -1,7 +1,8 @@
 /**
  * One migration statement under guard rails, on the ORM's own connection.
  *
- * In the ORM's transaction: SAVEPOINT, SET LOCAL lock_timeout / statement_timeout, the statement, RELEASE. A lock
+ * In the ORM's transaction: SAVEPOINT and SET LOCAL lock_timeout / statement_timeout (one round trip), the statement,
+ * RELEASE. A lock
  * timeout or deadlock rolls back to the savepoint only (the migration's earlier statements stay), and the statement
  * is tried again after a back-off with an escalating lock_timeout, within the plan step's retry count and budget.
  * The earlier statements' locks stay held meanwhile: that is why each wait stays short.
@@ -63,15 +64,14 @@ export async function runStatement<T>({ sql, session, send, step, policy, migrat
     const lockTimeoutMs = attemptLockTimeout(step, attempt, policy);
     const set = inTx ? 'SET LOCAL' : 'SET';
     try {
-      if (inTx) await session.query(`SAVEPOINT ${SAVEPOINT}`);
-      await session.query(`${set} lock_timeout = ${settingLiteral(lockTimeoutMs)}`);
-      await session.query(`${set} statement_timeout = ${settingLiteral(step.statementTimeoutMs)}`);
+      // One round trip: the savepoint and both timeouts (a simple query of several statements).
+      await session.query(`${inTx ? `SAVEPOINT ${SAVEPOINT}; ` : ''}${set} lock_timeout = ${settingLiteral(lockTimeoutMs)}; ${set} statement_timeout = ${settingLiteral(step.statementTimeoutMs)}`);
       const result = await send();
       if (inTx) await session.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
       emit({ type: 'statement', migration, sql, ms: Math.round(performance.now() - started), attempts: attempt, lockTimeoutMs, statementTimeoutMs: step.statementTimeoutMs });
       return result;
     } catch (error) {
-      if (inTx) await session.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`).then(() => session.query(`RELEASE SAVEPOINT ${SAVEPOINT}`)).catch(() => {});
+      if (inTx) await session.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`).catch(() => {});
       if (cleanup && before) await dropLeftovers(await newLeftovers(queryable, cleanup, before));
       const code = sqlState(error);
       const delayMs = retryDelay(attempt, policy);
@@ -86,10 +86,7 @@ export async function runStatement<T>({ sql, session, send, step, policy, migrat
       emit({ type: 'retry', migration, sql, attempt, code, message: (error as Error).message, lockTimeoutMs, delayMs, blockers });
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     } finally {
-      if (previous) {
-        await session.query(`SET lock_timeout = '${previous.lock}'`).catch(() => {});
-        await session.query(`SET statement_timeout = '${previous.statement}'`).catch(() => {});
-      }
+      if (previous) await session.query(`SET lock_timeout = ${quoted(previous.lock)}; SET statement_timeout = ${quoted(previous.statement)}`).catch(() => {});
     }
   }
 }
@@ -171,6 +168,11 @@ async function preflight({ queryable, tables, policy, migration, emit, deadline 
 async function currentTimeouts(session: GuardSession): Promise<{ lock: string; statement: string }> {
   const { rows } = await session.query("SELECT current_setting('lock_timeout') AS lock, current_setting('statement_timeout') AS statement");
   return { lock: String(rows[0]!.lock), statement: String(rows[0]!.statement) };
+}
+
+/** A setting's value as a SQL string literal. */
+function quoted(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
 }
 
 /** The SQLSTATE of a database error, also when the ORM wrapped it (TypeORM's driverError, MikroORM's cause). */

@@ -6,6 +6,8 @@ import { keysetBatches } from '../batches.js';
 import { tableKey } from '../table-key.js';
 import { keyBounded } from '../key-bounded.js';
 import { isSystemCatalog, referenceRows } from '../reference-table.js';
+import { heldEarlier, whereEarlier } from '../context/open-transaction.js';
+import type { ParsedStatement } from '../parse.js';
 
 /** A whole-table UPDATE/DELETE in the same transaction as DDL: the DDL's lock is held until commit, so the site
  *  waits for the entire data change (DDL first), or the change's row locks are held through the DDL (DDL after).
@@ -30,14 +32,17 @@ export default defineRule({
     if (keyBounded(change.whereClause, key)) return undefined;
     const here = ctx.statement.index;
     const ddl = ctx.migration.statements.filter((s) => s.index !== here && ctx.states[s.index]!.transaction === tx && trafficLocks(s, ctx.schema).length > 0);
-    if (ddl.length === 0) return undefined;
-    const before = ddl.filter((s) => s.index < here);
-    const after = ddl.filter((s) => s.index > here);
+    // DDL of an earlier migration run in the same transaction (a runner that runs the batch in one) holds too.
+    const described = (s: ParsedStatement) => ({ text: s.text, where: `line ${s.start.line}`, lock: trafficLocks(s, ctx.schema)[0]! });
+    const held = heldEarlier(ctx).filter((e) => e.locks.length);
+    if (ddl.length === 0 && held.length === 0) return undefined;
+    const before = [...held.map((e) => ({ text: e.text, where: whereEarlier(e), lock: e.locks[0]! })), ...ddl.filter((s) => s.index < here).map(described)];
+    const after = ddl.filter((s) => s.index > here).map(described);
     // A DELETE before the DDL (duplicates removed ahead of a unique index) locks only rows that are going away.
     if (del && before.length === 0) return undefined;
     const first = before[0] ?? after[0]!;
-    const lock = trafficLocks(first, ctx.schema)[0]!;
-    const line = first.start.line;
+    const lock = first.lock;
+    const line = first.where;
     const verb = update ? 'UPDATE' : 'DELETE';
     // The user's own change without RETURNING, limited to one batch of keys (deparsed as is: sqlOf would also fold
     // the whitespace inside string literals, changing the data written).
@@ -49,12 +54,12 @@ export default defineRule({
     let step = 0;
     return {
       message: before.length
-        ? `${verb} of ${what} runs in the same transaction as the DDL on line ${line}, which holds ${lock.mode} on ${lock.table.sql} until commit.`
-        : `${verb} of ${what} runs in the same transaction as later DDL (line ${line}): its row locks are held until the DDL commits.`,
+        ? `${verb} of ${what} runs in the same transaction as the DDL on ${line}, which holds ${lock.mode} on ${lock.table.sql} until commit.`
+        : `${verb} of ${what} runs in the same transaction as later DDL (${line}): its row locks are held until the DDL commits.`,
       why: before.length
-        ? `Locks are released at commit. The ${lock.mode} lock taken on line ${line} stays held while this statement changes every row of ${table.sql}: the application is blocked for the whole data change, which grows with the table.`
-        : `This ${verb} locks every row of ${table.sql} until commit: concurrent writes to those rows wait for it, then for the DDL on line ${line}, which must first get ${lock.mode} on ${lock.table.sql} (behind any running query) and makes every new query on it queue meanwhile.`,
-      lock: lockImpact(lock.mode, lock.table.sql, before.length ? `the whole ${verb} of ${table.sql} (grows with its size)` : `the rest of the transaction from line ${line}, after the ${verb} has locked every row of ${table.sql}`),
+        ? `Locks are released at commit. The ${lock.mode} lock taken on ${line} stays held while this statement changes every row of ${table.sql}: the application is blocked for the whole data change, which grows with the table.`
+        : `This ${verb} locks every row of ${table.sql} until commit: concurrent writes to those rows wait for it, then for the DDL on ${line}, which must first get ${lock.mode} on ${lock.table.sql} (behind any running query) and makes every new query on it queue meanwhile.`,
+      lock: lockImpact(lock.mode, lock.table.sql, before.length ? `the whole ${verb} of ${table.sql} (grows with its size)` : `the rest of the transaction from ${line}, after the ${verb} has locked every row of ${table.sql}`),
       recipe: {
         summary: 'Keep schema and data changes apart: commit the DDL in its own short migration, then change the data in batches, each its own short transaction, outside the schema migration; the DDL that needs the data comes after.',
         sql: [

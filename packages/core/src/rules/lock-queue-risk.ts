@@ -1,6 +1,7 @@
 import { defineRule } from '../rule.js';
 import { lockImpact } from '../locks.js';
 import { trafficLocks } from '../lock-risk.js';
+import { heldEarlier, whereEarlier } from '../context/open-transaction.js';
 
 /** Each ACCESS EXCLUSIVE lock in a transaction is held until commit: the first table stays blocked while the next
  *  lock is awaited, and two sessions locking the same tables in another order deadlock. */
@@ -14,9 +15,13 @@ export default defineRule({
     const exclusive = (index: number) => trafficLocks(ctx.migration.statements[index]!, ctx.schema).filter((l) => l.mode === 'ACCESS EXCLUSIVE');
     const mine = exclusive(ctx.statement.index);
     if (mine.length === 0) return undefined;
-    const earlier = ctx.migration.statements
-      .filter((s) => s.index < ctx.statement.index && ctx.states[s.index]!.transaction === tx)
-      .flatMap((s) => exclusive(s.index).map((l) => ({ ...l, line: s.start.line })));
+    // Also what earlier migrations of the same transaction locked (a runner that runs the batch in one).
+    const earlier = [
+      ...heldEarlier(ctx).flatMap((e) => e.locks.filter((l) => l.mode === 'ACCESS EXCLUSIVE').map((l) => ({ ...l, where: whereEarlier(e) }))),
+      ...ctx.migration.statements
+        .filter((s) => s.index < ctx.statement.index && ctx.states[s.index]!.transaction === tx)
+        .flatMap((s) => exclusive(s.index).map((l) => ({ ...l, where: `line ${s.start.line}` }))),
+    ];
     const held = earlier.filter((l) => !mine.some((m) => m.table.key === l.table.key));
     const fresh = mine.filter((m) => !earlier.some((l) => l.table.key === m.table.key));
     // Report once per newly locked table, and only when another table is already held.
@@ -24,7 +29,7 @@ export default defineRule({
     const first = held[0]!;
     const table = fresh[0]!.table.sql;
     return {
-      message: `${table} is locked ACCESS EXCLUSIVE while ${first.table.sql} (locked on line ${first.line}) is still held by the same transaction.`,
+      message: `${table} is locked ACCESS EXCLUSIVE while ${first.table.sql} (locked on ${first.where}) is still held by the same transaction.`,
       why: `Locks are released at commit. While this statement waits for its lock on ${table} (behind any long query), ${first.table.sql} stays locked too, so both tables are unusable; and another session locking them in the opposite order deadlocks with this one.`,
       lock: lockImpact('ACCESS EXCLUSIVE', `${first.table.sql} and ${table}`, 'the rest of the transaction, including every lock wait in it'),
       recipe: {
