@@ -22,8 +22,24 @@ const { values: args } = parseArgs({
     embedded: { type: 'boolean', default: false },
     projects: { type: 'string' },
     verbose: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
   },
 });
+
+if (args.help) {
+  console.log(`Usage: node bench/fix-replay/run.mjs [--real /work/real] [--url <admin url> | --embedded] [--projects a,b] [--verbose]
+
+Fixes every migration of real histories as \`pgsafe fix --write\` would, applies the fixed history in deploy order and
+the original one to other databases, and prints per project the fixed files applied, those left with placeholders,
+and whether the end states are equal.
+
+  --real <dir>       where the histories are extracted (default $PGSAFE_REAL or /work/real)
+  --url <url>        a server where databases may be created (default $TEST_DATABASE_URL)
+  --embedded         a throwaway embedded PostgreSQL (the newest major) instead
+  --projects <list>  only these projects (comma-separated)
+  --verbose          every failure and difference, not the first 5`);
+  process.exit(0);
+}
 
 const sorted = (dir) => (existsSync(dir) ? readdirSync(dir).sort() : []);
 
@@ -55,12 +71,14 @@ const PROJECTS = [
       return sorted(dir).filter((f) => f.endsWith('.sql')).map((f) => ({ name: f, sql: gooseUp(read(join(dir, f))) }));
     },
   },
-  // pop (fizz templates): *.up.sql with the namespace filled in, in the auth schema that supabase creates first.
+  // pop (fizz templates): *.up.sql with the namespace filled in, in the auth schema that supabase creates first, run
+  // as supabase's auth role, whose search_path is auth (an unqualified DROP INDEX finds the auth index).
   {
     name: 'supabase-auth',
     runner: 'run',
     inTransaction: (sql) => !/\bCONCURRENTLY\b/i.test(sql),
     setup: 'CREATE SCHEMA IF NOT EXISTS auth;',
+    session: 'SET search_path = auth',
     files: (root) => {
       const dir = join(root, 'migrations');
       return sorted(dir).filter((f) => f.endsWith('.up.sql')).map((f) => ({ name: f, sql: read(join(dir, f)).replace(/\{\{\s*index\s+\.Options\s+"Namespace"\s*\}\}/g, 'auth') }));
@@ -96,11 +114,12 @@ async function applyAsWritten(client, project, file, migration) {
 
 const message = (e) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 
-async function connect(url) {
+async function connect(url, project) {
   const client = new pg.Client({ connectionString: url });
   client.on('error', () => {});
   client.on('notice', () => {});
   await client.connect();
+  if (project?.session) await client.query(project.session);
   return client;
 }
 
@@ -120,9 +139,9 @@ async function replay(adminUrl, project, pgVersion) {
   const names = { original: `${base}_orig`, again: `${base}_again`, fixed: `${base}_fixed` };
   for (const n of Object.values(names)) await admin.query(`DROP DATABASE IF EXISTS ${n} WITH (FORCE)`);
   for (const n of Object.values(names)) await admin.query(`CREATE DATABASE ${n} TEMPLATE template0`);
-  let original = await connect(dbUrl(adminUrl, names.original));
-  const again = await connect(dbUrl(adminUrl, names.again));
-  let fixed = await connect(dbUrl(adminUrl, names.fixed));
+  let original = await connect(dbUrl(adminUrl, names.original), project);
+  const again = await connect(dbUrl(adminUrl, names.again), project);
+  let fixed = await connect(dbUrl(adminUrl, names.fixed), project);
   const stats = { name: project.name, runner: project.runner, files: files.length, changed: 0, applied: 0, placeholders: 0, unparsed: 0, failed: [], originalFailed: undefined, resynced: 0, addedIndexes: new Set() };
   if (project.setup) for (const c of [original, again, fixed]) await c.query(project.setup);
   // The schema each migration is fixed in: the earlier ones replayed, as `pgsafe check` judges a history.
@@ -133,8 +152,8 @@ async function replay(adminUrl, project, pgVersion) {
     await Promise.all([original.end(), fixed.end()]);
     await admin.query(`DROP DATABASE ${names.fixed} WITH (FORCE)`);
     await admin.query(`CREATE DATABASE ${names.fixed} TEMPLATE ${names.original}`);
-    original = await connect(dbUrl(adminUrl, names.original));
-    fixed = await connect(dbUrl(adminUrl, names.fixed));
+    original = await connect(dbUrl(adminUrl, names.original), project);
+    fixed = await connect(dbUrl(adminUrl, names.fixed), project);
     stats.resynced++;
   };
   for (const file of files) {

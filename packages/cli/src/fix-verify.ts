@@ -3,7 +3,7 @@
  *  the starting point, the original and the fixed deploys run on copies of it, and their end states must be equal. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { parseMigration, sampleRowsSql, SchemaModel, SchemaState, verifyFix, type FixResult, type ParsedMigration, type Verdict } from '@pgsafe/core';
+import { parseMigration, sampleRowsSql, verifyFix, type FixResult, type ParsedMigration, type Verdict } from '@pgsafe/core';
 import { startScratchServer, type ScratchServer } from './scratch-server.js';
 
 /** The migrations that run before `file` in its folder, in their runner's order (names sort as they run): for Prisma
@@ -29,19 +29,6 @@ export function earlierMigrations(file: string, runner: string): ParsedMigration
   } catch {
     return undefined;
   }
-}
-
-/** The schema `migration` runs in: the earlier migrations replayed, then its own statements. */
-export function historySchema(earlier: ParsedMigration[], migration: ParsedMigration): SchemaModel {
-  const state = new SchemaState();
-  for (const m of earlier) {
-    state.beginMigration(m.file, false);
-    for (const stmt of m.statements) state.apply(stmt);
-  }
-  state.beginMigration(migration.file, false);
-  const schema = new SchemaModel(state);
-  for (const stmt of migration.statements) state.apply(stmt);
-  return schema;
 }
 
 export class FixVerifier {

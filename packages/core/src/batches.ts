@@ -8,9 +8,12 @@ export interface BatchOptions {
   pending?: string;
   /** Seconds to sleep after each batch, so replicas and autovacuum keep up. */
   pauseSeconds?: number;
-  /** Reports rows done after each batch as a NOTICE starting with this label. */
+  /** Reports rows done as a NOTICE starting with this label: after the first batch, then at most every
+   *  PROGRESS_SECONDS (a line per batch would be thousands of lines), and once at the end. */
   progress?: string;
 }
+
+export const PROGRESS_SECONDS = 5;
 
 /** A data change over a whole table as a keyset loop on its key, one short transaction per batch: each batch holds
  *  its row locks only until its COMMIT, and each finds its start through the key's index, so the whole run stays
@@ -23,7 +26,7 @@ export function keysetBatches(table: TableRef, statement: (inBatch: string) => s
   const { pending, pauseSeconds, progress } = options;
   return [
     'DO $$',
-    `DECLARE batch_start ${table.sql}.${k}%TYPE; next_start ${table.sql}.${k}%TYPE;${progress ? ' done bigint := 0; n bigint;' : ''}`,
+    `DECLARE batch_start ${table.sql}.${k}%TYPE; next_start ${table.sql}.${k}%TYPE;${progress ? ' done bigint := 0; n bigint; reported timestamptz;' : ''}`,
     'BEGIN',
     `  SELECT ${k} INTO batch_start FROM ${table.sql}${pending ? ` WHERE ${pending}` : ''} ORDER BY ${k} LIMIT 1;`,
     '  WHILE batch_start IS NOT NULL LOOP',
@@ -31,10 +34,18 @@ export function keysetBatches(table: TableRef, statement: (inBatch: string) => s
     `    ${statement(`${k} >= batch_start AND (${k} < next_start OR next_start IS NULL)`)};`,
     ...(progress ? ['    GET DIAGNOSTICS n = ROW_COUNT;', '    done := done + n;'] : []),
     '    COMMIT;',
-    ...(progress ? [`    RAISE NOTICE '%: % rows done, next key %', ${quoteLiteral(progress)}, done, next_start;`] : []),
+    ...(progress
+      ? [
+          `    IF reported IS NULL OR clock_timestamp() >= reported + interval '${PROGRESS_SECONDS} seconds' THEN`,
+          `      RAISE NOTICE '%: % rows done, next key %', ${quoteLiteral(progress)}, done, next_start;`,
+          '      reported := clock_timestamp();',
+          '    END IF;',
+        ]
+      : []),
     ...(pauseSeconds ? [`    PERFORM pg_sleep(${pauseSeconds});`] : []),
     '    batch_start := next_start;',
     '  END LOOP;',
+    ...(progress ? [`  RAISE NOTICE '%: % rows done, finished', ${quoteLiteral(progress)}, done;`] : []),
     'END $$;',
   ].join('\n');
 }

@@ -119,6 +119,16 @@ export class SchemaModel {
     return this.#state.indexesOn(table.key, Infinity, this.#base);
   }
 
+  /** The table was created PARTITION BY (before `before`). */
+  isPartitioned(table: TableRef, before = Infinity): boolean {
+    return this.#table(table, before)?.partitioned ?? false;
+  }
+
+  /** The index named `name` (in `schema`) is on a table created PARTITION BY, as the statements before `before` show. */
+  indexOnPartitioned(schema: string | undefined, name: string, before = Infinity): boolean {
+    return this.#state.indexTable(schema, name, this.#seq(before))?.partitioned ?? false;
+  }
+
   /** Some column declared before statement `before` (by this migration or an earlier one of its history) matches. */
   declaredBefore(before: number, match: (name: string, def: ColumnDef) => boolean): boolean {
     const seq = this.#seq(before);

@@ -100,6 +100,8 @@ export class TableFacts {
   readonly constraints = new Map<string, Versioned<KnownConstraint>[]>();
   /** Created with columns the statements do not list (CREATE TABLE ... AS, LIKE, INHERITS, PARTITION OF). */
   columnsUnknown = false;
+  /** Created PARTITION BY: PostgreSQL builds or drops no index of it CONCURRENTLY. */
+  partitioned = false;
 
   constructor(public ref: TableRef) {}
 
@@ -199,6 +201,11 @@ export class SchemaState {
   indexesOn(key: string, seq = Infinity, since = seq): KnownIndex[] {
     const table = this.table(key, seq);
     return table ? table.indexes.filter((ix) => ix.seq < seq && (ix.dropped === undefined || ix.dropped >= since)) : [];
+  }
+
+  /** The table of the index named `name` (in `schema`, default public) just before `seq`. */
+  indexTable(schema: string | undefined, name: string, seq = Infinity): TableFacts | undefined {
+    return this.#indexNamed(schema, name, seq)?.owner;
   }
 
   /** Replays the next statement of the current migration (`skip`: it only takes its seq, e.g. a down section). */
@@ -322,6 +329,7 @@ export class SchemaState {
     if (create.if_not_exists && this.table(ref.key, at.seq)) return;
     const facts = this.#create(ref, at);
     if ((create.inhRelations?.length ?? 0) > 0 || create.partbound || create.ofTypename) facts.columnsUnknown = true;
+    if (create.partspec) facts.partitioned = true;
     for (const elt of create.tableElts ?? []) {
       const col = as(elt, 'ColumnDef');
       if (col?.colname) {

@@ -38,12 +38,11 @@ export async function endState(client: Pick<pg.Client, 'query'>, options: { rows
              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LEFT JOIN pg_collation co ON co.oid = a.attcollation
              WHERE ${USER_SCHEMAS} AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped`),
   );
-  // PG 18 also records NOT NULL as named constraints (contype 'n'). The column line above already says NOT NULL; their
-  // names are left out because an expand-and-contract rename names the new column's constraint after the new column
-  // where RENAME COLUMN keeps the old name (a known limit of the recipes, not a difference in behaviour).
+  // PG 18 also records NOT NULL as named constraints (contype 'n'): their names are compared too (a rename keeps the
+  // old name, and so must its expand-and-contract recipe).
   add(
     await q(`SELECT 'constraint ' || n.nspname || '.' || c.relname || '.' || k.conname AS k, k.contype::text || ' ' || pg_get_constraintdef(k.oid) || CASE WHEN k.convalidated THEN '' ELSE ' NOT VALID' END AS v
-             FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${USER_SCHEMAS} AND k.contype <> 'n'`),
+             FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${USER_SCHEMAS}`),
   );
   add(
     await q(`SELECT 'index ' || n.nspname || '.' || t.relname || '.' || c.relname AS k, pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END AS v

@@ -5,6 +5,7 @@ import { columnsOf, seedRows, useTestDatabase } from '@pgsafe/testing';
 import { loadParser, parseMigration } from '../parse.js';
 import { plan } from '../plan/plan.js';
 import { execute } from '../execute/execute.js';
+import { analyze } from '../analyze.js';
 import { fix } from './fix.js';
 import { renderRunFiles } from './render.js';
 
@@ -16,8 +17,17 @@ beforeEach(async () => {
 });
 
 async function runFile(sql: string): Promise<void> {
+  // pgsafe run refuses a file with an error-level finding: the fixed files must pass their own check.
+  expect(analyze(parseMigration(sql, 'deploy.sql'), { pgVersion: 15 }).filter((f) => f.severity === 'error').map((f) => f.rule)).toEqual([]);
   const result = await execute(plan(parseMigration(sql, 'deploy.sql'), { pgVersion: 15 }), { connectionString: db.current.url });
   expect(result.status, JSON.stringify(result.error)).toBe('completed');
+}
+
+/** A later deploy run without the earlier one: it must fail and change nothing. */
+async function refusedAlone(sql: string, message: RegExp): Promise<void> {
+  const result = await execute(plan(parseMigration(sql, 'deploy.sql'), { pgVersion: 15 }), { connectionString: db.current.url });
+  expect(result.status).toBe('failed');
+  expect(JSON.stringify(result.error)).toMatch(message);
 }
 
 describe('expand and contract', () => {
@@ -28,6 +38,10 @@ describe('expand and contract', () => {
     expect(files).toHaveLength(3);
     const oldApp = () => db.current.query(`INSERT INTO users (id, name) VALUES (nextval('ids'), 'old app') RETURNING name`);
     await db.current.query('CREATE SEQUENCE ids START 100000');
+
+    // The last deploy alone (the first never ran) would drop the only copy of the names: it refuses.
+    await refusedAlone(files[2]!, /users\.full_name \(the new column\) does not exist: the earlier deploy of this migration has not run/);
+    expect(await columnsOf(db.current, 'users')).toEqual(['id', 'name']);
 
     await runFile(files[0]!);
     await oldApp(); // v1 still runs: it knows only name
@@ -59,6 +73,8 @@ describe('expand and contract', () => {
     const result = fix(parseMigration('ALTER TABLE users ALTER COLUMN score TYPE bigint;', 'retype.sql'), { pgVersion: 15 });
     const files = renderRunFiles(result).map((f) => f.sql);
     expect(files).toHaveLength(2);
+    // Deploy 2 alone does not "complete" as a no-op: deploy 1's type change has not happened.
+    await refusedAlone(files[1]!, /users\.score_old \(the column before the type change\) does not exist/);
     await runFile(files[0]!);
     const { rows } = await db.current.query(`SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'score'`);
     expect(rows).toEqual([{ type: 'bigint' }]);

@@ -5,6 +5,7 @@ import { as, strings, tableRef, tableRefOf, type TableRef } from '../ast.js';
 import { parseMigration } from '../parse.js';
 import { makeName, notNullCheckName, quoteIdent, quoteLiteral, quoteQualified } from '../sql.js';
 import { backfillPiece } from './backfill.js';
+import { validateNotNull } from './not-null.js';
 import { findingAt } from './finding-at.js';
 import { knownKey } from '../table-key.js';
 import type { FixContext, Piece, Rewrite } from './types.js';
@@ -19,17 +20,20 @@ export function renameColumn(ctx: FixContext): Rewrite | undefined {
   if (hasIndexOrKey(ctx, table, rename.subname, rename.newname)) return keptForIndex(finding.rule, table, rename.subname, 'the rename');
   const known = ctx.schema.column(table, rename.subname, ctx.stmt.index)?.type.sql ?? ctx.options.types[`${table.name}.${rename.subname}`] ?? ctx.options.types[rename.subname];
   const carry = carryOver(table, rename.subname, rename.newname);
+  // The later deploys find the table under the name the rest of the file gives it (its old name is then a view).
+  const later = renamedLater(ctx, table);
+  const then = later === table ? carry : carryOver(later, rename.subname, rename.newname);
   return {
     rule: finding.rule,
     message: `RENAME COLUMN ${from} TO ${to} → expand and contract over 3 deploys: add ${to} with the default of ${from}, write both, backfill, NOT NULL as ${from} has it, read ${to}, drop ${from}`,
     pieces: [
       { sql: [carry.guard, `ALTER TABLE ${table.sql} ADD COLUMN ${to} ${known ?? `<type of ${rename.subname}>`};`, carry.default].join('\n'), transactional: true, slug: 'add_column' },
-      { ...backfillPiece(ctx, table, rename.newname, from), deploy: 1 },
-      { sql: carry.notNullCheck, transactional: true, slug: 'not_null_check', deploy: 1 },
-      { sql: carry.validate, transactional: true, slug: 'validate_not_null', long: true, alone: true, deploy: 1 },
+      { ...backfillPiece(ctx, later, rename.newname, from), deploy: 1 },
+      { sql: then.notNullCheck, transactional: true, slug: 'not_null_check', deploy: 1 },
+      { sql: then.validate, transactional: true, slug: 'validate_not_null', long: true, alone: true, deploy: 1 },
       // The application stops writing the old column before the next deploy's migration: its NOT NULL goes now.
-      { sql: `${carry.setNotNull()}\nALTER TABLE ${table.sql} ALTER COLUMN ${from} DROP NOT NULL;`, transactional: true, slug: 'set_not_null', deploy: 1 },
-      { sql: `-- pgsafe-ignore ban-drop-column: renamed to ${to}, which the application uses since the previous deploy\nALTER TABLE ${table.sql} DROP COLUMN ${from};`, transactional: true, slug: 'drop_old_column', deploy: 2 },
+      { sql: then.moveNotNull(rename.subname), transactional: true, slug: 'set_not_null', deploy: 1 },
+      { sql: `${mustExist(later, rename.newname, 'the new column')}\n-- pgsafe-ignore ban-drop-column: renamed to ${to}, which the application uses since the previous deploy\nALTER TABLE ${later.sql} DROP COLUMN ${from};`, transactional: true, slug: 'drop_old_column', deploy: 2 },
     ],
     ...(known ? {} : { todos: [`write the type of ${table.sql}.${from} for the new column ${to} (replace <type of ${rename.subname}>, or pgsafe fix --type ${table.name}.${rename.subname}=<type>)`] }),
     app: {
@@ -37,6 +41,16 @@ export function renameColumn(ctx: FixContext): Rewrite | undefined {
       2: `read and write only ${to}; nothing may use ${from} any more`,
     },
   };
+}
+
+/** The table's name after the renames of it later in the file (ALTER TABLE ... RENAME TO), or the table itself. */
+function renamedLater(ctx: FixContext, table: TableRef): TableRef {
+  let current = table;
+  for (const { node } of ctx.after) {
+    const rename = as(node, 'RenameStmt');
+    if (rename?.renameType === 'OBJECT_TABLE' && rename.newname && tableRef(rename.relation)?.key === current.key) current = tableRefOf(current.schema, rename.newname);
+  }
+  return current;
 }
 
 /** An index or a constraint (other than NOT NULL) on the column, as the migrations show it. The schema's indexes are
@@ -58,8 +72,10 @@ function keptForIndex(rule: string, table: TableRef, column: string, what: strin
 
 /** What PostgreSQL keeps on a column through ALTER TYPE or RENAME and a new column must be given, read from the
  *  catalog when the step runs (a migration alone does not show it): `guard` refuses, before anything changes, a
- *  column with an index or constraint (those would be lost); `default` copies the default; `notNullCheck`,
- *  `validate` and `setNotNull` give NOT NULL, if the old column has it, through a validated CHECK. */
+ *  column with an index or constraint (those would be lost) or a view, rule or policy using it (it would keep the
+ *  old column); `default` copies the default; `notNullCheck`,
+ *  `validate` and `moveNotNull` give NOT NULL, if the old column has it, through a validated CHECK, under the old
+ *  column's not-null constraint name (PG 18). */
 function carryOver(table: TableRef, column: string, fresh: string) {
   const rel = quoteLiteral(table.sql);
   const name = notNullCheckName(table.name, fresh);
@@ -72,6 +88,10 @@ function carryOver(table: TableRef, column: string, fresh: string) {
       `  IF EXISTS (SELECT ${attribute} AND (EXISTS (SELECT FROM pg_index i WHERE i.indrelid = a.attrelid AND a.attnum = ANY (i.indkey)) OR EXISTS (SELECT FROM pg_constraint k WHERE k.conrelid = a.attrelid AND a.attnum = ANY (k.conkey) AND k.contype <> 'n'))) THEN`,
       `    RAISE EXCEPTION 'pgsafe fix: %.% has an index or constraint, which a new column would not have: run the statement as written, or build them on the new column first', ${rel}, ${quoteLiteral(column)};`,
       `  END IF;`,
+      // A view, rule or policy on the old column would keep it (its drop would fail) and not see the new one.
+      `  IF EXISTS (SELECT FROM pg_depend d JOIN pg_attribute a ON d.refobjid = a.attrelid AND d.refobjsubid = a.attnum WHERE a.attrelid = ${rel}::regclass AND a.attname = ${quoteLiteral(column)} AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'n' AND d.classid <> 'pg_attrdef'::regclass) THEN`,
+      `    RAISE EXCEPTION 'pgsafe fix: %.% is used by a view, rule or policy, which would keep the old column: run the statement as written, or recreate them over the new column yourself', ${rel}, ${quoteLiteral(column)};`,
+      `  END IF;`,
       `END $$;`,
     ].join('\n'),
     default: [
@@ -82,9 +102,37 @@ function carryOver(table: TableRef, column: string, fresh: string) {
       `END $$;`,
     ].join('\n'),
     notNullCheck: [`-- NOT NULL as ${quoteIdent(column)} has it: a CHECK added NOT VALID, validated alone, then SET NOT NULL without a scan.`, `DO $$ BEGIN`, `  IF (SELECT a.attnotnull ${attribute}) THEN`, `    ALTER TABLE ${table.sql} ADD CONSTRAINT ${check} CHECK (${quoteIdent(fresh)} IS NOT NULL) NOT VALID;`, `  END IF;`, `END $$;`].join('\n'),
-    validate: [`DO $$ BEGIN`, `  IF ${hasCheck} THEN`, `    ALTER TABLE ${table.sql} VALIDATE CONSTRAINT ${check};`, `  END IF;`, `END $$;`].join('\n'),
-    setNotNull: (target = fresh) => [`DO $$ BEGIN`, `  IF ${hasCheck} THEN`, `    ALTER TABLE ${table.sql} ALTER COLUMN ${quoteIdent(target)} SET NOT NULL;`, `    ALTER TABLE ${table.sql} DROP CONSTRAINT ${check};`, `  END IF;`, `END $$;`].join('\n'),
+    validate: validateNotNull(table, fresh, name, hasCheck),
+    moveNotNull: (from: string, to = fresh) => {
+      const notNullOf = (name: string) => `SELECT k.conname FROM pg_constraint k JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] WHERE k.conrelid = ${rel}::regclass AND k.contype = 'n' AND a.attname = ${quoteLiteral(name)}`;
+      return [
+        `-- NOT NULL moves from ${quoteIdent(from)} (the application writes it no more) to ${quoteIdent(to)}. PG 18 names NOT NULL`,
+        `-- constraints: the new column's takes the old one's name, as RENAME COLUMN and ALTER TYPE would have kept it.`,
+        `DO $$ DECLARE kept name; made name; BEGIN`,
+        `  kept := (${notNullOf(from)});`,
+        `  ALTER TABLE ${table.sql} ALTER COLUMN ${quoteIdent(from)} DROP NOT NULL;`,
+        `  IF ${hasCheck} THEN`,
+        `    ALTER TABLE ${table.sql} ALTER COLUMN ${quoteIdent(to)} SET NOT NULL;`,
+        `    ALTER TABLE ${table.sql} DROP CONSTRAINT ${check};`,
+        `    made := (${notNullOf(to)});`,
+        `    IF made <> kept THEN EXECUTE format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', ${rel}, made, kept); END IF;`,
+        `  END IF;`,
+        `END $$;`,
+      ].join('\n');
+    },
   };
+}
+
+/** A later deploy's guard: it refuses to go on (and drop anything) when what the earlier deploy made is not there,
+ *  instead of a drop that does nothing (pgsafe run adds IF EXISTS) or one that drops the only copy of the data. */
+function mustExist(table: TableRef, column: string, what: string): string {
+  return [
+    `DO $$ BEGIN`,
+    `  IF NOT EXISTS (SELECT FROM pg_attribute WHERE attrelid = ${quoteLiteral(table.sql)}::regclass AND attname = ${quoteLiteral(column)} AND NOT attisdropped) THEN`,
+    `    RAISE EXCEPTION 'pgsafe fix: %.% (%) does not exist: the earlier deploy of this migration has not run', ${quoteLiteral(table.sql)}, ${quoteLiteral(column)}, ${quoteLiteral(what)};`,
+    `  END IF;`,
+    `END $$;`,
+  ].join('\n');
 }
 
 export function renameTable(ctx: FixContext): Rewrite | undefined {
@@ -96,7 +144,10 @@ export function renameTable(ctx: FixContext): Rewrite | undefined {
     rule: finding.rule,
     message: `RENAME TO ${quoteIdent(rename.newname)} → rename and keep an updatable view under the old name until the application uses the new one`,
     pieces: [
-      { sql: `${ctx.text};\nCREATE VIEW ${ctx.table.sql} AS SELECT * FROM ${to};`, transactional: true, slug: 'rename_table' },
+      { sql: `-- pgsafe-ignore renaming-table: the old name stays, an updatable view, until the next deploy\n${ctx.text};`, transactional: true, slug: 'rename_table' },
+      // At the end of the deploy: made earlier, the view (SELECT *) would hold every column, and a later statement
+      // of the file dropping, renaming or retyping one would fail on it.
+      { sql: `CREATE VIEW ${ctx.table.sql} AS SELECT * FROM ${to};`, transactional: true, slug: 'old_name_view', deferrable: true },
       { sql: `DROP VIEW ${ctx.table.sql};`, transactional: true, slug: 'drop_old_name', deploy: 1 },
     ],
     app: { 1: `use ${to} instead of ${ctx.table.sql} everywhere, and wait until no older version runs` },
@@ -157,14 +208,26 @@ function neededGone(ctx: FixContext, column: string | undefined, typesOnly = fal
       const same = tableRef(alter?.relation ?? rename?.relation)?.key === ctx.table?.key;
       const adds = alter?.cmds?.some((c) => as(as(c, 'AlterTableCmd')?.def, 'ColumnDef')?.colname === column && as(c, 'AlterTableCmd')?.subtype === 'AT_AddColumn');
       if (same && (adds || (rename?.renameType === 'OBJECT_COLUMN' && rename.newname === column))) return { line, why: `creates ${quoteIdent(column)} again` };
+      // A view made while the column still exists would depend on it (SELECT *), and the later drop would fail.
+      const view = as(node, 'ViewStmt')?.query ?? as(node, 'CreateTableAsStmt')?.query;
+      if (view && ctx.table && readsTable(view, ctx.table.key)) return { line, why: `creates a view over ${ctx.table.sql}, which would depend on the column` };
       continue;
     }
-    const created = tableRef(as(node, 'CreateStmt')?.relation ?? as(node, 'ViewStmt')?.view)?.key;
+    const created = tableRef(as(node, 'CreateStmt')?.relation ?? as(node, 'ViewStmt')?.view ?? as(node, 'CreateTableAsStmt')?.into?.rel)?.key;
     const renamed = rename?.newname && (rename.renameType === 'OBJECT_TABLE' || rename.renameType === 'OBJECT_VIEW') ? tableRef({ ...rename.relation, relname: rename.newname })?.key : undefined;
     const name = [created, renamed].find((k) => k && dropped.includes(k));
     if (name) return { line, why: `creates ${name.replace(/^public\./, '')} again` };
   }
   return undefined;
+}
+
+/** The query reads the table (a RangeVar of it anywhere: FROM, joins, subqueries). */
+function readsTable(query: unknown, key: string): boolean {
+  if (Array.isArray(query)) return query.some((q) => readsTable(q, key));
+  if (!query || typeof query !== 'object') return false;
+  const range = (query as { RangeVar?: Parameters<typeof tableRef>[0] }).RangeVar;
+  if (range && tableRef(range)?.key === key) return true;
+  return Object.values(query).some((v) => readsTable(v, key));
 }
 
 function droppedTables(node: FixContext['node']): string[] {
@@ -194,10 +257,10 @@ export function changeType(ctx: FixContext): Rewrite | undefined {
   const swap = recipe.slice(doAt + 1).filter((s) => s.kind !== 'TransactionStmt' && s.kind !== 'VariableSetStmt');
   const old = /-- later, once nothing reads it: (ALTER TABLE .* DROP COLUMN .*;)$/m.exec(finding.recipe.sql)?.[1];
   if (doAt < 1 || swap.length < 2 || !old) return undefined;
-  const text = (list: typeof recipe) => list.map((s) => `${s.text};`).join('\n');
+  // The swap renames the columns under one short lock; the application sees the same name before and after it.
+  const text = (list: typeof recipe) => list.map((s) => `${s.kind === 'RenameStmt' ? '-- pgsafe-ignore renaming-column: the swap of a type change; the column keeps its name\n' : ''}${s.text};`).join('\n');
   const carry = carryOver(table, name, makeName(name, 'new'));
   const now = !!neededGone(ctx, undefined, true);
-  const oldColumn = quoteIdent(makeName(name, 'old'));
   const pieces: Piece[] = [
     { sql: [carry.guard, text(recipe.slice(0, doAt)), carry.default].join('\n'), transactional: true, slug: 'new_column' },
     { sql: `${recipe[doAt]!.text};`, transactional: false, slug: 'backfill', long: true },
@@ -206,17 +269,15 @@ export function changeType(ctx: FixContext): Rewrite | undefined {
     {
       sql: [
         text(swap),
-        // The application writes the old column no more: its NOT NULL would refuse every insert (and on PG 18 it
-        // would keep the not-null constraint's name from the new column).
-        `ALTER TABLE ${table.sql} ALTER COLUMN ${oldColumn} DROP NOT NULL;`,
-        carry.setNotNull(name),
+        // The application writes the old column no more: its NOT NULL would refuse every insert.
+        carry.moveNotNull(makeName(name, 'old'), name),
         ...(now ? [`-- pgsafe-ignore ban-drop-column: the column before the type change, unused since the swap above`, old] : []),
       ].join('\n'),
       transactional: true,
       slug: 'swap_columns',
       alone: true,
     },
-    ...(now ? [] : [{ sql: `-- pgsafe-ignore ban-drop-column: the column before the type change, unused since the swap\n${old}`, transactional: true, slug: 'drop_old_column', deploy: 1 }]),
+    ...(now ? [] : [{ sql: `${mustExist(table, makeName(name, 'old'), 'the column before the type change')}\n-- pgsafe-ignore ban-drop-column: the column before the type change, unused since the swap\n${old}`, transactional: true, slug: 'drop_old_column', deploy: 1 }]),
   ];
   return {
     rule: finding.rule,

@@ -18,12 +18,13 @@ import { createIndexConcurrently, dropIndexConcurrently } from './concurrent-ind
 import { changeType, dropLater, renameColumn, renameTable } from './expand-contract.js';
 import { requiredColumn, setNotNull } from './not-null.js';
 import { notValidConstraint } from './not-valid-constraint.js';
+import { partitionedIndex } from './partitioned-index.js';
 import { uniqueConstraint } from './unique-constraint.js';
 import { volatileDefault } from './volatile-default.js';
 import { KEY_PLACEHOLDER } from './backfill.js';
 import type { FixContext, Fixer, FixOptions, FixResult, FixStep, Piece } from './types.js';
 
-const FIXERS: Fixer[] = [createIndexConcurrently, dropIndexConcurrently, notValidConstraint, uniqueConstraint, requiredColumn, volatileDefault, setNotNull, renameColumn, renameTable, changeType, dropLater];
+const FIXERS: Fixer[] = [partitionedIndex, createIndexConcurrently, dropIndexConcurrently, notValidConstraint, uniqueConstraint, requiredColumn, volatileDefault, setNotNull, renameColumn, renameTable, changeType, dropLater];
 
 /** Rules the prepended lock_timeout / statement_timeout answer. */
 const TIMEOUT_RULES = new Set(['require-lock-timeout', 'require-statement-timeout', 'require-timeout-settings']);

@@ -5,3 +5,4 @@ export type { FixOptions, FixResult, FixStep, FixDeploy, FixChange, FixTodo } fr
 export { endState, diffEndStates, unstableKeys, type EndState } from './end-state.js';
 export { verifyFix, applyOriginal, applyFixed, scratchDatabase, PLACEHOLDER, type Verdict, type VerifyOptions } from './verify.js';
 export { sampleRowsSql } from './sample-rows.js';
+export { historySchema } from './history-schema.js';

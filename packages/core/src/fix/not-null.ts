@@ -4,7 +4,7 @@
  *  scan thanks to the validated check), drop the check. */
 import type { Node } from '@pgsql/types';
 import { as, columnConstraints, sqlOf, type TableRef } from '../ast.js';
-import { notNullCheckName, quoteIdent } from '../sql.js';
+import { notNullCheckName, quoteIdent, quoteLiteral } from '../sql.js';
 import { backfillPiece, backfillValue } from './backfill.js';
 import { findingAt } from './finding-at.js';
 import type { FixContext, Piece, Rewrite } from './types.js';
@@ -44,7 +44,31 @@ export function setNotNullPieces(table: TableRef, column: string): Piece[] {
   const check = quoteIdent(notNullCheckName(table.name, column));
   return [
     { sql: `ALTER TABLE ${table.sql} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID;`, transactional: true, slug: 'not_null_check' },
-    { sql: `ALTER TABLE ${table.sql} VALIDATE CONSTRAINT ${check};`, transactional: true, slug: 'validate_not_null', long: true, alone: true },
+    // A plain VALIDATE (the rules and the schema model see it): what a failure leaves is said above it.
+    {
+      sql: `-- If rows where ${col} IS NULL remain, this fails and the CHECK ${check} stays, NOT VALID: it refuses new NULLs.\n-- Fill those rows and run again, or remove it: ALTER TABLE ${table.sql} DROP CONSTRAINT ${check};\nALTER TABLE ${table.sql} VALIDATE CONSTRAINT ${check};`,
+      transactional: true,
+      slug: 'validate_not_null',
+      long: true,
+      alone: true,
+    },
     { sql: `ALTER TABLE ${table.sql} ALTER COLUMN ${col} SET NOT NULL;\nALTER TABLE ${table.sql} DROP CONSTRAINT ${check};`, transactional: true, slug: 'set_not_null' },
   ];
+}
+
+/** VALIDATE of the NOT NULL check of a new column only `when` it exists, saying what a failure leaves: the check,
+ *  NOT VALID and committed by the step before, stays and refuses new NULLs, where the original would have changed
+ *  nothing. The planner gives this block VALIDATE's long timeout (see isValidateConstraint). */
+export function validateNotNull(table: TableRef, column: string, check: string, when: string): string {
+  const validate = `ALTER TABLE ${table.sql} VALIDATE CONSTRAINT ${quoteIdent(check)};`;
+  const drop = `ALTER TABLE ${table.sql} DROP CONSTRAINT ${quoteIdent(check)}`;
+  return [
+    `DO $$ BEGIN`,
+    `  IF ${when} THEN`,
+    `    ${validate}`,
+    `  END IF;`,
+    `EXCEPTION WHEN check_violation THEN`,
+    `  RAISE EXCEPTION 'pgsafe fix: % has rows where % IS NULL: NOT NULL cannot be set. The CHECK % (NOT VALID), committed by the step before, stays and refuses new NULLs: fill those rows and run again, or remove it (%)', ${quoteLiteral(table.sql)}, ${quoteLiteral(quoteIdent(column))}, ${quoteLiteral(check)}, ${quoteLiteral(drop)};`,
+    `END $$;`,
+  ].join('\n');
 }

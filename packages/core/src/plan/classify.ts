@@ -61,16 +61,31 @@ export function isDetachConcurrently(stmt: ParsedStatement): boolean {
 
 /** DO whose body COMMITs: PostgreSQL refuses it in a transaction block ("invalid transaction termination"). */
 export function isCommittingDo(stmt: ParsedStatement): boolean {
-  const body = as(stmt.node, 'DoStmt')?.args?.map((a) => as(a, 'DefElem')).find((d) => d?.defname === 'as');
-  const code = as(body?.arg, 'String')?.sval ?? '';
-  // Comments and string literals are blanked first: a COMMIT they only mention does not count.
-  return /\bCOMMIT(\s+AND\s+(NO\s+)?CHAIN)?\s*;/i.test(code.replace(/--[^\n]*/g, '').replace(/'[^']*'/g, "''"));
+  return /\bCOMMIT(\s+AND\s+(NO\s+)?CHAIN)?\s*;/i.test(blanked(doBody(stmt) ?? ''));
 }
 
-/** ALTER TABLE whose only subcommands are VALIDATE CONSTRAINT. */
+/** ALTER TABLE whose only subcommands are VALIDATE CONSTRAINT; or a DO block that does nothing else (under IF,
+ *  with RAISE in an EXCEPTION handler), as fix writes it to validate a check that may not exist or to explain a
+ *  failure: it needs the same long statement_timeout and transaction of its own. */
 export function isValidateConstraint(stmt: ParsedStatement): boolean {
   const cmds = as(stmt.node, 'AlterTableStmt')?.cmds ?? [];
-  return cmds.length > 0 && cmds.every((c) => as(c, 'AlterTableCmd')?.subtype === 'AT_ValidateConstraint');
+  if (cmds.length > 0) return cmds.every((c) => as(c, 'AlterTableCmd')?.subtype === 'AT_ValidateConstraint');
+  const statements = blanked(doBody(stmt) ?? '').split(';').map((s) => s.trim()).filter(Boolean);
+  const ident = String.raw`(?:"(?:[^"]|"")*"|\w+)`;
+  const control = String.raw`(?:BEGIN|DECLARE|IF\b[\s\S]*?\bTHEN|ELSE|EXCEPTION\s+WHEN\s+\w+\s+THEN)\s*`;
+  const only = new RegExp(String.raw`^(?:${control})*(?:ALTER\s+TABLE\s+(?:ONLY\s+)?${ident}(?:\.${ident})?\s+VALIDATE\s+CONSTRAINT\s+${ident}|RAISE\b[\s\S]*|END(?:\s+IF)?)?$`, 'i');
+  const writes = /\b(INSERT|UPDATE|DELETE|CREATE|DROP|EXECUTE|PERFORM|LOCK|COMMIT)\b/i;
+  return statements.some((s) => /\bVALIDATE\s+CONSTRAINT\b/i.test(s)) && statements.every((s) => only.test(s) && !writes.test(s));
+}
+
+function doBody(stmt: ParsedStatement): string | undefined {
+  const body = as(stmt.node, 'DoStmt')?.args?.map((a) => as(a, 'DefElem')).find((d) => d?.defname === 'as');
+  return as(body?.arg, 'String')?.sval;
+}
+
+/** Comments and string literals blanked: words they only mention do not count. */
+function blanked(code: string): string {
+  return code.replace(/--[^\n]*/g, '').replace(/'[^']*'/g, "''");
 }
 
 /** ALTER TYPE ... ADD VALUE (PG 12+ allows it in a transaction, but the value is usable only after COMMIT). */
