@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { columnsOf, holdLock, runNode, seedRows, steadyQueries, useTestDatabase, waitUntilWaitingOnLock } from '@pgsafe/testing';
+import { columnsOf, holdLock, runNode, seedRows, steadyQueries, useTestDatabase, waitUntilRunning, waitUntilWaitingOnLock } from '@pgsafe/testing';
 
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -41,6 +41,9 @@ export default withPgsafe(
 /** A migration class as `typeorm migration:generate --esm -o` writes it. */
 const migration = (name: string, up: string[], extra = '') =>
   `export class ${name} {\n    name = '${name}';\n${extra}    async up(queryRunner) {\n${up.map((q) => `        await queryRunner.query(\`${q}\`);`).join('\n')}\n    }\n    async down(queryRunner) {}\n}\n`;
+
+/** A statement that runs until the test inserts a row into `gate` (each loop's SELECT sees newly committed rows). */
+const GATE = 'DO $$ BEGIN WHILE NOT EXISTS (SELECT 1 FROM gate) LOOP PERFORM pg_sleep(0.05); END LOOP; END $$';
 
 function typeorm(args: string[], onStderr?: (text: string) => void) {
   return runNode([join(TYPEORM, 'cli.js'), ...args, '-d', 'data-source.mjs'], {
@@ -196,15 +199,21 @@ describe.each(VERSIONS)('typeorm $label migration:run through withPgsafe', ({ ho
   }, 180_000);
 
   it('makes a second concurrent migration:run wait for the first instead of applying the same migrations twice', async () => {
-    project = makeProject({
-      '1700000000005-Slow.mjs': migration('Slow1700000000005', ['ALTER TABLE "user" ADD "slow" text', 'SELECT pg_sleep(1.5)']),
-    });
-    const [a, b] = await Promise.all([typeorm(['migration:run']), new Promise((r) => setTimeout(r, 300)).then(() => typeorm(['migration:run']))]);
-    expect([a.code, b.code]).toEqual([0, 0]);
-    expect(a.stderr + b.stderr).toMatch(/pgsafe: another migration run holds the migration lock \(pid \d+\); waiting for it to finish/);
+    // The first run stays inside its migration until the test opens the gate, so the second surely finds it there
+    // (a fixed head start loses to a slow ORM start on a loaded machine).
+    await db.current.query('DROP TABLE IF EXISTS gate; CREATE TABLE gate (opened int)');
+    project = makeProject({ '1700000000005-Slow.mjs': migration('Slow1700000000005', ['ALTER TABLE "user" ADD "slow" text', GATE]) });
+    const first = typeorm(['migration:run']);
+    await waitUntilRunning(db.current.url, /FROM gate/, 120_000);
+    const second = typeorm(['migration:run']);
+    await waitUntilWaitingOnLock(db.current.url, (s) => /pg_advisory_lock/.test(s.query), 120_000);
+    await db.current.query('INSERT INTO gate VALUES (1)');
+    const [a, b] = await Promise.all([first, second]);
+    expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
+    expect(b.stderr).toMatch(/pgsafe: another migration run holds the migration lock \(pid \d+\); waiting for it to finish/);
     expect(await applied()).toEqual(['Slow1700000000005']);
-    expect(a.stdout + b.stdout).toContain('No migrations are pending');
-  });
+    expect(b.stdout).toContain('No migrations are pending');
+  }, 180_000);
 
   it('killed (SIGKILL) during CREATE INDEX CONCURRENTLY and run again at once: the build it left is not taken for the index, which ends VALID', async () => {
     // IF NOT EXISTS, as migrations written to be rerun say: it would skip the name of a half-built, INVALID index.
