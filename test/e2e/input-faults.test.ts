@@ -1,6 +1,6 @@
 /** Input that used to pass silently: each is now a clear error naming the file (exit 2), or a warning. */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,38 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'pgsafe-input-'));
 });
 
+/** The CLI as a user who may not read what the test locks: the suites run as root, who reads everything, so as root
+ *  it runs as `nobody` (node's spawn drops root's groups with it); as anybody else, as that user. */
+function pgsafeUnprivileged(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const root = process.getuid?.() === 0;
+  const id = (flag: string) => Number(spawnSync('id', [flag, 'nobody'], { encoding: 'utf8' }).stdout.trim());
+  const r = spawnSync(process.execPath, [PGSAFE_BIN, ...args, '--no-color'], { encoding: 'utf8', ...(root ? { uid: id('-u'), gid: id('-g') } : {}) });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
 describe('input that must not pass silently', () => {
+  it('an unreadable subdirectory of a checked directory, or an unreadable migration, is an error naming it (exit 2), not a file left out', () => {
+    // A tree the unprivileged user can walk, with one folder and one file it may not read.
+    const tree = mkdtempSync(join(tmpdir(), 'pgsafe-unreadable-'));
+    chmodSync(tree, 0o755);
+    writeIn(tree, '001_ok.sql', 'ALTER TABLE a ADD COLUMN b int;\n');
+    writeIn(tree, 'locked/002_drop.sql', 'DROP TABLE users;\n');
+    const secret = writeIn(tree, '003_secret.sql', 'DROP TABLE orders;\n');
+    chmodSync(join(tree, 'locked'), 0o000);
+    chmodSync(secret, 0o000);
+    try {
+      const dir = pgsafeUnprivileged(['check', tree]);
+      expect(dir.stderr).toBe(`error: cannot read directory ${join(tree, 'locked')}: permission denied (its migrations would go unchecked)\n`);
+      expect(dir.code).toBe(2);
+      expect(dir.stdout).toBe('');
+      const file = pgsafeUnprivileged(['run', secret, '--dry-run']);
+      expect(file.stderr).toBe(`pgsafe: error: cannot read ${secret}: EACCES: permission denied, open '${secret}'\n`);
+      expect(file.code).toBe(2);
+    } finally {
+      chmodSync(join(tree, 'locked'), 0o755);
+    }
+  });
+
   it('a NUL byte is a parse error at its place, not the end of the file', async () => {
     const file = writeIn(dir, 'nul/001.sql', 'ALTER TABLE a ADD COLUMN b int;\0\nDROP TABLE users;\n');
     const r = await pgsafe(['check', file]);

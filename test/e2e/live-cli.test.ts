@@ -286,7 +286,7 @@ describe('pgsafe rehearse', () => {
   it('an unreachable source: exit 2, password redacted; --help gives the exit codes', async () => {
     const r = await pgsafe(['rehearse', write('rehearse/005.sql', 'ALTER TABLE t ADD COLUMN x int;\n'), '--from', 'postgres://app:s3cr3t-pw@127.0.0.1:1/prod', '--scratch-url', adminUrl()]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('pgsafe: error: cannot connect to PostgreSQL at app@127.0.0.1:1/prod: connection refused');
+    expect(r.stderr).toContain('pgsafe: error: the source database: cannot connect to PostgreSQL at app@127.0.0.1:1/prod: connection refused');
     expect(r.stderr).not.toContain('s3cr3t-pw');
     const help = await pgsafe(['rehearse', '--help']);
     expect(help.code).toBe(0);

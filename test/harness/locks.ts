@@ -125,3 +125,20 @@ export async function waitUntilWaitingOnLock(
     await client.end().catch(() => {});
   }
 }
+
+/** Polls until a session of the database at `url` is running a statement whose text matches `query` (a migration
+ *  that reached a given step), so a test can act at that point instead of after a guessed delay. */
+export async function waitUntilRunning(url: string, query: RegExp, timeoutMs = 5000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  const client = await openSession(url, 'pgsafe-test-observer');
+  try {
+    for (;;) {
+      const { rows } = await client.query<{ query: string }>("SELECT query FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()");
+      if (rows.some((r) => query.test(r.query))) return;
+      if (performance.now() > deadline) throw new Error(`no session ran a statement matching ${query} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { columnsOf, holdLock, runNode, seedRows, steadyQueries, useTestDatabase, waitUntilWaitingOnLock } from '@pgsafe/testing';
+import { columnsOf, holdLock, runNode, seedRows, steadyQueries, useTestDatabase, waitUntilRunning, waitUntilWaitingOnLock } from '@pgsafe/testing';
 import { node22 } from '@pgsafe/testing/node22';
 
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
@@ -246,10 +246,20 @@ export default withPgsafe(
   }, 180_000);
 
   it('makes a second concurrent migration:up wait for the first instead of applying the same migrations twice', async () => {
-    const project = makeProject({ Migration20240108000000_slow: ['alter table "users" add column "slow" text;', 'select pg_sleep(1.5);'] });
-    const [a, b] = await Promise.all([migrate(project), new Promise((r) => setTimeout(r, 300)).then(() => migrate(project))]);
-    expect([a.code, b.code]).toEqual([0, 0]);
-    expect(a.stderr + b.stderr).toMatch(/pgsafe: another migration run holds the migration lock \(pid \d+\); waiting for it to finish/);
+    // The first run stays inside its migration until the test opens the gate, so the second surely finds it there
+    // (a fixed head start loses to a slow ORM start on a loaded machine).
+    await db.current.query('DROP TABLE IF EXISTS gate; CREATE TABLE gate (opened int)');
+    const project = makeProject({
+      Migration20240108000000_slow: ['alter table "users" add column "slow" text;', 'do $$ begin while not exists (select 1 from gate) loop perform pg_sleep(0.05); end loop; end $$;'],
+    });
+    const first = migrate(project);
+    await waitUntilRunning(db.current.url, /from gate/, 120_000);
+    const second = migrate(project);
+    await waitUntilWaitingOnLock(db.current.url, (s) => /pg_advisory_lock/.test(s.query), 120_000);
+    await db.current.query('INSERT INTO gate VALUES (1)');
+    const [a, b] = await Promise.all([first, second]);
+    expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
+    expect(b.stderr).toMatch(/pgsafe: another migration run holds the migration lock \(pid \d+\); waiting for it to finish/);
     expect(await applied()).toEqual(['Migration20240108000000_slow']);
   }, 180_000);
 

@@ -127,7 +127,7 @@ describe('pgsafe-prisma migrate deploy', () => {
     expect(doc.status).toBe('refused');
     expect(doc.refused.map((m) => m.blocking)).toEqual(Array(8).fill(['require-concurrent-index-creation']));
     expect(await rows()).toHaveLength(1);
-  });
+   }, 120_000); // four deploys: over the default 30 s on a loaded machine
 
   it('judges the pending migrations as one batch: a fresh install passes, the same change on a loaded table is refused with its size', async () => {
     project.migration('20260101000000_init', INIT);
@@ -152,7 +152,7 @@ describe('pgsafe-prisma migrate deploy', () => {
     expect(loaded.code).toBe(1);
     expect(loaded.stdout).toMatch(/live: "Order" has ~1[\d,]{6} rows \(estimate, pg_class\.reltuples\): at or above the large-table threshold of[\s|]+100,000 rows/);
     expect(await rows()).toHaveLength(3);
-  });
+  }, 120_000); // two deploys and 150,000 rows: over the default 30 s on a loaded machine
 
   it("creates the URL's database when it does not exist, as Prisma's migrate deploy does", async () => {
     const name = `${db.current.name}_created`;

@@ -1,12 +1,13 @@
 /** The TypeORM CLI itself (`typeorm migration:run -d data-source.mjs`) with a DataSource wrapped in withPgsafe,
  *  against real PostgreSQL with rows in the tables and real concurrent sessions. */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { columnsOf, holdLock, runNode, seedRows, steadyQueries, useTestDatabase, waitUntilWaitingOnLock } from '@pgsafe/testing';
+import { columnsOf, holdLock, runNode, seedRows, steadyQueries, useTestDatabase, waitUntilRunning, waitUntilWaitingOnLock } from '@pgsafe/testing';
 
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -41,6 +42,9 @@ export default withPgsafe(
 const migration = (name: string, up: string[], extra = '') =>
   `export class ${name} {\n    name = '${name}';\n${extra}    async up(queryRunner) {\n${up.map((q) => `        await queryRunner.query(\`${q}\`);`).join('\n')}\n    }\n    async down(queryRunner) {}\n}\n`;
 
+/** A statement that runs until the test inserts a row into `gate` (each loop's SELECT sees newly committed rows). */
+const GATE = 'DO $$ BEGIN WHILE NOT EXISTS (SELECT 1 FROM gate) LOOP PERFORM pg_sleep(0.05); END LOOP; END $$';
+
 function typeorm(args: string[], onStderr?: (text: string) => void) {
   return runNode([join(TYPEORM, 'cli.js'), ...args, '-d', 'data-source.mjs'], {
     cwd: project,
@@ -55,6 +59,11 @@ async function applied(): Promise<string[]> {
 }
 
 const columns = (table: string) => columnsOf(db.current, table);
+
+async function indexState(): Promise<'valid' | 'invalid' | 'missing'> {
+  const { rows } = await db.current.query<{ valid: boolean }>(`SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = to_regclass('"IDX_user_email"')`);
+  return rows[0] ? (rows[0].valid ? 'valid' : 'invalid') : 'missing';
+}
 
 beforeAll(() => {
   if (!existsSync(DIST)) throw new Error('packages/typeorm is not built: run `pnpm build` (the root `pnpm test` does it)');
@@ -190,15 +199,51 @@ describe.each(VERSIONS)('typeorm $label migration:run through withPgsafe', ({ ho
   }, 180_000);
 
   it('makes a second concurrent migration:run wait for the first instead of applying the same migrations twice', async () => {
-    project = makeProject({
-      '1700000000005-Slow.mjs': migration('Slow1700000000005', ['ALTER TABLE "user" ADD "slow" text', 'SELECT pg_sleep(1.5)']),
-    });
-    const [a, b] = await Promise.all([typeorm(['migration:run']), new Promise((r) => setTimeout(r, 300)).then(() => typeorm(['migration:run']))]);
-    expect([a.code, b.code]).toEqual([0, 0]);
-    expect(a.stderr + b.stderr).toMatch(/pgsafe: another migration run holds the migration lock \(pid \d+\); waiting for it to finish/);
+    // The first run stays inside its migration until the test opens the gate, so the second surely finds it there
+    // (a fixed head start loses to a slow ORM start on a loaded machine).
+    await db.current.query('DROP TABLE IF EXISTS gate; CREATE TABLE gate (opened int)');
+    project = makeProject({ '1700000000005-Slow.mjs': migration('Slow1700000000005', ['ALTER TABLE "user" ADD "slow" text', GATE]) });
+    const first = typeorm(['migration:run']);
+    await waitUntilRunning(db.current.url, /FROM gate/, 120_000);
+    const second = typeorm(['migration:run']);
+    await waitUntilWaitingOnLock(db.current.url, (s) => /pg_advisory_lock/.test(s.query), 120_000);
+    await db.current.query('INSERT INTO gate VALUES (1)');
+    const [a, b] = await Promise.all([first, second]);
+    expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
+    expect(b.stderr).toMatch(/pgsafe: another migration run holds the migration lock \(pid \d+\); waiting for it to finish/);
     expect(await applied()).toEqual(['Slow1700000000005']);
-    expect(a.stdout + b.stdout).toContain('No migrations are pending');
-  });
+    expect(b.stdout).toContain('No migrations are pending');
+  }, 180_000);
+
+  it('killed (SIGKILL) during CREATE INDEX CONCURRENTLY and run again at once: the build it left is not taken for the index, which ends VALID', async () => {
+    // IF NOT EXISTS, as migrations written to be rerun say: it would skip the name of a half-built, INVALID index.
+    const index = 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "IDX_user_email" ON "user" ("email")';
+    project = makeProject({ '1700000000006-IndexEmail.mjs': migration('IndexEmail1700000000006', [index], '    transaction = false;\n') }, 'each');
+    // The app writer's open transaction makes the build wait (for older writers), long enough to kill TypeORM.
+    const writer = await holdLock(db.current.url, ["INSERT INTO \"user\" (id, email) VALUES (100001, 'writer')"], 'app-writer');
+    const killed = spawn(process.execPath, [join(TYPEORM, 'cli.js'), 'migration:run', '-d', 'data-source.mjs'], { cwd: project, env: { ...process.env, DATABASE_URL: db.current.url }, stdio: 'ignore' });
+    const gone = new Promise((resolve) => killed.on('close', resolve));
+    try {
+      await waitUntilWaitingOnLock(db.current.url, (s) => /CREATE INDEX CONCURRENTLY/.test(s.query), 120_000);
+      killed.kill('SIGKILL');
+      await gone;
+      expect(await indexState()).toBe('invalid');
+      const again = typeorm(['migration:run']);
+      // The writer ends once the rerun is under way: its build waits for it too.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      await writer.release('rollback');
+      const r = await again;
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      // The killed run's session ended (PostgreSQL 14+ checks for its client every second) or was waited for; either
+      // way its INVALID index was dropped and built again, not skipped by IF NOT EXISTS.
+      expect(r.stderr).toContain('pgsafe: IndexEmail1700000000006: dropped the INVALID index public."IDX_user_email" a failed concurrent build left');
+      expect(r.stderr).not.toContain('deadlock'); // the rerun's build against the killed one's
+      expect(await indexState()).toBe('valid');
+      expect(await applied()).toEqual(['IndexEmail1700000000006']);
+    } finally {
+      await writer.release('rollback');
+    }
+  }, 180_000);
 });
 
 describe.each(VERSIONS)('typeorm $label: the transaction of mode "all" spans migrations (issue 18, step 3)', ({ home }) => {

@@ -59,7 +59,8 @@ export async function openConnection(config: string | pg.ClientConfig, options: 
     const e = error as Error & { code?: string };
     const password = typeof base.password === 'string' ? base.password : passwordOf(base.connectionString);
     const detail = redactSecret(redactConnectionString(e.message || String(e)), password);
-    const reason = e.code && REASONS[e.code] ? `${REASONS[e.code]} (${detail})` : detail;
+    const known = e.code ? REASONS[e.code] : undefined;
+    const reason = known && !detail.startsWith(known) ? `${known} (${detail})` : detail;
     throw new ConnectionError(connectionTarget(base), reason, e.code);
   }
 }

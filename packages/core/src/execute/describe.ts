@@ -64,9 +64,7 @@ export function describeEvent(e: ExecuteEvent): string {
         ? `${e.name} was completed at ${e.previous.at}: all ${e.total} steps are applied, nothing to run (--restart runs it again)`
         : `resuming ${e.name}: ${stepRange(1, e.committed)} of ${e.total} ${e.committed === 1 ? 'was' : 'were'} committed by the run at ${e.previous.at}${e.previous.error ? ` (which failed: ${e.previous.error})` : ''}; running ${stepRange(e.committed + 1, e.total)} ${e.changedAfter ? ', the file changed only after them' : ''} (--restart starts over)`;
     case 'orphaned-build':
-      return e.action === 'cancel'
-        ? `${step}${e.index} is being built by pid ${e.pid} (app "${e.applicationName}"), an orphan of a killed pgsafe run: cancelling it, then dropping and rebuilding the index`
-        : `${step}${e.index} is being built by pid ${e.pid} (app "${e.applicationName}"): waiting for it to finish`;
+      return `${step}${describeBuilder(e)}`;
     case 'skipped':
       return `${step}warning: statement at line ${e.line} skipped: ${e.message}`;
     case 'invalid-index-dropped':
@@ -82,4 +80,11 @@ export function describeEvent(e: ExecuteEvent): string {
     case 'done':
       return e.status === 'completed' ? `completed in ${formatDuration(e.ms)}` : `failed after ${formatDuration(e.ms)}`;
   }
+}
+
+/** Another session building the index a step builds, and what is done about it. */
+export function describeBuilder(e: { index: string; pid: number; applicationName: string; action: 'cancel' | 'wait' }): string {
+  return e.action === 'cancel'
+    ? `${e.index} is being built by pid ${e.pid} (app "${e.applicationName}"), an orphan of a killed pgsafe run: cancelling it, then dropping and rebuilding the index`
+    : `${e.index} is being built by pid ${e.pid} (app "${e.applicationName}"): waiting for it to finish`;
 }

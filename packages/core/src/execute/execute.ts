@@ -30,7 +30,8 @@ import { connectionTarget } from './redact.js';
 import { describeBlocker, describeBlockers } from './describe.js';
 import { endOrphan, markAlive, releaseRunLock, runLockHolder, tryRunLock, ALIVE_LOCK_KEY } from './run-lock.js';
 import { ensureJournal, finishJournal, planChecksum, readJournal, startJournal, stepChecksums, stepCommittedSql } from './journal.js';
-import { existingIndex, indexValid, sameDefinition } from './index-check.js';
+import { checkBeforeBuild, indexValid, otherDefinitionMessage } from './index-check.js';
+import { sleep } from './sleep.js';
 import type { AttemptResult, BlockingSession, ExecuteError, ExecuteEvent, ExecuteResult, SkippedStatement, StepResult } from './types.js';
 
 export interface ExecuteOptions {
@@ -318,19 +319,6 @@ async function cleanupConnection(ctx: Ctx): Promise<Queryable> {
   return ctx.fresh();
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
 function interrupted(step: Step): ExecuteError {
   return { kind: 'interrupted', step: step.id, message: `interrupted during step ${step.id}: it was rolled back (autocommit steps: stopped), later steps were not run` };
 }
@@ -497,48 +485,36 @@ async function runStep(ctx: Ctx, step: Step): Promise<{ step: StepResult; error?
   }
 }
 
-/**
- * Before a CREATE INDEX CONCURRENTLY: another session building the index is an orphan of a killed pgsafe run (no
- * alive-mark: cancelled) or somebody else's (waited for, within the step's budget); a VALID index of the name must
- * be the one asked for, or IF NOT EXISTS would skip a different index silently.
- */
+/** Before a CREATE INDEX CONCURRENTLY: an orphaned build of the index cancelled, anybody else's waited for; a VALID
+ *  index of the name that IF NOT EXISTS would skip must be the one asked for. */
 async function checkExistingIndex(ctx: Ctx, step: Step, index: { schema?: string; name: string }, deadline: number): Promise<ExecuteError | undefined> {
-  let reported = 0;
-  for (;;) {
-    const existing = await existingIndex(ctx.aux, index, ALIVE_LOCK_KEY);
-    if (!existing) return undefined;
-    const builder = existing.builder;
-    if (builder && !ctx.ownPids.includes(builder.pid)) {
-      const orphan = !builder.alive && builder.applicationName.startsWith('pgsafe');
-      if (reported !== builder.pid) {
-        ctx.emit({ type: 'orphaned-build', step: step.id, index: existing.qualified, pid: builder.pid, applicationName: builder.applicationName, action: orphan ? 'cancel' : 'wait' });
-        reported = builder.pid;
+  const statement = step.statements.find((s) => /^\s*create\s+(unique\s+)?index\b/i.test(s.sql));
+  const found = await checkBeforeBuild({
+    q: ctx.aux,
+    compareOn: ctx.client,
+    index,
+    ...(statement ? { statement: { text: statement.text, ifNotExists: /\bif\s+not\s+exists\b/i.test(statement.sql) } } : {}),
+    ownPids: ctx.ownPids,
+    aliveLockKey: ALIVE_LOCK_KEY,
+    deadline,
+    budgetMs: step.retry.budgetMs,
+    pollMs: ctx.policy.preflight.pollMs * 4,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    onBuilder: (qualified, builder, action) => ctx.emit({ type: 'orphaned-build', step: step.id, index: qualified, pid: builder.pid, applicationName: builder.applicationName, action }),
+  });
+  switch (found.outcome) {
+    case 'build':
+      return undefined;
+    case 'interrupted':
+      return interrupted(step);
+    case 'still-building':
+      return { kind: 'index', step: step.id, message: `step ${step.id} not started: ${found.message}` };
+    case 'exists':
+      if (found.same === false) {
+        return { kind: 'index', step: step.id, ...(statement ? { statement: { index: statement.index, line: statement.start.line, column: statement.start.column } } : {}), message: otherDefinitionMessage(found.existing) };
       }
-      if (orphan) {
-        await endOrphan(ctx.aux, builder.pid);
-        continue;
-      }
-      if (ctx.signal?.aborted) return interrupted(step);
-      if (performance.now() >= deadline) {
-        return { kind: 'index', step: step.id, message: `step ${step.id} not started: pid ${builder.pid} (app "${builder.applicationName}") is still building ${existing.qualified} after the ${formatDuration(step.retry.budgetMs)} budget` };
-      }
-      await sleep(Math.min(1000, ctx.policy.preflight.pollMs * 4), ctx.signal);
-      continue;
-    }
-    if (!existing.valid) return undefined; // dropped as a leftover before the build
-    const statement = step.statements.find((s) => /^\s*create\s+(unique\s+)?index\b/i.test(s.sql));
-    if (!statement || !/\bif\s+not\s+exists\b/i.test(statement.sql)) return undefined;
-    const same = await sameDefinition(ctx.client, existing, statement.text);
-    if (same === false) {
-      return {
-        kind: 'index',
-        step: step.id,
-        statement: { index: statement.index, line: statement.start.line, column: statement.start.column },
-        message: `an index named ${existing.qualified} already exists with another definition (${existing.definition}); IF NOT EXISTS would skip this build. Drop or rename the existing index, or give the new one another name`,
-      };
-    }
-    if (same === undefined) ctx.emit({ type: 'warning', step: step.id, message: `${existing.qualified} exists; its definition could not be compared with the migration's` });
-    return undefined;
+      if (found.same === undefined) ctx.emit({ type: 'warning', step: step.id, message: `${found.existing.qualified} exists; its definition could not be compared with the migration's` });
+      return undefined;
   }
 }
 

@@ -8,7 +8,10 @@ import { parseSync } from 'libpg-query';
 import type { Node } from '@pgsql/types';
 import { deparse } from '../ast.js';
 import { quoteQualified } from '../sql.js';
+import { formatDuration } from '../plan/duration.js';
 import { queryExcerpt, type Queryable } from './catalog.js';
+import { endOrphan } from './run-lock.js';
+import { sleep } from './sleep.js';
 
 export interface ExistingIndex {
   oid: string;
@@ -95,4 +98,72 @@ export async function sameDefinition(q: Queryable, existing: ExistingIndex, stat
 export async function indexValid(q: Queryable, index: { schema?: string; name: string }): Promise<boolean | undefined> {
   const { rows } = await q.query<{ valid: boolean }>('SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass($1)', [quoteQualified(index.schema, index.name)]);
   return rows[0]?.valid;
+}
+
+export interface BeforeBuildInput {
+  /** Where to look, and to cancel an orphan from (the monitor, or the migration's own session between statements). */
+  q: Queryable;
+  /** A session outside any transaction for the definition comparison (it runs BEGIN ... ROLLBACK). */
+  compareOn: Queryable;
+  index: { schema?: string; name: string };
+  /** The CREATE INDEX as written, and whether it is sent with IF NOT EXISTS (written or added). */
+  statement?: { text: string; ifNotExists: boolean };
+  /** The run's own sessions: their builds are not somebody else's. */
+  ownPids: number[];
+  /** The alive-mark lock key of pgsafe runs (run-lock.ts). */
+  aliveLockKey: number;
+  /** performance.now() after which a build of somebody else is no longer waited for. */
+  deadline: number;
+  budgetMs: number;
+  pollMs: number;
+  signal?: AbortSignal;
+  onBuilder: (index: string, builder: NonNullable<ExistingIndex['builder']>, action: 'cancel' | 'wait') => void;
+}
+
+export type BeforeBuild =
+  /** Nothing of that name, or an INVALID leftover to drop before the build. */
+  | { outcome: 'build' }
+  /** A VALID index of that name, which IF NOT EXISTS would skip the build for: `same` says whether it is the one
+   *  asked for (undefined: it could not be compared). Without IF NOT EXISTS the build fails on it by itself. */
+  | { outcome: 'exists'; existing: ExistingIndex; same: boolean | undefined }
+  | { outcome: 'interrupted' }
+  | { outcome: 'still-building'; message: string };
+
+/**
+ * Before a CREATE INDEX CONCURRENTLY: another session building the index is an orphan of a killed pgsafe run (its
+ * application_name says pgsafe and its run's alive-mark is gone: cancelled) or somebody else's (waited for until
+ * `deadline`); then what is there: nothing or an INVALID leftover (build), or a VALID index, compared with the
+ * statement when it says IF NOT EXISTS (PostgreSQL would skip the build whatever the index is).
+ */
+export async function checkBeforeBuild(input: BeforeBuildInput): Promise<BeforeBuild> {
+  let reported = 0;
+  for (;;) {
+    const existing = await existingIndex(input.q, input.index, input.aliveLockKey);
+    if (!existing) return { outcome: 'build' };
+    const builder = existing.builder;
+    if (builder && !input.ownPids.includes(builder.pid)) {
+      const orphan = !builder.alive && builder.applicationName.startsWith('pgsafe');
+      if (reported !== builder.pid) {
+        input.onBuilder(existing.qualified, builder, orphan ? 'cancel' : 'wait');
+        reported = builder.pid;
+      }
+      if (orphan) {
+        await endOrphan(input.q, builder.pid);
+        continue;
+      }
+      if (input.signal?.aborted) return { outcome: 'interrupted' };
+      if (performance.now() >= input.deadline) {
+        return { outcome: 'still-building', message: `pid ${builder.pid} (app "${builder.applicationName}") is still building ${existing.qualified} after the ${formatDuration(input.budgetMs)} budget` };
+      }
+      await sleep(Math.min(1000, input.pollMs), input.signal);
+      continue;
+    }
+    if (!existing.valid || !input.statement?.ifNotExists) return { outcome: 'build' };
+    return { outcome: 'exists', existing, same: await sameDefinition(input.compareOn, existing, input.statement.text) };
+  }
+}
+
+/** Why a VALID index of the name stops a build whose IF NOT EXISTS would skip it. */
+export function otherDefinitionMessage(existing: ExistingIndex): string {
+  return `an index named ${existing.qualified} already exists with another definition (${existing.definition}); IF NOT EXISTS would skip this build. Drop or rename the existing index, or give the new one another name`;
 }

@@ -23,7 +23,7 @@ import { resolvePolicy, type ExecutePolicy } from '../execute/policy.js';
 import { runStatement } from './run-statement.js';
 import { inOrmTransaction } from './orm-recipe.js';
 import { OUTSIDE_TRANSACTION } from './types.js';
-import { describeBlockers } from '../execute/describe.js';
+import { describeBlockers, describeBuilder } from '../execute/describe.js';
 import { UnsafeMigrationError } from './unsafe-migration-error.js';
 import type { GuardEvent, GuardOptions, GuardSession, MigrationInfo } from './types.js';
 import type { SchemaModel } from '../schema-model.js';
@@ -272,6 +272,10 @@ export function describeGuardEvent(event: GuardEvent): string | undefined {
       return `pgsafe: ${event.migration.name}: pre-flight: ${event.action === 'wait' ? 'waiting for' : 'not sending the statement, blocked by'} ${describeBlockers(event.blockers)}`;
     case 'invalid-index-dropped':
       return `pgsafe: ${event.migration.name}: dropped the INVALID index ${event.index} a failed concurrent build left`;
+    case 'orphaned-build':
+      return `pgsafe: ${event.migration.name}: ${describeBuilder(event)}`;
+    case 'warning':
+      return `pgsafe: warning in migration ${event.migration.name}: ${event.message}`;
     case 'statement':
       return undefined;
   }

@@ -20,6 +20,7 @@ import { settingLiteral } from '../plan/duration.js';
 import type { Step } from '../plan/types.js';
 import { attemptLockTimeout, retryDelay, type ExecutePolicy } from '../execute/policy.js';
 import { cleanupTable, dropIndexConcurrently, namedLeftovers, newLeftovers } from '../execute/index-cleanup.js';
+import { indexBuildChecks } from '../execute/index-build-checks.js';
 import { resolveTable, type Queryable } from '../execute/catalog.js';
 import { describeBlockers } from '../execute/describe.js';
 import { conflictingLockers, findBlockers, type LockTarget } from '../execute/preflight.js';
@@ -56,18 +57,25 @@ export async function runStatement<T>({ sql, session, send, step, policy, migrat
   };
   const previous = inTx ? undefined : await currentTimeouts(session);
   const tables = lockTargets(queryable, step);
+  // As in `pgsafe run`: an orphaned or running build of the index first, the index VALID after (index-build-checks.ts).
+  const checks = cleanup ? indexBuildChecks({ q: queryable, pid: await tables.pid(), step, sql, table: cleanup, deadline, pollMs: policy.preflight.pollMs * 4, emit: (e) => emit({ ...e, migration }) }) : undefined;
 
   for (let attempt = 1; ; attempt++) {
     if (step.preflight && policy.preflight.mode !== 'off') await preflight({ queryable, tables, policy, migration, emit, deadline });
+    await checks?.before();
     if (cleanup && step.indexCleanup) await dropLeftovers(await namedLeftovers(queryable, cleanup, step.indexCleanup));
     const before = cleanup ? new Set((await newLeftovers(queryable, cleanup, new Set())).map((i) => i.oid)) : undefined;
     const lockTimeoutMs = attemptLockTimeout(step, attempt, policy);
     const set = inTx ? 'SET LOCAL' : 'SET';
     try {
-      // One round trip: the savepoint and both timeouts (a simple query of several statements).
-      await session.query(`${inTx ? `SAVEPOINT ${SAVEPOINT}; ` : ''}${set} lock_timeout = ${settingLiteral(lockTimeoutMs)}; ${set} statement_timeout = ${settingLiteral(step.statementTimeoutMs)}`);
+      // One round trip: the savepoint and both timeouts (a simple query of several statements). PostgreSQL 14+ also
+      // ends an autocommit statement within a second if the ORM's process dies, instead of an orphan going on (an
+      // UPDATE committing that the ORM never recorded, a build the rerun finds half done).
+      const check = previous?.check !== undefined ? "; SET client_connection_check_interval = '1s'" : '';
+      await session.query(`${inTx ? `SAVEPOINT ${SAVEPOINT}; ` : ''}${set} lock_timeout = ${settingLiteral(lockTimeoutMs)}; ${set} statement_timeout = ${settingLiteral(step.statementTimeoutMs)}${check}`);
       const result = await send();
       if (inTx) await session.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+      if (checks && !(await checks.after(attempt, attempt > step.retry.retries || performance.now() >= deadline))) continue;
       emit({ type: 'statement', migration, sql, ms: Math.round(performance.now() - started), attempts: attempt, lockTimeoutMs, statementTimeoutMs: step.statementTimeoutMs });
       return result;
     } catch (error) {
@@ -86,7 +94,10 @@ export async function runStatement<T>({ sql, session, send, step, policy, migrat
       emit({ type: 'retry', migration, sql, attempt, code, message: (error as Error).message, lockTimeoutMs, delayMs, blockers });
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     } finally {
-      if (previous) await session.query(`SET lock_timeout = ${quoted(previous.lock)}; SET statement_timeout = ${quoted(previous.statement)}`).catch(() => {});
+      if (previous) {
+        const check = previous.check !== undefined ? `; SET client_connection_check_interval = ${quoted(previous.check)}` : '';
+        await session.query(`SET lock_timeout = ${quoted(previous.lock)}; SET statement_timeout = ${quoted(previous.statement)}${check}`).catch(() => {});
+      }
     }
   }
 }
@@ -165,9 +176,13 @@ async function preflight({ queryable, tables, policy, migration, emit, deadline 
   }
 }
 
-async function currentTimeouts(session: GuardSession): Promise<{ lock: string; statement: string }> {
-  const { rows } = await session.query("SELECT current_setting('lock_timeout') AS lock, current_setting('statement_timeout') AS statement");
-  return { lock: String(rows[0]!.lock), statement: String(rows[0]!.statement) };
+/** The session's settings that an autocommit statement changes, to restore after it (`check`: PostgreSQL 14+). */
+async function currentTimeouts(session: GuardSession): Promise<{ lock: string; statement: string; check?: string }> {
+  const { rows } = await session.query(
+    "SELECT current_setting('lock_timeout') AS lock, current_setting('statement_timeout') AS statement, current_setting('client_connection_check_interval', true) AS check_interval",
+  );
+  const row = rows[0]!;
+  return { lock: String(row.lock), statement: String(row.statement), ...(row.check_interval !== null && row.check_interval !== undefined ? { check: String(row.check_interval) } : {}) };
 }
 
 /** A setting's value as a SQL string literal. */

@@ -2,6 +2,7 @@ import type { Finding } from '../finding.js';
 import type { PgsafeConfig } from '../config.js';
 import type { ExecutePolicyInput } from '../execute/policy.js';
 import type { BlockingSession } from '../execute/types.js';
+import type { IndexBuildEvent } from '../execute/index-build-checks.js';
 
 /** The connection an adapter's migration statement runs on. `query` MUST use the same connection (and transaction)
  *  as the statement itself: the guard's SAVEPOINT and SET LOCAL have to land in that transaction. */
@@ -63,6 +64,9 @@ export type GuardEvent =
   | { type: 'retry'; migration: MigrationInfo; sql: string; attempt: number; code: string; message: string; lockTimeoutMs: number; delayMs: number; blockers: BlockingSession[] }
   /** A failed concurrent index build left this INVALID index; it was dropped before the next try. */
   | { type: 'invalid-index-dropped'; migration: MigrationInfo; index: string }
+  /** Around a concurrent index build (execute/index-build-checks.ts): another session building the index, an index
+   *  IF NOT EXISTS skips, an index INVALID after the build. */
+  | ({ migration: MigrationInfo } & IndexBuildEvent)
   /** The statement completed. */
   | { type: 'statement'; migration: MigrationInfo; sql: string; ms: number; attempts: number; lockTimeoutMs: number; statementTimeoutMs: number };
 

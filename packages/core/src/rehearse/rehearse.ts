@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { tableRefOf, type TableRef } from '../ast.js';
-import { openConnection } from '../execute/connection.js';
+import { ConnectionError, openConnection } from '../execute/connection.js';
 import { execute } from '../execute/execute.js';
 import type { ExecuteEvent, ExecuteResult } from '../execute/types.js';
 import { readTable } from '../live/tables.js';
@@ -85,13 +85,16 @@ function touchedTables(migration: ParsedMigration): TableRef[] {
 export async function rehearse(migration: ParsedMigration, options: RehearseOptions): Promise<RehearseResult> {
   await loadParser();
   // The scratch server first: a wrong URL or password fails at once, before any reading or dumping of the source.
-  const admin = await openConnection(options.scratch, { applicationName: 'pgsafe-rehearse' });
+  // Which of the two servers could not be reached is said first: both URLs may name the same user and host.
+  const admin = await openConnection(options.scratch, { applicationName: 'pgsafe-rehearse' }).catch((error: Error) => {
+    throw error instanceof ConnectionError ? new RehearseError(`the scratch server: ${error.message}`) : error;
+  });
   let source: ReadOnlySession;
   try {
     source = await ReadOnlySession.open(options.from, { applicationName: 'pgsafe-rehearse', statementTimeoutMs: 30_000 });
   } catch (error) {
     await admin.end().catch(() => {});
-    throw error;
+    throw error instanceof ConnectionError ? new RehearseError(`the source database: ${error.message}`) : error;
   }
   const sourceMajor = Math.floor(source.serverVersionNum / 10000);
   const tables: RehearsedTable[] = [];
