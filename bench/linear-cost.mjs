@@ -1,5 +1,6 @@
 // Does checking stay linear in the number of statements? Prints, for migrations of growing size:
-//  - `pgsafe check` and `pgsafe run --dry-run` wall time per 1,000 statements (a separate process each);
+//  - `pgsafe check`, `pgsafe run --dry-run` and `pgsafe fix` wall time per 1,000 statements (a separate process each;
+//    fix prints its rewrite as JSON: the verification on a scratch server is `fix --write`'s, and not what grows);
 //  - the guard (what the knex, TypeORM and MikroORM adapters call per statement): CPU of one migration of N
 //    statements sent through MigrationGuard.execute on a real connection, against the same statements sent plain,
 //    the guard's CPU for the last 100 statements (what one statement costs late in a long migration), and the
@@ -41,8 +42,8 @@ function statements(n) {
 
 const dir = mkdtempSync(join(tmpdir(), 'pgsafe-linear-'));
 try {
-  console.log('pgsafe check / run --dry-run on one file of N statements (wall, a process each):');
-  console.log('statements | check ms | per 1,000 | run --dry-run ms | per 1,000');
+  console.log('pgsafe check / run --dry-run / fix on one file of N statements (wall, a process each):');
+  console.log('statements | check ms | per 1,000 | run --dry-run ms | per 1,000 | fix ms | per 1,000');
   for (const n of sizes) {
     const file = join(dir, `m${n}.sql`);
     writeFileSync(file, statements(n).join(';\n') + ';\n');
@@ -54,8 +55,9 @@ try {
     };
     const check = time(['check', file, '--format', 'json', '--pg-version', '15']);
     const run = time(['run', file, '--dry-run', '--pg-version', '15', '--allow', 'require-concurrent-index-creation', '--format', 'json']);
+    const fix = time(['fix', file, '--json', '--pg-version', '15']);
     const per = (ms) => (ms / (n / 1000)).toFixed(0);
-    console.log(`${n.toLocaleString('en-US')} | ${check.toFixed(0)} | ${per(check)} | ${run.toFixed(0)} | ${per(run)}`);
+    console.log(`${n.toLocaleString('en-US')} | ${check.toFixed(0)} | ${per(check)} | ${run.toFixed(0)} | ${per(run)} | ${fix.toFixed(0)} | ${per(fix)}`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // How often each rule is right: `pgsafe check` on real public migration histories, a seeded random sample of the
 // findings of each rule, and the committed judgements of a DBA's reading of them (bench/precision/judgements.tsv).
 // Usage: node bench/precision/precision.mjs [--real /work/real] [--project name=dir] [--only a,b] [--per-rule 20]
-//        [--seed s] [--pending] [--squawk] [--prune] [--write-figures]   (see bench/README.md, "precision")
+//        [--seed s] [--pending] [--show rule,...] [--squawk] [--prune] [--write-figures]   (see bench/README.md, "precision")
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,7 @@ function options() {
       'per-rule': { type: 'string', default: '20' },
       seed: { type: 'string', default: 'pgsafe-precision-1' },
       pending: { type: 'boolean' },
+      show: { type: 'string' },
       squawk: { type: 'boolean' },
       prune: { type: 'boolean' },
       'write-figures': { type: 'boolean' },
@@ -81,6 +82,8 @@ function main() {
   const rows = [];
   const todo = [];
   const sampledPlaces = new Set();
+  const shown = [];
+  const show = new Set(opts.show?.split(',') ?? []);
   for (const [key, list] of [...buckets].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const [rule, severity] = key.split('\t');
     const sample = drawSample(list, opts.perRule, opts.seed);
@@ -88,6 +91,7 @@ function main() {
     for (const f of sample) {
       sampledPlaces.add(`${place(f)}\t${f.fingerprint}`);
       const { status, row } = matchJudgement(f, byPlace);
+      if (show.has(rule)) shown.push({ f, row: status === 'judged' ? row : undefined });
       if (status === 'judged') count[row.judgement]++;
       else {
         count[status]++;
@@ -110,6 +114,7 @@ function main() {
   const gone = judgements.filter((j) => checked.has(j.project) && !sampledPlaces.has(`${place(j)}\t${j.fingerprint}`));
   report(opts, perProject, findings, rows, todo, gone);
   if (opts.pending) listTodo(todo);
+  if (shown.length) listSample(shown);
   if (opts.prune && gone.length) {
     const goneSet = new Set(gone);
     writeJudgements(JUDGEMENTS, judgements.filter((j) => !goneSet.has(j)));
@@ -162,6 +167,14 @@ function listTodo(todo) {
     const lines = f.statement.text.split('\n');
     console.log(lines.slice(0, 12).map((l) => `  | ${l}`).join('\n') + (lines.length > 12 ? `\n  | ... (${lines.length - 12} more lines)` : ''));
     console.log(`row: ${[f.project, f.source, f.path, f.line, f.rule, f.fingerprint, '?', ''].join('\t')}`);
+  }
+}
+
+/** The sampled findings of the rules asked for (`--show`), with their judgements: what to look at before changing one. */
+function listSample(shown) {
+  for (const { f, row } of shown) {
+    console.log(`\n--- ${row ? row.judgement : 'unjudged'}: ${f.project} ${f.path}:${f.line} ${f.rule} (${f.severity})${row ? `: ${row.reason}` : ''}`);
+    console.log(`message: ${f.message}`);
   }
 }
 

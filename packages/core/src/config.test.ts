@@ -9,6 +9,7 @@ describe('validateConfig', () => {
       rules: { 'renaming-column': 'warning', 'unused-ignore': 'off' },
       assumeInTransaction: true,
       runnerSetsTimeouts: false,
+      deploy: 'stop-the-app',
       run: { lockTimeout: '500ms', statementTimeout: 60000, longStatementTimeout: '2h', retries: 5, retryBudget: '2min', preflight: 'abort' },
     };
     expect(validateConfig(config, 'pgsafe.config.json')).toEqual(config);
@@ -20,6 +21,7 @@ describe('validateConfig', () => {
     [{ rules: { 'renaming-colum': 'off' } }, 'unknown rule "renaming-colum"'],
     [{ rules: { 'renaming-column': 'info' } }, 'rule "renaming-column": expected "error", "warning" or "off", got "info"'],
     [{ assumeInTransaction: 'yes' }, '"assumeInTransaction" must be true or false'],
+    [{ deploy: 'blue-green' }, '"deploy" must be one of rolling, stop-the-app, got "blue-green"'],
     [[], 'the config must be an object'],
     [{ run: { lockTimeot: '1s' } }, 'unknown key "run.lockTimeot"'],
     [{ run: { lockTimeout: '2 seconds' } }, '"run.lockTimeout": invalid duration "2 seconds"'],
@@ -46,5 +48,6 @@ describe('rule settings', () => {
 
   it('let explicit options win over the config', () => {
     expect(analyzeOptionsFrom({ pgVersion: 12, assumeInTransaction: true }, { pgVersion: 16 })).toMatchObject({ pgVersion: 16, assumeInTransaction: true });
+    expect(analyzeOptionsFrom({ deploy: 'stop-the-app' })).toMatchObject({ deploy: 'stop-the-app' });
   });
 });

@@ -1,7 +1,7 @@
 import { rules } from './rules/index.js';
 import { SUPPRESSION_CHECKS } from './suppressions.js';
 import { LIVE_CHECKS } from './live/enrich.js';
-import { NEWEST_PG_VERSION, OLDEST_PG_VERSION, type AnalyzeOptions } from './options.js';
+import { DEPLOYS, NEWEST_PG_VERSION, OLDEST_PG_VERSION, type AnalyzeOptions, type Deploy } from './options.js';
 import type { Severity } from './finding.js';
 import { parseDuration, type Duration } from './plan/duration.js';
 import { RUNNERS, type RunnerName } from './context/runners.js';
@@ -38,6 +38,9 @@ export interface PgsafeConfig {
   runner?: RunnerName;
   /** The migration runner sets lock_timeout and statement_timeout itself. */
   runnerSetsTimeouts?: boolean;
+  /** How the application is deployed around its migrations: `rolling` (default: the previous release still runs) or
+   *  `stop-the-app` (it is stopped first, so renames and drops break no running code). */
+  deploy?: Deploy;
   /** Execution policy of `pgsafe run`. */
   run?: RunConfig;
 }
@@ -57,7 +60,7 @@ export class ConfigError extends Error {
   }
 }
 
-const KEYS = new Set(['$schema', 'pgVersion', 'rules', 'assumeInTransaction', 'runnerSetsTimeouts', 'runner', 'run']);
+const KEYS = new Set(['$schema', 'pgVersion', 'rules', 'assumeInTransaction', 'runnerSetsTimeouts', 'runner', 'deploy', 'run']);
 const RUN_DURATIONS = ['lockTimeout', 'statementTimeout', 'longStatementTimeout', 'retryBudget'];
 const RUN_KEYS = new Set([...RUN_DURATIONS, 'retries', 'preflight', 'largeTableRows']);
 const RULE_IDS = new Set<string>([...rules.map((r) => r.id), ...SUPPRESSION_CHECKS.map((c) => c.id), ...LIVE_CHECKS.map((c) => c.id)]);
@@ -75,6 +78,9 @@ export function validateConfig(value: unknown, file: string): PgsafeConfig {
   }
   if (config.runner !== undefined && !(RUNNERS as readonly unknown[]).includes(config.runner)) {
     throw new ConfigError(file, `"runner" must be one of ${RUNNERS.join(', ')}, got ${JSON.stringify(config.runner)}`);
+  }
+  if (config.deploy !== undefined && !(DEPLOYS as readonly unknown[]).includes(config.deploy)) {
+    throw new ConfigError(file, `"deploy" must be one of ${DEPLOYS.join(', ')}, got ${JSON.stringify(config.deploy)}`);
   }
   for (const [key, v] of Object.entries({ assumeInTransaction, runnerSetsTimeouts })) {
     if (v !== undefined && typeof v !== 'boolean') throw new ConfigError(file, `"${key}" must be true or false`);
@@ -117,5 +123,6 @@ export function analyzeOptionsFrom(config: PgsafeConfig, explicit: AnalyzeOption
     assumeInTransaction: defined(explicit.assumeInTransaction, config.assumeInTransaction),
     runnerSetsTimeouts: defined(explicit.runnerSetsTimeouts, config.runnerSetsTimeouts),
     severities: { ...config.rules, ...explicit.severities },
+    deploy: defined(explicit.deploy, config.deploy),
   };
 }

@@ -1,6 +1,13 @@
 import type { OpenTransaction } from './context/open-transaction.js';
 
 /** What the analyzer knows about how and where the migration will run. */
+/** `rolling`: the previous release keeps running while the migrations run and until the new one replaces it (rolling
+ *  or blue-green deploys, several instances): it must not meet a renamed or dropped column or table. `stop-the-app`:
+ *  the previous release is stopped before the migrations run and the new one starts after them (a single self-hosted
+ *  instance, a maintenance window): no running code uses the old names. */
+export const DEPLOYS = ['rolling', 'stop-the-app'] as const;
+export type Deploy = (typeof DEPLOYS)[number];
+
 export interface AnalyzeOptions {
   /** Target PostgreSQL major version. Default: the newest supported. */
   pgVersion?: number;
@@ -14,6 +21,8 @@ export interface AnalyzeOptions {
   runnerSetsTimeouts?: boolean;
   /** Per rule id: another severity, or 'off' to not run it. */
   severities?: Record<string, 'error' | 'warning' | 'off'>;
+  /** How the application is deployed around its migrations (see `Deploy`). Default 'rolling'. */
+  deploy?: Deploy;
   /** The transaction each statement will run in (by index; undefined = autocommit), when the runner regroups the
    *  statements: `pgsafe run` passes its plan's steps so the rules judge the grouping that will actually run. */
   transactions?: (number | undefined)[];
@@ -31,6 +40,7 @@ export interface ResolvedOptions {
   implicitTransaction: boolean;
   runnerSetsTimeouts: boolean;
   severities: Record<string, 'error' | 'warning' | 'off'>;
+  deploy: Deploy;
   transactions?: (number | undefined)[];
   openTransaction?: OpenTransaction;
 }
@@ -46,6 +56,7 @@ export function resolveOptions(options: AnalyzeOptions = {}): ResolvedOptions {
     implicitTransaction: options.implicitTransaction ?? false,
     runnerSetsTimeouts: options.runnerSetsTimeouts ?? false,
     severities: options.severities ?? {},
+    deploy: options.deploy ?? 'rolling',
     ...(options.transactions ? { transactions: options.transactions } : {}),
     ...(options.openTransaction ? { openTransaction: options.openTransaction } : {}),
   };

@@ -55,6 +55,34 @@ export class SchemaModel {
     return facts?.created ? facts.rowsBefore(this.#seq(before)) : undefined;
   }
 
+  /** Rows the replayed statements put in a table they created, before `before`, when every one came from their own
+   *  VALUES lists (or SELECTs without FROM): the table holds what the migrations wrote (reference data) unless the
+   *  application adds more. Undefined otherwise (rows copied from other tables are the application's in production). */
+  literalRows(table: TableRef, before: number): number | undefined {
+    const facts = this.#table(table, before);
+    return facts?.created && facts.literalBefore(this.#seq(before)) ? facts.rowsBefore(this.#seq(before)) : undefined;
+  }
+
+  /** Every row of the table was removed (DELETE without WHERE, TRUNCATE) earlier in this migration, and none put
+   *  in since: empty in production too, whatever it held. */
+  emptiedHere(table: TableRef, before: number): boolean {
+    const facts = this.#table(table, before);
+    const seq = this.#seq(before);
+    const last = facts?.fills.filter((f) => f.seq < seq).at(-1);
+    return !!last && last.seq >= this.#base && facts!.emptied.includes(last.seq);
+  }
+
+  /** The migration being judged. */
+  get migration(): MigrationEntry {
+    return this.#state.migrations[this.#migration]!;
+  }
+
+  /** The earlier migration of the history that created the table, if one did. */
+  createdByEarlier(table: TableRef, before: number): MigrationEntry | undefined {
+    const created = this.#table(table, before)?.created;
+    return created && created.migration !== this.#migration ? this.#state.migrations[created.migration] : undefined;
+  }
+
   /** The earlier migration of the same deploy that created the table (so no application uses it yet), if any. */
   createdEarlierInDeploy(table: TableRef, before: number): MigrationEntry | undefined {
     const created = this.#table(table, before)?.created;

@@ -90,6 +90,11 @@ export class TableFacts {
   /** Row events: the rows it has after each (0 = emptied by TRUNCATE or DELETE without WHERE; null = rows of an
    *  unknown number were put in). */
   readonly fills: Versioned<number | null>[] = [];
+  /** When rows were first put in by a query reading tables (INSERT ... SELECT ... FROM, CREATE TABLE AS, COPY): in
+   *  production those are the application's rows, whatever a fresh install counts. */
+  fromQuery?: number;
+  /** When every row was removed (DELETE without WHERE, TRUNCATE): empty then, in production too. */
+  readonly emptied: number[] = [];
   readonly columns = new Map<string, Versioned<{ def: ColumnDef; statementIndex: number }>[]>();
   readonly indexes: IndexFacts[] = [];
   readonly constraints = new Map<string, Versioned<KnownConstraint>[]>();
@@ -103,6 +108,11 @@ export class TableFacts {
   /** Rows were put in it (and not all removed since) before `seq`. */
   filledBefore(seq: number): boolean {
     return (latest(this.fills, seq) ?? 0) !== 0;
+  }
+
+  /** Every row put in before `seq` came from the statements' own VALUES lists (or SELECTs without FROM). */
+  literalBefore(seq: number): boolean {
+    return this.fromQuery === undefined || this.fromQuery >= seq;
   }
 
   /** The rows the replayed statements put in it before `seq`, when known (a table they created starts empty). */
@@ -134,6 +144,14 @@ function latest<T>(versions: Versioned<T>[] | undefined, seq: number): T | undef
 
 const SET_RETURNING = /"sval":"(generate_series|unnest|jsonb?_array_elements(_text)?|jsonb?_each(_text)?|jsonb?_object_keys|regexp_matches|regexp_split_to_table|string_to_table|generate_subscripts|jsonb_path_query|json_populate_recordset|jsonb_populate_recordset|jsonb?_to_recordset)"/;
 const AGGREGATE = /"sval":"(count|sum|min|max|avg|array_agg|string_agg|jsonb?_agg|jsonb?_object_agg|bool_and|bool_or|every)"/;
+
+/** A query of constants only: VALUES lists, or a SELECT without FROM (on both sides of a set operation). */
+function literal(node: Node | SelectStmt | undefined): boolean {
+  const select = node && 'op' in node ? (node as SelectStmt) : as(node as Node | undefined, 'SelectStmt');
+  if (!select || select.withClause) return false;
+  if (select.op && select.op !== 'SETOP_NONE') return literal(select.larg) && literal(select.rarg);
+  return !!select.valuesLists || !select.fromClause?.length;
+}
 
 /** An INSERT's own WITH clause moved onto its SELECT, where the CTEs are read. */
 function withCtes(select: Node, withClause: SelectStmt['withClause']): Node {
@@ -208,7 +226,7 @@ export class SchemaState {
       const cte = as(c, 'CommonTableExpr');
       const inner = as(cte?.ctequery, 'InsertStmt');
       const rows = inner ? (inner.selectStmt ? this.#selectRows(inner.selectStmt, at.seq, ctes) : 1) : as(cte?.ctequery, 'SelectStmt') ? this.#selectRows(cte?.ctequery, at.seq, ctes) : null;
-      if (inner) this.#fill(tableRef(inner.relation), rows, at);
+      if (inner) this.#fill(tableRef(inner.relation), rows, at, false, !inner.selectStmt || literal(inner.selectStmt));
       if (cte?.ctename) ctes.set(cte.ctename, rows);
     }
     const create = as(n, 'CreateStmt');
@@ -229,7 +247,10 @@ export class SchemaState {
       if (table && ctas.objtype !== 'OBJECT_MATVIEW') {
         const facts = this.#create(table, at);
         facts.columnsUnknown = true;
-        if (!ctas.into?.skipData) facts.fills.push({ seq: at.seq, value: this.#selectRows(ctas.query, at.seq) });
+        if (!ctas.into?.skipData) {
+          facts.fills.push({ seq: at.seq, value: this.#selectRows(ctas.query, at.seq) });
+          if (!literal(ctas.query)) facts.fromQuery ??= at.seq;
+        }
       }
       return;
     }
@@ -240,13 +261,14 @@ export class SchemaState {
         const facts = this.#create(table, at);
         facts.columnsUnknown = true;
         facts.fills.push({ seq: at.seq, value: this.#selectRows(n, at.seq) });
+        if (!literal(n)) facts.fromQuery ??= at.seq;
       }
       return;
     }
     const insert = as(n, 'InsertStmt');
-    if (insert) return this.#fill(tableRef(insert.relation), insert.selectStmt ? this.#selectRows(withCtes(insert.selectStmt, insert.withClause), at.seq) : 1, at);
+    if (insert) return this.#fill(tableRef(insert.relation), insert.selectStmt ? this.#selectRows(withCtes(insert.selectStmt, insert.withClause), at.seq) : 1, at, false, !insert.withClause && (!insert.selectStmt || literal(insert.selectStmt)));
     const other = as(n, 'MergeStmt') ?? (as(n, 'CopyStmt')?.is_from ? as(n, 'CopyStmt') : undefined);
-    if (other) return this.#fill(tableRef(other.relation), null, at);
+    if (other) return this.#fill(tableRef(other.relation), null, at, false, false);
     const del = as(n, 'DeleteStmt');
     if (del && !del.whereClause && !del.usingClause) return this.#fill(tableRef(del.relation), 0, at, true);
     const truncate = as(n, 'TruncateStmt');
@@ -416,9 +438,11 @@ export class SchemaState {
   }
 
   /** Adds `rows` (0 = empties it, as TRUNCATE; null = an unknown number) to the table's rows. */
-  #fill(ref: TableRef | undefined, rows: number | null, at: Place, empties = false): void {
+  #fill(ref: TableRef | undefined, rows: number | null, at: Place, empties = false, literalRows = true): void {
     if (!ref) return;
     const facts = this.#ensure(ref, at);
+    if (!empties && !literalRows) facts.fromQuery ??= at.seq;
+    if (empties) facts.emptied.push(at.seq);
     const before = facts.created ? (latest(facts.fills, at.seq) ?? 0) : null;
     facts.fills.push({ seq: at.seq, value: empties ? 0 : rows === null || before === null ? null : before + rows });
   }

@@ -18,6 +18,10 @@ export function renameColumn(ctx: FixContext): Rewrite | undefined {
   const from = quoteIdent(rename.subname);
   const to = quoteIdent(rename.newname);
   if (hasIndexOrKey(ctx, table, rename.subname, rename.newname)) return keptForIndex(finding.rule, table, rename.subname, 'the rename');
+  const view = viewLater(ctx, table);
+  if (view) {
+    return { rule: finding.rule, message: `the rename of ${from} stays as written`, pieces: [], kept: true, todos: [`line ${view.line} makes a view over ${table.sql}: made while ${from} still exists (expand and contract keeps it until a later deploy), it would depend on it and the old column could never be dropped. The rename stays as written`] };
+  }
   const known = ctx.schema.column(table, rename.subname, ctx.stmt.index)?.type.sql ?? ctx.options.types[`${table.name}.${rename.subname}`] ?? ctx.options.types[rename.subname];
   const carry = carryOver(table, rename.subname, rename.newname);
   // The later deploys find the table under the name the rest of the file gives it (its old name is then a view).
@@ -209,8 +213,7 @@ function neededGone(ctx: FixContext, column: string | undefined, typesOnly = fal
       const adds = alter?.cmds?.some((c) => as(as(c, 'AlterTableCmd')?.def, 'ColumnDef')?.colname === column && as(c, 'AlterTableCmd')?.subtype === 'AT_AddColumn');
       if (same && (adds || (rename?.renameType === 'OBJECT_COLUMN' && rename.newname === column))) return { line, why: `creates ${quoteIdent(column)} again` };
       // A view made while the column still exists would depend on it (SELECT *), and the later drop would fail.
-      const view = as(node, 'ViewStmt')?.query ?? as(node, 'CreateTableAsStmt')?.query;
-      if (view && ctx.table && readsTable(view, ctx.table.key)) return { line, why: `creates a view over ${ctx.table.sql}, which would depend on the column` };
+      if (ctx.table && readsTable(viewQuery(node), ctx.table.key)) return { line, why: `creates a view over ${ctx.table.sql}, which would depend on the column` };
       continue;
     }
     const created = tableRef(as(node, 'CreateStmt')?.relation ?? as(node, 'ViewStmt')?.view ?? as(node, 'CreateTableAsStmt')?.into?.rel)?.key;
@@ -219,6 +222,15 @@ function neededGone(ctx: FixContext, column: string | undefined, typesOnly = fal
     if (name) return { line, why: `creates ${name.replace(/^public\./, '')} again` };
   }
   return undefined;
+}
+
+/** The first later statement of the file that makes a view (or materialized view) reading the table. */
+function viewLater(ctx: FixContext, table: TableRef): { line: number } | undefined {
+  return ctx.after.find(({ node }) => readsTable(viewQuery(node), table.key));
+}
+
+function viewQuery(node: FixContext['node']): unknown {
+  return as(node, 'ViewStmt')?.query ?? as(node, 'CreateTableAsStmt')?.query;
 }
 
 /** The query reads the table (a RangeVar of it anywhere: FROM, joins, subqueries). */
@@ -243,7 +255,7 @@ function droppedTables(node: FixContext['node']): string[] {
  *  EXCLUSIVE). Indexes and constraints on the column are not rebuilt: with one known the statement stays as written
  *  (a to-do says so), and the first step refuses, changing nothing, when the database shows one. The old column is
  *  dropped in the next deploy, or right after the swap when a later statement needs it gone (DROP TYPE ... CASCADE
- *  of its old enum type would drop it). */
+ *  of its old enum type would drop it; a view made later in the file over the table would depend on it). */
 export function changeType(ctx: FixContext): Rewrite | undefined {
   const cmd = as(as(ctx.node, 'AlterTableStmt')?.cmds?.[0], 'AlterTableCmd');
   const finding = findingAt(ctx, ['changing-column-type'], as(cmd?.def, 'ColumnDef')?.location);
@@ -260,7 +272,8 @@ export function changeType(ctx: FixContext): Rewrite | undefined {
   // The swap renames the columns under one short lock; the application sees the same name before and after it.
   const text = (list: typeof recipe) => list.map((s) => `${s.kind === 'RenameStmt' ? '-- pgsafe-ignore renaming-column: the swap of a type change; the column keeps its name\n' : ''}${s.text};`).join('\n');
   const carry = carryOver(table, name, makeName(name, 'new'));
-  const now = !!neededGone(ctx, undefined, true);
+  // A view made later in the file over the table would depend on the old column (SELECT *): it goes before that.
+  const now = !!neededGone(ctx, undefined, true) || !!viewLater(ctx, table);
   const pieces: Piece[] = [
     { sql: [carry.guard, text(recipe.slice(0, doAt)), carry.default].join('\n'), transactional: true, slug: 'new_column' },
     { sql: `${recipe[doAt]!.text};`, transactional: false, slug: 'backfill', long: true },

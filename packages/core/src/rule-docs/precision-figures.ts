@@ -56,11 +56,11 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "adding-required-field": [
     {
       "severity": "error",
-      "findings": 184,
+      "findings": 129,
       "sampled": 20,
-      "true": 5,
-      "false": 4,
-      "debatable": 11
+      "true": 4,
+      "false": 1,
+      "debatable": 15
     }
   ],
   "adding-serial-primary-key-field": [
@@ -76,11 +76,11 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "backfill-in-schema-migration": [
     {
       "severity": "error",
-      "findings": 128,
+      "findings": 448,
       "sampled": 20,
-      "true": 8,
-      "false": 6,
-      "debatable": 6
+      "true": 7,
+      "false": 5,
+      "debatable": 8
     }
   ],
   "ban-char-field": [
@@ -156,7 +156,7 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "foreign-key-missing-index": [
     {
       "severity": "warning",
-      "findings": 1211,
+      "findings": 1199,
       "sampled": 20,
       "true": 12,
       "false": 1,
@@ -166,17 +166,17 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "identifier-too-long": [
     {
       "severity": "error",
-      "findings": 19,
-      "sampled": 19,
-      "true": 8,
-      "false": 3,
+      "findings": 15,
+      "sampled": 15,
+      "true": 7,
+      "false": 0,
       "debatable": 8
     }
   ],
   "lock-queue-risk": [
     {
       "severity": "warning",
-      "findings": 1268,
+      "findings": 1288,
       "sampled": 20,
       "true": 12,
       "false": 0,
@@ -186,10 +186,10 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "prefer-robust-stmts": [
     {
       "severity": "warning",
-      "findings": 119,
+      "findings": 38,
       "sampled": 20,
-      "true": 7,
-      "false": 13,
+      "true": 18,
+      "false": 2,
       "debatable": 0
     }
   ],

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { seedRows, useTestDatabase } from '@pgsafe/testing';
 import { rendered, ruleFindings } from '../testing/rule-kit.js';
 import { recipeStatements, runAll } from '../testing/e2e.js';
+import { MigrationHistory } from '../context/history.js';
+import { parseMigration } from '../parse.js';
+import { migrationTime } from '../migration-time.js';
 
 const ID = 'adding-required-field';
 
@@ -24,6 +27,37 @@ describe(ID, () => {
   it('flags each offending column of a multi-column ALTER', async () => {
     const findings = await ruleFindings(ID, `ALTER TABLE users ADD COLUMN a int NOT NULL, ADD COLUMN b int, ADD COLUMN c int NOT NULL;`);
     expect(findings.map((f) => f.message.match(/column (\w+)/)![1])).toEqual(['a', 'c']);
+  });
+
+  it('not for a table an earlier migration of the same change created (written less than 12 hours before) and left empty (issue 22)', () => {
+    const create = 'CREATE TABLE tokens (id bigint PRIMARY KEY);';
+    const add = 'ALTER TABLE tokens ADD COLUMN obfuscated text NOT NULL;';
+    const findings = (first: string, second: string, sql = create) => {
+      const history = new MigrationHistory({ pgVersion: 15 });
+      history.next(parseMigration(sql, first), { name: first });
+      return history.next(parseMigration(add, second), { name: second }).filter((f) => f.rule === ID);
+    };
+    expect(findings('20240111141302_create_tokens', '20240111144844_obfuscate_tokens')).toEqual([]);
+    // A day later the first one may be deployed already, and the table filled since.
+    expect(findings('20240110141302_create_tokens', '20240111144844_obfuscate_tokens')).toHaveLength(1);
+    // Rows the migration itself put in make the ALTER fail whenever it runs.
+    expect(findings('20240111141302_create_tokens', '20240111144844_obfuscate_tokens', `${create}\nINSERT INTO tokens VALUES (1);`)).toHaveLength(1);
+    // Names without a timestamp say nothing about when.
+    expect(findings('V1__create_tokens', 'V2__obfuscate_tokens')).toHaveLength(1);
+  });
+
+  it('not for a table the migration emptied first (DELETE without WHERE, TRUNCATE), but after rows put back (issue 22)', async () => {
+    const add = 'ALTER TABLE memberships ADD COLUMN org_id text NOT NULL;';
+    expect(await ruleFindings(ID, `DELETE FROM memberships;\n${add}`)).toEqual([]);
+    expect(await ruleFindings(ID, `TRUNCATE memberships;\n${add}`)).toEqual([]);
+    expect(await ruleFindings(ID, `DELETE FROM memberships WHERE role = 'guest';\n${add}`)).toHaveLength(1);
+    expect(await ruleFindings(ID, `TRUNCATE memberships;\nINSERT INTO memberships SELECT * FROM old_memberships;\n${add}`)).toHaveLength(1);
+  });
+
+  it('reads the timestamps runners put in migration names', () => {
+    expect(migrationTime('20240111144844_obfuscate_tokens')).toBe(Date.UTC(2024, 0, 11, 14, 48, 44));
+    expect(migrationTime('2025-08-01-000012_no-individual-inboxes')).toBe(Date.UTC(2025, 7, 1, 0, 0, 12));
+    for (const name of ['V1676555340__x.sql', '0004_1.8.0_schema', '20190100000008000000_client']) expect(migrationTime(name), name).toBeUndefined();
   });
 
   it('accepts the safe forms', async () => {

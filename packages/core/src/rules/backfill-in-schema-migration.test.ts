@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MigrationHistory } from '../context/history.js';
+import { parseMigration } from '../parse.js';
 import { seedRows, steadyQueries, timed, useTestDatabase, waitUntilWaitingOnLock } from '@pgsafe/testing';
 import { rendered, ruleFindings } from '../testing/rule-kit.js';
 import { recipeStatements, runAll } from '../testing/e2e.js';
@@ -56,6 +58,40 @@ describe(ID, () => {
     expect(await ruleFindings(ID, `BEGIN;\n${DDL}\nCOMMIT;\n${BACKFILL}`)).toEqual([]);
     expect(await ruleFindings(ID, `BEGIN;\nCREATE TABLE users (id int, country text);\n${BACKFILL}\nCOMMIT;`)).toEqual([]);
     expect(await ruleFindings(ID, `BEGIN;\nALTER TABLE users VALIDATE CONSTRAINT users_country_check;\n${BACKFILL}\nCOMMIT;`)).toEqual([]);
+  });
+});
+
+/** The rule's findings on the last of `migrations`, each judged in the history of the ones before it. */
+function inHistory(...migrations: string[]) {
+  const history = new MigrationHistory({ pgVersion: 15 });
+  const found = migrations.map((sql, i) => history.next(parseMigration(sql, String(i + 1)), { name: String(i + 1) }));
+  return found.at(-1)!.filter((f) => f.rule === ID);
+}
+
+describe(`${ID}: what a DBA would not flag (issue 22, patterns from real histories)`, () => {
+  const KINDS = "CREATE TABLE activity_kinds (id bigint PRIMARY KEY, kind text, platform text);\nINSERT INTO activity_kinds VALUES (1, 'commit', 'git'), (2, 'review', 'git'), (3, 'post', 'forum');";
+  const LABEL = "BEGIN;\nALTER TABLE activity_kinds ADD COLUMN label text;\nUPDATE activity_kinds SET label = 'Posted' WHERE kind = 'post' AND platform = 'forum';\nCOMMIT;";
+
+  it('a reference table the migrations fill themselves (VALUES rows) is not flagged: a few hundred rows at most', () => {
+    expect(inHistory(KINDS, LABEL)).toEqual([]);
+  });
+
+  it('a table the history created and seeded with one row (an admin user) is flagged: the application adds the rest', () => {
+    const users = "CREATE TABLE activity_kinds (id bigint PRIMARY KEY, kind text, platform text);\nINSERT INTO activity_kinds VALUES (1, 'admin', 'local');";
+    expect(inHistory(users, LABEL)).toHaveLength(1);
+    expect(inHistory('CREATE TABLE activity_kinds (id bigint PRIMARY KEY, kind text, platform text);', LABEL)).toHaveLength(1);
+  });
+
+  it("an UPDATE of a system catalog is not the application's data", async () => {
+    const sql = "BEGIN;\nALTER TABLE local_site DISABLE TRIGGER ALL;\nUPDATE pg_index SET indisready = true WHERE indrelid = (SELECT oid FROM pg_class WHERE relname = 'local_site');\nUPDATE pg_catalog.pg_index SET indisvalid = true WHERE indrelid = 'local_site'::regclass;\nCOMMIT;";
+    expect(await ruleFindings(ID, sql)).toEqual([]);
+  });
+
+  it('a DELETE of duplicates before the unique index locks only the rows it removes; after the DDL it is still flagged', async () => {
+    const dedupe = 'DELETE FROM posts a USING (SELECT min(id) AS id, ap_id FROM posts GROUP BY ap_id HAVING count(*) > 1) b WHERE a.ap_id = b.ap_id AND a.id <> b.id;';
+    const unique = 'ALTER TABLE posts ADD CONSTRAINT posts_ap_id_key UNIQUE (ap_id);';
+    expect(await ruleFindings(ID, `BEGIN;\n${dedupe}\n${unique}\nCOMMIT;`)).toEqual([]);
+    expect((await ruleFindings(ID, `BEGIN;\n${unique}\n${dedupe}\nCOMMIT;`)).map((f) => f.start.line)).toEqual([3]);
   });
 });
 

@@ -5,14 +5,16 @@ import { trafficLocks } from '../lock-risk.js';
 import { keysetBatches } from '../batches.js';
 import { tableKey } from '../table-key.js';
 import { keyBounded } from '../key-bounded.js';
+import { isSystemCatalog, referenceRows } from '../reference-table.js';
 import { heldEarlier, whereEarlier } from '../context/open-transaction.js';
 import type { ParsedStatement } from '../parse.js';
 
 /** A whole-table UPDATE/DELETE in the same transaction as DDL: the DDL's lock is held until commit, so the site
  *  waits for the entire data change (DDL first), or the change's row locks are held through the DDL (DDL after).
  *  A WHERE that bounds the rows by a range or a short list of the table's key is a batch and not flagged; a WHERE on
- *  another column (`col IS NULL` on a column just added matches every row) is no batch. Rule logic touched by the
- *  context helper (issue 18, step 4). */
+ *  another column (`col IS NULL` on a column just added matches every row) is no batch. Not flagged either: the
+ *  system catalogs, and reference tables the migrations fill themselves (a few hundred rows: the change is instant), and a DELETE
+ *  before the DDL (it locks only the rows it removes, say duplicates ahead of a unique index). */
 export default defineRule({
   id: 'backfill-in-schema-migration',
   severity: 'error',
@@ -24,7 +26,8 @@ export default defineRule({
     const change = update ?? del;
     const table = tableRef(change?.relation);
     const tx = ctx.state.transaction;
-    if (!change || !table || tx === undefined || ctx.isNewTable(table)) return undefined;
+    if (!change || !table || tx === undefined || ctx.isNewTable(table) || isSystemCatalog(table)) return undefined;
+    if (referenceRows(ctx.schema, table, ctx.statement.index) !== undefined) return undefined;
     const key = tableKey(ctx.schema, table);
     if (keyBounded(change.whereClause, key)) return undefined;
     const here = ctx.statement.index;
@@ -35,6 +38,8 @@ export default defineRule({
     if (ddl.length === 0 && held.length === 0) return undefined;
     const before = [...held.map((e) => ({ text: e.text, where: whereEarlier(e), lock: e.locks[0]! })), ...ddl.filter((s) => s.index < here).map(described)];
     const after = ddl.filter((s) => s.index > here).map(described);
+    // A DELETE before the DDL (duplicates removed ahead of a unique index) locks only rows that are going away.
+    if (del && before.length === 0) return undefined;
     const first = before[0] ?? after[0]!;
     const lock = first.lock;
     const line = first.where;

@@ -6,6 +6,11 @@ const ID = 'ban-drop-column';
 const DROP = 'ALTER TABLE users DROP COLUMN legacy_plan;';
 
 describe(ID, () => {
+  it('is not reported when the previous release is stopped before the migrations run (deploy: stop-the-app, issue 22)', async () => {
+    expect(await ruleFindings(ID, DROP, { deploy: 'stop-the-app' })).toEqual([]);
+    expect(await ruleFindings(ID, DROP, { deploy: 'rolling' })).toHaveLength(1);
+  });
+
   it('flags dropping a column of an existing table', async () => {
     expect((await ruleFindings(ID, DROP)).map((f) => f.severity)).toEqual(['error']);
     expect(await rendered(ID, DROP)).toMatchSnapshot();

@@ -13,6 +13,11 @@ describe(ID, () => {
     expect(await rendered(ID, sql)).toMatchSnapshot();
   });
 
+  it('is not reported when the previous release is stopped before the migrations run (deploy: stop-the-app, issue 22)', async () => {
+    expect(await ruleFindings(ID, 'DROP TABLE audit_log;', { deploy: 'stop-the-app' })).toEqual([]);
+    expect(await ruleFindings(ID, 'DROP TABLE audit_log;', { deploy: 'rolling' })).toHaveLength(1);
+  });
+
   it('accepts dropping a table created earlier in the migration', async () => {
     expect(await ruleFindings(ID, 'CREATE TABLE tmp_import (id int);\nDROP TABLE tmp_import;')).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { as, strings, tableRefOf } from '../ast.js';
 import { defineRule } from '../rule.js';
+import { oldReleaseRuns, ROLLING_DEPLOY_NOTE } from '../old-release.js';
 import { lockImpact } from '../locks.js';
 
 /** Dropping a table loses its data for good and breaks the code still using it. */
@@ -9,6 +10,7 @@ export default defineRule({
   kinds: ['DropStmt'],
   summary: 'DROP TABLE loses the data and breaks the code still using the table; stop using it in a deploy first.',
   check(ctx) {
+    if (!oldReleaseRuns(ctx)) return undefined;
     const drop = as(ctx.statement.node, 'DropStmt');
     if (drop?.removeType !== 'OBJECT_TABLE') return undefined;
     const tables = (drop.objects ?? [])
@@ -19,7 +21,7 @@ export default defineRule({
     const names = tables.map((t) => t.sql).join(', ');
     return {
       message: `Dropping ${names}${drop.behavior === 'DROP_CASCADE' ? ' with CASCADE (and whatever depends on it)' : ''} loses its data and breaks the code still using it.`,
-      why: `From the moment the drop commits, every running query on ${names} fails with "relation does not exist", and the rows are gone: no rollback of the deploy brings them back.${drop.behavior === 'DROP_CASCADE' ? ' CASCADE also drops views and foreign keys of other tables that depend on it, silently.' : ''}`,
+      why: `From the moment the drop commits, every running query on ${names} fails with "relation does not exist", and the rows are gone: no rollback of the deploy brings them back.${drop.behavior === 'DROP_CASCADE' ? ' CASCADE also drops views and foreign keys of other tables that depend on it, silently.' : ''} ${ROLLING_DEPLOY_NOTE}`,
       lock: lockImpact('ACCESS EXCLUSIVE', names, 'a moment - after waiting for every running query on the table'),
       recipe: {
         summary: 'Stop using the table in a deploy first; then drop it (without CASCADE), after a backup if the data may be needed.',

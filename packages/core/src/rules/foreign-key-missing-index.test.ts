@@ -21,6 +21,17 @@ describe(ID, () => {
     expect(composite[0]!.recipe.sql).toContain('ON lines (order_id, shop_id)');
   });
 
+  it('accepts a reference to a lookup table the migrations fill themselves (issue 22): its rows are not deleted, the index would never be used', async () => {
+    const kinds = "CREATE TABLE activity_kinds (id int PRIMARY KEY, name text);\nINSERT INTO activity_kinds VALUES (1, 'commit'), (2, 'review'), (3, 'post');";
+    const child = 'CREATE TABLE activities (id bigint PRIMARY KEY, kind_id int REFERENCES activity_kinds (id));';
+    expect(await ruleFindings(ID, `${kinds}\n${child}`)).toEqual([]);
+    // Nor from a lookup table to a big one: scanning a few hundred rows costs nothing.
+    expect(await ruleFindings(ID, `${kinds}\nALTER TABLE activity_kinds ADD COLUMN owner_id bigint REFERENCES users (id);`)).toEqual([]);
+    // One seeded row (an admin user) says nothing about what the application adds: still flagged.
+    const users = "CREATE TABLE accounts (id int PRIMARY KEY, name text);\nINSERT INTO accounts VALUES (1, 'admin');";
+    expect(await ruleFindings(ID, `${users}\nCREATE TABLE posts (id bigint PRIMARY KEY, account_id int REFERENCES accounts (id));`)).toHaveLength(1);
+  });
+
   it('accepts an index created in the same migration, before or after, whose leading columns match', async () => {
     expect(await ruleFindings(ID, 'CREATE INDEX CONCURRENTLY o_u ON orders (user_id, created_at);\nALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users NOT VALID;')).toEqual([]);
     expect(await ruleFindings(ID, 'ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users NOT VALID;\nCREATE INDEX CONCURRENTLY o_u ON orders (user_id);')).toEqual([]);

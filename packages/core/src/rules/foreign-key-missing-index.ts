@@ -5,17 +5,24 @@ import { defineRule } from '../rule.js';
 import { makeName, quoteIdent } from '../sql.js';
 import type { Report } from '../finding.js';
 import type { SchemaModel } from '../schema-model.js';
+import { referenceRows } from '../reference-table.js';
 
 /** Incident 5: PostgreSQL indexes the referenced key, never the referencing columns. Without an index there,
- *  every DELETE or key UPDATE on the parent scans the child table (and ON DELETE CASCADE does it per row). */
+ *  every DELETE or key UPDATE on the parent scans the child table (and ON DELETE CASCADE does it per row). Not for
+ *  a reference table the migrations fill themselves, as parent (its rows are not deleted in normal use: the index
+ *  would never be used) or as child (a scan of a few hundred rows costs nothing). */
 export default defineRule({
   id: 'foreign-key-missing-index',
   severity: 'warning',
   kinds: ['CreateStmt', 'AlterTableStmt'],
   summary: 'A foreign key whose referencing columns have no index: every delete or key update of the parent scans the child table.',
   check(ctx) {
+    const here = ctx.statement.index;
+    const reference = (t: TableRef | undefined) => !!t && referenceRows(ctx.schema, t, here) !== undefined;
     const found = declaredConstraints(ctx.statement.node).filter(({ con, columns }) => con.contype === 'CONSTR_FOREIGN' && columns.length > 0);
-    return found.filter(({ table, columns }) => !hasLeadingIndex(ctx.schema, table, columns)).map(({ table, con, columns }) => report(table, con, columns));
+    return found
+      .filter(({ table, con, columns }) => !hasLeadingIndex(ctx.schema, table, columns) && !reference(tableRef(con.pktable)) && !reference(table))
+      .map(({ table, con, columns }) => report(table, con, columns));
   },
 });
 

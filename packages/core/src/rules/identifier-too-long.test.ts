@@ -13,6 +13,21 @@ describe(ID, () => {
     expect(await ruleFindings(ID, `ALTER TABLE t ADD COLUMN "${'é'.repeat(32)}" int;`)).toHaveLength(1);
   });
 
+  it('flags the names a statement gives, not those naming an existing object, which PostgreSQL cuts the same way (issue 22)', async () => {
+    const other = 'customer_subscriptions_idx_on_billing_period_started_at_and_status';
+    // DROP INDEX and the old name of a RENAME find the object under its cut name: they work.
+    expect(await ruleFindings(ID, `DROP INDEX CONCURRENTLY IF EXISTS ${LONG};`)).toEqual([]);
+    expect((await ruleFindings(ID, `ALTER INDEX ${LONG} RENAME TO ${other};`)).map((f) => f.message)).toEqual([expect.stringContaining(`${other} is 66 bytes`)]);
+    expect(await ruleFindings(ID, `ALTER INDEX ${other} RENAME TO short_idx;`)).toEqual([]);
+    const table = 'customer_subscription_billing_periods_with_started_at_and_status_v2';
+    expect(await ruleFindings(ID, `ALTER TABLE orders ADD CONSTRAINT orders_sub_fkey FOREIGN KEY (sub_id) REFERENCES ${table} (id);`)).toEqual([]);
+    // Given: a table, a column, a constraint, a view, a type, a function, a trigger, a schema.
+    for (const sql of [`CREATE TABLE ${table} (id int);`, `ALTER TABLE t ADD COLUMN ${table} int;`, `ALTER TABLE t ADD CONSTRAINT ${table} CHECK (a > 0);`, `CREATE VIEW ${table} AS SELECT 1;`,
+      `CREATE TYPE ${table} AS ENUM ('a');`, `CREATE FUNCTION ${table}() RETURNS int LANGUAGE sql AS 'SELECT 1';`, `CREATE TRIGGER ${table} BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();`, `CREATE SCHEMA ${table};`]) {
+      expect(await ruleFindings(ID, sql), sql).toHaveLength(1);
+    }
+  });
+
   it('accepts names of 63 bytes', async () => {
     expect(await ruleFindings(ID, `CREATE TABLE ${'t'.repeat(63)} (id int);`)).toEqual([]);
   });
@@ -20,6 +35,13 @@ describe(ID, () => {
 
 describe(`${ID} on PostgreSQL`, () => {
   const db = useTestDatabase('long_names');
+
+  it('a DROP naming an index by its long name drops it (PostgreSQL cuts the name the same way)', async () => {
+    await db.current.query('CREATE TABLE subs (status text)');
+    await db.current.query(`CREATE INDEX ${LONG} ON subs (status)`);
+    await db.current.query(`DROP INDEX ${LONG}`);
+    expect((await db.current.query(`SELECT count(*)::int AS n FROM pg_indexes WHERE tablename = 'subs'`)).rows).toEqual([{ n: 0 }]);
+  });
 
   it('two long names sharing their first 63 bytes collide', async () => {
     await db.current.query('CREATE TABLE customer_subscriptions (billing_period_started_at date, status text)');

@@ -25,9 +25,39 @@ function mayHaveLongName(text: string): boolean {
   return false;
 }
 
+/** Keys of the names a statement gives (to what it creates, adds or renames to); every other name refers to an object
+ *  that exists, and PostgreSQL cuts it the same way, so it finds that object (DROP INDEX with the long name works). */
+const DEFINING_KEYS = new Set(['idxname', 'conname', 'colname', 'newname', 'trigname', 'policy_name']);
+/** Statements whose `relation` (or the like) is the relation they create. */
+const CREATED_RELATION: Record<string, string> = { CreateStmt: 'relation', ViewStmt: 'view', CreateSeqStmt: 'sequence', CompositeTypeStmt: 'typevar' };
+/** Statements whose name list (last element) is the object they create. */
+const CREATED_NAME: Record<string, string> = { CreateFunctionStmt: 'funcname', CreateEnumStmt: 'typeName', CreateDomainStmt: 'domainname', DefineStmt: 'defnames', CreateRangeStmt: 'typeName' };
+
+/** The names the statement gives, as the parser stores them (already cut to 63 bytes). */
+function definedNames(node: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const n of node) definedNames(n, out);
+  else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (typeof value === 'string' && DEFINING_KEYS.has(key)) out.add(value);
+      const relation = CREATED_RELATION[key];
+      if (relation) out.add((value as Record<string, { relname?: string }>)[relation]?.relname ?? '');
+      const name = CREATED_NAME[key];
+      if (name) {
+        const list = (value as Record<string, { String?: { sval?: string } }[]>)[name];
+        out.add(list?.at(-1)?.String?.sval ?? '');
+      }
+      if (key === 'CreateTableAsStmt') out.add((value as { into?: { rel?: { relname?: string } } }).into?.rel?.relname ?? '');
+      if (key === 'CreateSchemaStmt') out.add((value as { schemaname?: string }).schemaname ?? '');
+      definedNames(value, out);
+    }
+  }
+  return out;
+}
+
 /** PostgreSQL silently truncates identifiers to 63 bytes: the object gets another name than the migration (and the
- *  ORM) says, and two long names sharing a prefix collide ("already exists"). The parser truncates them in the AST
- *  too, so they are read from the scanner's tokens. */
+ *  ORM) says, and two long names sharing a prefix collide ("already exists"). Reported where a name is given, not
+ *  where an existing object is named (DROP, the old name of a RENAME, REFERENCES). The parser truncates names in the
+ *  AST too, so they are read from the scanner's tokens. */
 export default defineRule({
   id: 'identifier-too-long',
   severity: 'error',
@@ -35,15 +65,17 @@ export default defineRule({
   check(ctx) {
     const text = ctx.statement.text;
     if (!mayHaveLongName(text)) return undefined;
+    const defined = definedNames(ctx.statement.node);
     const long = new Set<string>();
     for (const token of scanSync(text).tokens) {
       if (token.tokenName !== 'IDENT') continue;
       const name = token.text.startsWith('"') ? token.text.slice(1, -1).replace(/""/g, '"') : token.text.toLowerCase();
       if (Buffer.byteLength(name, 'utf8') > 63) long.add(name);
     }
-    return [...long].map((name) => {
+    return [...long].flatMap((name) => {
       let cut = name;
       while (Buffer.byteLength(cut, 'utf8') > 63) cut = cut.slice(0, -1);
+      if (!defined.has(cut)) return [];
       return {
         message: `${quoteIdent(name)} is ${Buffer.byteLength(name, 'utf8')} bytes: PostgreSQL will name it ${quoteIdent(cut)}.`,
         why: 'Identifiers are cut to 63 bytes (NAMEDATALEN - 1) with only a NOTICE. The object then has another name than the one in the migration and the ORM model, later statements naming it in full may hit the wrong object, and two long names with the same first 63 bytes collide.',

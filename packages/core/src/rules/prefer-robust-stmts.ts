@@ -5,7 +5,9 @@ import { alterParts, tokens } from '../tokens.js';
 
 /** Outside a transaction, a migration that fails half-way leaves its first statements applied; re-running it then
  *  fails on them unless they are idempotent. Reported once per migration (squawk reports every statement), and not
- *  for statements inside a transaction, which roll back together. `pgsafe run` adds the guards itself. */
+ *  for statements inside a transaction, which roll back together, nor for a statement nothing can fail after (the last
+ *  of its file but SET/RESET: a re-run is needed only when it failed itself, and IF NOT EXISTS would then keep the
+ *  invalid index a failed CONCURRENTLY build leaves). `pgsafe run` adds the guards itself. */
 export default defineRule({
   id: 'prefer-robust-stmts',
   severity: 'warning',
@@ -15,6 +17,7 @@ export default defineRule({
     if (ctx.state.inTransaction || !fragile(ctx.statement.node)) return undefined;
     const first = ctx.migration.statements.find((s) => !ctx.states[s.index]!.inTransaction && fragile(s.node));
     if (first?.index !== ctx.statement.index) return undefined;
+    if (!ctx.migration.statements.some((s) => s.index > first.index && !as(s.node, 'VariableSetStmt'))) return undefined;
     const count = ctx.migration.statements.filter((s) => !ctx.states[s.index]!.inTransaction && fragile(s.node)).length;
     return {
       message: `This statement${count > 1 ? ` (and ${count - 1} more)` : ''} cannot run twice: if the migration fails after it, re-running it fails here.`,

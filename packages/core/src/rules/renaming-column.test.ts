@@ -7,6 +7,11 @@ const ID = 'renaming-column';
 const RENAME = 'ALTER TABLE users RENAME COLUMN name TO full_name;';
 
 describe(ID, () => {
+  it('is not reported when the previous release is stopped before the migrations run (deploy: stop-the-app, issue 22)', async () => {
+    expect(await ruleFindings(ID, RENAME, { deploy: 'stop-the-app' })).toEqual([]);
+    expect(await ruleFindings(ID, RENAME, { deploy: 'rolling' })).toHaveLength(1);
+  });
+
   it('flags a column rename on an existing table', async () => {
     expect((await ruleFindings(ID, RENAME)).map((f) => f.severity)).toEqual(['error']);
     expect(await rendered(ID, RENAME)).toMatchSnapshot();

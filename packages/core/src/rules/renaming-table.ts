@@ -1,5 +1,6 @@
 import { as, tableRef } from '../ast.js';
 import { defineRule } from '../rule.js';
+import { oldReleaseRuns, ROLLING_DEPLOY_NOTE } from '../old-release.js';
 import { lockImpact } from '../locks.js';
 import { quoteIdent, quoteQualified } from '../sql.js';
 
@@ -10,13 +11,14 @@ export default defineRule({
   kinds: ['RenameStmt'],
   summary: 'RENAME TO breaks the application code still running against the old table name.',
   check(ctx) {
+    if (!oldReleaseRuns(ctx)) return undefined;
     const rename = as(ctx.statement.node, 'RenameStmt');
     const table = tableRef(rename?.relation);
     if (rename?.renameType !== 'OBJECT_TABLE' || !table || !rename.newname || ctx.isNewTable(table)) return undefined;
     const to = quoteQualified(table.schema, rename.newname);
     return {
       message: `Renaming ${table.sql} to ${quoteIdent(rename.newname)} breaks every running query that still uses ${table.sql}.`,
-      why: `The application version still deployed queries ${table.sql}; from the moment the rename commits those queries fail with "relation does not exist". The rename also takes ACCESS EXCLUSIVE on the table.`,
+      why: `The application version still deployed queries ${table.sql}; from the moment the rename commits those queries fail with "relation does not exist". The rename also takes ACCESS EXCLUSIVE on the table. ${ROLLING_DEPLOY_NOTE}`,
       lock: lockImpact('ACCESS EXCLUSIVE', table.sql, 'a moment (catalog change) - after waiting for every running query on the table'),
       recipe: {
         summary: 'Rename and leave a view under the old name in the same transaction (a simple view is updatable), deploy code using the new name, then drop the view.',
