@@ -44,7 +44,9 @@ async function deployedInit(): Promise<void> {
   await seedRows(db.current, '"User"', 20_000, { email: "'user' || i || '@example.com'", name: "'n' || i" });
 }
 
-describe('pgsafe-prisma migrate deploy', () => {
+// Each test runs the CLI two to four times: at a load of 15-20 on 2 cores one took over the default 30 s, and a timed-out
+// test's deploy then ran on into the next test's fresh schema.
+describe('pgsafe-prisma migrate deploy', { timeout: 120_000 }, () => {
   it('applies a mixed migration (DDL, then CREATE INDEX CONCURRENTLY) in order, with a VALID index and the rows Prisma writes', async () => {
     await deployedInit();
     const file = project.migration('20260102000000_user_status', 'ALTER TABLE "User" ADD COLUMN "status" TEXT;\n\nCREATE INDEX CONCURRENTLY "User_email_idx" ON "User"("email");\n');
@@ -127,7 +129,7 @@ describe('pgsafe-prisma migrate deploy', () => {
     expect(doc.status).toBe('refused');
     expect(doc.refused.map((m) => m.blocking)).toEqual(Array(8).fill(['require-concurrent-index-creation']));
     expect(await rows()).toHaveLength(1);
-   }, 120_000); // four deploys: over the default 30 s on a loaded machine
+   });
 
   it('judges the pending migrations as one batch: a fresh install passes, the same change on a loaded table is refused with its size', async () => {
     project.migration('20260101000000_init', INIT);
@@ -152,7 +154,7 @@ describe('pgsafe-prisma migrate deploy', () => {
     expect(loaded.code).toBe(1);
     expect(loaded.stdout).toMatch(/live: "Order" has ~1[\d,]{6} rows \(estimate, pg_class\.reltuples\): at or above the large-table threshold of[\s|]+100,000 rows/);
     expect(await rows()).toHaveLength(3);
-  }, 120_000); // two deploys and 150,000 rows: over the default 30 s on a loaded machine
+  });
 
   it("creates the URL's database when it does not exist, as Prisma's migrate deploy does", async () => {
     const name = `${db.current.name}_created`;

@@ -75,7 +75,8 @@ describe('pass-through', () => {
   });
 });
 
-describe('pgsafe-prisma migrate dev', () => {
+// Each test runs the CLI more than once: at a load of 15-20 on 2 cores that can take over the default 30 s.
+describe('pgsafe-prisma migrate dev', { timeout: 120_000 }, () => {
   it('applies pending migrations itself, lets Prisma create the new one, rewrites it into safe directories and applies them', async () => {
     project.migration('20260102000000_name', 'ALTER TABLE "User" ADD COLUMN "name" TEXT;\n');
     const prisma = prismaCreating(
