@@ -1,10 +1,11 @@
 /** `pgsafe fix` end to end: the built CLI rewrites migrations (diff, --write, --json, Prisma directories), and what
  *  it writes runs with `pgsafe run` on real PostgreSQL, refusing nothing. */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadParser, parseMigration } from '@pgsafe/core';
 import { adminUrl, columnsOf, runNode, seedRows, useTestDatabase } from '../harness/index.js';
 import { assertCliBuilt, pgsafe as runPgsafe, writeIn } from '../harness/pgsafe-cli.js';
 
@@ -53,6 +54,41 @@ describe('pgsafe fix --write: the proof on a scratch server', () => {
     // --no-verify writes it all the same.
     expect((await pgsafe(['fix', file, '--write', '--no-verify'])).code).toBe(0);
     expect(readFileSync(file, 'utf8')).not.toBe(original);
+  });
+});
+
+describe('pgsafe fix --write on a file that is not UTF-8 (a LATIN1 database\'s migration)', () => {
+  it('keeps every byte it does not rewrite, and what it writes, read as LATIN1, inserts the same text', async () => {
+    const latin1 = (text: string) => Buffer.from(text, 'latin1');
+    write('latin1/001_init.sql', 'CREATE TABLE dishes (id int PRIMARY KEY, name text NOT NULL);\n');
+    // Latin-1 é, è, ï in a comment and in strings, and bytes that are neither Latin-1 text nor UTF-8.
+    const kept = [latin1('-- the café menu\n'), latin1("INSERT INTO dishes VALUES (1001, 'café crème');\n"), Buffer.concat([latin1("INSERT INTO dishes VALUES (1002, 'naïve "), Buffer.from([0xff, 0xc3, 0x28]), latin1("');\n")])];
+    const file = write('latin1/002_menu.sql', '');
+    writeFileSync(file, Buffer.concat([kept[0]!, kept[1]!, latin1('CREATE INDEX dishes_name_idx ON dishes (name);\n'), kept[2]!]));
+    const checked = await pgsafe(['check', file]);
+    expect(checked.stdout).toContain(`${file}:3:1 error[require-concurrent-index-creation]`);
+    expect(checked.code).toBe(1);
+
+    const r = await pgsafe(['fix', file, '--write']);
+    expect(r.stderr).toContain(`${file}: proven on a scratch server`);
+    expect(r.code).toBe(0);
+    const written = readFileSync(file);
+    for (const part of kept) expect(written.indexOf(part), part.toString('latin1')).toBeGreaterThanOrEqual(0);
+    expect(written.indexOf(Buffer.from('\ufffd'))).toBe(-1);
+    expect(written.toString('latin1')).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS dishes_name_idx ON dishes (name);\n');
+    const again = await pgsafe(['check', file]);
+    expect(again.stdout).toContain('0 errors');
+    expect(again.code).toBe(0);
+
+    // The fixed file as a LATIN1 client sends it, statement by statement (CONCURRENTLY runs alone).
+    await db.current.query('DROP TABLE IF EXISTS dishes; CREATE TABLE dishes (id int PRIMARY KEY, name text NOT NULL)');
+    await loadParser();
+    for (const statement of parseMigration(written.toString('latin1')).statements) await db.current.query(statement.text);
+    const { rows } = await db.current.query('SELECT id, name, (SELECT indisvalid FROM pg_index WHERE indexrelid = \'dishes_name_idx\'::regclass) AS valid FROM dishes ORDER BY id');
+    expect(rows).toEqual([
+      { id: 1001, name: 'café crème', valid: true },
+      { id: 1002, name: 'naïve ÿÃ(', valid: true },
+    ]);
   });
 });
 

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createTwoFilesPatch } from 'diff';
-import { analyzeOptionsFrom, fix, FIX_DEFAULTS, historySchema, loadParser, parseMigration, ParseError, type ParsedMigration, renderKnexMigrations, renderMikroOrmMigrations, renderPrismaMigrations, renderRunFiles, renderTypeormMigrations, type FixFile, type FixResult, type Verdict } from '@pgsafe/core';
+import { analyzeOptionsFrom, decodeSourceBytes, encodeSourceBytes, fix, FIX_DEFAULTS, historySchema, loadParser, parseMigration, ParseError, type ParsedMigration, renderKnexMigrations, renderMikroOrmMigrations, renderPrismaMigrations, renderRunFiles, renderTypeormMigrations, type FixFile, type FixResult, type Verdict } from '@pgsafe/core';
 import { pgVersionArg, positiveArg, timeoutTextArg } from '../option-args.js';
 import { earlierMigrations, FixVerifier } from '../fix-verify.js';
 import { formatError } from '../output/pretty.js';
@@ -73,7 +73,8 @@ export function fixCommand(): Command {
         for (const file of files) {
           let source: string;
           try {
-            source = readFileSync(file, 'utf8');
+            // Bytes, not 'utf8': a LATIN1 file's non-UTF-8 bytes must come back as they were, not as U+FFFD.
+            source = decodeSourceBytes(readFileSync(file));
           } catch {
             cmd.error(`error: cannot read ${file}`, { exitCode: 2 });
           }
@@ -124,7 +125,7 @@ export function fixCommand(): Command {
             for (const o of outputs) {
               if (o.sql === source! && o.path === file) continue;
               mkdirSync(dirname(o.path), { recursive: true });
-              writeFileSync(o.path, o.sql);
+              writeFileSync(o.path, encodeSourceBytes(o.sql));
             }
           } else {
             for (const o of outputs) {

@@ -6,3 +6,4 @@ export { endState, diffEndStates, unstableKeys, type EndState } from './end-stat
 export { verifyFix, applyOriginal, applyFixed, scratchDatabase, PLACEHOLDER, type Verdict, type VerifyOptions } from './verify.js';
 export { sampleRowsSql } from './sample-rows.js';
 export { historySchema } from './history-schema.js';
+export { decodeSourceBytes, encodeSourceBytes } from './source-bytes.js';
