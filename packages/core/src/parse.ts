@@ -21,6 +21,9 @@ export interface ParsedMigration {
   /** Path as given by the caller (or `<stdin>`), used in every location. */
   file: string;
   source: string;
+  /** Whether `source` holds the word pgsafe-ignore, when the maker already knows (a guard's migration built chunk by
+   *  chunk: looking again through the whole text at every statement would cost the migration's length each time). */
+  mentionsIgnore?: boolean;
   statements: ParsedStatement[];
   /** Offsets in AST nodes (`location`) are UTF-8 bytes; this turns them into positions. */
   map: SourceMap;

@@ -30,7 +30,7 @@ export function findSuppressions(migration: ParsedMigration): { suppressions: Su
   const suppressions: Suppression[] = [];
   const problems: Finding[] = [];
   const { source, map, statements } = migration;
-  if (!source.includes('pgsafe-ignore')) return { suppressions, problems };
+  if (!(migration.mentionsIgnore ?? source.includes('pgsafe-ignore'))) return { suppressions, problems };
   // The scanner tells real comments from the same words inside a string or a function body.
   for (const token of scanSync(source).tokens) {
     const match = token.tokenName === 'SQL_COMMENT' ? COMMENT.exec(token.text) : null;

@@ -45,7 +45,7 @@ export function guardedClientClass(
       const g = await guard();
       if (TRANSACTION_CONTROL.test(obj.sql)) {
         // A migration's own knex.transaction(): the statements after it run in another database transaction.
-        g.transactionControl();
+        g.transactionControl(obj.sql);
         return super._query(connection, obj);
       }
       const session: GuardSession = {

@@ -23,7 +23,7 @@ export function guardQueryRunner(runner: QueryRunner, state: MigrationState, gua
     if (!state.current) return send(sql, parameters, structured as true);
     if (TRANSACTION_CONTROL.test(sql)) {
       // A migration's own startTransaction()/commitTransaction(): the statements after it run in another transaction.
-      (await guard()).transactionControl();
+      (await guard()).transactionControl(sql);
       return send(sql, parameters, structured as true);
     }
     const session: GuardSession = {

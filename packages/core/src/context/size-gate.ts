@@ -14,7 +14,7 @@ import type { Finding } from '../finding.js';
 import type { ParsedMigration, ParsedStatement } from '../parse.js';
 import type { SchemaModel } from '../schema-model.js';
 import { locksTaken } from '../statement-locks.js';
-import { describeSize, type MeasuredSize, type SizeReader } from './table-sizes.js';
+import { describeSize, GROUPED, type MeasuredSize, type SizeReader } from './table-sizes.js';
 
 /** Rules whose danger grows with the rows of the statement's table. */
 const SIZE_DEPENDENT = new Set([
@@ -129,7 +129,7 @@ async function truncation(f: Finding, nameTaken: (name: string) => Promise<boole
 }
 
 function count(n: number): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? 'row' : 'rows'}`;
+  return `${GROUPED.format(n)} ${n === 1 ? 'row' : 'rows'}`;
 }
 
 function withSize(f: Finding, text: string): Finding {

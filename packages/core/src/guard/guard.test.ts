@@ -38,7 +38,7 @@ const columns = (table: string) => columnsOf(db.current, table);
 
 beforeEach(async () => {
   events = [];
-  await db.current.query('DROP TABLE IF EXISTS users, audit CASCADE');
+  await db.current.query('DROP TABLE IF EXISTS users, audit, audit_item CASCADE');
   await db.current.query('CREATE TABLE users (id int PRIMARY KEY, email text)');
   await seedRows(db.current, 'users', 5_000, { id: 'i', email: "'u' || i || '@example.com'" });
   client = await db.current.connect({ applicationName: 'orm' });
@@ -237,8 +237,18 @@ describe('MigrationGuard: round trips', () => {
     // Reading another table can wait: guarded again.
     await run('INSERT INTO audit (id, user_id) SELECT id + 1, id FROM users WHERE id < 10');
     expect(sent.slice(afterCreate).filter((q) => q.startsWith('SAVEPOINT'))).toEqual(["SAVEPOINT pgsafe_statement; SET LOCAL lock_timeout = '200ms'; SET LOCAL statement_timeout = '60000ms'"]);
+    // A table whose foreign key names only a table of this transaction: nothing to wait for either.
+    const beforeItems = sent.length;
+    await run('CREATE TABLE audit_item (id int PRIMARY KEY, audit_id int REFERENCES audit (id))');
+    expect(sent.slice(beforeItems)).toEqual([]);
+    // IF NOT EXISTS found users there (in use): it created nothing, and an ALTER of users is guarded as ever.
+    await run('CREATE TABLE IF NOT EXISTS users (id int)');
+    const beforeAlter = sent.length;
+    await run('ALTER TABLE users ADD COLUMN nickname text');
+    expect(sent.slice(beforeAlter).filter((q) => q.startsWith('SAVEPOINT'))).toHaveLength(1);
     await client.query('COMMIT');
     expect((await db.current.query('SELECT count(*)::int AS n FROM audit')).rows).toEqual([{ n: 10 }]);
+    expect(await columns('users')).toEqual(['id', 'email', 'nickname']);
     expect(await columns('audit')).toEqual(['id', 'user_id', 'note', 'at']);
   });
 });

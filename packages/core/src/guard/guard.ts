@@ -32,6 +32,9 @@ import { liveContext } from '../context/table-sizes.js';
 import { heldBy, type EarlierInTransaction } from '../context/open-transaction.js';
 import { cannotWait, createdTable } from './cannot-wait.js';
 
+/** Transaction control after which statements run in another transaction (savepoints stay in the same one). */
+const ENDS_OR_BEGINS = /^\s*(BEGIN|START\s+TRANSACTION|COMMIT|END|ABORT|ROLLBACK)\b(?!\s+((WORK|TRANSACTION)\s+)?TO\b)/i;
+
 /** Rules that look back over the transaction: refused for what an earlier migration of it did, the way out is a
  *  transaction of its own per migration (the adapter's OUTSIDE_TRANSACTION hint). */
 const SHARED_TRANSACTION_RULES = new Set(['validate-constraint-in-same-transaction', 'backfill-in-schema-migration', 'lock-queue-risk']);
@@ -110,9 +113,10 @@ export class MigrationGuard {
       : { key, names: [current.info.name], earlier: held, created: new Set(created) };
   }
 
-  /** The adapter saw the ORM send BEGIN, COMMIT or ROLLBACK: the next statement's transaction is read again. */
-  transactionControl(): void {
-    this.transaction.stale = true;
+  /** The adapter saw the ORM send transaction control (`sql`): after a BEGIN, COMMIT or ROLLBACK (not a savepoint's)
+   *  the next statement's transaction is read again. */
+  transactionControl(sql: string): void {
+    if (ENDS_OR_BEGINS.test(sql)) this.transaction.stale = true;
   }
 
   /** The migration being run, if any. */
@@ -190,7 +194,7 @@ export class MigrationGuard {
     }
     // Only tables this transaction created, after a guarded statement of it: no lock to wait for, timeouts in force.
     const before = this.open;
-    const createdHere = (table: string) => current.created.get(table) === tx || (!!before && before.key === txKey && before.created.has(table));
+    const createdHere = (table: string) => tx !== undefined && (current.created.get(table) === tx || (!!before && before.key === txKey && before.created.has(table)));
     const quiet = txKey !== undefined && this.guardedIn === txKey && added.every((s) => cannotWait(s, createdHere));
     for (const stmt of added) {
       const table = createdTable(stmt);
@@ -200,10 +204,11 @@ export class MigrationGuard {
     if (txKey !== undefined) this.guardedIn = txKey;
     // The plan of the new statements after the migration's own timeout settings: the step (timeouts, retries,
     // pre-flight) they run in, at a cost that does not grow with the migration.
+    const at = added[0]!.index;
     const own = [...current.timeoutSettings, ...added].map((s, i) => ({ ...s, index: i }));
     const step = stepOf(this.planFor({ ...migration, statements: own }, pgVersion), current.timeoutSettings.length);
     current.timeoutSettings.push(...added.filter((s) => timeoutSetting(s)));
-    return runStatement({ sql, session, send, step, policy: this.policy, migration: current.info, emit: (e) => this.emit(e) });
+    return runStatement({ sql, session, send, step, policy: this.policy, migration: current.info, emit: (e) => this.emit(e), ownTables: createdHere, unknownToApps: (t) => current.schema.isNewTable(t, at) || !!current.schema.createdEarlierInDeploy(t, at) });
   }
 
   private planFor(migration: ParsedMigration, pgVersion: number) {

@@ -9,6 +9,8 @@ import { lastAtOrBefore, SourceMap, type Position } from '../source-map.js';
 export class MigrationSoFar {
   #migration: ParsedMigration;
   #bytes = 0;
+  /** UTF-8 length of each appended migration's text, for `commit` (measuring the whole text again costs its length). */
+  readonly #lengths = new WeakMap<ParsedMigration, number>();
 
   constructor(readonly file: string) {
     this.#migration = { file, source: '', statements: [], map: new SourceMap('') };
@@ -39,12 +41,15 @@ export class MigrationSoFar {
       shiftLocations(s.node, this.#bytes);
       return { ...s, index: base + s.index, start: map.position(startChar + s.start.offset), end: map.position(startChar + s.end.offset) };
     });
-    return { file: this.file, source, statements: [...before.statements, ...added], map };
+    const mentionsIgnore = (before.mentionsIgnore ?? false) || chunk.includes('pgsafe-ignore');
+    const migration = { file: this.file, source, statements: [...before.statements, ...added], map, mentionsIgnore };
+    this.#lengths.set(migration, this.#bytes + Buffer.byteLength(chunk, 'utf8'));
+    return migration;
   }
 
   /** Keeps `migration` (from `append`) as the migration so far. */
   commit(migration: ParsedMigration): void {
-    this.#bytes = Buffer.byteLength(migration.source, 'utf8');
+    this.#bytes = this.#lengths.get(migration) ?? Buffer.byteLength(migration.source, 'utf8');
     this.#migration = migration;
   }
 }

@@ -18,6 +18,7 @@
  */
 import { settingLiteral } from '../plan/duration.js';
 import type { Step } from '../plan/types.js';
+import type { TableRef } from '../ast.js';
 import { attemptLockTimeout, retryDelay, type ExecutePolicy } from '../execute/policy.js';
 import { cleanupTable, dropIndexConcurrently, namedLeftovers, newLeftovers } from '../execute/index-cleanup.js';
 import { indexBuildChecks } from '../execute/index-build-checks.js';
@@ -38,9 +39,14 @@ export interface RunStatementInput<T> {
   policy: ExecutePolicy;
   migration: MigrationInfo;
   emit: (event: GuardEvent) => void;
+  /** Tables this transaction created: nobody else sees them, so no session can block their locks (no pre-flight). */
+  ownTables?: (key: string) => boolean;
+  /** Tables no application knows yet (created earlier in this deploy): no pre-flight for them; a lock wait on them
+   *  is still retried like any other. */
+  unknownToApps?: (table: TableRef) => boolean;
 }
 
-export async function runStatement<T>({ sql, session, send, step, policy, migration, emit }: RunStatementInput<T>): Promise<T> {
+export async function runStatement<T>({ sql, session, send, step, policy, migration, emit, ownTables = () => false, unknownToApps = () => false }: RunStatementInput<T>): Promise<T> {
   const q = session.query.bind(session) as unknown as Queryable['query'];
   const queryable: Queryable = { query: q } as Queryable;
   const inTx = session.inTransaction;
@@ -56,12 +62,13 @@ export async function runStatement<T>({ sql, session, send, step, policy, migrat
     }
   };
   const previous = inTx ? undefined : await currentTimeouts(session);
-  const tables = lockTargets(queryable, step);
+  const tables = lockTargets(queryable, step, ownTables);
+  const preflightNeeded = step.preflight && policy.preflight.mode !== 'off' && step.targets.some((t) => t.blocksTraffic && !t.newTable && !ownTables(t.table.key) && !unknownToApps(t.table));
   // As in `pgsafe run`: an orphaned or running build of the index first, the index VALID after (index-build-checks.ts).
   const checks = cleanup ? indexBuildChecks({ q: queryable, pid: await tables.pid(), step, sql, table: cleanup, deadline, pollMs: policy.preflight.pollMs * 4, emit: (e) => emit({ ...e, migration }) }) : undefined;
 
   for (let attempt = 1; ; attempt++) {
-    if (step.preflight && policy.preflight.mode !== 'off') await preflight({ queryable, tables, policy, migration, emit, deadline });
+    if (preflightNeeded) await preflight({ queryable, tables, policy, migration, emit, deadline });
     await checks?.before();
     if (cleanup && step.indexCleanup) await dropLeftovers(await namedLeftovers(queryable, cleanup, step.indexCleanup));
     const before = cleanup ? new Set((await newLeftovers(queryable, cleanup, new Set())).map((i) => i.oid)) : undefined;
@@ -104,7 +111,7 @@ export async function runStatement<T>({ sql, session, send, step, policy, migrat
 
 /** The statement's tables as the database knows them, resolved once, on first use: those whose lock blocks
  *  traffic (pre-flight) and all of them (naming who held a conflicting lock after a lock timeout). */
-function lockTargets(q: Queryable, step: Step) {
+function lockTargets(q: Queryable, step: Step, ownTables: (key: string) => boolean) {
   let resolved: Promise<{ blocking: LockTarget[]; all: LockTarget[] }> | undefined;
   let ownPid: Promise<number> | undefined;
   const targets = () =>
@@ -112,7 +119,7 @@ function lockTargets(q: Queryable, step: Step) {
       const all: LockTarget[] = [];
       const blocking: LockTarget[] = [];
       for (const t of step.targets) {
-        if (t.newTable) continue;
+        if (t.newTable || ownTables(t.table.key)) continue;
         const table = await resolveTable(q, t.table.sql);
         if (!table) continue;
         all.push({ ...table, mode: t.mode });

@@ -6,7 +6,8 @@ import { formatDuration, LONGEST_MIGRATION_LOCK_TIMEOUT_MS, parseDuration } from
 /** The migration's own lock_timeout in ms when it is longer than a site tolerates ('1h'), else undefined. A value
  *  that is not a duration PostgreSQL would read is left to the server to refuse. */
 function tooLong(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
+  // Not a number ('set by the runner'): nothing to parse (a thrown error per statement costs more than the rule).
+  if (value === undefined || !/^\s*\.?\d/.test(value)) return undefined;
   try {
     const ms = parseDuration(value);
     return ms > LONGEST_MIGRATION_LOCK_TIMEOUT_MS ? ms : undefined;
