@@ -9,12 +9,13 @@ import type { Input } from './inputs.js';
 const SIBLINGS: Partial<Record<RunnerName, string>> = {
   prisma: '*/migration.sql',
   diesel: '*/up.sql',
-  flyway: 'V*__*.sql',
+  flyway: '{V*__*,R__*}.sql',
   'golang-migrate': '*.up.sql',
   sqlx: '*.sql',
   goose: '*.sql',
   dbmate: '*.sql',
   'node-pg-migrate': '*.sql',
+  'postgres-migrations': '*.sql',
   plain: '*.sql',
 };
 

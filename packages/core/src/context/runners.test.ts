@@ -15,6 +15,7 @@ describe('migrationSlot', () => {
     expect(migrationSlot('migrations/2019-02-26-002946_create_user/down.sql')).toMatchObject({ runner: 'diesel', root: 'migrations', name: '2019-02-26-002946_create_user', direction: 'down' });
     expect(migrationSlot('sql/V1.2__add_users.sql')).toMatchObject({ runner: 'flyway', root: 'sql', direction: 'up' });
     expect(migrationSlot('sql/U1.2__add_users.sql')).toMatchObject({ runner: 'flyway', direction: 'down' });
+    expect(migrationSlot('sql/R__refresh_views.sql')).toMatchObject({ runner: 'flyway', root: 'sql', direction: 'up' });
     expect(migrationSlot('m/000042_add.up.sql')).toMatchObject({ runner: 'golang-migrate', name: '000042_add', direction: 'up' });
     expect(migrationSlot('m/000042_add.down.sql')).toMatchObject({ direction: 'down' });
     expect(migrationSlot('m/20240115_init.sql')).toMatchObject({ runner: 'plain', root: 'm', name: '20240115_init.sql', guessed: true });
@@ -36,6 +37,8 @@ describe('runnerOrder', () => {
 
   it('orders flyway versions part by part', () => {
     expect(sorted(['s/V1.10__c.sql', 's/V1.9__b.sql', 's/V1_2__a.sql'])).toEqual(['V1_2__a.sql', 'V1.9__b.sql', 'V1.10__c.sql']);
+    // Repeatable migrations run after every versioned one, by description.
+    expect(sorted(['s/R__views.sql', 's/V2__b.sql', 's/R__functions.sql', 's/V1__a.sql'])).toEqual(['V1__a.sql', 'V2__b.sql', 'R__functions.sql', 'R__views.sql']);
   });
 
   it('orders Prisma folders as Prisma does (localeCompare), TypeORM by the 13-digit timestamp', () => {
@@ -63,6 +66,10 @@ describe('fileExecution', () => {
     expect(fileExecution(slot('plain'), '-- no-transaction\nCREATE INDEX CONCURRENTLY i ON a (id);\n', 'x.sql').transactional).toBe(false);
     expect(fileExecution(slot('sqlx'), 'SELECT 1;\n', 'x.sql').transactional).toBe(true);
     expect(fileExecution(slot('plain'), '-- Up Migration\nSELECT 1;\n-- Down Migration\nSELECT 2;\n', 'x.sql')).toMatchObject({ transactional: true, downFrom: 26 });
+    // postgres-migrations (supabase storage's runner): a transaction per file unless the file opts out.
+    const optOut = '-- postgres-migrations disable-transaction\nCREATE INDEX CONCURRENTLY i ON a (id);\n';
+    expect(fileExecution(slot('plain'), optOut, 'x.sql')).toMatchObject({ runner: 'postgres-migrations', transactional: false });
+    expect(fileExecution(slot('postgres-migrations'), 'ALTER TABLE a ADD b int;\n', 'x.sql')).toMatchObject({ runner: 'postgres-migrations', transactional: true });
   });
 
   it('wraps each runner’s file as that runner does, and a plain file as configured', () => {

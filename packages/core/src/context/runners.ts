@@ -6,11 +6,12 @@
  * |---|---|---|---|
  * | prisma | `<root>/<name>/migration.sql` | folder names (localeCompare) | the file is one implicit transaction (one simple query) |
  * | diesel | `<root>/<name>/up.sql`, `down.sql` | folder names | one per migration, unless metadata.toml says `run_in_transaction = false` |
- * | flyway | `<root>/V<version>__<desc>.sql` | version, numerically by part | one per migration; none for a file of statements PostgreSQL refuses in one |
+ * | flyway | `<root>/V<version>__<desc>.sql`, repeatable `R__<desc>.sql` | version, numerically by part; repeatables after every versioned one, by description | one per migration; none for a file of statements PostgreSQL refuses in one |
  * | golang-migrate, sqlx | `<root>/<version>_<name>.up.sql`, `.down.sql` | version (number) | the file is one transaction (golang-migrate: one implicit, sqlx: explicit) unless `-- no-transaction` (sqlx) |
  * | goose | `<root>/<version>_<name>.sql` with `-- +goose Up` | version | one per migration unless `-- +goose NO TRANSACTION` |
  * | dbmate | `<root>/<version>_<name>.sql` with `-- migrate:up` | version | one per migration unless `-- migrate:up transaction:false` |
  * | node-pg-migrate | `<root>/<version>_<name>.sql` with `-- Up Migration` | file name | one per migration |
+ * | postgres-migrations | `<root>/<id>_<name>.sql` or `<id>-<name>.sql` | id (number) | one per migration unless the file says `-- postgres-migrations disable-transaction` |
  * | sqlx (simple) | `<root>/<version>_<name>.sql` | version | one per migration unless the first line is `-- no-transaction` |
  * | plain | any other folder of .sql files | file name | as configured (`assumeInTransaction`), else none |
  *
@@ -23,7 +24,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-export const RUNNERS = ['prisma', 'diesel', 'flyway', 'golang-migrate', 'sqlx', 'goose', 'dbmate', 'node-pg-migrate', 'knex', 'typeorm', 'mikro-orm', 'plain'] as const;
+export const RUNNERS = ['prisma', 'diesel', 'flyway', 'golang-migrate', 'sqlx', 'goose', 'dbmate', 'node-pg-migrate', 'postgres-migrations', 'knex', 'typeorm', 'mikro-orm', 'plain'] as const;
 export type RunnerName = (typeof RUNNERS)[number];
 
 /** Where a file sits among its runner's migrations. */
@@ -58,6 +59,8 @@ export interface FileExecution {
 }
 
 const FLYWAY = /^[VU](\d+(?:[._]\d+)*)__.+\.sql$/i;
+/** Flyway's repeatable migrations: no version, applied after the versioned ones (their order: no version comes last). */
+const FLYWAY_REPEATABLE = /^R__.+\.sql$/i;
 const UP_DOWN = /^(\d+)_.+\.(up|down)\.sql$/i;
 const LEADING_NUMBER = /^(\d+)/;
 
@@ -71,9 +74,9 @@ export function migrationSlot(file: string, runner?: RunnerName): MigrationSlot 
     if (name !== 'up.sql' && name !== 'down.sql') return undefined;
     return { runner: 'diesel', root: dirname(dir), name: basename(dir), direction: name === 'up.sql' ? 'up' : 'down' };
   }
-  if (runner === 'flyway' || (!runner && FLYWAY.test(name))) {
+  if (runner === 'flyway' || (!runner && (FLYWAY.test(name) || FLYWAY_REPEATABLE.test(name)))) {
     if (/^U\d/i.test(name)) return { runner: 'flyway', root: dir, name, direction: 'down' };
-    return FLYWAY.test(name) ? { runner: 'flyway', root: dir, name, direction: 'up' } : undefined;
+    return FLYWAY.test(name) || FLYWAY_REPEATABLE.test(name) ? { runner: 'flyway', root: dir, name, direction: 'up' } : undefined;
   }
   const upDown = UP_DOWN.exec(name);
   if (upDown && (!runner || runner === 'golang-migrate' || runner === 'sqlx')) {
@@ -98,6 +101,7 @@ export function runnerOrder(runner: RunnerName): (a: MigrationSlot, b: Migration
     case 'sqlx':
     case 'goose':
     case 'dbmate':
+    case 'postgres-migrations':
     case 'plain':
       // Numbered files by number (1_, 2_, 10_), the rest by name after them.
       return (a, b) => compareVersions(leadingNumber(a.name), leadingNumber(b.name)) || codeUnits(a.name, b.name) || byDirection(a, b);
@@ -133,6 +137,7 @@ const DBMATE_DOWN = /^--\s*migrate:down\b/im;
 const NPM_UP = /^--\s*Up Migration\b/im;
 const NPM_DOWN = /^--\s*Down Migration\b/im;
 const SQLX_NO_TX = /^\s*--\s*no-transaction\b/i;
+const PG_MIGRATIONS_NO_TX = /^--\s*postgres-migrations\s+disable-transaction\b/im;
 
 /** Flat .sql files: the runner's markers in the file say which it is and how it runs. */
 function markedExecution(slot: MigrationSlot, source: string, assumeInTransaction: boolean): FileExecution {
@@ -156,6 +161,11 @@ function markedExecution(slot: MigrationSlot, source: string, assumeInTransactio
   }
   if (slot.runner === 'node-pg-migrate' || NPM_UP.test(source)) {
     return { runner: 'node-pg-migrate', transactional: true, ...downAt(NPM_DOWN), because: 'node-pg-migrate runs each migration in a transaction' };
+  }
+  if (slot.runner === 'postgres-migrations' || PG_MIGRATIONS_NO_TX.test(source)) {
+    return PG_MIGRATIONS_NO_TX.test(source)
+      ? { runner: 'postgres-migrations', transactional: false, because: 'postgres-migrations: -- postgres-migrations disable-transaction' }
+      : { runner: 'postgres-migrations', transactional: true, because: 'postgres-migrations runs each migration in a transaction' };
   }
   if (slot.runner === 'sqlx' || (slot.runner === 'plain' && SQLX_NO_TX.test(source))) {
     return SQLX_NO_TX.test(source) ? { runner: 'sqlx', transactional: false, because: 'sqlx: -- no-transaction' } : { runner: 'sqlx', transactional: true, because: 'sqlx runs each migration in a transaction' };
