@@ -1,10 +1,11 @@
 /** `pgsafe fix` end to end: the built CLI rewrites migrations (diff, --write, --json, Prisma directories), and what
  *  it writes runs with `pgsafe run` on real PostgreSQL, refusing nothing. */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadParser, parseMigration } from '@pgsafe/core';
 import { adminUrl, columnsOf, runNode, seedRows, useTestDatabase } from '../harness/index.js';
 import { assertCliBuilt, pgsafe as runPgsafe, writeIn } from '../harness/pgsafe-cli.js';
 
@@ -15,6 +16,8 @@ let dir: string;
 const pgsafe = (args: string[]) => runPgsafe(args.includes('--write') && !args.includes('--no-verify') ? [...args, '--scratch-url', adminUrl()] : args, { cwd: dir });
 const write = (name: string, sql: string) => writeIn(dir, name, sql);
 
+/** Each ORM's migrations are written and run in a `"type": "module"` project and in a CommonJS one. */
+const PROJECT_TYPES = ['commonjs', 'module'] as const;
 const ORDERS = '-- 042: orders get a status and a faster lookup\nCREATE INDEX orders_customer_idx ON orders (customer_id);\nALTER TABLE orders ADD COLUMN status text NOT NULL;\n';
 
 beforeAll(() => {
@@ -23,7 +26,7 @@ beforeAll(() => {
 });
 
 beforeEach(async () => {
-  await db.current.query('DROP TABLE IF EXISTS orders CASCADE');
+  await db.current.query('DROP TABLE IF EXISTS orders, knex_migrations, knex_migrations_lock, migrations, mikro_orm_migrations CASCADE');
   await db.current.query('CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL)');
   await seedRows(db.current, 'orders', 5_000, { id: 'i', customer_id: 'i % 100' });
 });
@@ -53,6 +56,41 @@ describe('pgsafe fix --write: the proof on a scratch server', () => {
     // --no-verify writes it all the same.
     expect((await pgsafe(['fix', file, '--write', '--no-verify'])).code).toBe(0);
     expect(readFileSync(file, 'utf8')).not.toBe(original);
+  });
+});
+
+describe('pgsafe fix --write on a file that is not UTF-8 (a LATIN1 database\'s migration)', () => {
+  it('keeps every byte it does not rewrite, and what it writes, read as LATIN1, inserts the same text', async () => {
+    const latin1 = (text: string) => Buffer.from(text, 'latin1');
+    write('latin1/001_init.sql', 'CREATE TABLE dishes (id int PRIMARY KEY, name text NOT NULL);\n');
+    // Latin-1 é, è, ï in a comment and in strings, and bytes that are neither Latin-1 text nor UTF-8.
+    const kept = [latin1('-- the café menu\n'), latin1("INSERT INTO dishes VALUES (1001, 'café crème');\n"), Buffer.concat([latin1("INSERT INTO dishes VALUES (1002, 'naïve "), Buffer.from([0xff, 0xc3, 0x28]), latin1("');\n")])];
+    const file = write('latin1/002_menu.sql', '');
+    writeFileSync(file, Buffer.concat([kept[0]!, kept[1]!, latin1('CREATE INDEX dishes_name_idx ON dishes (name);\n'), kept[2]!]));
+    const checked = await pgsafe(['check', file]);
+    expect(checked.stdout).toContain(`${file}:3:1 error[require-concurrent-index-creation]`);
+    expect(checked.code).toBe(1);
+
+    const r = await pgsafe(['fix', file, '--write']);
+    expect(r.stderr).toContain(`${file}: proven on a scratch server`);
+    expect(r.code).toBe(0);
+    const written = readFileSync(file);
+    for (const part of kept) expect(written.indexOf(part), part.toString('latin1')).toBeGreaterThanOrEqual(0);
+    expect(written.indexOf(Buffer.from('\ufffd'))).toBe(-1);
+    expect(written.toString('latin1')).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS dishes_name_idx ON dishes (name);\n');
+    const again = await pgsafe(['check', file]);
+    expect(again.stdout).toContain('0 errors');
+    expect(again.code).toBe(0);
+
+    // The fixed file as a LATIN1 client sends it, statement by statement (CONCURRENTLY runs alone).
+    await db.current.query('DROP TABLE IF EXISTS dishes; CREATE TABLE dishes (id int PRIMARY KEY, name text NOT NULL)');
+    await loadParser();
+    for (const statement of parseMigration(written.toString('latin1')).statements) await db.current.query(statement.text);
+    const { rows } = await db.current.query('SELECT id, name, (SELECT indisvalid FROM pg_index WHERE indexrelid = \'dishes_name_idx\'::regclass) AS valid FROM dishes ORDER BY id');
+    expect(rows).toEqual([
+      { id: 1001, name: 'café crème', valid: true },
+      { id: 1002, name: 'naïve ÿÃ(', valid: true },
+    ]);
   });
 });
 
@@ -107,14 +145,17 @@ describe('pgsafe fix', () => {
     expect(rows).toEqual([{ convalidated: true }]);
   });
 
-  it('--runner knex writes a migration that knex migrate:latest runs step by step, ? operators included', async () => {
+  for (const type of PROJECT_TYPES)
+  it(`--runner knex writes a migration that knex migrate:latest runs step by step, ? operators included (${type} project)`, async () => {
+    write(`knex-${type}/package.json`, JSON.stringify({ type }));
     await db.current.query(`ALTER TABLE orders ADD COLUMN data jsonb NOT NULL DEFAULT '{"k": 1}'`);
-    write('knex/migrations/20260101000000_orders.sql', "ALTER TABLE orders ADD CONSTRAINT orders_data_k CHECK (data ? 'k');\nCREATE INDEX orders_customer_idx ON orders (customer_id);\nALTER TABLE orders ADD COLUMN status text NOT NULL;\n");
-    const fixed = await pgsafe(['fix', '--runner', 'knex', 'knex/migrations/20260101000000_orders.sql', '--value', "status='new'", '--write']);
-    expect(fixed.stderr).toContain('Wrote knex/migrations/20260101000000_orders.js.');
+    write(`knex-${type}/migrations/20260101000000_orders.sql`, "ALTER TABLE orders ADD CONSTRAINT orders_data_k CHECK (data ? 'k');\nCREATE INDEX orders_customer_idx ON orders (customer_id);\nALTER TABLE orders ADD COLUMN status text NOT NULL;\n");
+    const fixed = await pgsafe(['fix', '--runner', 'knex', `knex-${type}/migrations/20260101000000_orders.sql`, '--value', "status='new'", '--write']);
+    expect(fixed.stderr).toContain(`Wrote knex-${type}/migrations/20260101000000_orders.js.`);
+    expect(readFileSync(join(dir, `knex-${type}/migrations/20260101000000_orders.js`), 'utf8')).toContain(type === 'module' ? 'export async function up(knex) {' : 'exports.up = async function (knex) {');
     expect(fixed.code).toBe(0);
     const knexRoot = fileURLToPath(new URL('../../examples/knex/package.json', import.meta.url));
-    const script = `const knex = require('node:module').createRequire(${JSON.stringify(knexRoot)})('knex')({ client: 'pg', connection: process.env.URL, migrations: { directory: ${JSON.stringify(join(dir, 'knex/migrations'))}, loadExtensions: ['.js'] } });
+    const script = `const knex = require('node:module').createRequire(${JSON.stringify(knexRoot)})('knex')({ client: 'pg', connection: process.env.URL, migrations: { directory: ${JSON.stringify(join(dir, `knex-${type}/migrations`))}, loadExtensions: ['.js'] } });
       knex.migrate.latest().then(([, done]) => console.log(done.join(',')), (e) => { console.error(e.message); process.exitCode = 1; }).finally(() => knex.destroy());`;
     const ran = await runNode(['-e', script], { env: { ...process.env, URL: db.current.url } });
     const run = { code: ran.code, out: ran.stdout + ran.stderr };
@@ -127,16 +168,18 @@ describe('pgsafe fix', () => {
     expect(rows).toEqual([{ checked: true, indexed: true, not_null: true, filled: 5000 }]);
   });
 
-  it('--runner typeorm writes a migration class that TypeORM runs step by step', async () => {
-    write('typeorm/migrations/package.json', '{ "type": "module" }\n');
-    write('typeorm/migrations/1700000000004-OrdersStatus.sql', 'CREATE INDEX orders_customer_idx ON orders (customer_id);\nALTER TABLE orders ADD COLUMN status text NOT NULL;\n');
-    const fixed = await pgsafe(['fix', '--runner', 'typeorm', 'typeorm/migrations/1700000000004-OrdersStatus.sql', '--value', "status='new'", '--write']);
-    expect(fixed.stderr).toContain('Wrote typeorm/migrations/1700000000004-OrdersStatus.js.');
+  for (const type of PROJECT_TYPES)
+  it(`--runner typeorm writes a migration class that TypeORM runs step by step (${type} project)`, async () => {
+    write(`typeorm-${type}/package.json`, JSON.stringify({ type }));
+    write(`typeorm-${type}/migrations/1700000000004-OrdersStatus.sql`, 'CREATE INDEX orders_customer_idx ON orders (customer_id);\nALTER TABLE orders ADD COLUMN status text NOT NULL;\n');
+    const fixed = await pgsafe(['fix', '--runner', 'typeorm', `typeorm-${type}/migrations/1700000000004-OrdersStatus.sql`, '--value', "status='new'", '--write']);
+    expect(fixed.stderr).toContain(`Wrote typeorm-${type}/migrations/1700000000004-OrdersStatus.js.`);
+    expect(readFileSync(join(dir, `typeorm-${type}/migrations/1700000000004-OrdersStatus.js`), 'utf8')).toMatch(type === 'module' ? /^export class OrdersStatus1700000000004 \{$/m : /^class OrdersStatus1700000000004 \{$[^]*^exports\.OrdersStatus1700000000004 = /m);
     expect(fixed.code).toBe(0);
     const typeormRoot = fileURLToPath(new URL('../../examples/typeorm/package.json', import.meta.url));
     const script = `import { createRequire } from 'node:module';
       const { DataSource } = createRequire(${JSON.stringify(typeormRoot)})('typeorm');
-      const ds = new DataSource({ type: 'postgres', url: process.env.URL, migrations: [${JSON.stringify(join(dir, 'typeorm/migrations/*.js'))}], migrationsTransactionMode: 'each' });
+      const ds = new DataSource({ type: 'postgres', url: process.env.URL, migrations: [${JSON.stringify(join(dir, `typeorm-${type}/migrations/*.js`))}], migrationsTransactionMode: 'each' });
       await ds.initialize();
       try { console.log((await ds.runMigrations()).map((m) => m.name).join(',')); } finally { await ds.destroy(); }`;
     const ran = await runNode(['--input-type=module', '-e', script], { env: { ...process.env, URL: db.current.url } });
@@ -147,32 +190,35 @@ describe('pgsafe fix', () => {
       (SELECT attnotnull FROM pg_attribute WHERE attrelid = 'orders'::regclass AND attname = 'status') AS not_null,
       (SELECT count(*)::int FROM orders WHERE status = 'new') AS filled`);
     expect(rows).toEqual([{ indexed: true, not_null: true, filled: 5000 }]);
-    write('typeorm/orders.sql', 'CREATE INDEX orders_customer_idx ON orders (customer_id);\n');
-    const unnamed = await pgsafe(['fix', '--runner', 'typeorm', 'typeorm/orders.sql']);
+    write(`typeorm-${type}/orders.sql`, 'CREATE INDEX orders_customer_idx ON orders (customer_id);\n');
+    const unnamed = await pgsafe(['fix', '--runner', 'typeorm', `typeorm-${type}/orders.sql`]);
     expect(unnamed.stderr).toContain('a TypeORM migration is named <timestamp>-<Name>, e.g. 1700000000004-AddStatus: got orders');
     expect(unnamed.code).toBe(2);
   });
 
-  it('--runner mikro-orm writes one migration class per step that MikroORM 6 runs in order, ? operators included', async () => {
+  for (const type of PROJECT_TYPES)
+  it(`--runner mikro-orm writes one migration class per step that MikroORM 6 runs in order, ? operators included (${type} project)`, async () => {
+    write(`mikro-${type}/package.json`, JSON.stringify({ type }));
     await db.current.query(`ALTER TABLE orders ADD COLUMN data jsonb NOT NULL DEFAULT '{"k": 1}'`);
-    write('mikro/migrations/Migration20260101000000_orders.sql', "ALTER TABLE orders ADD CONSTRAINT orders_data_k CHECK (data ? 'k');\nCREATE INDEX orders_customer_idx ON orders (customer_id);\nALTER TABLE orders ADD COLUMN status text NOT NULL;\n");
-    const fixed = await pgsafe(['fix', '--runner', 'mikro-orm', 'mikro/migrations/Migration20260101000000_orders.sql', '--value', "status='new'", '--write']);
-    expect(fixed.stderr).toContain('Wrote mikro/migrations/Migration20260101000000_orders.js, mikro/migrations/Migration20260101000000_orders_pgsafe02_');
+    write(`mikro-${type}/migrations/Migration20260101000000_orders.sql`, "ALTER TABLE orders ADD CONSTRAINT orders_data_k CHECK (data ? 'k');\nCREATE INDEX orders_customer_idx ON orders (customer_id);\nALTER TABLE orders ADD COLUMN status text NOT NULL;\n");
+    const fixed = await pgsafe(['fix', '--runner', 'mikro-orm', `mikro-${type}/migrations/Migration20260101000000_orders.sql`, '--value', "status='new'", '--write']);
+    expect(fixed.stderr).toContain(`Wrote mikro-${type}/migrations/Migration20260101000000_orders.js, mikro-${type}/migrations/Migration20260101000000_orders_pgsafe02_`);
+    expect(readFileSync(join(dir, `mikro-${type}/migrations/Migration20260101000000_orders.js`), 'utf8')).toMatch(type === 'module' ? /^export class Migration20260101000000_orders extends Migration \{$/m : /^exports\.Migration20260101000000_orders = /m);
     expect(fixed.code).toBe(0);
     // The written files require @mikro-orm/migrations, as MikroORM's own JS generator writes them: MikroORM 6 from examples/mikro-orm-v6.
     const v6 = fileURLToPath(new URL('../../examples/mikro-orm-v6/package.json', import.meta.url));
-    mkdirSync(join(dir, 'mikro/node_modules/@mikro-orm'), { recursive: true });
-    symlinkSync(realpathSync(join(v6, '../node_modules/@mikro-orm/migrations')), join(dir, 'mikro/node_modules/@mikro-orm/migrations'));
+    mkdirSync(join(dir, `mikro-${type}/node_modules/@mikro-orm`), { recursive: true });
+    symlinkSync(realpathSync(join(v6, '../node_modules/@mikro-orm/migrations')), join(dir, `mikro-${type}/node_modules/@mikro-orm/migrations`));
     const script = `const req = require('node:module').createRequire(${JSON.stringify(v6)});
       const { MikroORM } = req('@mikro-orm/postgresql');
       const { Migrator } = req('@mikro-orm/migrations');
-      MikroORM.init({ clientUrl: process.env.URL, entities: [], discovery: { warnWhenNoEntities: false }, extensions: [Migrator], migrations: { path: ${JSON.stringify(join(dir, 'mikro/migrations'))}, glob: '*.js', snapshot: false, allOrNothing: false, silent: true } })
+      MikroORM.init({ clientUrl: process.env.URL, entities: [], discovery: { warnWhenNoEntities: false }, extensions: [Migrator], migrations: { path: ${JSON.stringify(join(dir, `mikro-${type}/migrations`))}, glob: '*.js', snapshot: false, allOrNothing: false, silent: true } })
         .then(async (orm) => { try { console.log((await orm.getMigrator().up()).map((m) => m.name).join(',')); } finally { await orm.close(true); } })
         .catch((e) => { console.error(e.message); process.exitCode = 1; });`;
     const run = await runNode(['-e', script], { env: { ...process.env, URL: db.current.url } });
     expect(run.code, run.stderr).toBe(0);
     // In name order, which is the order of the steps: the index is built last, after the backfill.
-    const written = readdirSync(join(dir, 'mikro/migrations')).filter((f) => f.endsWith('.js')).map((f) => f.replace(/\.js$/, '')).sort();
+    const written = readdirSync(join(dir, `mikro-${type}/migrations`)).filter((f) => f.endsWith('.js')).map((f) => f.replace(/\.js$/, '')).sort();
     expect(written.length).toBeGreaterThan(3);
     expect(run.stdout).toBe(`${written.join(',')}\n`);
     const { rows } = await db.current.query(`SELECT (SELECT convalidated FROM pg_constraint WHERE conname = 'orders_data_k') AS checked,

@@ -1,4 +1,4 @@
-import { analyze, fileExecution, MigrationHistory, type ParserThread, type AnalyzeOptions, type DroppedFinding, type Finding, type LiveFact, type ParsedMigration } from '@pgsafe/core';
+import { analyze, fileExecution, MigrationHistory, SchemaModel, type ParserThread, type AnalyzeOptions, type DroppedFinding, type Finding, type LiveFact, type ParsedMigration } from '@pgsafe/core';
 import type { Input } from './inputs.js';
 import { historyKey } from './history-inputs.js';
 
@@ -32,8 +32,9 @@ export interface CheckSummary {
   };
 }
 
-/** Rewrites one file's findings (live facts attached, disproved ones dropped) before they are reported. */
-export type EnrichFindings = (migration: ParsedMigration, findings: Finding[]) => Promise<Finding[]>;
+/** Rewrites one file's findings (live facts attached, disproved ones dropped) before they are reported; `schema` is
+ *  the one they were judged in (its history: tables earlier migrations created). Default: the file alone. */
+export type EnrichFindings = (migration: ParsedMigration, findings: Finding[], schema?: SchemaModel) => Promise<Finding[]>;
 
 export type OnFinding = (finding: Finding, source: string) => void;
 
@@ -61,10 +62,10 @@ export async function checkInputs(parser: ParserThread, inputs: Input[], options
       summary.errors.push(error ? { file, line: error.position.line, column: error.position.column, message: error.reason, lineText: error.lineText } : { file, message: readError });
       continue;
     }
-    const found = judge(histories, input, migration, source, options);
+    const { findings: found, schema } = judge(histories, input, migration, source, options);
     if (!report) continue;
     summary.files.push({ file, statements: migration.statements.length });
-    const findings = enrich ? await enrich(migration, found) : found;
+    const findings = enrich ? await enrich(migration, found, schema) : found;
     for (const f of findings) {
       if (f.severity === 'error') summary.errorCount++;
       else summary.warningCount++;
@@ -75,20 +76,22 @@ export async function checkInputs(parser: ParserThread, inputs: Input[], options
   return summary;
 }
 
-/** The findings of one input: in its history when it has one, else alone. */
-function judge(histories: Map<string, MigrationHistory>, input: Input, migration: ParsedMigration, source: string, options: AnalyzeOptions): Finding[] {
+/** The findings of one input: in its history when it has one (and the schema they were judged in), else alone. */
+function judge(histories: Map<string, MigrationHistory>, input: Input, migration: ParsedMigration, source: string, options: AnalyzeOptions): { findings: Finding[]; schema?: SchemaModel } {
   const { assumeInTransaction, slot } = input;
   const key = historyKey(input);
   const execution = key && slot ? fileExecution(slot, source, input.file, assumeInTransaction ?? options.assumeInTransaction) : undefined;
   // A file of a flat folder whose content names no runner is judged alone.
   if (!key || !execution || (slot?.guessed && execution.runner === 'plain')) {
-    if (input.report === false) return [];
+    if (input.report === false) return { findings: [] };
     const own = assumeInTransaction === undefined || options.assumeInTransaction !== undefined ? options : { ...options, assumeInTransaction };
-    return analyze(migration, own);
+    return { findings: analyze(migration, own) };
   }
   let history = histories.get(key);
   if (!history) histories.set(key, (history = new MigrationHistory(options)));
-  return history.next(migration, { name: slot!.name, execution, report: input.report !== false, ...(input.batchTransaction ? { batchTransaction: input.batchTransaction } : {}) });
+  const findings = history.next(migration, { name: slot!.name, execution, report: input.report !== false, ...(input.batchTransaction ? { batchTransaction: input.batchTransaction } : {}) });
+  // The view of the migration just replayed (the state's last begun).
+  return { findings, schema: new SchemaModel(history.state) };
 }
 
 /** 2 for any file that could not be checked, 1 for an error-level finding, else 0 (warnings never fail). */

@@ -56,7 +56,7 @@ export type { GuardOptions, GuardSession, GuardEvent, MigrationInfo, MigrationCo
 export { OUTSIDE_TRANSACTION, outsideTransactionHints } from './guard/types.js';
 export { openTransactionWaits, type BatchMigration, type OpenTransactionWait } from './guard/open-transaction-waits.js';
 // Fix: the safe, equivalent form of a migration, as files for pgsafe run or Prisma.
-export { fix, FIX_DEFAULTS, renderRunFiles, renderPrismaMigrations, renderKnexMigrations, renderTypeormMigrations, renderMikroOrmMigrations, mikroOrmParts, mikroOrmNonTransactional, type MikroOrmPart, type FixFile, type FixOptions, type FixResult, type FixStep, type FixDeploy, type FixChange, type FixTodo, endState, diffEndStates, unstableKeys, type EndState, verifyFix, sampleRowsSql, historySchema, applyOriginal, applyFixed, scratchDatabase, PLACEHOLDER, type Verdict, type VerifyOptions } from './fix/index.js';
+export { fix, FIX_DEFAULTS, renderRunFiles, renderPrismaMigrations, renderKnexMigrations, renderTypeormMigrations, renderMikroOrmMigrations, mikroOrmParts, mikroOrmNonTransactional, type MikroOrmPart, type ModuleFormat, migrationModuleFormat, type FixFile, type FixOptions, type FixResult, type FixStep, type FixDeploy, type FixChange, type FixTodo, endState, diffEndStates, unstableKeys, type EndState, verifyFix, sampleRowsSql, historySchema, decodeSourceBytes, encodeSourceBytes, applyOriginal, applyFixed, scratchDatabase, PLACEHOLDER, type Verdict, type VerifyOptions } from './fix/index.js';
 export { keysetBatches, type BatchOptions } from './batches.js';
 // Rule pages (docs/rules, pgsafe explain, SARIF help): each rule run on its own examples.
 export * from './rule-docs/index.js';

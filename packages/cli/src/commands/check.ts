@@ -124,6 +124,7 @@ export function checkCommand(): Command {
         try {
           live = await openLiveCheck(options.databaseUrl, { countTimeoutMs: options.countTimeout, exactCountLimit: options.exactCountLimit, longTransactionMs: options.longTransaction }, start, analyzeOptions.severities ?? {}, (message) =>
             process.stderr.write(`pgsafe: ${errColors.yellow(errColors.bold('warning'))}: ${message}\n`),
+            config.run?.largeTableRows,
           );
         } catch (error) {
           if (!(error instanceof ConnectionError)) throw error;

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createTwoFilesPatch } from 'diff';
-import { analyzeOptionsFrom, fix, FIX_DEFAULTS, historySchema, loadParser, parseMigration, ParseError, type ParsedMigration, renderKnexMigrations, renderMikroOrmMigrations, renderPrismaMigrations, renderRunFiles, renderTypeormMigrations, type FixFile, type FixResult, type Verdict } from '@pgsafe/core';
+import { analyzeOptionsFrom, decodeSourceBytes, migrationModuleFormat, encodeSourceBytes, fix, FIX_DEFAULTS, historySchema, loadParser, parseMigration, ParseError, type ParsedMigration, renderKnexMigrations, renderMikroOrmMigrations, renderPrismaMigrations, renderRunFiles, renderTypeormMigrations, type FixFile, type FixResult, type Verdict } from '@pgsafe/core';
 import { pgVersionArg, positiveArg, timeoutTextArg } from '../option-args.js';
 import { earlierMigrations, FixVerifier } from '../fix-verify.js';
 import { formatError } from '../output/pretty.js';
@@ -40,7 +40,7 @@ export function fixCommand(): Command {
   return new Command('fix')
     .description('Rewrite a migration into its safe, equivalent form (prints a unified diff; --write applies it).')
     .argument('<files...>', 'SQL migration files (with --runner prisma: prisma/migrations/<name>/migration.sql)')
-    .addOption(new Option('--runner <runner>', 'who runs the result: run (pgsafe run: one file per deploy), prisma (one migration directory per step), knex or typeorm (one .js migration per deploy, beside the .sql; typeorm: named <timestamp>-<Name>.sql), mikro-orm (one .js migration class per step, beside the .sql: named Migration<timestamp>[_<name>].sql)').choices(RUNNERS).default('run'))
+    .addOption(new Option('--runner <runner>', 'who runs the result: run (pgsafe run: one file per deploy), prisma (one migration directory per step), knex or typeorm (one migration per deploy, beside the .sql; typeorm: named <timestamp>-<Name>.sql), mikro-orm (one migration class per step, beside the .sql: named Migration<timestamp>[_<name>].sql); ORM migrations are written as the newest migration of the folder is (.ts, .mjs, .cjs, ES module or CommonJS .js), else as the type of the nearest package.json says').choices(RUNNERS).default('run'))
     .option('-w, --write', 'write the fixed files instead of printing the diff')
     .option('--json', 'print the changes, to-dos and fixed files as JSON')
     .option('--pg-version <major>', 'target PostgreSQL major version', pgVersionArg)
@@ -73,7 +73,8 @@ export function fixCommand(): Command {
         for (const file of files) {
           let source: string;
           try {
-            source = readFileSync(file, 'utf8');
+            // Bytes, not 'utf8': a LATIN1 file's non-UTF-8 bytes must come back as they were, not as U+FFFD.
+            source = decodeSourceBytes(readFileSync(file));
           } catch {
             cmd.error(`error: cannot read ${file}`, { exitCode: 2 });
           }
@@ -124,7 +125,7 @@ export function fixCommand(): Command {
             for (const o of outputs) {
               if (o.sql === source! && o.path === file) continue;
               mkdirSync(dirname(o.path), { recursive: true });
-              writeFileSync(o.path, o.sql);
+              writeFileSync(o.path, encodeSourceBytes(o.sql));
             }
           } else {
             for (const o of outputs) {
@@ -152,7 +153,9 @@ function output(result: FixResult, file: string, runner: Runner): FixFile[] {
     return renderPrismaMigrations(result, basename(dir)).map((f) => ({ ...f, path: join(dirname(dir), f.path) }));
   }
   const name = basename(file).replace(/\.sql$/, '');
-  const files = runner === 'knex' ? renderKnexMigrations(result, name) : runner === 'typeorm' ? renderTypeormMigrations(result, name) : renderMikroOrmMigrations(result, name);
+  // The files load where the project's own migrations do: their module format, TypeScript where they are.
+  const format = migrationModuleFormat(dirname(file));
+  const files = runner === 'knex' ? renderKnexMigrations(result, name, format) : runner === 'typeorm' ? renderTypeormMigrations(result, name, format) : renderMikroOrmMigrations(result, name, format);
   return files.map((f) => ({ ...f, path: join(dirname(file), f.path) }));
 }
 

@@ -70,7 +70,7 @@ Examples:
         let findings;
         if (options.databaseUrl) {
           const summary = emptySummary();
-          const live = await openLiveCheck(options.databaseUrl, {}, summary, analyzeOptions.severities ?? {}, (message) => process.stderr.write(`pgsafe: ${errColors.yellow(errColors.bold('warning'))}: ${message}\n`));
+          const live = await openLiveCheck(options.databaseUrl, {}, summary, analyzeOptions.severities ?? {}, (message) => process.stderr.write(`pgsafe: ${errColors.yellow(errColors.bold('warning'))}: ${message}\n`), config.run?.largeTableRows);
           try {
             if (options.pgVersion === undefined) analyzeOptions = { ...analyzeOptions, pgVersion: clampVersion(live.major) };
             findings = await live.enrich(migration, analyze(migration, analyzeOptions));

@@ -58,6 +58,9 @@ export interface SizeGateOptions {
   sizes?: SizeReader | undefined;
   /** Live: a relation, constraint or type of this name exists (where a truncated identifier would land). */
   nameTaken?: ((name: string) => Promise<boolean>) | undefined;
+  /** `check --database-url`: the earlier migrations are a history, some of it maybe applied already. A table one of
+   *  them created is new only when the live database does not have it yet; when it does, its live size counts. */
+  earlierMaybeApplied?: boolean | undefined;
 }
 
 /** Judges `findings` (of `migration`, judged in `schema`) against the sizes of their tables. */
@@ -77,13 +80,12 @@ export async function judgeBySize(migration: ParsedMigration, findings: Finding[
       kept.push(f);
       continue;
     }
-    const earlier = schema.createdEarlierInDeploy(table, stmt.index)?.name;
-    const created = earlier !== undefined ? `created earlier in this deploy by ${earlier}` : schema.isNewTable(table, stmt.index) ? 'created earlier in this migration' : undefined;
     const key = `${stmt.index}:${table.key}`;
     const measure = () => {
       if (!sizes.has(key)) sizes.set(key, options.sizes ? options.sizes(table) : Promise.resolve(undefined));
       return sizes.get(key)!;
     };
+    const created = await createdBy(schema, table, stmt.index, options.earlierMaybeApplied ? measure : undefined);
     if (created) {
       // No running application knows the table: its locks block nobody, however many rows the deploy put in it.
       // The rows it has are those the deploy's statements put in, when they tell (known even before it runs).
@@ -117,6 +119,18 @@ export async function judgeBySize(migration: ParsedMigration, findings: Finding[
     else kept.push(withSize(f, `${measured}: at or above ${threshold}`));
   }
   return { findings: kept, passed };
+}
+
+/** Why the table is new at this statement, if it is: this migration or an earlier one of the deploy created it (with
+ *  `measure`: an earlier one of the checked history, and the live database does not have it yet). */
+async function createdBy(schema: SchemaModel, table: TableRef, before: number, measure?: () => Promise<MeasuredSize | undefined>): Promise<string | undefined> {
+  if (schema.isNewTable(table, before)) return 'created earlier in this migration';
+  if (!measure) {
+    const earlier = schema.createdEarlierInDeploy(table, before)?.name;
+    return earlier !== undefined ? `created earlier in this deploy by ${earlier}` : undefined;
+  }
+  const earlier = schema.createdByEarlier(table, before)?.name;
+  return earlier !== undefined && !(await measure()) ? `created by ${earlier}, earlier in the checked migrations, and not in the live database yet` : undefined;
 }
 
 /** A name PostgreSQL cuts to 63 bytes is a refusal when the cut name is already taken (the statement fails, or an

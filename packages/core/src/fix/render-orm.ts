@@ -9,6 +9,16 @@ import type { FixResult } from './types.js';
  *  while the old application still runs), to move in when the application is ready for it. */
 const deployPath = (deploy: number, file: string) => (deploy > 1 ? `../pgsafe-deploy-${deploy}/${file}` : file);
 
+/** How a project's migrations are written, and their file extension. See `migrationModuleFormat`. */
+export interface ModuleFormat {
+  /** `import`/`export` (TypeScript always: whatever it compiles to), else `require`/`exports`. */
+  esm: boolean;
+  typescript: boolean;
+  ext: string;
+}
+export const COMMONJS: ModuleFormat = { esm: false, typescript: false, ext: '.js' };
+export const ES_MODULE: ModuleFormat = { esm: true, typescript: false, ext: '.js' };
+
 /** A JavaScript template literal holding `sql` as written. */
 const jsString = (sql: string) => `\`${sql.replace(/[\\`]/g, (m) => `\\${m}`).replace(/\$\{/g, '\\${')}\``;
 /** The same for knex.raw, which reads each unescaped `?` as a binding. */
@@ -17,10 +27,20 @@ const knexString = (sql: string) => jsString(sql.replace(/\?/g, '\\?'));
 /** For knex: one migration file per deploy (`<name>.js`, then `<name>_deploy<N>.js`), with `transaction: false` so
  *  that each step runs as planned: the transactional ones in `knex.transaction` (with `SET LOCAL` timeouts), the
  *  others alone. Each statement is its own query. `down` refuses: the safe form has no mechanical inverse. */
-export function renderKnexMigrations(result: FixResult, name: string): FixFile[] {
+export function renderKnexMigrations(result: FixResult, name: string, format: ModuleFormat = COMMONJS): FixFile[] {
+  const exported = (fn: string, params: string, typed: string) =>
+    format.esm ? `export async function ${fn}(${format.typescript ? `${typed}): Promise<void>` : `${params})`} {` : `exports.${fn} = async function (${params}) {`;
+  const close = format.esm ? '}' : '};';
   return result.deploys.map(({ deploy }) => {
     const steps = result.steps.filter((s) => s.deploy === deploy);
-    const lines = [...deployHeader(result, deploy).map((l) => l.replace(/^--/, '//')), `// Written by pgsafe fix from ${result.file}.`, 'exports.config = { transaction: false };', '', 'exports.up = async function (knex) {'];
+    const lines = [
+      ...deployHeader(result, deploy).map((l) => l.replace(/^--/, '//')),
+      `// Written by pgsafe fix from ${result.file}.`,
+      ...(format.typescript ? ["import type { Knex } from 'knex';", ''] : []),
+      format.esm ? 'export const config = { transaction: false };' : 'exports.config = { transaction: false };',
+      '',
+      exported('up', 'knex', 'knex: Knex'),
+    ];
     for (const [i, step] of steps.entries()) {
       const statements = parseMigration(step.sql, result.file).statements.map((s) => s.text);
       lines.push(`  // step ${i + 1}/${steps.length}: ${STEP_LABEL(step)}`);
@@ -30,8 +50,8 @@ export function renderKnexMigrations(result: FixResult, name: string): FixFile[]
         lines.push('  });');
       } else for (const sql of statements) lines.push(`  await knex.raw(${knexString(sql)});`);
     }
-    lines.push('};', '', 'exports.down = async function () {', `  throw new Error(${JSON.stringify(`${name}: no automatic rollback for a migration rewritten by pgsafe fix; write one if you need it`)});`, '};');
-    return { path: deployPath(deploy, deploy === 1 ? `${name}.js` : `${name}_deploy${deploy}.js`), deploy, sql: `${lines.join('\n')}\n` };
+    lines.push(close, '', exported('down', '', ''), `  throw new Error(${JSON.stringify(`${name}: no automatic rollback for a migration rewritten by pgsafe fix; write one if you need it`)});`, close);
+    return { path: deployPath(deploy, deploy === 1 ? `${name}${format.ext}` : `${name}_deploy${deploy}${format.ext}`), deploy, sql: `${lines.join('\n')}\n` };
   });
 }
 
@@ -39,7 +59,7 @@ export function renderKnexMigrations(result: FixResult, name: string): FixFile[]
  *  deploys following at timestamp + 1, + 2. `transaction = false` (the data source needs `migrationsTransactionMode:
  *  'each'`) so that each step runs as planned: the transactional ones between startTransaction and
  *  commitTransaction with `SET LOCAL` timeouts, the others alone. */
-export function renderTypeormMigrations(result: FixResult, name: string): FixFile[] {
+export function renderTypeormMigrations(result: FixResult, name: string, format: ModuleFormat = ES_MODULE): FixFile[] {
   const m = /^(\d+)-([A-Za-z_]\w*)$/.exec(name);
   if (!m) throw new RangeError(`a TypeORM migration is named <timestamp>-<Name>, e.g. 1700000000004-AddStatus: got ${name}`);
   const [, stamp, base] = m as unknown as [string, string, string];
@@ -48,7 +68,15 @@ export function renderTypeormMigrations(result: FixResult, name: string): FixFil
     const cls = `${base}${deploy > 1 ? `Deploy${deploy}` : ''}${ts}`;
     const steps = result.steps.filter((s) => s.deploy === deploy);
     const q = (sql: string, indent: string) => `${indent}await queryRunner.query(${jsString(sql)});`;
-    const lines = [...deployHeader(result, deploy).map((l) => l.replace(/^--/, '//')), `// Written by pgsafe fix from ${result.file}; needs migrationsTransactionMode: 'each'.`, `export class ${cls} {`, `    name = '${cls}';`, '    transaction = false;', '    async up(queryRunner) {'];
+    const lines = [
+      ...deployHeader(result, deploy).map((l) => l.replace(/^--/, '//')),
+      `// Written by pgsafe fix from ${result.file}; needs migrationsTransactionMode: 'each'.`,
+      ...(format.typescript ? ["import type { MigrationInterface, QueryRunner } from 'typeorm';", ''] : []),
+      `${format.esm ? 'export ' : ''}class ${cls}${format.typescript ? ' implements MigrationInterface' : ''} {`,
+      `    name = '${cls}';`,
+      '    transaction = false;',
+      `    async up(queryRunner${format.typescript ? ': QueryRunner): Promise<void>' : ')'} {`,
+    ];
     for (const [i, step] of steps.entries()) {
       const statements = parseMigration(step.sql, result.file).statements.map((s) => s.text);
       lines.push(`        // step ${i + 1}/${steps.length}: ${STEP_LABEL(step)}`);
@@ -60,8 +88,9 @@ export function renderTypeormMigrations(result: FixResult, name: string): FixFil
       lines.push(...[...timeoutLines(result, 'SET LOCAL', step.long).map((s) => s.replace(/;$/, '')), ...statements].map((s) => q(s, '            ')));
       lines.push('            await queryRunner.commitTransaction();', '        } catch (error) {', '            await queryRunner.rollbackTransaction();', '            throw error;', '        }');
     }
-    lines.push('    }', '    async down() {', `        throw new Error('${cls}: no automatic rollback for a migration rewritten by pgsafe fix; write one if you need it');`, '    }', '}');
-    return { path: deployPath(deploy, `${ts}-${base}${deploy > 1 ? `Deploy${deploy}` : ''}.js`), deploy, sql: `${lines.join('\n')}\n` };
+    lines.push('    }', `    async down()${format.typescript ? ': Promise<void>' : ''} {`, `        throw new Error('${cls}: no automatic rollback for a migration rewritten by pgsafe fix; write one if you need it');`, '    }', '}');
+    if (!format.esm && !format.typescript) lines.push(`exports.${cls} = ${cls};`);
+    return { path: deployPath(deploy, `${ts}-${base}${deploy > 1 ? `Deploy${deploy}` : ''}${format.ext}`), deploy, sql: `${lines.join('\n')}\n` };
   });
 }
 
@@ -98,12 +127,12 @@ export function mikroOrmNonTransactional(code: string): string {
   return `${code.slice(0, end)}${method}${code.slice(end)}`;
 }
 
-/** For MikroORM: one migration class per step, as its JS generator writes them (CommonJS), from a name
+/** For MikroORM: one migration class per step, as its generators write them (CommonJS by default), from a name
  *  `Migration<timestamp>[_<name>]` (its own); every file keeps the timestamp, the later ones sorting after the first
  *  (see MikroOrmPart.name). The steps outside a transaction need `migrations: { allOrNothing: false }`, or they would
  *  wait for the transaction MikroORM keeps open around the batch. A later deploy's first file says what the
  *  application must do before it. No `down`: MikroORM's own refuses to revert. */
-export function renderMikroOrmMigrations(result: FixResult, name: string): FixFile[] {
+export function renderMikroOrmMigrations(result: FixResult, name: string, format: ModuleFormat = COMMONJS): FixFile[] {
   const m = /^Migration(\d+)(?:_(\w+))?$/.exec(name);
   if (!m) throw new RangeError(`a MikroORM migration is named Migration<timestamp>[_<name>], e.g. Migration20260101000000_add_status: got ${name}`);
   const [, stamp, base] = m as unknown as [string, string, string | undefined];
@@ -114,15 +143,14 @@ export function renderMikroOrmMigrations(result: FixResult, name: string): FixFi
     const head = [
       ...(firstOfDeploy ? deployHeader(result, part.deploy).map((l) => l.replace(/^--/, '//')) : []),
       `// Written by pgsafe fix from ${result.file} (step ${i + 1} of ${parts.length}); needs migrations: { allOrNothing: false }.`,
-      "'use strict';",
-      "Object.defineProperty(exports, '__esModule', { value: true });",
-      "const { Migration } = require('@mikro-orm/migrations');",
+      ...(format.esm ? ["import { Migration } from '@mikro-orm/migrations';"] : ["'use strict';", "Object.defineProperty(exports, '__esModule', { value: true });", "const { Migration } = require('@mikro-orm/migrations');"]),
     ];
     // Unlike knex.raw, `?` stays as written: addSql's SQL runs without bindings (MikroORM 6 then skips knex's `?`
     // placeholders: AbstractSqlConnection.patchKnexClient; 7 sends it as is).
     const up = part.statements.map((s) => `    this.addSql(${jsString(s)});`);
-    const klass = `${[`class ${cls} extends Migration {`, '  async up() {', ...up, '  }', '}'].join('\n')}\n`;
-    const sql = `${head.join('\n')}\n\n${part.transactional ? klass : mikroOrmNonTransactional(klass)}exports.${cls} = ${cls};\n`;
-    return { path: deployPath(part.deploy, `${cls}.js`), deploy: part.deploy, sql };
+    const open = format.typescript ? ['  override async up(): Promise<void> {'] : ['  async up() {'];
+    const klass = `${[`${format.esm ? 'export ' : ''}class ${cls} extends Migration {`, ...open, ...up, '  }', '}'].join('\n')}\n`;
+    const sql = `${head.join('\n')}\n\n${part.transactional ? klass : mikroOrmNonTransactional(klass)}${format.esm ? '' : `exports.${cls} = ${cls};\n`}`;
+    return { path: deployPath(part.deploy, `${cls}${format.ext}`), deploy: part.deploy, sql };
   });
 }

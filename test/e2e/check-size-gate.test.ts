@@ -1,0 +1,112 @@
+/** `pgsafe check --database-url` judges size-dependent findings through the size gate `pgsafe run` and the ORM
+ *  guards use (run.largeTableRows): the built CLI against real PostgreSQL with rows in the tables. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { seedRows, useTestDatabase } from '../harness/index.js';
+import { assertCliBuilt, pgsafe, writeIn } from '../harness/pgsafe-cli.js';
+
+const db = useTestDatabase('check_size_gate');
+let dir: string;
+let config: string;
+const write = (name: string, sql: string) => writeIn(dir, name, sql);
+
+interface JsonReport {
+  findings: { rule: string; severity: string; live?: { text: string }[] }[];
+  live: { dropped: { rule: string; line: number; reason: string }[]; downgraded: { rule: string; line: number; reason: string }[] };
+}
+
+beforeAll(async () => {
+  assertCliBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'pgsafe-size-gate-'));
+  // The threshold low enough that a 20,000-row table is large and a 5,000-row one is not.
+  config = write('pgsafe.config.json', JSON.stringify({ run: { largeTableRows: 10000 } }));
+  const q = (sql: string) => db.current.query(sql);
+  await q('CREATE TABLE empty_t (id int PRIMARY KEY, v int)');
+  await q('CREATE TABLE mid_t (id int PRIMARY KEY, v int, email text)');
+  await seedRows(db.current, 'mid_t', 5000, { id: 'i', v: 'i % 7', email: "'u' || (i % 4990) || '@example.com'" });
+  await q('CREATE TABLE big_t (id int PRIMARY KEY, v int)');
+  await seedRows(db.current, 'big_t', 20000, { id: 'i', v: 'i % 7' });
+  await q('ANALYZE');
+});
+
+// The timeouts are set by the runner (as pgsafe run does): only the size-dependent findings are in play.
+const check = (file: string, ...more: string[]) => pgsafe(['check', file, '--database-url', db.current.url, '--config', config, '--no-color', '--runner-sets-timeouts', ...more]);
+const GATE_BELOW = 'mid_t has 5,000 rows (exact count): below the large-table threshold of 10,000 rows (run.largeTableRows), so a warning';
+
+describe('check --database-url: the size gate of pgsafe run', () => {
+  it('lets an index build on an empty table through, and says why (exit 0)', async () => {
+    const file = write('empty/001.sql', 'CREATE INDEX empty_t_v_idx ON empty_t (v);\n');
+    const r = await check(file);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('error[require-concurrent-index-creation]');
+    expect(r.stdout).toContain(`  dropped ${file}:1:1 [require-concurrent-index-creation]: let through: empty_t has 0 rows (exact count)`);
+    const json = JSON.parse((await check(file, '--format', 'json')).stdout) as JsonReport;
+    expect(json.findings.filter((f) => f.rule === 'require-concurrent-index-creation')).toEqual([]);
+    expect(json.live.dropped).toContainEqual(expect.objectContaining({ rule: 'require-concurrent-index-creation', line: 1, reason: 'let through: empty_t has 0 rows (exact count)' }));
+  });
+
+  it('below run.largeTableRows: a warning that prints the measured size (exit 0)', async () => {
+    const file = write('mid/001.sql', 'CREATE INDEX mid_t_v_idx ON mid_t (v);\nALTER TABLE mid_t ADD CONSTRAINT mid_t_v_check CHECK (v >= 0);\n');
+    const r = await check(file);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`${file}:1:1 warning[require-concurrent-index-creation]`);
+    expect(r.stdout).toContain('| live: mid_t has 5,000 rows (exact count): below the large-table threshold of 10,000');
+    expect(r.stdout).toContain(`${file}:2:23 warning[constraint-missing-not-valid]`);
+    expect(r.stdout).not.toContain(' error[');
+    const json = JSON.parse((await check(file, '--format', 'json')).stdout) as JsonReport;
+    const index = json.findings.find((f) => f.rule === 'require-concurrent-index-creation')!;
+    expect(index.severity).toBe('warning');
+    expect(index.live?.map((l) => l.text)).toContain(GATE_BELOW);
+    expect(json.live.downgraded).toContainEqual({ rule: 'require-concurrent-index-creation', file, line: 1, column: 1, reason: GATE_BELOW });
+    expect(json.live.downgraded).toContainEqual(expect.objectContaining({ rule: 'constraint-missing-not-valid', line: 2, reason: GATE_BELOW }));
+  });
+
+  it('at or above run.largeTableRows: the error, with the size (exit 1)', async () => {
+    const file = write('big/001.sql', 'CREATE INDEX big_t_v_idx ON big_t (v);\n');
+    const r = await check(file);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`${file}:1:1 error[require-concurrent-index-creation]`);
+    expect(r.stdout).toMatch(/\| live: big_t has ~[\d,]+ rows \(estimate, pg_class\.reltuples\): at or above the large-table threshold/);
+    const json = JSON.parse((await check(file, '--format', 'json')).stdout) as JsonReport;
+    const index = json.findings.find((f) => f.rule === 'require-concurrent-index-creation')!;
+    expect(index.severity).toBe('error');
+    expect(index.live?.map((l) => l.text)).toContainEqual(expect.stringMatching(/^big_t has ~[\d,]+ rows \(estimate, pg_class\.reltuples\): at or above the large-table threshold of 10,000 rows \(run\.largeTableRows\)$/));
+    // Without the config's threshold (default 100,000) the same table is below it.
+    const byDefault = await pgsafe(['check', file, '--database-url', db.current.url, '--runner-sets-timeouts', '--format', 'json', '--config', write('default.json', '{}')]);
+    expect(byDefault.code).toBe(0);
+    expect(byDefault.stdout).toContain('below the large-table threshold of 100,000 rows (run.largeTableRows), so a warning');
+  });
+
+  it('correctness errors stay errors on a small table: NOT NULL without default, UNIQUE over duplicates (exit 1)', async () => {
+    const file = write('correct/001.sql', 'ALTER TABLE mid_t ADD COLUMN status text NOT NULL;\nCREATE UNIQUE INDEX CONCURRENTLY mid_t_email_key ON mid_t (email);\n');
+    const r = await check(file);
+    expect(r.code).toBe(1);
+    const json = JSON.parse((await check(file, '--format', 'json')).stdout) as JsonReport;
+    expect(json.findings.filter((f) => f.severity === 'error').map((f) => f.rule).sort()).toEqual(['adding-required-field', 'live-data-violation', 'live-data-violation']);
+  });
+
+  it('a table an earlier checked migration creates, not in the live database, is new: let through', async () => {
+    const first = write('prisma/migrations/20260101000000_new/migration.sql', 'CREATE TABLE new_t (id int PRIMARY KEY, v int);\n');
+    const second = write('prisma/migrations/20260102000000_index/migration.sql', 'CREATE INDEX new_t_v_idx ON new_t (v);\nCREATE INDEX mid_t_id_v_idx ON mid_t (id, v);\n');
+    const r = await check(join(dir, 'prisma/migrations'));
+    expect(first).toBeTruthy();
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`  dropped ${second}:1:1 [require-concurrent-index-creation]: let through: new_t has 0 rows; created by 20260101000000_new, earlier in the checked migrations, and not in the live database yet`);
+    // A table of the live database is measured, whoever created it.
+    expect(r.stdout).toContain(`${second}:2:1 warning[require-concurrent-index-creation]`);
+  });
+
+  it('an earlier checked migration whose table is already live (applied): the live size counts', async () => {
+    const folder = 'applied/prisma/migrations';
+    write(`${folder}/20260101000000_big/migration.sql`, 'CREATE TABLE big_t (id int PRIMARY KEY, v int);\n');
+    const second = write(`${folder}/20260102000000_index/migration.sql`, 'CREATE INDEX big_t_v_idx ON big_t (v);\n');
+    const r = await check(join(dir, folder));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`${second}:1:1 error[require-concurrent-index-creation]`);
+    expect(r.stdout).toContain('| live: big_t has ~');
+  });
+});
+
