@@ -17,6 +17,7 @@
  * age, query) in the retry report and in the error when retries run out.
  */
 import { settingLiteral } from '../plan/duration.js';
+import { quoteLiteral } from '../sql.js';
 import type { Step } from '../plan/types.js';
 import type { TableRef } from '../ast.js';
 import { attemptLockTimeout, retryDelay, type ExecutePolicy } from '../execute/policy.js';
@@ -102,8 +103,8 @@ export async function runStatement<T>({ sql, session, send, step, policy, migrat
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     } finally {
       if (previous) {
-        const check = previous.check !== undefined ? `; SET client_connection_check_interval = ${quoted(previous.check)}` : '';
-        await session.query(`SET lock_timeout = ${quoted(previous.lock)}; SET statement_timeout = ${quoted(previous.statement)}${check}`).catch(() => {});
+        const check = previous.check !== undefined ? `; SET client_connection_check_interval = ${quoteLiteral(previous.check)}` : '';
+        await session.query(`SET lock_timeout = ${quoteLiteral(previous.lock)}; SET statement_timeout = ${quoteLiteral(previous.statement)}${check}`).catch(() => {});
       }
     }
   }
@@ -190,11 +191,6 @@ async function currentTimeouts(session: GuardSession): Promise<{ lock: string; s
   );
   const row = rows[0]!;
   return { lock: String(row.lock), statement: String(row.statement), ...(row.check_interval !== null && row.check_interval !== undefined ? { check: String(row.check_interval) } : {}) };
-}
-
-/** A setting's value as a SQL string literal. */
-function quoted(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
 }
 
 /** The SQLSTATE of a database error, also when the ORM wrapped it (TypeORM's driverError, MikroORM's cause). */
