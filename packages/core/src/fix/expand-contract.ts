@@ -58,10 +58,15 @@ function renamedLater(ctx: FixContext, table: TableRef): TableRef {
 }
 
 /** An index or a constraint (other than NOT NULL) on the column, as the migrations show it. The schema's indexes are
- *  those at the end of the migration: a renamed column is looked for under its new name too. */
+ *  those at the end of the migration: a renamed column is looked for under its new name too. A foreign key the column
+ *  had counts even when dropped: where the history was fixed, the index its fix built is still there. */
 function hasIndexOrKey(ctx: FixContext, table: TableRef, column: string, renamed?: string): boolean {
   const names = [column, ...(renamed ? [renamed] : [])];
-  return ctx.schema.indexesOn(table).some((i) => names.some((n) => i.columns.includes(n))) || ctx.schema.constraintsOn(table, column, ctx.stmt.index).some((c) => c.type !== 'not-null');
+  return (
+    ctx.schema.indexesOn(table).some((i) => names.some((n) => i.columns.includes(n))) ||
+    ctx.schema.constraintsOn(table, column, ctx.stmt.index).some((c) => c.type !== 'not-null') ||
+    ctx.schema.hadForeignKey(table, column, ctx.stmt.index)
+  );
 }
 
 function keptForIndex(rule: string, table: TableRef, column: string, what: string): Rewrite {
