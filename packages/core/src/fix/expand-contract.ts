@@ -22,6 +22,11 @@ export function renameColumn(ctx: FixContext): Rewrite | undefined {
   if (view) {
     return { rule: finding.rule, message: `the rename of ${from} stays as written`, pieces: [], kept: true, todos: [`line ${view.line} makes a view over ${table.sql}: made while ${from} still exists (expand and contract keeps it until a later deploy), it would depend on it and the old column could never be dropped. The rename stays as written`] };
   }
+  // The old column lives on until a later deploy: a type it may use could not be dropped before that.
+  const typeDrop = neededGone(ctx, undefined, true);
+  if (typeDrop) {
+    return { rule: finding.rule, message: `the rename of ${from} stays as written`, pieces: [], kept: true, todos: [`line ${typeDrop.line} ${typeDrop.why.replace(/ the dropped table may use$/, '')}, which ${from} may use: expand and contract keeps ${from} until a later deploy, and the drop would fail on it. The rename stays as written`] };
+  }
   const known = ctx.schema.column(table, rename.subname, ctx.stmt.index)?.type.sql ?? ctx.options.types[`${table.name}.${rename.subname}`] ?? ctx.options.types[rename.subname];
   const carry = carryOver(table, rename.subname, rename.newname);
   // The later deploys find the table under the name the rest of the file gives it (its old name is then a view).

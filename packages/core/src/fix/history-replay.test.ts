@@ -78,4 +78,21 @@ describe('a fixed history', () => {
     expect(results[2]!.todos.map((t) => t.message).join('\n')).toContain('books."shelfId" has an index or key');
     expect(differences).toEqual([]);
   });
+
+  it('a rename in a file that later drops the enum type the column had stays as written: the old column would keep the type', async () => {
+    const { results, differences } = await replay([
+      'CREATE TYPE "Grade" AS ENUM (\'LOW\', \'HIGH\');\nCREATE TABLE "pupil" (id int PRIMARY KEY, "grade" "Grade" NOT NULL);\nINSERT INTO "pupil" SELECT i, CASE WHEN i % 2 = 0 THEN \'LOW\' ELSE \'HIGH\' END::"Grade" FROM generate_series(1, 100) i;',
+      // A new enum replaces the old one: the column is renamed, emptied, made again with the new type; the old type goes.
+      [
+        'CREATE TYPE "Level" AS ENUM (\'LOW\', \'HIGH\', \'NONE\');',
+        'ALTER TABLE "pupil" RENAME COLUMN "grade" TO "old_grade";',
+        'ALTER TABLE "pupil" ADD COLUMN "level" "Level";',
+        'UPDATE "pupil" SET "level" = "old_grade"::text::"Level";',
+        'ALTER TABLE "pupil" DROP COLUMN "old_grade",\nADD COLUMN "old_grade" "Level";',
+        'DROP TYPE "Grade";',
+      ].join('\n'),
+    ]);
+    expect(results[1]!.todos.map((t) => t.message).join('\n')).toContain('drops a type, which grade may use');
+    expect(differences).toEqual([]);
+  });
 });
