@@ -222,6 +222,9 @@ function neededGone(ctx: FixContext, column: string | undefined, typesOnly = fal
       const same = tableRef(alter?.relation ?? rename?.relation)?.key === ctx.table?.key;
       const adds = alter?.cmds?.some((c) => as(as(c, 'AlterTableCmd')?.def, 'ColumnDef')?.colname === column && as(c, 'AlterTableCmd')?.subtype === 'AT_AddColumn');
       if (same && (adds || (rename?.renameType === 'OBJECT_COLUMN' && rename.newname === column))) return { line, why: `creates ${quoteIdent(column)} again` };
+      // The column may be the primary key the new one replaces: a table has one at most.
+      const primary = alter?.cmds?.some((c) => as(as(c, 'AlterTableCmd')?.def, 'Constraint')?.contype === 'CONSTR_PRIMARY');
+      if (same && primary) return { line, why: `adds a primary key to ${ctx.table!.sql}, where the column may hold the one it replaces` };
       // A view made while the column still exists would depend on it (SELECT *), and the later drop would fail.
       if (ctx.table && readsTable(viewQuery(node), ctx.table.key)) return { line, why: `creates a view over ${ctx.table.sql}, which would depend on the column` };
       continue;

@@ -95,4 +95,22 @@ describe('a fixed history', () => {
     expect(results[1]!.todos.map((t) => t.message).join('\n')).toContain('drops a type, which grade may use');
     expect(differences).toEqual([]);
   });
+
+  it('a dropped key column stays in the deploy that gives the table its new primary key', async () => {
+    const { results, differences } = await replay([
+      'CREATE TABLE ticket (id serial PRIMARY KEY, code uuid NOT NULL UNIQUE DEFAULT gen_random_uuid(), note text);\nINSERT INTO ticket (note) SELECT \'n\' || i FROM generate_series(1, 100) i;',
+      'ALTER TABLE ticket\n    DROP COLUMN id,\n    ADD PRIMARY KEY (code),\n    DROP CONSTRAINT ticket_code_key;',
+    ]);
+    expect(results[1]!.todos.map((t) => t.message).join('\n')).toContain('DROP COLUMN id cannot move to a later deploy: line 1 adds a primary key to ticket');
+    expect(differences).toEqual([]);
+  });
+
+  it('a column renamed after its enum type was renamed is made again with the type under its new name', async () => {
+    const { results, differences } = await replay([
+      'CREATE TYPE listing_order AS ENUM (\'Hot\', \'New\');\nCREATE TABLE prefs (id int PRIMARY KEY, default_order listing_order NOT NULL DEFAULT \'Hot\');\nINSERT INTO prefs SELECT i, CASE WHEN i % 3 = 0 THEN \'New\' ELSE \'Hot\' END::listing_order FROM generate_series(1, 100) i;',
+      'ALTER TYPE listing_order RENAME TO post_listing_order;\nALTER TABLE prefs RENAME COLUMN default_order TO default_post_order;',
+    ]);
+    expect(results[1]!.steps.map((s) => s.sql).join('\n')).toContain('ADD COLUMN default_post_order post_listing_order;');
+    expect(differences).toEqual([]);
+  });
 });
