@@ -4,7 +4,7 @@
  * core's openTransactionWaits): it would hang until a timeout with the earlier migrations' locks held, or fail after
  * they ran. Nothing has run yet.
  */
-import { loadModule, openTransactionWaits, type BatchMigration, type OpenTransactionWait } from '@pgsafe/core';
+import { loadModule, openTransactionWaits, type BatchMigration, type OpenTransactionWait } from '@pgsafe/core/guard';
 import { migrationClass, planningDriver, plannedSql } from './migration-sql.js';
 
 export interface PendingMigration {
