@@ -87,22 +87,26 @@ const PROJECTS = [
   // One SQL file per migration, sorted by its version number as the runner sorts it (ente's are not zero-padded);
   // each run in one transaction (golang-migrate sends the file as one query; rivermigrate and sqlx wrap it), unless
   // it builds CONCURRENTLY.
+  // river's files name the schema through a template comment (empty: the search_path's); harbor reads
+  // golang-migrate's own table; hasura-auth runs in the auth schema Hasura makes first; appflowy-cloud needs
+  // supabase's auth schema (not made here: its history stops there).
   ...[
-    ['river', 'riverdriver/riverpgxv5/migration/main', /\.up\.sql$/],
-    ['harbor', 'make/migrations/postgresql', /\.up\.sql$/],
-    ['hasura-auth', 'go/migrations/postgres', /\.up\.sql$/],
+    ['river', 'riverdriver/riverpgxv5/migration/main', /\.up\.sql$/, { substitute: [/\/\* TEMPLATE: schema \*\//g, ''] }],
+    ['harbor', 'make/migrations/postgresql', /\.up\.sql$/, { setup: 'CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL);' }],
+    ['hasura-auth', 'go/migrations/postgres', /\.up\.sql$/, { setup: 'CREATE SCHEMA IF NOT EXISTS auth;' }],
     ['ente', 'server/migrations', /\.up\.sql$/],
     ['svix', 'server/svix-server/migrations', /\.up\.sql$/],
     ['appflowy-cloud', 'migrations', /^\d+_.*(?<!\.down)\.sql$/],
-  ].map(([name, path, pattern]) => ({
+  ].map(([name, path, pattern, { setup, substitute } = {}]) => ({
     name,
     runner: 'run',
+    ...(setup ? { setup } : {}),
     inTransaction: (sql) => !/\bCONCURRENTLY\b/i.test(sql),
     files: (root) =>
       sorted(join(root, path))
         .filter((f) => pattern.test(f))
         .sort((a, b) => Number(/^\d+/.exec(a)?.[0]) - Number(/^\d+/.exec(b)?.[0]) || a.localeCompare(b))
-        .map((f) => ({ name: f, sql: read(join(root, path, f)) })),
+        .map((f) => ({ name: f, sql: substitute ? read(join(root, path, f)).replace(...substitute) : read(join(root, path, f)) })),
   })),
 ];
 

@@ -1,7 +1,7 @@
 /** Renames, drops and type changes break the application version still running, whatever the locks: one file
  *  cannot make them safe. They become an expand-and-contract plan over several deploys, each labeled with what the
  *  application must do before it. */
-import { as, strings, tableRef, tableRefOf, type TableRef } from '../ast.js';
+import { as, sqlOf, strings, tableRef, tableRefOf, type TableRef } from '../ast.js';
 import { parseMigration } from '../parse.js';
 import { makeName, notNullCheckName, quoteIdent, quoteLiteral, quoteQualified } from '../sql.js';
 import { backfillPiece } from './backfill.js';
@@ -196,10 +196,14 @@ export function dropLater(ctx: FixContext): Rewrite | undefined {
     };
   }
   const comments = lines.slice(second + 1).filter((l) => l.startsWith('--'));
+  // The later deploy finds the table under the name the rest of the file gives it (its old name is then a view).
+  const alter = as(ctx.node, 'AlterTableStmt');
+  const later = column && ctx.table ? renamedLater(ctx, ctx.table) : undefined;
+  const text = alter && later && later !== ctx.table ? sqlOf({ AlterTableStmt: { ...alter, relation: { ...alter.relation, schemaname: later.schema, relname: later.name } } }) : ctx.text;
   return {
     rule: finding.rule,
     message: `${what} → a later deploy, after the application stopped using it`,
-    pieces: [{ sql: [...comments, `${ctx.text};`].join('\n'), transactional: true, slug: 'drop', deploy: 1 }],
+    pieces: [{ sql: [...comments, `${text};`].join('\n'), transactional: true, slug: 'drop', deploy: 1 }],
     app: { 1: app },
   };
 }

@@ -162,7 +162,10 @@ function splitAlter(migration: ParsedMigration, stmt: ParsedStatement, findings:
 
 /** Steps of each deploy together, in order (a later deploy's steps come from statements anywhere in the file). */
 function orderByDeploy(steps: FixStep[]): FixStep[] {
-  return steps.map((s, i) => [s, i] as const).sort((a, b) => a[0].deploy - b[0].deploy || a[1] - b[1]).map(([s]) => s);
+  // A renamed table's old-name view goes first in its deploy: it holds every column (SELECT *), so a column drop
+  // moved to that deploy would fail on it.
+  const rank = (s: FixStep) => (s.slug === 'drop_old_name' ? 0 : 1);
+  return steps.map((s, i) => [s, i] as const).sort((a, b) => a[0].deploy - b[0].deploy || rank(a[0]) - rank(b[0]) || a[1] - b[1]).map(([s]) => s);
 }
 
 /** Neighbouring transactional steps of one deploy become one step (one transaction); comments between steps go

@@ -122,4 +122,13 @@ describe('a fixed history', () => {
     expect(results[1]!.todos.map((t) => t.message).join('\n')).toContain('line 2 creates about again');
     expect(differences).toEqual([]);
   });
+
+  it('a dropped column of a table the file renames afterwards is dropped under the new name in the later deploy', async () => {
+    const { results, differences } = await replay([
+      'CREATE TABLE sync_job (id int PRIMARY KEY, job_uuid text, repo text, op text);\nINSERT INTO sync_job SELECT i, \'u\' || i, \'r\' || i, \'o\' FROM generate_series(1, 100) i;',
+      'ALTER TABLE sync_job DROP COLUMN repo;\nALTER TABLE sync_job DROP COLUMN op;\nALTER TABLE sync_job RENAME TO sync_schedule_job;',
+    ]);
+    expect(results[1]!.steps.filter((s) => s.deploy === 2).map((s) => s.sql).join('\n')).toContain('ALTER TABLE sync_schedule_job DROP COLUMN repo');
+    expect(differences).toEqual([]);
+  });
 });
