@@ -314,5 +314,5 @@ describe('pgsafe rehearse', () => {
     } finally {
       await server.stop();
     }
-  });
+  }, 120_000);
 });

@@ -2,7 +2,7 @@
  *  application side experiences while a migration holds locks. */
 export { adminUrl } from './admin-url.js';
 export { createTestDatabase, useTestDatabase, type TestDatabase } from './database.js';
-export { blockedSessions, holdLock, timed, waitUntilRunning, waitUntilWaitingOnLock, type HeldLock, type Timed, type WaitingSession } from './locks.js';
+export { blockedSessions, holdLock, timed, waitUntilNotWaitingOnLock, waitUntilRunning, waitUntilWaitingOnLock, type HeldLock, type Timed, type WaitingSession } from './locks.js';
 export { seedRows, type Queryable } from './seed.js';
 export { serverMajor, serverVersionNum } from './server-version.js';
 export { redactUrl, withDatabase } from './server-url.js';

@@ -99,26 +99,17 @@ export async function blockedSessions(url: string): Promise<WaitingSession[]> {
   }
 }
 
-/** Polls until a session matching `match` (a pid, an application_name, or a predicate) waits on a lock, so a test
- *  knows the app query is queued before it starts the clock on the blocker. Rejects after `timeoutMs`, or as soon
- *  as `signal` aborts (the caller learnt otherwise that nobody will wait). */
-export async function waitUntilWaitingOnLock(
-  url: string,
-  match: number | string | ((s: WaitingSession) => boolean),
-  timeoutMs = 5000,
-  signal?: AbortSignal,
-): Promise<WaitingSession> {
-  const test = typeof match === 'function' ? match : (s: WaitingSession) => (typeof match === 'number' ? s.pid === match : s.applicationName === match);
+/** Runs `probe` on one observer session every 10 ms until it returns a value, and returns that value. Rejects with
+ *  "<what> within <timeoutMs> ms" after `timeoutMs`, or as soon as `signal` aborts. */
+async function pollUntil<T>(url: string, probe: (client: pg.ClientBase) => Promise<T | undefined>, what: string, timeoutMs: number, signal?: AbortSignal): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   const client = await openSession(url, 'pgsafe-test-observer');
   try {
     for (;;) {
-      const found = (await waitingOn(client)).find(test);
-      if (found) return found;
+      const found = await probe(client);
+      if (found !== undefined) return found;
       signal?.throwIfAborted();
-      if (performance.now() > deadline) {
-        throw new Error(`no session matching ${typeof match === 'function' ? 'the predicate' : JSON.stringify(match)} waited on a lock within ${timeoutMs} ms`);
-      }
+      if (performance.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 10));
     }
   } finally {
@@ -126,19 +117,30 @@ export async function waitUntilWaitingOnLock(
   }
 }
 
+type SessionMatch = number | string | ((s: WaitingSession) => boolean);
+
+function matcher(match: SessionMatch): { test: (s: WaitingSession) => boolean; name: string } {
+  if (typeof match === 'function') return { test: match, name: 'the predicate' };
+  return { test: (s) => (typeof match === 'number' ? s.pid === match : s.applicationName === match), name: JSON.stringify(match) };
+}
+
+/** Polls until a session matching `match` (a pid, an application_name, or a predicate) waits on a lock, so a test
+ *  knows the app query is queued before it starts the clock on the blocker. Rejects after `timeoutMs`, or as soon
+ *  as `signal` aborts (the caller learnt otherwise that nobody will wait). */
+export function waitUntilWaitingOnLock(url: string, match: SessionMatch, timeoutMs = 5000, signal?: AbortSignal): Promise<WaitingSession> {
+  const { test, name } = matcher(match);
+  return pollUntil(url, async (client) => (await waitingOn(client)).find(test), `no session matching ${name} waited on a lock`, timeoutMs, signal);
+}
+
+/** Polls until no session matching `match` waits on a lock any more (e.g. a cancel reached a build that waited). */
+export function waitUntilNotWaitingOnLock(url: string, match: SessionMatch, timeoutMs = 5000): Promise<void> {
+  const { test, name } = matcher(match);
+  return pollUntil(url, async (client) => ((await waitingOn(client)).some(test) ? undefined : (true as const)), `a session matching ${name} still waited on a lock`, timeoutMs).then(() => {});
+}
+
 /** Polls until a session of the database at `url` is running a statement whose text matches `query` (a migration
  *  that reached a given step), so a test can act at that point instead of after a guessed delay. */
 export async function waitUntilRunning(url: string, query: RegExp, timeoutMs = 5000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  const client = await openSession(url, 'pgsafe-test-observer');
-  try {
-    for (;;) {
-      const { rows } = await client.query<{ query: string }>("SELECT query FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()");
-      if (rows.some((r) => query.test(r.query))) return;
-      if (performance.now() > deadline) throw new Error(`no session ran a statement matching ${query} within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  } finally {
-    await client.end().catch(() => {});
-  }
+  const sql = "SELECT query FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()";
+  await pollUntil(url, async (client) => ((await client.query<{ query: string }>(sql)).rows.some((r) => query.test(r.query)) ? (true as const) : undefined), `no session ran a statement matching ${query}`, timeoutMs);
 }

@@ -284,3 +284,52 @@ describe('knex: the batch transaction spans migrations (issue 18, step 3)', () =
     expect(await applied()).toHaveLength(3);
   });
 });
+
+/** What `pgsafe fix --runner knex` writes for `sql` on this users table (the history shows its key). */
+async function fixedFiles(sql: string, name: string, format?: import('@pgsafe/core').ModuleFormat) {
+  const { fix, historySchema, loadParser, parseMigration, renderKnexMigrations } = await import('@pgsafe/core');
+  await loadParser();
+  const migration = parseMigration(sql, `${name}.sql`);
+  const result = fix(migration, { values: { country: "'xx'" }, schema: historySchema([parseMigration('CREATE TABLE users (id int PRIMARY KEY, email text);', 'earlier.sql')], migration) });
+  return renderKnexMigrations(result, name, format);
+}
+
+describe("pgsafe fix's knex output: knex's migrate:rollback runs its down()", () => {
+  const state = async () => {
+    const client = await db.current.connect();
+    try {
+      return await (await import('@pgsafe/core')).endState(client, { ignoreTables: ['public.knex_migrations', 'public.knex_migrations_lock', 'public.knex_migrations_id_seq', 'public.knex_migrations_lock_index_seq'] });
+    } finally {
+      await client.end();
+    }
+  };
+
+  it('migrate:latest, then migrate:rollback: the schema and rows end as before (index CONCURRENTLY, constraint, backfilled column)', async () => {
+    const [file, ...later] = await fixedFiles("ALTER TABLE users ADD COLUMN country text NOT NULL;\nCREATE INDEX users_email_idx ON users (email);\nALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);", '20240301000000_country');
+    expect(later).toEqual([]);
+    expect(file!.sql).toContain('await knex.raw(`DROP INDEX CONCURRENTLY IF EXISTS users_email_idx`);');
+    project = makeProject({ [file!.path]: file!.sql }, 'off', { largeTableRows: 1_000 });
+    const before = await state();
+    const up = await knex(['migrate:latest']);
+    expect(up.code, up.stderr).toBe(0);
+    expect(await columns('users')).toEqual(['id', 'email', 'country']);
+    const { diffEndStates } = await import('@pgsafe/core');
+    expect(diffEndStates(before, await state())).not.toEqual([]);
+    const down = await knex(['migrate:rollback']);
+    expect(down.code, down.stderr).toBe(0);
+    expect(await applied()).toEqual([]);
+    expect(diffEndStates(before, await state())).toEqual([]);
+  });
+
+  it('refuses the rollback of a step it cannot undo before undoing anything, naming it; knex keeps the migration applied', async () => {
+    const [file] = await fixedFiles("CREATE INDEX users_email_idx ON users (email);\nALTER TABLE users ALTER COLUMN email SET DEFAULT 'x';", '20240302000000_email_default');
+    project = makeProject({ [file!.path]: file!.sql }, 'off', { largeTableRows: 1_000 });
+    expect((await knex(['migrate:latest'])).code).toBe(0);
+    const up = await state();
+    const down = await knex(['migrate:rollback']);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain("20240302000000_email_default.js: no automatic rollback: step 1/2 (ALTER TABLE users ALTER COLUMN email SET DEFAULT 'x'): a changed default: the column's earlier default is not known here. Nothing was rolled back");
+    expect(await applied()).toEqual(['20240302000000_email_default.js']);
+    expect((await import('@pgsafe/core')).diffEndStates(up, await state())).toEqual([]);
+  });
+});

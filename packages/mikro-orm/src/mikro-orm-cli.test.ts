@@ -263,8 +263,12 @@ export default withPgsafe(
     expect(await applied()).toEqual(['Migration20240108000000_slow']);
   }, 180_000);
 
-  it('migration:create writes the safe form: NOT VALID then VALIDATE, and the index CONCURRENTLY outside a transaction', async () => {
+  it('migration:create writes the safe form: NOT VALID then VALIDATE, and the index CONCURRENTLY outside a transaction; migration:down undoes it all', async () => {
     await db.current.query('CREATE TABLE orgs (id int PRIMARY KEY)');
+    const { diffEndStates, endState } = await import('@pgsafe/core');
+    const client = await db.current.connect();
+    const state = () => endState(client, { ignoreTables: ['public.mikro_orm_migrations', 'public.mikro_orm_migrations_id_seq'] });
+    const before = await state();
     // The generated migrations require @mikro-orm/migrations: the project sees the installed MikroORM.
     const project = mkdtempSync(join(tmpdir(), `pgsafe-mikro-orm-${major}-create-`));
     symlinkSync(join(home, 'node_modules'), join(project, 'node_modules'));
@@ -310,6 +314,15 @@ export default withPgsafe(defineConfig({ clientUrl: process.env.DATABASE_URL, en
       `SELECT (SELECT convalidated FROM pg_constraint WHERE conname = 'users_org_id_foreign') AND (SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_email_index'::regclass) AS valid`,
     );
     expect(rows).toEqual([{ valid: true }]);
+    expect(diffEndStates(before, await state())).not.toEqual([]);
+
+    // Each part's down() undoes it (the index dropped CONCURRENTLY outside a transaction), last part first.
+    expect(index).toContain('DROP INDEX CONCURRENTLY IF EXISTS users_email_index;');
+    const down = await migrate(project, 'migration:down', ['--config', 'mikro-orm.config.mjs', '--to', '0']);
+    expect(down.code, down.stderr).toBe(0);
+    expect(await applied()).toEqual([]);
+    expect(diffEndStates(before, await state())).toEqual([]);
+    await client.end();
   }, 180_000);
 
   describe('the allOrNothing transaction spans migrations (issue 18, step 3)', () => {

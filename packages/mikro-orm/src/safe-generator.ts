@@ -6,7 +6,7 @@
  * one's timestamp and sort after it. What cannot be rewritten mechanically (a required column without a default) is
  * printed with its recipe. Works on MikroORM 6 and 7 (the same generator API).
  */
-import { checkSql, fix, loadParser, mikroOrmNonTransactional, mikroOrmParts, parseMigration, renderFinding } from '@pgsafe/core';
+import { checkSql, fix, loadParser, mikroOrmNonTransactional, mikroOrmNoOpDown, mikroOrmParts, parseMigration, renderFinding } from '@pgsafe/core';
 
 interface MigrationDiff {
   up: string[];
@@ -26,6 +26,8 @@ interface FilePart {
   name: string | undefined;
   statements: string[];
   transactional: boolean;
+  /** Undoes this part (MikroORM reverts the parts last first); absent: the generator's own down on the first part. */
+  down?: string[];
 }
 
 const GUARDED = Symbol.for('pgsafe.mikro-orm.generator');
@@ -43,8 +45,12 @@ export function guardGenerator(generator: MikroGenerator, mode: GeneratorMode, p
     const restore = sameTimestamp(generator);
     try {
       for (const [i, part] of parts.parts.entries()) {
-        generator.generateMigrationFile = async (className, d) => (part.transactional ? generateFile(className, d) : mikroOrmNonTransactional(await generateFile(className, d)));
-        written.push(await generate({ up: part.statements, down: i === 0 ? diff.down : [] }, path, part.name));
+        generator.generateMigrationFile = async (className, d) => {
+          const code = await generateFile(className, d);
+          const reverted = part.down ? mikroOrmNoOpDown(code) : code;
+          return part.transactional ? reverted : mikroOrmNonTransactional(reverted);
+        };
+        written.push(await generate({ up: part.statements, down: part.down ?? (i === 0 ? diff.down : []) }, path, part.name));
       }
     } finally {
       generator.generateMigrationFile = generateFile;
@@ -80,8 +86,11 @@ async function safeParts(statements: string[], name: string | undefined, pgVersi
   const fixed = fix(parseMigration(generated.join('\n'), 'generated'), { runnerSetsTimeouts: true, ...(pgVersion ? { pgVersion } : {}) });
   // A rewrite needing the user's choice (a value, a later deploy) is not written: the findings say what to do.
   if (fixed.todos.length || fixed.deploys.length > 1) return { parts: [{ name, statements: generated, transactional: true }], changes: [] };
-  // The same parts and names as `pgsafe fix --runner mikro-orm` (core's render-orm.ts).
-  return { parts: mikroOrmParts(fixed, name), changes: fixed.changes.map((c) => c.message) };
+  // The same parts, names and downs as `pgsafe fix --runner mikro-orm` (core's render-orm.ts). Where core cannot undo
+  // a step (a dropped column), the generator's own down() keeps its meaning, on the first part as before.
+  const parts = mikroOrmParts(fixed, name);
+  const undone = parts.every((p) => Array.isArray(p.down));
+  return { parts: parts.map((p) => ({ name: p.name, statements: p.statements, transactional: p.transactional, ...(undone ? { down: p.down as string[] } : {}) })), changes: fixed.changes.map((c) => c.message) };
 }
 
 async function reportFindings(parts: FilePart[], pgVersion: number | undefined, say: (text: string) => void): Promise<void> {

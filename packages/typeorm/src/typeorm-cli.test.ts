@@ -287,3 +287,42 @@ describe.each(VERSIONS)('typeorm $label: the transaction of mode "all" spans mig
     expect((await db.current.query('SELECT count(*)::int AS n FROM "user"')).rows).toEqual([{ n: 20_000 }]);
   });
 });
+
+describe.each(VERSIONS)("typeorm $label: pgsafe fix's output rolls back with migration:revert", ({ home }) => {
+  beforeAll(() => {
+    TYPEORM = home;
+  });
+  const state = async () => {
+    const client = await db.current.connect();
+    try {
+      return await (await import('@pgsafe/core')).endState(client, { ignoreTables: ['public.migrations', 'public.migrations_id_seq'] });
+    } finally {
+      await client.end();
+    }
+  };
+
+  it('migration:run, then migration:revert: the schema and rows end as before (backfilled column, index CONCURRENTLY, NOT NULL)', async () => {
+    const { diffEndStates, fix, historySchema, loadParser, parseMigration, renderTypeormMigrations } = await import('@pgsafe/core');
+    await loadParser();
+    const migration = parseMigration('ALTER TABLE "user" ADD COLUMN country text NOT NULL;\nCREATE INDEX user_email_idx ON "user" (email);', 'country.sql');
+    const result = fix(migration, { values: { country: "'xx'" }, schema: historySchema([parseMigration('CREATE TABLE "user" (id int PRIMARY KEY, email varchar NOT NULL);', 'earlier.sql')], migration) });
+    const files = renderTypeormMigrations(result, '1700000000003-Country');
+    expect(files).toHaveLength(1);
+    expect(files[0]!.sql).toContain('await queryRunner.query(`DROP INDEX CONCURRENTLY IF EXISTS user_email_idx`);');
+    project = makeProject(Object.fromEntries(files.map((f) => [f.path.replace(/\.js$/, '.mjs'), f.sql])), 'each', 'off', { largeTableRows: 1_000 });
+    const before = await state();
+    const up = await typeorm(['migration:run']);
+    expect(up.code, up.stderr).toBe(0);
+    expect(await columns('user')).toEqual(['id', 'email', 'country']);
+    expect(diffEndStates(before, await state())).not.toEqual([]);
+    // TypeORM wraps a revert in a transaction unless told not to: the down() refuses before doing anything.
+    const wrapped = await typeorm(['migration:revert']);
+    expect(wrapped.code).toBe(1);
+    expect(wrapped.stdout + wrapped.stderr).toContain('Country1700000000003: down() drops an index CONCURRENTLY, which cannot run in the transaction TypeORM opens around a revert: run typeorm migration:revert --transaction none. Nothing was rolled back');
+    expect(await applied()).toEqual(['Country1700000000003']);
+    const down = await typeorm(['migration:revert', '--transaction', 'none']);
+    expect(down.code, down.stdout + down.stderr).toBe(0);
+    expect(await applied()).toEqual([]);
+    expect(diffEndStates(before, await state())).toEqual([]);
+  });
+});

@@ -488,12 +488,13 @@ async function runStep(ctx: Ctx, step: Step): Promise<{ step: StepResult; error?
 /** Before a CREATE INDEX CONCURRENTLY: an orphaned build of the index cancelled, anybody else's waited for; a VALID
  *  index of the name that IF NOT EXISTS would skip must be the one asked for. */
 async function checkExistingIndex(ctx: Ctx, step: Step, index: { schema?: string; name: string }, deadline: number): Promise<ExecuteError | undefined> {
-  const statement = step.statements.find((s) => /^\s*create\s+(unique\s+)?index\b/i.test(s.sql));
+  // A step with an index cleanup is that one CREATE INDEX statement (plan.ts cleanupFor).
+  const statement = step.statements[0];
   const found = await checkBeforeBuild({
     q: ctx.aux,
     compareOn: ctx.client,
     index,
-    ...(statement ? { statement: { text: statement.text, ifNotExists: /\bif\s+not\s+exists\b/i.test(statement.sql) } } : {}),
+    ...(statement ? { statement: { text: statement.text, ifNotExists: step.indexCleanup?.ifNotExists === true } } : {}),
     ownPids: ctx.ownPids,
     aliveLockKey: ALIVE_LOCK_KEY,
     deadline,

@@ -44,7 +44,7 @@ export function indexBuildChecks(input: IndexBuildChecksInput): IndexBuildChecks
   const cleanup = step.indexCleanup;
   const index = cleanup?.index;
   if (!cleanup || !index || cleanup.reindex) return undefined;
-  const ifNotExists = /\bif\s+not\s+exists\b/i.test(input.sql);
+  const ifNotExists = cleanup.ifNotExists === true;
   return {
     async before() {
       const found = await checkBeforeBuild({

@@ -1,7 +1,7 @@
 /** Concurrent index builds through the executor on real PostgreSQL: VALID at the end, INVALID leftovers of failed
  *  or interrupted builds dropped before a retry, progress reported, and writes never stopped. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { blockedSessions, holdLock, seedRows, steadyQueries, useTestDatabase, waitUntilWaitingOnLock } from '@pgsafe/testing';
+import { holdLock, seedRows, steadyQueries, useTestDatabase, waitUntilNotWaitingOnLock, waitUntilWaitingOnLock } from '@pgsafe/testing';
 import { loadParser, parseMigration } from '../parse.js';
 import { plan } from '../plan/plan.js';
 import type { PlanOptions } from '../plan/types.js';
@@ -162,9 +162,7 @@ describe('execute: concurrent index builds', () => {
     controller.abort();
     // The writer ends only once the cancel has reached the build: released at once, it could let the build finish
     // first on a loaded machine (an honest 'committed', but not the interrupt this test is about).
-    while ((await blockedSessions(db.current.url)).some((s) => s.applicationName === 'pgsafe-migration' && /CREATE INDEX/.test(s.query))) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitUntilNotWaitingOnLock(db.current.url, (s) => s.applicationName === 'pgsafe-migration' && /CREATE INDEX/.test(s.query), 30_000);
     await blocker.release();
     const { result, events } = await running;
     expect(result.status).toBe('failed');

@@ -1,6 +1,6 @@
 export { fix, FIX_DEFAULTS } from './fix.js';
 export { renderRunFiles, renderPrismaMigrations, type FixFile } from './render.js';
-export { renderKnexMigrations, renderTypeormMigrations, renderMikroOrmMigrations, mikroOrmParts, mikroOrmNonTransactional, type MikroOrmPart, type ModuleFormat, COMMONJS, ES_MODULE } from './render-orm.js';
+export { renderKnexMigrations, renderTypeormMigrations, renderMikroOrmMigrations, mikroOrmParts, mikroOrmNonTransactional, mikroOrmNoOpDown, type MikroOrmPart, type ModuleFormat, COMMONJS, ES_MODULE } from './render-orm.js';
 export { migrationModuleFormat } from './module-format.js';
 export type { FixOptions, FixResult, FixStep, FixDeploy, FixChange, FixTodo } from './types.js';
 export { endState, diffEndStates, unstableKeys, type EndState } from './end-state.js';

@@ -1,8 +1,9 @@
 /** A fix result as JavaScript migrations for knex and TypeORM (one file per deploy, each step run as planned) and
  *  MikroORM (one migration class per step). */
 import { parseMigration } from '../parse.js';
+import { downOf, downParts, irreversibleMessage, type DownPart } from './down.js';
 import { deployHeader, STEP_LABEL, timeoutLines, type FixFile } from './render.js';
-import type { FixResult } from './types.js';
+import type { FixResult, FixStep } from './types.js';
 
 /** Where a deploy's file goes, relative to the migrations directory: a later deploy outside it, in
  *  `../pgsafe-deploy-<N>/` (the ORM's migrate command would otherwise apply every deploy at once, the contract step
@@ -26,7 +27,8 @@ const knexString = (sql: string) => jsString(sql.replace(/\?/g, '\\?'));
 
 /** For knex: one migration file per deploy (`<name>.js`, then `<name>_deploy<N>.js`), with `transaction: false` so
  *  that each step runs as planned: the transactional ones in `knex.transaction` (with `SET LOCAL` timeouts), the
- *  others alone. Each statement is its own query. `down` refuses: the safe form has no mechanical inverse. */
+ *  others alone. Each statement is its own query. `down` undoes the steps in reverse in the same style (see down.ts),
+ *  or refuses before doing anything when one of them cannot be undone. */
 export function renderKnexMigrations(result: FixResult, name: string, format: ModuleFormat = COMMONJS): FixFile[] {
   const exported = (fn: string, params: string, typed: string) =>
     format.esm ? `export async function ${fn}(${format.typescript ? `${typed}): Promise<void>` : `${params})`} {` : `exports.${fn} = async function (${params}) {`;
@@ -50,15 +52,27 @@ export function renderKnexMigrations(result: FixResult, name: string, format: Mo
         lines.push('  });');
       } else for (const sql of statements) lines.push(`  await knex.raw(${knexString(sql)});`);
     }
-    lines.push(close, '', exported('down', '', ''), `  throw new Error(${JSON.stringify(`${name}: no automatic rollback for a migration rewritten by pgsafe fix; write one if you need it`)});`, close);
-    return { path: deployPath(deploy, deploy === 1 ? `${name}${format.ext}` : `${name}_deploy${deploy}${format.ext}`), deploy, sql: `${lines.join('\n')}\n` };
+    const file = deploy === 1 ? `${name}${format.ext}` : `${name}_deploy${deploy}${format.ext}`;
+    const down = downOf(result, steps);
+    lines.push(close, '');
+    if ('irreversible' in down) lines.push(exported('down', '', ''), `  throw new Error(${JSON.stringify(irreversibleMessage(file, down.irreversible))});`);
+    else {
+      lines.push(exported('down', 'knex', 'knex: Knex'), '  // Undoes the steps above, last first.');
+      for (const part of downParts(down.perStep)) {
+        if (!part.transactional) lines.push(...part.statements.map((sql) => `  await knex.raw(${knexString(sql)});`));
+        else lines.push('  await knex.transaction(async (trx) => {', ...downStatements(result, part).map((sql) => `    await trx.raw(${knexString(sql)});`), '  });');
+      }
+    }
+    lines.push(close);
+    return { path: deployPath(deploy, file), deploy, sql: `${lines.join('\n')}\n` };
   });
 }
 
 /** For TypeORM: one migration class per deploy. A name `<timestamp>-<Name>` (TypeORM's own) is kept, the later
  *  deploys following at timestamp + 1, + 2. `transaction = false` (the data source needs `migrationsTransactionMode:
  *  'each'`) so that each step runs as planned: the transactional ones between startTransaction and
- *  commitTransaction with `SET LOCAL` timeouts, the others alone. */
+ *  commitTransaction with `SET LOCAL` timeouts, the others alone. `down` undoes them in reverse in the same way, or
+ *  refuses before doing anything (see down.ts). */
 export function renderTypeormMigrations(result: FixResult, name: string, format: ModuleFormat = ES_MODULE): FixFile[] {
   const m = /^(\d+)-([A-Za-z_]\w*)$/.exec(name);
   if (!m) throw new RangeError(`a TypeORM migration is named <timestamp>-<Name>, e.g. 1700000000004-AddStatus: got ${name}`);
@@ -88,7 +102,25 @@ export function renderTypeormMigrations(result: FixResult, name: string, format:
       lines.push(...[...timeoutLines(result, 'SET LOCAL', step.long).map((s) => s.replace(/;$/, '')), ...statements].map((s) => q(s, '            ')));
       lines.push('            await queryRunner.commitTransaction();', '        } catch (error) {', '            await queryRunner.rollbackTransaction();', '            throw error;', '        }');
     }
-    lines.push('    }', `    async down()${format.typescript ? ': Promise<void>' : ''} {`, `        throw new Error('${cls}: no automatic rollback for a migration rewritten by pgsafe fix; write one if you need it');`, '    }', '}');
+    lines.push('    }');
+    const down = downOf(result, steps);
+    if ('irreversible' in down) lines.push(`    async down()${format.typescript ? ': Promise<void>' : ''} {`, `        throw new Error(${JSON.stringify(irreversibleMessage(cls, down.irreversible))});`);
+    else {
+      const parts = downParts(down.perStep);
+      lines.push(`    async down(queryRunner${format.typescript ? ': QueryRunner): Promise<void>' : ')'} {`, '        // Undoes the steps of up(), last first.');
+      // TypeORM's migration:revert opens a transaction around down() whatever `transaction = false` says.
+      if (parts.some((p) => !p.transactional)) lines.push(`        if (queryRunner.isTransactionActive) throw new Error(${JSON.stringify(`${cls}: down() drops an index CONCURRENTLY, which cannot run in the transaction TypeORM opens around a revert: run typeorm migration:revert --transaction none. Nothing was rolled back`)});`);
+      for (const part of parts) {
+        if (!part.transactional) {
+          lines.push(...part.statements.map((sql) => q(sql, '        ')));
+          continue;
+        }
+        lines.push('        await queryRunner.startTransaction();', '        try {');
+        lines.push(...downStatements(result, part).map((sql) => q(sql, '            ')));
+        lines.push('            await queryRunner.commitTransaction();', '        } catch (error) {', '            await queryRunner.rollbackTransaction();', '            throw error;', '        }');
+      }
+    }
+    lines.push('    }', '}');
     if (!format.esm && !format.typescript) lines.push(`exports.${cls} = ${cls};`);
     return { path: deployPath(deploy, `${ts}-${base}${deploy > 1 ? `Deploy${deploy}` : ''}${format.ext}`), deploy, sql: `${lines.join('\n')}\n` };
   });
@@ -103,26 +135,57 @@ export interface MikroOrmPart {
   statements: string[];
   /** false: `isTransactional()` returns false (CREATE INDEX CONCURRENTLY, a backfill that commits per batch). */
   transactional: boolean;
+  /** What `down()` runs (in the part's own transaction when it is transactional), or why it refuses: the parts of a
+   *  deploy are undone together or not at all (see down.ts). */
+  down: string[] | { irreversible: string };
 }
 
 /** The steps of a fix result as MikroORM migrations, shared by `pgsafe fix --runner mikro-orm` and the adapter's
  *  `migration:create`. A transactional step gets `SET LOCAL` timeouts: MikroORM runs it in its own transaction. */
 export function mikroOrmParts(result: FixResult, name: string | undefined): MikroOrmPart[] {
-  return result.steps
+  const steps = result.steps
     .map((step) => ({ step, statements: parseMigration(step.sql, result.file).statements.map((s) => `${s.text};`) }))
-    .filter(({ statements }) => statements.length)
-    .map(({ step, statements }, i) => ({
-      name: i === 0 ? name : [name, `pgsafe${String(i + 1).padStart(2, '0')}`, step.slug].filter(Boolean).join('_'),
-      deploy: step.deploy,
-      transactional: step.transactional,
-      statements: [...(step.transactional ? timeoutLines(result, 'SET LOCAL', step.long) : []), ...statements],
-    }));
+    .filter(({ statements }) => statements.length);
+  const downs = new Map<FixStep, MikroOrmPart['down']>();
+  for (const { deploy } of result.deploys) {
+    const ofDeploy = steps.filter(({ step }) => step.deploy === deploy).map(({ step }) => step);
+    const down = downOf(result, ofDeploy);
+    ofDeploy.forEach((step, i) => downs.set(step, 'irreversible' in down ? { irreversible: down.irreversible } : mikroOrmDown(result, step, down.perStep[i]!)));
+  }
+  return steps.map(({ step, statements }, i) => ({
+    name: i === 0 ? name : [name, `pgsafe${String(i + 1).padStart(2, '0')}`, step.slug].filter(Boolean).join('_'),
+    deploy: step.deploy,
+    transactional: step.transactional,
+    statements: [...(step.transactional ? timeoutLines(result, 'SET LOCAL', step.long) : []), ...statements],
+    down: downs.get(step)!,
+  }));
+}
+
+/** One part's down statements: MikroORM runs them as it runs up (in the part's transaction, or each alone). */
+function mikroOrmDown(result: FixResult, step: FixStep, parts: DownPart[]): string[] {
+  const statements = parts.flatMap((p) => p.statements);
+  return statements.length ? [...(step.transactional ? timeoutLines(result, 'SET LOCAL', false) : []), ...statements].map((s) => s.replace(/;?$/, ';')) : [];
+}
+
+/** A transactional part of a down(): `SET LOCAL` timeouts first, as in up(). */
+function downStatements(result: FixResult, part: DownPart): string[] {
+  return [...timeoutLines(result, 'SET LOCAL', false).map((s) => s.replace(/;$/, '')), ...part.statements];
 }
 
 /** A migration class with `isTransactional()` returning false, in the style of the code around it (TS with
  *  `override`, or JS). */
 export function mikroOrmNonTransactional(code: string): string {
-  const method = /override /.test(code) ? '  override isTransactional(): boolean {\n    return false;\n  }\n' : '  isTransactional() {\n    return false;\n  }\n';
+  return addMethod(code, /override /.test(code) ? '  override isTransactional(): boolean {\n    return false;\n  }\n' : '  isTransactional() {\n    return false;\n  }\n');
+}
+
+/** A migration class with a `down()` that does nothing, for a part whose effect the down() of another part undoes
+ *  (a VALIDATE): without one, MikroORM's generators write no down() and migration:down refuses to revert it. */
+export function mikroOrmNoOpDown(code: string): string {
+  if (/\bdown\(/.test(code)) return code;
+  return addMethod(code, `  ${/override /.test(code) ? 'override async down(): Promise<void>' : 'async down()'} {\n    // Nothing to undo here: the other migrations of this change undo it.\n  }\n`);
+}
+
+function addMethod(code: string, method: string): string {
   const end = code.lastIndexOf('}');
   return `${code.slice(0, end)}${method}${code.slice(end)}`;
 }
@@ -131,7 +194,8 @@ export function mikroOrmNonTransactional(code: string): string {
  *  `Migration<timestamp>[_<name>]` (its own); every file keeps the timestamp, the later ones sorting after the first
  *  (see MikroOrmPart.name). The steps outside a transaction need `migrations: { allOrNothing: false }`, or they would
  *  wait for the transaction MikroORM keeps open around the batch. A later deploy's first file says what the
- *  application must do before it. No `down`: MikroORM's own refuses to revert. */
+ *  application must do before it. Each `down()` undoes its part (see down.ts); MikroORM reverts the parts last
+ *  first. */
 export function renderMikroOrmMigrations(result: FixResult, name: string, format: ModuleFormat = COMMONJS): FixFile[] {
   const m = /^Migration(\d+)(?:_(\w+))?$/.exec(name);
   if (!m) throw new RangeError(`a MikroORM migration is named Migration<timestamp>[_<name>], e.g. Migration20260101000000_add_status: got ${name}`);
@@ -148,8 +212,11 @@ export function renderMikroOrmMigrations(result: FixResult, name: string, format
     // Unlike knex.raw, `?` stays as written: addSql's SQL runs without bindings (MikroORM 6 then skips knex's `?`
     // placeholders: AbstractSqlConnection.patchKnexClient; 7 sends it as is).
     const up = part.statements.map((s) => `    this.addSql(${jsString(s)});`);
-    const open = format.typescript ? ['  override async up(): Promise<void> {'] : ['  async up() {'];
-    const klass = `${[`${format.esm ? 'export ' : ''}class ${cls} extends Migration {`, ...open, ...up, '  }', '}'].join('\n')}\n`;
+    const open = (fn: string) => (format.typescript ? [`  override async ${fn}(): Promise<void> {`] : [`  async ${fn}() {`]);
+    const down = !Array.isArray(part.down) ? [`    throw new Error(${JSON.stringify(irreversibleMessage(cls, part.down.irreversible))});`]
+      : part.down.length ? part.down.map((s) => `    this.addSql(${jsString(s)});`)
+      : ['    // Nothing to undo here: the other migrations of this change undo it.'];
+    const klass = `${[`${format.esm ? 'export ' : ''}class ${cls} extends Migration {`, ...open('up'), ...up, '  }', '', ...open('down'), ...down, '  }', '}'].join('\n')}\n`;
     const sql = `${head.join('\n')}\n\n${part.transactional ? klass : mikroOrmNonTransactional(klass)}${format.esm ? '' : `exports.${cls} = ${cls};\n`}`;
     return { path: deployPath(part.deploy, `${cls}${format.ext}`), deploy: part.deploy, sql };
   });

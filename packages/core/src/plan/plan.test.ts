@@ -196,10 +196,20 @@ describe('plan: locks, pre-flight and re-runs', () => {
     expect(planOf(sql, { robust: false }).steps.flatMap((s) => s.statements).every((s) => s.sql === s.text && !s.added)).toBe(true);
   });
 
+  it('says whether a concurrent build is sent with IF NOT EXISTS, from the statement, not its text', () => {
+    const flag = (sql: string, options: PlanOptions = {}) => planOf(sql, options).steps[0]!.indexCleanup?.ifNotExists;
+    expect(flag('CREATE INDEX CONCURRENTLY IF NOT EXISTS a_x_idx ON a (x);', { robust: false })).toBe(true);
+    expect(flag('CREATE INDEX CONCURRENTLY a_x_idx ON a (x);', { robust: false })).toBe(false);
+    // A predicate that merely spells the words is no IF NOT EXISTS.
+    expect(flag("CREATE INDEX CONCURRENTLY a_x_idx ON a (x) WHERE note <> 'if not exists';", { robust: false })).toBe(false);
+    // The planner adds it to a named index when it makes statements re-runnable.
+    expect(flag('CREATE INDEX CONCURRENTLY a_x_idx ON a (x);')).toBe(true);
+  });
+
   it('marks concurrent builds for INVALID-index cleanup', () => {
     const p = planOf('CREATE INDEX CONCURRENTLY a_x_idx ON s.a (x);\nREINDEX INDEX CONCURRENTLY a_y_idx;\nREINDEX TABLE CONCURRENTLY a;');
     expect(p.steps.map((s) => s.indexCleanup)).toEqual([
-      { table: expect.objectContaining({ key: 's.a' }), index: { schema: 's', name: 'a_x_idx' }, reindex: false },
+      { table: expect.objectContaining({ key: 's.a' }), index: { schema: 's', name: 'a_x_idx' }, reindex: false, ifNotExists: true },
       { index: { name: 'a_y_idx' }, reindex: true },
       { table: expect.objectContaining({ key: 'public.a' }), reindex: true },
     ]);

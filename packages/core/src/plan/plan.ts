@@ -228,7 +228,7 @@ function buildStep(draft: Draft, id: number, opts: ResolvedPlanOptions, schema: 
       ...(timeout !== statementTimeoutMs ? { statementTimeoutMs: timeout } : {}),
     };
   });
-  const indexCleanup = cleanupFor(draft);
+  const indexCleanup = cleanupFor(draft, statements[0]!);
   const last = draft.stmts.at(-1)!.stmt;
   const begin = draft.beginStmt?.text;
   const step: Step = {
@@ -268,14 +268,16 @@ function stepTargets(draft: Draft, schema: SchemaModel): StepTarget[] {
   return [...byTable.values()];
 }
 
-function cleanupFor(draft: Draft): IndexCleanup | undefined {
+function cleanupFor(draft: Draft, sent: PlannedStatement): IndexCleanup | undefined {
   if (draft.stmts.length !== 1) return undefined;
   const node = draft.stmts[0]!.stmt.node;
   const index = as(node, 'IndexStmt');
   if (index?.concurrent) {
     const table = tableRef(index.relation);
     if (!table) return undefined;
-    return { table, ...(index.idxname ? { index: { ...(table.schema ? { schema: table.schema } : {}), name: index.idxname } } : {}), reindex: false };
+    // The only flag the planner adds to a CREATE INDEX is IF NOT EXISTS.
+    const ifNotExists = Boolean(index.if_not_exists) || sent.added !== undefined;
+    return { table, ...(index.idxname ? { index: { ...(table.schema ? { schema: table.schema } : {}), name: index.idxname } } : {}), reindex: false, ifNotExists };
   }
   const reindex = as(node, 'ReindexStmt');
   if (reindex && draft.kind === 'reindex-concurrently' && reindex.relation?.relname) {

@@ -74,6 +74,9 @@ export interface IndexCleanup {
   index?: { schema?: string; name: string };
   /** REINDEX CONCURRENTLY: its leftovers are `<name>_ccnew` / `_ccold` indexes. */
   reindex: boolean;
+  /** The CREATE INDEX is sent with IF NOT EXISTS (written, or added by the planner): PostgreSQL then skips the build
+   *  over any index of that name, so the executor must check the existing one is the index asked for. */
+  ifNotExists?: boolean;
 }
 
 /** One unit of execution: a transaction (committed or rolled back as a whole), or one autocommit statement. */

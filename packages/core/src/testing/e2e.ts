@@ -62,6 +62,13 @@ export async function lockQueueScenario(
   try {
     const raced = await Promise.race([waitUntilWaitingOnLock(db.url, 'pgsafe-test-migration', options.blockerMs).then(() => 'waiting'), migration.then(() => 'done')]);
     const app = timed(db.url, options.appSql, { applicationName: 'pgsafe-test-app' });
+    if (raced === 'waiting') {
+      // The blocker's time starts once the app query is queued: its session may take a while to open on a loaded
+      // machine. An app query that is never queued (the migration gave up first) ends the wait.
+      const appDone = new AbortController();
+      void app.finally(() => appDone.abort());
+      await waitUntilWaitingOnLock(db.url, 'pgsafe-test-app', 60_000, appDone.signal).catch(() => undefined);
+    }
     const releaseAt = setTimeout(() => void blocker.release().catch(() => {}), raced === 'waiting' ? options.blockerMs : 0);
     const [appResult, migrationError] = await Promise.all([app, migration]);
     clearTimeout(releaseAt);

@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import type { ParsedMigration } from '../parse.js';
 import { locksTaken } from '../statement-locks.js';
+import { quoteLiteral } from '../sql.js';
 import { fromPgLocksMode } from '../execute/lock-conflicts.js';
 import { simulate } from './simulate.js';
 import type { ObservedLock, TraceOptions, TraceResult, TracedStatement } from './types.js';
@@ -169,7 +170,7 @@ export async function traceMigration(client: pg.Client, migration: ParsedMigrati
   for (const [sequence, after] of await sequenceValues(client)) {
     const before = sequencesBefore.get(sequence);
     if (!before || after.last === before.last || after.last === null) continue;
-    const restore = before.last === null ? `SELECT setval('${sequence.replace(/'/g, "''")}', ${before.start}, false);` : `SELECT setval('${sequence.replace(/'/g, "''")}', ${before.last});`;
+    const restore = before.last === null ? `SELECT setval(${quoteLiteral(sequence)}, ${before.start}, false);` : `SELECT setval(${quoteLiteral(sequence)}, ${before.last});`;
     sequencesMoved.push({ sequence, before: before.last, after: after.last, restore });
   }
   return { server, statements, rolledBack: true, sequencesMoved, ms: Math.round(performance.now() - t0) };
