@@ -17,7 +17,7 @@ export default defineConfig({
     alias: { '@pgsafe/core': src('./packages/core/src/index.ts') },
   },
   test: {
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     // Test files run in parallel child processes; two match the CI machine's cores, and more would only contend
     // with the PostgreSQL server for CPU and make the lock-wait timings noisy.
