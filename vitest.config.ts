@@ -8,13 +8,17 @@ const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const { server, none } = splitByServerNeed(
   root,
   globSync(['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'], { cwd: root, ignore: ['**/node_modules/**', '**/dist/**'] }),
-  { '@pgsafe/testing': src('./test/harness/index.ts'), '@pgsafe/core': src('./packages/core/src/index.ts') },
+  { '@pgsafe/testing': src('./test/harness/index.ts'), '@pgsafe/core': src('./packages/core/src/index.ts'), '@pgsafe/core/guard': src('./packages/core/src/guard-entry.ts') },
 );
 
 export default defineConfig({
   resolve: {
     // Tests run against the TypeScript sources, not a stale dist.
-    alias: { '@pgsafe/core': src('./packages/core/src/index.ts') },
+    // Exact names: '@pgsafe/core' must not also catch '@pgsafe/core/guard', the adapters' light entry.
+    alias: [
+      { find: /^@pgsafe\/core$/, replacement: src('./packages/core/src/index.ts') },
+      { find: /^@pgsafe\/core\/guard$/, replacement: src('./packages/core/src/guard-entry.ts') },
+    ],
   },
   test: {
     testTimeout: 60_000,

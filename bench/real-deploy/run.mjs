@@ -34,9 +34,8 @@ const runners = {
   // joplin: knex(makeKnexConfig(...)).migrate.latest({ directory, disableTransactions: false })
   async knex() {
     const knex = orm('knex');
-    const { withPgsafe } = await import('@pgsafe/knex');
     const config = { client: 'pg', useNullAsDefault: false, connection: { connectionString: url } };
-    const db = knex(mode === 'plain' ? config : withPgsafe(config, guardOptions));
+    const db = knex(mode === 'plain' ? config : (await import('@pgsafe/knex')).withPgsafe(config, guardOptions));
     if (extraDir) writeFileSync(join(extraDir, '99990101000000_pgsafe_large_index.js'), `exports.up = (knex) => knex.raw(${JSON.stringify(LARGE_SQL)});\nexports.down = () => {};\n`);
     try {
       await db.migrate.latest({ directory: extraDir ? [project.migrationsDir, extraDir] : project.migrationsDir, disableTransactions: false, loadExtensions: ['.js'] });
@@ -47,7 +46,6 @@ const runners = {
   // medusa v1: a DataSource with the migrations medusa's loader keeps (feature flags), then runMigrations() (mode "all").
   async typeorm() {
     const { DataSource } = orm('typeorm');
-    const { withPgsafe } = await import('@pgsafe/typeorm');
     const migrations = [];
     for (const file of readdirSync(project.migrationsDir).filter((f) => f.endsWith('.js')).sort()) {
       const mod = require(join(project.migrationsDir, file));
@@ -66,7 +64,7 @@ const runners = {
       );
     }
     const ds = new DataSource({ type: 'postgres', url, migrations, logging: false });
-    const source = mode === 'plain' ? ds : withPgsafe(ds, guardOptions);
+    const source = mode === 'plain' ? ds : (await import('@pgsafe/typeorm')).withPgsafe(ds, guardOptions);
     await source.initialize();
     try {
       await source.runMigrations();
@@ -79,7 +77,8 @@ const runners = {
     const { MikroORM } = orm('@mikro-orm/core');
     const { PostgreSqlDriver } = orm('@mikro-orm/postgresql');
     const { Migrator } = orm('@mikro-orm/migrations');
-    const { withPgsafe } = await import('@pgsafe/mikro-orm');
+    // Loaded only when guarded: the unguarded deploy's CPU must not carry pgsafe's module loading.
+    const { withPgsafe } = guarded ? await import('@pgsafe/mikro-orm') : {};
     const modules = [...project.modules];
     if (extraDir) {
       const migrationsHome = ormHome('@mikro-orm/migrations');
@@ -114,8 +113,11 @@ const runners = {
   // one simple query, an implicit transaction; the same _prisma_migrations rows); guarded, `pgsafe prisma migrate
   // deploy` (its deploy() API), which checks every pending migration before it runs any.
   async prisma() {
-    const { deploy, listMigrations, Bookkeeping } = await import('@pgsafe/prisma');
     if (mode === 'plain') {
+      // The adapter's bookkeeping and folder modules alone (they load core's light entry only, as Prisma's CLI loads no
+      // pgsafe): the unguarded deploy's CPU must not carry pgsafe's checker.
+      const { Bookkeeping } = await import('../../packages/prisma/dist/bookkeeping.js');
+      const { listMigrations } = await import('../../packages/prisma/dist/migrations.js');
       const pg = require('pg');
       const client = new pg.Client({ connectionString: url });
       await client.connect();
@@ -134,6 +136,7 @@ const runners = {
       }
       return;
     }
+    const { deploy } = await import('@pgsafe/prisma');
     const { rules, noColor } = await import('@pgsafe/core');
     let current;
     const out = {

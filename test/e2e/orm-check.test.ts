@@ -118,6 +118,29 @@ describe.each([7, 6] as const)('pgsafe check --orm mikro-orm (MikroORM %i)', (ma
     expect(safe.code).toBe(0);
   });
 
+  it('keeps the allOrNothing transaction open across a non-transactional migration: VALIDATE after it still shares the NOT VALID add\'s transaction', () => {
+    const tmp = mkdtempSync(join(dir, '.tmp-beside-'));
+    const migration = (name: string, sql: string, transactional = true) =>
+      writeFileSync(
+        join(tmp, `${name}.js`),
+        `"use strict";\nconst { Migration } = require("@mikro-orm/migrations");\nclass ${name} extends Migration {\n    async up() {\n        this.addSql(${JSON.stringify(sql)});\n    }\n${transactional ? '' : '    isTransactional() { return false; }\n'}}\nexports.${name} = ${name};\n`,
+      );
+    try {
+      writeFileSync(join(tmp, 'package.json'), '{ "type": "commonjs" }\n');
+      migration('Migration20240201000000_check_email', `alter table "accounts" add constraint "accounts_email_check" check ("email" <> '') not valid;`);
+      migration('Migration20240202000000_index_orders', 'create index concurrently "orders_owner_index" on "orders" ("owner_id");', false);
+      migration('Migration20240203000000_validate_email', 'alter table "accounts" validate constraint "accounts_email_check";');
+      const r = pgsafe(['check', '--orm', 'mikro-orm', `${basename(tmp)}/`, '--format', 'json'], dir, node);
+      const report = JSON.parse(r.stdout) as { findings: { rule: string; file: string; message: string }[] };
+      const validate = report.findings.filter((f) => f.rule === 'validate-constraint-in-same-transaction');
+      expect(validate.map((f) => f.file)).toEqual([`${basename(tmp)}/Migration20240203000000_validate_email.js (SQL of up())`]);
+      expect(validate[0]!.message).toContain('MikroORM runs all pending migrations in one transaction');
+      expect(r.code).toBe(1);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('checks migrations compiled by tsc to CommonJS (`extends migrations_1.Migration`), given by a relative path', () => {
     const tmp = mkdtempSync(join(dir, '.tmp-cjs-'));
     try {

@@ -89,7 +89,7 @@ function judge(histories: Map<string, MigrationHistory>, input: Input, migration
   }
   let history = histories.get(key);
   if (!history) histories.set(key, (history = new MigrationHistory(options)));
-  const findings = history.next(migration, { name: slot!.name, execution, report: input.report !== false, ...(input.batchTransaction ? { batchTransaction: input.batchTransaction } : {}) });
+  const findings = history.next(migration, { name: slot!.name, execution, report: input.report !== false, ...(input.batchTransaction ? { batchTransaction: input.batchTransaction } : {}), ...(input.besideBatchTransaction ? { besideBatchTransaction: true } : {}) });
   // The view of the migration just replayed (the state's last begun).
   return { findings, schema: new SchemaModel(history.state) };
 }

@@ -15,6 +15,9 @@ export interface Input {
   report?: boolean;
   /** The runner runs it in one transaction with the other migrations of its batch, and why (an ORM runner). */
   batchTransaction?: string;
+  /** It runs outside that transaction, on another connection, while the transaction stays open around it (MikroORM's
+   *  allOrNothing with a non-transactional migration): the batch's migrations after it still hold the earlier locks. */
+  besideBatchTransaction?: boolean;
 }
 
 export class UsageError extends Error {}

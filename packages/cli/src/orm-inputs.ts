@@ -70,7 +70,9 @@ function withBatchTransactions(orm: Orm, inputs: Input[]): Input[] {
       : orm === 'typeorm' && all ? "TypeORM runs all pending migrations in one transaction (migrationsTransactionMode 'all', its default)"
       : orm === 'mikro-orm' && input.assumeInTransaction ? 'MikroORM runs all pending migrations in one transaction (allOrNothing, its default)'
       : undefined;
-    return because ? { ...input, batchTransaction: because } : input;
+    if (because) return { ...input, batchTransaction: because };
+    // MikroORM runs a non-transactional migration on another connection while the batch's transaction stays open.
+    return orm === 'mikro-orm' ? { ...input, besideBatchTransaction: true } : input;
   });
 }
 

@@ -1,5 +1,5 @@
 import { loadParser, parseMigration, type ParsedMigration } from './parse.js';
-import { resolveOptions, type AnalyzeOptions } from './options.js';
+import { resolveOptions, type AnalyzeOptions, type ResolvedOptions } from './options.js';
 import { trackStates, type StatementState } from './transactions.js';
 import { SchemaModel } from './schema-model.js';
 import { rules as allRules } from './rules/index.js';
@@ -20,17 +20,42 @@ export interface AnalyzeRunOptions extends AnalyzeOptions {
   states?: StatementState[];
 }
 
+/** The rules a severities setting runs, by statement kind, and the ones it does not run. */
+interface Selection {
+  active: Rule[];
+  notRun: Set<string>;
+  byKind: Map<string, Rule[]>;
+}
+
+/** Selections per severities (by content: a caller may change its object between calls) and rule list: a guard
+ *  analyzes each statement alone with the same settings, and selecting the rules again for every statement was a
+ *  good part of its per-statement cost. */
+const selections = new Map<string, WeakMap<readonly Rule[], Selection>>();
+
+function selection(severities: ResolvedOptions['severities'], rules: readonly Rule[] | undefined): Selection {
+  const list = rules ?? allRules;
+  const key = JSON.stringify(severities);
+  let byList = selections.get(key);
+  if (!byList) selections.set(key, (byList = new WeakMap()));
+  let found = byList.get(list);
+  if (!found) {
+    const active = list.filter((r) => {
+      const setting = severities[r.id];
+      return setting !== 'off' && (!r.optIn || setting !== undefined || rules !== undefined);
+    });
+    // An ignore of a rule that did not run (turned off, or not selected) silences nothing now, but is not stale.
+    byList.set(list, (found = { active, notRun: new Set(allRules.filter((r) => !active.includes(r)).map((r) => r.id)), byKind: new Map() }));
+  }
+  return found;
+}
+
 /** Runs every rule over every statement of a parsed migration. Findings come in source order. */
 export function analyze(migration: ParsedMigration, options: AnalyzeRunOptions = {}): Finding[] {
   const resolved = resolveOptions(options);
   const states = options.states ?? trackStates(migration.statements, resolved);
   const schema = options.schema ?? new SchemaModel(migration.statements);
   const findings: Finding[] = [];
-  const active = (options.rules ?? allRules).filter((r) => {
-    const setting = resolved.severities[r.id];
-    return setting !== 'off' && (!r.optIn || setting !== undefined || options.rules !== undefined);
-  });
-  const byKind = new Map<string, Rule[]>();
+  const { active, notRun, byKind } = selection(resolved.severities, options.rules);
   const forKind = (kind: string) => {
     let list = byKind.get(kind);
     if (!list) byKind.set(kind, (list = active.filter((r) => !r.kinds || r.kinds.includes(kind))));
@@ -66,8 +91,6 @@ export function analyze(migration: ParsedMigration, options: AnalyzeRunOptions =
     }
   }
   const { suppressions, problems } = findSuppressions(migration);
-  // An ignore of a rule that did not run (turned off, or not selected) silences nothing now, but is not stale.
-  const notRun = new Set(allRules.filter((r) => !active.includes(r)).map((r) => r.id));
   const kept = suppressions.length ? applySuppressions(migration, findings, suppressions, notRun) : findings;
   // The suppression checks follow the same per-rule settings.
   const adjusted = [...kept, ...problems].flatMap((f) => {

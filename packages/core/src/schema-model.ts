@@ -114,6 +114,14 @@ export class SchemaModel {
     return [...facts.constraints.keys()].map((name) => facts.constraintBefore(name, this.#seq(before))).filter((c): c is KnownConstraint => !!c && c.columns.includes(column));
   }
 
+  /** The column had a foreign key before `before`, dropped since or not: `pgsafe fix` gave that key an index
+   *  (foreign-key-missing-index) which outlives it, unseen by the statements. */
+  hadForeignKey(table: TableRef, column: string, before: number): boolean {
+    const facts = this.#table(table, before);
+    const seq = this.#seq(before);
+    return [...(facts?.constraints.values() ?? [])].some((versions) => versions.some((v) => v.seq < seq && v.value?.type === 'foreign-key' && v.value.columns.includes(column)));
+  }
+
   /** Indexes on the table: created by an earlier migration (and not dropped before this one) or anywhere in this one. */
   indexesOn(table: TableRef): KnownIndex[] {
     return this.#state.indexesOn(table.key, Infinity, this.#base);

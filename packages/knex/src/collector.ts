@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import { createRequire } from 'node:module';
-import { exported, loadModule, type CollectedMigration, type MigrationCollector, isModuleMatching } from '@pgsafe/core';
+import { exported, loadModule, type CollectedMigration, type MigrationCollector, isModuleMatching } from '@pgsafe/core/guard';
 
 const require = createRequire(import.meta.url);
 const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE\s+SAVEPOINT)\b/i;

@@ -4,7 +4,7 @@
  * sees the statements sent inside migration transactions.
  */
 import { createRequire } from 'node:module';
-import { MigrationGuard, type GuardSession } from '@pgsafe/core';
+import type { MigrationGuard, GuardSession } from '@pgsafe/core/guard';
 import type pg from 'pg';
 import { STATE, type MigrationState } from './migration-state.js';
 

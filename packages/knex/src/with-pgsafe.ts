@@ -5,7 +5,7 @@
  * savepoint inside the migration's transaction; SET and restore outside). `down()` is guarded with the same timeouts,
  * but its findings are only reported: a rollback must not be blocked when it is needed.
  */
-import { loadConfig, MigrationGuard, outsideTransactionHints, type GuardOptions, type PgsafeConfig } from '@pgsafe/core';
+import { outsideTransactionHints, startGuard, type GuardOptions, type MigrationGuard, type PgsafeConfig } from '@pgsafe/core/guard';
 import { guardedClientClass } from './guarded-client.js';
 import { describeMigration, recordDirections, type MigrationState } from './migration-state.js';
 
@@ -44,9 +44,7 @@ export function withPgsafe<T extends KnexConfig>(config: T, options: PgsafeKnexO
   recordDirections();
   let guard: Promise<MigrationGuard> | undefined;
   const getGuard = () =>
-    (guard ??= (options.config ? Promise.resolve({ config: options.config }) : loadConfig(process.cwd())).then(
-      ({ config: pgsafe }) => new MigrationGuard({ config: pgsafe, hints: HINTS, ...(options.onEvent ? { onEvent: options.onEvent } : {}), ...(options.policy ? { policy: options.policy } : {}) }),
-    ));
+    (guard ??= startGuard({ ...(options.config ? { config: options.config } : {}), hints: HINTS, ...(options.onEvent ? { onEvent: options.onEvent } : {}), ...(options.policy ? { policy: options.policy } : {}) }));
   const state: MigrationState = { direction: 'up' };
   const migrations = config.migrations ?? {};
   const { beforeEach, afterEach } = migrations;

@@ -4,8 +4,8 @@
  * core's openTransactionWaits): it would hang until a timeout with the earlier migrations' locks held, or fail after
  * they ran. Nothing has run yet.
  */
-import { loadModule, openTransactionWaits, type BatchMigration, type OpenTransactionWait } from '@pgsafe/core';
-import { migrationClass, planningDriver, plannedSql } from './migration-sql.js';
+import { loadModule, openTransactionWaits, type BatchMigration, type OpenTransactionWait } from '@pgsafe/core/guard';
+import { migrationClass, planningDriver, plannedSql, type MikroMigration } from './migration-sql.js';
 
 export interface PendingMigration {
   name: string;
@@ -28,16 +28,19 @@ export function selectPending(pending: PendingMigration[], options: unknown): Pe
 }
 
 /** Each migration's statements and transaction setting, read from its file without running any SQL. A migration
- *  whose up() cannot be read this way counts as having none. */
+ *  whose up() cannot be read this way counts as having none. Only the migrations up to the last non-transactional
+ *  one are read (none when every one is transactional, the usual case): nothing after it can wait for the batch. */
 export async function describeBatch(pending: PendingMigration[], driver: object, config: unknown, transactional: boolean): Promise<BatchMigration[]> {
-  const batch: BatchMigration[] = [];
+  const found: { name: string; migration: MikroMigration }[] = [];
   for (const { name, path } of pending) {
     if (!path) continue;
     const Class = migrationClass(await loadModule(path));
-    if (!Class) continue;
-    const migration = new Class(planningDriver(driver), config);
-    const statements = await plannedSql(migration).catch(() => []);
-    batch.push({ name, statements, transactional: transactional && migration.isTransactional() });
+    if (Class) found.push({ name, migration: new Class(planningDriver(driver), config) });
+  }
+  const outside = transactional ? found.map((f) => !f.migration.isTransactional()).lastIndexOf(true) : found.length - 1;
+  const batch: BatchMigration[] = [];
+  for (const { name, migration } of found.slice(0, outside + 1)) {
+    batch.push({ name, statements: await plannedSql(migration).catch(() => []), transactional: transactional && migration.isTransactional() });
   }
   return batch;
 }

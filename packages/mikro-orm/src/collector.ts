@@ -5,7 +5,7 @@
  * not collectable. The migration file loads the project's @mikro-orm/migrations (MikroORM 7 needs Node 22.17+).
  */
 import { basename } from 'node:path';
-import { loadModule, type CollectedMigration, type MigrationCollector, isModuleMatching } from '@pgsafe/core';
+import { loadModule, type CollectedMigration, type MigrationCollector, isModuleMatching } from '@pgsafe/core/guard';
 import { migrationClass, planningDriver, plannedSql } from './migration-sql.js';
 
 // `extends Migration`, or compiled by tsc to CommonJS: `extends migrations_1.Migration`.

@@ -7,7 +7,7 @@
  * The class must be named `Migrator`: MikroORM adds its stock Migrator to the extensions unless one of them has
  * that name.
  */
-import type { MigrationGuard } from '@pgsafe/core';
+import type { MigrationGuard } from '@pgsafe/core/guard';
 import { describeBatch, refuseSelfDeadlock, selectPending, type PendingMigration } from './batch-check.js';
 import { guardRunner, type MikroRunner, type RunState } from './guarded-runner.js';
 import { lockKey, withMigrationLock } from './migration-lock.js';

@@ -4,7 +4,7 @@
  * runner sends: inside the migration's transaction on that transaction, outside one on the run's pinned connection.
  * The migrator's bookkeeping goes through its own driver and is never checked.
  */
-import type { GuardSession, MigrationGuard } from '@pgsafe/core';
+import type { GuardSession, MigrationGuard } from '@pgsafe/core/guard';
 import { inline, type MikroDriver, type PinnedConnection } from './pinned-connection.js';
 import { queryText, type MikroMigration } from './migration-sql.js';
 

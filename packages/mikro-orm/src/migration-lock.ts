@@ -3,7 +3,7 @@
  * and both apply them. pgsafe holds a session advisory lock on the run's pinned connection; a second run waits for
  * it, then finds nothing left to apply.
  */
-import type { GuardSession } from '@pgsafe/core';
+import type { GuardSession } from '@pgsafe/core/guard';
 
 /** pgsafe's namespace among the two-key advisory locks (pg_locks shows it as classid); the same as @pgsafe/typeorm. */
 const NAMESPACE = 7368;

@@ -299,7 +299,7 @@ export default withPgsafe(defineConfig({ clientUrl: process.env.DATABASE_URL, en
     const [first, fkIndex, notValid, validate, index] = files.map((f) => readFileSync(join(project, 'migrations', f), 'utf8'));
     expect(first).not.toContain('isTransactional');
     // The foreign key's columns get their index first, built CONCURRENTLY outside a transaction.
-    expect(fkIndex).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS users_org_id_idx ON users (org_id);');
+    expect(fkIndex).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS users_org_id_fkey_idx ON users (org_id);');
     expect(fkIndex).toMatch(/isTransactional\(\) \{\n\s+return false;/);
     expect(notValid).toMatch(/foreign key \("org_id"\) references "orgs" \("id"\) (on update cascade )?on delete set null NOT VALID;/);
     expect(validate).toContain('ALTER TABLE users VALIDATE CONSTRAINT users_org_id_foreign;');

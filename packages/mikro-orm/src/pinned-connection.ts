@@ -4,7 +4,7 @@
  * session as the statement (MikroORM sends each such statement to whichever pooled connection is free).
  * Holding it costs no extra connection: the CLI's pool of two is the master transaction plus this one.
  */
-import { quoteLiteral, type GuardSession } from '@pgsafe/core';
+import { quoteLiteral, type GuardSession } from '@pgsafe/core/guard';
 import { queryText } from './migration-sql.js';
 
 export interface MikroDriver {

@@ -7,7 +7,8 @@
  * (a required column without a default) stays as generated under a `-- pgsafe to do` comment, and is printed with its
  * recipe. Works on MikroORM 6 and 7 (the same generator API).
  */
-import { checkSql, fix, loadParser, mikroOrmNonTransactional, mikroOrmNoOpDown, mikroOrmParts, parseMigration, renderFinding } from '@pgsafe/core';
+/** pgsafe's fix and check, loaded when a migration is generated (never in a deploy). */
+const core = () => import('@pgsafe/core');
 
 interface MigrationDiff {
   up: string[];
@@ -41,6 +42,7 @@ export function guardGenerator(generator: MikroGenerator, mode: GeneratorMode, p
   const generateFile = generator.generateMigrationFile.bind(generator);
 
   generator.generate = async (diff, path, name) => {
+    const { mikroOrmNonTransactional, mikroOrmNoOpDown } = await core();
     const parts = mode === 'rewrite' ? await safeParts(diff.up, name, pgVersion) : { parts: [{ name, statements: diff.up, transactional: true }], changes: [], todos: [] };
     const written: [string, string][] = [];
     const restore = sameTimestamp(generator);
@@ -83,6 +85,7 @@ function sameTimestamp(generator: MikroGenerator): () => void {
 }
 
 async function safeParts(statements: string[], name: string | undefined, pgVersion: number | undefined): Promise<{ parts: FilePart[]; changes: string[]; todos: string[] }> {
+  const { fix, loadParser, mikroOrmParts, parseMigration } = await core();
   await loadParser();
   const generated = statements.map(terminated);
   // What can be rewritten is; a statement needing the user's choice (a value, a later deploy) or no rewrite at all
@@ -97,6 +100,7 @@ async function safeParts(statements: string[], name: string | undefined, pgVersi
 }
 
 async function reportFindings(parts: FilePart[], pgVersion: number | undefined, say: (text: string) => void): Promise<void> {
+  const { checkSql, renderFinding } = await core();
   for (const part of parts) {
     const source = part.statements.map(terminated).join('\n');
     const { findings } = await checkSql(source, 'generated migration', { assumeInTransaction: part.transactional, runnerSetsTimeouts: true, severities: { 'prefer-robust-stmts': 'off' }, ...(pgVersion ? { pgVersion } : {}) });

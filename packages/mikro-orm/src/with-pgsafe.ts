@@ -6,7 +6,7 @@
  * whole run, and refuse up front a batch that allOrNothing would deadlock. down() gets the same timeouts; its
  * findings are only reported. MikroORM 6.6 and 7.
  */
-import { loadConfig, MigrationGuard, outsideTransactionHints, type GuardOptions, type PgsafeConfig } from '@pgsafe/core';
+import { outsideTransactionHints, startGuard, type GuardOptions, type MigrationGuard, type PgsafeConfig } from '@pgsafe/core/guard';
 import { guardedMigratorClass, isGuarded, type MigratorClass } from './guarded-migrator.js';
 import type { GeneratorMode } from './safe-generator.js';
 
@@ -51,9 +51,7 @@ export function withPgsafe<T extends MikroConfig>(config: T, options: PgsafeMikr
   if (isGuarded(base)) return config;
   let guard: Promise<MigrationGuard> | undefined;
   const getGuard = () =>
-    (guard ??= (options.config ? Promise.resolve({ config: options.config }) : loadConfig(process.cwd())).then(
-      ({ config: pgsafe }) => new MigrationGuard({ config: pgsafe, hints: HINTS, ...(options.onEvent ? { onEvent: options.onEvent } : {}), ...(options.policy ? { policy: options.policy } : {}) }),
-    ));
+    (guard ??= startGuard({ ...(options.config ? { config: options.config } : {}), hints: HINTS, ...(options.onEvent ? { onEvent: options.onEvent } : {}), ...(options.policy ? { policy: options.policy } : {}) }));
   const Migrator = guardedMigratorClass(base, {
     guard: getGuard,
     generator: options.generator ?? 'rewrite',

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { quoteIdent } from '@pgsafe/core';
+import { quoteIdent } from '@pgsafe/core/guard';
 
 /** The key Prisma Migrate takes with pg_advisory_lock: a stray `prisma migrate deploy` serializes with us. */
 export const PRISMA_ADVISORY_LOCK_KEY = 72707369;

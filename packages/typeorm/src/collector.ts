@@ -7,7 +7,7 @@
  * collectable, with TypeORM's error. A migration that reads data sees an empty database.
  */
 import { basename } from 'node:path';
-import { loadModule, type CollectedMigration, type MigrationCollector, isModuleMatching } from '@pgsafe/core';
+import { loadModule, type CollectedMigration, type MigrationCollector, isModuleMatching } from '@pgsafe/core/guard';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 const TRANSACTION_CONTROL = /^\s*(START\s+TRANSACTION|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE\s+SAVEPOINT)\b/i;

@@ -4,7 +4,7 @@
  * up() or down() runs, never TypeORM's own bookkeeping (the migrations table, its schema reads), which come before
  * and after.
  */
-import type { MigrationGuard, GuardSession } from '@pgsafe/core';
+import type { MigrationGuard, GuardSession } from '@pgsafe/core/guard';
 import type { QueryRunner } from 'typeorm';
 
 export interface MigrationState {

@@ -5,7 +5,7 @@
  * nothing), run it under lock_timeout / statement_timeout with lock-timeout retries, and hold an advisory lock for the
  * whole run. down() gets the same timeouts; its findings are only reported.
  */
-import { loadConfig, MigrationGuard, outsideTransactionHints, type GuardOptions, type PgsafeConfig } from '@pgsafe/core';
+import { outsideTransactionHints, startGuard, type GuardOptions, type MigrationGuard, type PgsafeConfig } from '@pgsafe/core/guard';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { guardQueryRunner, type MigrationState } from './guarded-query-runner.js';
 import { withMigrationLock } from './migration-lock.js';
@@ -47,9 +47,7 @@ export function withPgsafe<T extends DataSource>(dataSource: T, options: PgsafeT
 
   let guard: Promise<MigrationGuard> | undefined;
   const getGuard = () =>
-    (guard ??= (options.config ? Promise.resolve({ config: options.config }) : loadConfig(process.cwd())).then(
-      ({ config }) => new MigrationGuard({ config, hints: hints((dataSource.options as { migrationsTransactionMode?: string }).migrationsTransactionMode), ...(options.onEvent ? { onEvent: options.onEvent } : {}), ...(options.policy ? { policy: options.policy } : {}) }),
-    ));
+    (guard ??= startGuard({ ...(options.config ? { config: options.config } : {}), hints: hints((dataSource.options as { migrationsTransactionMode?: string }).migrationsTransactionMode), ...(options.onEvent ? { onEvent: options.onEvent } : {}), ...(options.policy ? { policy: options.policy } : {}) }));
   const state: MigrationState = {};
 
   const driver = dataSource.driver;

@@ -38,7 +38,7 @@ export class DeployBatch {
   }
 
   /** Judges `findings` of the current migration (of `migration`, its statements so far) by the sizes. */
-  gate(migration: ParsedMigration, findings: Finding[], schema: SchemaModel, live?: Pick<SizeGateOptions, 'sizes' | 'nameTaken'>): Promise<Judged> {
+  gate(migration: ParsedMigration, findings: Finding[], schema: SchemaModel, live?: Pick<SizeGateOptions, 'sizes' | 'nameTaken' | 'estimateRows'>): Promise<Judged> {
     return judgeBySize(migration, findings, schema, { ...this.options, ...live });
   }
 }

@@ -125,6 +125,14 @@ describe('MigrationHistory', () => {
     // A table an earlier migration of the batch created has no traffic: its locks block nobody (a fresh install).
     const fresh = run(['CREATE TABLE accounts (id int PRIMARY KEY, email text);', "ALTER TABLE accounts ADD CONSTRAINT accounts_email_check CHECK (email <> '') NOT VALID;", 'ALTER TABLE accounts VALIDATE CONSTRAINT accounts_email_check;'], [because, because, because]);
     expect(fresh[2]).toEqual([]);
+    // A migration run beside the transaction (MikroORM's non-transactional one under allOrNothing, on another
+    // connection) leaves it open: the one after it still holds the first one's locks.
+    const beside = new MigrationHistory({ pgVersion: 15 });
+    const mikro = (sql: string, name: string, transactional: boolean) =>
+      beside.next(parseMigration(sql, name), { name, execution: { runner: 'mikro-orm' as const, transactional, because: 'mikro-orm' }, ...(transactional ? { batchTransaction: because } : { besideBatchTransaction: true }) });
+    mikro(notValid, 'Migration1', true);
+    expect(mikro('CREATE INDEX CONCURRENTLY orders_user_idx ON orders (user_id);', 'Migration2', false)).toEqual([]);
+    expect(mikro(validate, 'Migration3', true).map((f) => f.rule)).toEqual(['validate-constraint-in-same-transaction']);
     // Two tables locked ACCESS EXCLUSIVE in two migrations of the transaction: lock-queue-risk names the first.
     const [, queue] = run(['ALTER TABLE users ADD COLUMN a int;', 'ALTER TABLE orders ADD COLUMN b int;'], [because, because]);
     expect(queue!.find((f) => f.rule === 'lock-queue-risk')?.message).toContain('users (locked on line 1 of migration 000_m.js)');

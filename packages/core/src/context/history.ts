@@ -32,6 +32,10 @@ export interface HistoryStep {
    *  'all', MikroORM's allOrNothing), and says why: consecutive checked migrations with it are judged in that one
    *  transaction (the locks an earlier one took are still held), as one batch. */
   batchTransaction?: string;
+  /** It runs outside that transaction, on another connection, while the transaction stays open (MikroORM's
+   *  allOrNothing runs a non-transactional migration so): the migrations of the transaction after it are judged with
+   *  the locks the ones before it took, still held. */
+  besideBatchTransaction?: boolean;
 }
 
 export class MigrationHistory {
@@ -50,7 +54,7 @@ export class MigrationHistory {
     const downFrom = execution?.downFrom ?? Infinity;
     for (const stmt of migration.statements) this.state.apply(stmt, stmt.start.offset >= downFrom);
     const earlier = shared !== undefined ? this.#open : undefined;
-    this.#open = undefined;
+    if (!step.besideBatchTransaction) this.#open = undefined;
     if (step.report === false) return [];
     const runner = this.options.assumeInTransaction === undefined ? transactionOption(execution, migration, resolveOptions(this.options).pgVersion) : {};
     const options = { ...this.options, ...runner, ...(earlier?.length ? { openTransaction: { transaction: 0, because: shared!, earlier } } : {}) };

@@ -505,6 +505,25 @@ export class SchemaState {
     return rows === null || perRow === null ? null : rows;
   }
 
+  /** ALTER TYPE / DOMAIN ... RENAME TO: the columns of that type are of the new name from then on (a column made
+   *  again, by expand and contract, must be declared with it). */
+  #renameType(names: string[], to: string, at: Place): void {
+    const from = names.at(-1);
+    const schema = names.length > 1 ? names.at(-2) : undefined;
+    if (!from) return;
+    const tables = new Set([...this.#byName.values()].flatMap((bindings) => bindings.map((b) => b.table)));
+    for (const facts of tables) {
+      for (const versions of facts.columns.values()) {
+        const column = versions.at(-1)?.value;
+        const type = column?.def.typeName;
+        const typeNames = strings(type?.names);
+        if (!column || !type || typeNames.at(-1) !== from || (schema && typeNames.length > 1 && typeNames.at(-2) !== schema)) continue;
+        const renamed = { ...type, names: [...(type.names ?? []).slice(0, -1), { String: { sval: to } }] };
+        versions.push({ seq: at.seq, value: { ...column, def: { ...column.def, typeName: renamed } } });
+      }
+    }
+  }
+
   #rename(rename: NonNullable<ReturnType<typeof as<'RenameStmt'>>>, at: Place): void {
     const table = tableRef(rename.relation);
     const to = rename.newname;
@@ -530,6 +549,9 @@ export class SchemaState {
         if (known) push(facts.constraints, to, { seq: at.seq, value: { ...known, name: to } });
         return;
       }
+      case 'OBJECT_TYPE':
+      case 'OBJECT_DOMAIN':
+        return this.#renameType(strings(as(rename.object, 'List')?.items), to, at);
       case 'OBJECT_INDEX': {
         if (!table) return;
         const ix = this.#indexNamed(table.schema, table.name, at.seq);

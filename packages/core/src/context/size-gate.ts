@@ -14,7 +14,12 @@ import type { Finding } from '../finding.js';
 import type { ParsedMigration, ParsedStatement } from '../parse.js';
 import type { SchemaModel } from '../schema-model.js';
 import { locksTaken } from '../statement-locks.js';
-import { describeSize, GROUPED, type MeasuredSize, type SizeReader } from './table-sizes.js';
+import { describeSize, grouped, type MeasuredSize, type SizeReader } from './table-sizes.js';
+import type { RowEstimator } from './row-estimate.js';
+
+/** An UPDATE/DELETE the planner expects to change at most this many rows is no bigger than one batch of the
+ *  backfill recipe (1,000 rows a transaction): let through. */
+const ONE_BATCH = 1_000;
 
 /** Rules whose danger grows with the rows of the statement's table. */
 const SIZE_DEPENDENT = new Set([
@@ -56,6 +61,9 @@ export interface SizeGateOptions {
   largeTableRows: number;
   /** Live sizes; without them only what the batch itself shows is known (tables it created and left empty). */
   sizes?: SizeReader | undefined;
+  /** Live: the planner's estimate of the rows an UPDATE/DELETE changes (backfill-in-schema-migration is judged by it,
+   *  not by the whole table's size, when the planner has statistics to go on). */
+  estimateRows?: RowEstimator | undefined;
   /** Live: a relation, constraint or type of this name exists (where a truncated identifier would land). */
   nameTaken?: ((name: string) => Promise<boolean>) | undefined;
   /** `check --database-url`: the earlier migrations are a history, some of it maybe applied already. A table one of
@@ -114,6 +122,15 @@ export async function judgeBySize(migration: ParsedMigration, findings: Finding[
       continue;
     }
     const threshold = `the large-table threshold of ${count(options.largeTableRows)} (run.largeTableRows)`;
+    const estimate = f.rule === 'backfill-in-schema-migration' && !(size.exact && size.rows === 0) ? await options.estimateRows?.(stmt, table) : undefined;
+    if (estimate !== undefined) {
+      // The rows this statement changes, not the table's: a WHERE on a non-key column can match few of many.
+      const planned = `the planner estimates ~${count(Math.round(estimate))} changed by this ${stmt.kind === 'UpdateStmt' ? 'UPDATE' : 'DELETE'} (EXPLAIN; ${measured})`;
+      if (estimate <= ONE_BATCH) passed.push({ finding: f, reason: `${planned}: no more than one batch of ${count(ONE_BATCH)}` });
+      else if (estimate < options.largeTableRows) kept.push(withSize({ ...f, severity: 'warning' }, `${planned}: below ${threshold}, so a warning`));
+      else kept.push(withSize(f, `${planned}: at or above ${threshold}`));
+      continue;
+    }
     if (size.exact && size.rows === 0) passed.push({ finding: f, reason: measured });
     else if (!size.atLeast && size.rows < options.largeTableRows) kept.push(withSize({ ...f, severity: 'warning' }, `${measured}: below ${threshold}, so a warning`));
     else kept.push(withSize(f, `${measured}: at or above ${threshold}`));
@@ -143,7 +160,7 @@ async function truncation(f: Finding, nameTaken: (name: string) => Promise<boole
 }
 
 function count(n: number): string {
-  return `${GROUPED.format(n)} ${n === 1 ? 'row' : 'rows'}`;
+  return `${grouped(n)} ${n === 1 ? 'row' : 'rows'}`;
 }
 
 function withSize(f: Finding, text: string): Finding {

@@ -7,9 +7,16 @@
  * never-analyzed tables, an exact count bounded by a LIMIT (it reads at most `exactLimit + 1` rows, no timeout).
  */
 import type { TableRef } from '../ast.js';
+import { liveRowEstimates, type RowEstimator } from './row-estimate.js';
 
-/** One formatter for every count (toLocaleString builds one per call: most of the size gate's CPU in a deploy). */
-export const GROUPED = new Intl.NumberFormat('en-US');
+/** One formatter for every count (toLocaleString builds one per call: most of the size gate's CPU in a deploy), made
+ *  on first use: building it loads ICU's locale data, ~40 ms of CPU at import in every deploy that measures nothing. */
+let formatter: Intl.NumberFormat | undefined;
+
+/** `n` with thousands separators, as every size pgsafe prints. */
+export function grouped(n: number): string {
+  return (formatter ??= new Intl.NumberFormat('en-US')).format(n);
+}
 
 export interface MeasuredSize {
   /** As PostgreSQL prints it. */
@@ -60,7 +67,7 @@ export async function readSize(query: Query, table: TableRef, exactLimit = EXACT
 
 /** `"Order": 0 rows (exact count)`, `orders: ~1,200,000 rows (estimate, pg_class.reltuples)`. */
 export function describeSize(size: MeasuredSize): string {
-  const n = GROUPED.format(size.rows);
+  const n = grouped(size.rows);
   const unit = size.rows === 1 ? 'row' : 'rows';
   if (size.exact) return `${size.table} has ${n} ${unit} (exact count)`;
   if (size.atLeast) return `${size.table} has more than ${n} rows (counted up to there; never analyzed)`;
@@ -78,7 +85,8 @@ export function liveNames(query: Query): (name: string) => Promise<boolean> {
   };
 }
 
-/** What a deploy reads of the live database to judge its findings, over the connection it holds. */
-export function liveContext(query: Query, largeTableRows: number): { sizes: SizeReader; nameTaken: (name: string) => Promise<boolean> } {
-  return { sizes: liveSizes(query, largeTableRows), nameTaken: liveNames(query) };
+/** What a deploy reads of the live database to judge its findings, over the connection it holds (`inTransaction`:
+ *  inside the deploy's open transaction, where a failing query must not abort it). */
+export function liveContext(query: Query, largeTableRows: number, inTransaction = false): { sizes: SizeReader; nameTaken: (name: string) => Promise<boolean>; estimateRows: RowEstimator } {
+  return { sizes: liveSizes(query, largeTableRows), nameTaken: liveNames(query), estimateRows: liveRowEstimates(query, inTransaction) };
 }

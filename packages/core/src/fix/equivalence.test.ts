@@ -55,7 +55,7 @@ const CASES: Case[] = [
   {
     name: 'ADD FOREIGN KEY without an index',
     original: 'ALTER TABLE orders ADD FOREIGN KEY (customer_id) REFERENCES customers (id);',
-    reference: 'ALTER TABLE orders ADD FOREIGN KEY (customer_id) REFERENCES customers (id);\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);',
+    reference: 'ALTER TABLE orders ADD FOREIGN KEY (customer_id) REFERENCES customers (id);\nCREATE INDEX orders_customer_id_fkey_idx ON orders (customer_id);',
   },
   {
     name: 'ADD COLUMN NOT NULL, filled with a constant',
@@ -77,7 +77,7 @@ const CASES: Case[] = [
   {
     name: 'quoted names: foreign key without an index, NOT NULL column',
     original: 'ALTER TABLE "Line Items" ADD FOREIGN KEY ("orderId") REFERENCES orders (id);\nALTER TABLE "Line Items" ADD COLUMN "unitPrice" numeric NOT NULL;',
-    reference: 'ALTER TABLE "Line Items" ADD FOREIGN KEY ("orderId") REFERENCES orders (id);\nCREATE INDEX "Line Items_orderId_idx" ON "Line Items" ("orderId");\nALTER TABLE "Line Items" ADD COLUMN "unitPrice" numeric NOT NULL DEFAULT 0;\nALTER TABLE "Line Items" ALTER COLUMN "unitPrice" DROP DEFAULT;',
+    reference: 'ALTER TABLE "Line Items" ADD FOREIGN KEY ("orderId") REFERENCES orders (id);\nCREATE INDEX "Line Items_orderId_fkey_idx" ON "Line Items" ("orderId");\nALTER TABLE "Line Items" ADD COLUMN "unitPrice" numeric NOT NULL DEFAULT 0;\nALTER TABLE "Line Items" ALTER COLUMN "unitPrice" DROP DEFAULT;',
     values: { unitPrice: '0' },
     table: '"Line Items"',
   },

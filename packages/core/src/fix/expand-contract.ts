@@ -22,6 +22,11 @@ export function renameColumn(ctx: FixContext): Rewrite | undefined {
   if (view) {
     return { rule: finding.rule, message: `the rename of ${from} stays as written`, pieces: [], kept: true, todos: [`line ${view.line} makes a view over ${table.sql}: made while ${from} still exists (expand and contract keeps it until a later deploy), it would depend on it and the old column could never be dropped. The rename stays as written`] };
   }
+  // The old column lives on until a later deploy: a type it may use could not be dropped before that.
+  const typeDrop = neededGone(ctx, undefined, true);
+  if (typeDrop) {
+    return { rule: finding.rule, message: `the rename of ${from} stays as written`, pieces: [], kept: true, todos: [`line ${typeDrop.line} ${typeDrop.why.replace(/ the dropped table may use$/, '')}, which ${from} may use: expand and contract keeps ${from} until a later deploy, and the drop would fail on it. The rename stays as written`] };
+  }
   const known = ctx.schema.column(table, rename.subname, ctx.stmt.index)?.type.sql ?? ctx.options.types[`${table.name}.${rename.subname}`] ?? ctx.options.types[rename.subname];
   const carry = carryOver(table, rename.subname, rename.newname);
   // The later deploys find the table under the name the rest of the file gives it (its old name is then a view).
@@ -58,10 +63,15 @@ function renamedLater(ctx: FixContext, table: TableRef): TableRef {
 }
 
 /** An index or a constraint (other than NOT NULL) on the column, as the migrations show it. The schema's indexes are
- *  those at the end of the migration: a renamed column is looked for under its new name too. */
+ *  those at the end of the migration: a renamed column is looked for under its new name too. A foreign key the column
+ *  had counts even when dropped: where the history was fixed, the index its fix built is still there. */
 function hasIndexOrKey(ctx: FixContext, table: TableRef, column: string, renamed?: string): boolean {
   const names = [column, ...(renamed ? [renamed] : [])];
-  return ctx.schema.indexesOn(table).some((i) => names.some((n) => i.columns.includes(n))) || ctx.schema.constraintsOn(table, column, ctx.stmt.index).some((c) => c.type !== 'not-null');
+  return (
+    ctx.schema.indexesOn(table).some((i) => names.some((n) => i.columns.includes(n))) ||
+    ctx.schema.constraintsOn(table, column, ctx.stmt.index).some((c) => c.type !== 'not-null') ||
+    ctx.schema.hadForeignKey(table, column, ctx.stmt.index)
+  );
 }
 
 function keptForIndex(rule: string, table: TableRef, column: string, what: string): Rewrite {
@@ -212,6 +222,9 @@ function neededGone(ctx: FixContext, column: string | undefined, typesOnly = fal
       const same = tableRef(alter?.relation ?? rename?.relation)?.key === ctx.table?.key;
       const adds = alter?.cmds?.some((c) => as(as(c, 'AlterTableCmd')?.def, 'ColumnDef')?.colname === column && as(c, 'AlterTableCmd')?.subtype === 'AT_AddColumn');
       if (same && (adds || (rename?.renameType === 'OBJECT_COLUMN' && rename.newname === column))) return { line, why: `creates ${quoteIdent(column)} again` };
+      // The column may be the primary key the new one replaces: a table has one at most.
+      const primary = alter?.cmds?.some((c) => as(as(c, 'AlterTableCmd')?.def, 'Constraint')?.contype === 'CONSTR_PRIMARY');
+      if (same && primary) return { line, why: `adds a primary key to ${ctx.table!.sql}, where the column may hold the one it replaces` };
       // A view made while the column still exists would depend on it (SELECT *), and the later drop would fail.
       if (ctx.table && readsTable(viewQuery(node), ctx.table.key)) return { line, why: `creates a view over ${ctx.table.sql}, which would depend on the column` };
       continue;

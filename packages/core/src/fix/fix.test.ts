@@ -88,7 +88,7 @@ describe('fix', () => {
     const result = fixSql('ALTER TABLE "Shop Items" ADD CHECK ("Price" > 0);\nALTER TABLE items ADD FOREIGN KEY (shop_id, kind) REFERENCES shops (id, kind);\n');
     expect(result.steps.map((s) => [s.transactional, s.sql.trim()])).toEqual([
       [true, 'ALTER TABLE "Shop Items" ADD CONSTRAINT "Shop Items_Price_check" CHECK ("Price" > 0) NOT VALID;'],
-      [false, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS items_shop_id_kind_idx ON items (shop_id, kind);'],
+      [false, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS items_shop_id_kind_fkey_idx ON items (shop_id, kind);'],
       [true, 'ALTER TABLE items ADD CONSTRAINT items_shop_id_kind_fkey FOREIGN KEY (shop_id, kind) REFERENCES shops (id, kind) NOT VALID;'],
       [true, 'ALTER TABLE "Shop Items" VALIDATE CONSTRAINT "Shop Items_Price_check";'],
       [true, 'ALTER TABLE items VALIDATE CONSTRAINT items_shop_id_kind_fkey;'],
@@ -157,8 +157,8 @@ describe('fix: one ALTER TABLE, several constraints', () => {
     expect(result.steps.filter((s) => !s.transactional).map((s) => s.sql.trim())).toEqual([
       'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS t_a_key ON t (a);',
       'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS t_b_key ON t (b);',
-      'CREATE INDEX CONCURRENTLY IF NOT EXISTS t_c_idx ON t (c);',
-      'CREATE INDEX CONCURRENTLY IF NOT EXISTS t_d_idx ON t (d);',
+      'CREATE INDEX CONCURRENTLY IF NOT EXISTS t_c_fkey_idx ON t (c);',
+      'CREATE INDEX CONCURRENTLY IF NOT EXISTS t_d_fkey_idx ON t (d);',
     ]);
     expect(result.unfixed).toEqual([]);
   });

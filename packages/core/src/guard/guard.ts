@@ -14,7 +14,8 @@ import { MigrationSoFar } from './migration-so-far.js';
 import { StateTracker, type StatementState } from '../transactions.js';
 import { resolveOptions } from '../options.js';
 import { analyze } from '../analyze.js';
-import { plan } from '../plan/plan.js';
+import { planResolved, resolvePlanOptions } from '../plan/plan.js';
+import type { ResolvedPlanOptions } from '../plan/types.js';
 import { timeoutSetting } from '../plan/classify.js';
 import { renderFinding } from '../report/pretty.js';
 import type { Step } from '../plan/types.js';
@@ -83,10 +84,16 @@ export class MigrationGuard {
   private open: { key: string; names: string[]; earlier: EarlierInTransaction[]; created: Set<string> } | undefined;
   /** The transaction in which a statement last ran through runStatement: its SET LOCAL timeouts are in force. */
   private guardedIn: string | undefined;
+  /** The rules' settings: the config's, without the checks that make no sense at runtime (the same object for every
+   *  statement, so analyze selects the rules once). */
+  private readonly severities: Record<string, 'error' | 'warning' | 'off'>;
+  /** The plan options, resolved once per server version (not per statement). */
+  private planOptions: ResolvedPlanOptions | undefined;
 
   constructor(private readonly options: GuardOptions = {}) {
     this.largeTableRows = options.config?.run?.largeTableRows ?? LARGE_TABLE_ROWS;
     this.batch = new DeployBatch({ largeTableRows: this.largeTableRows });
+    this.severities = { ...options.config?.rules, ...NOT_FOR_RUNTIME };
     // Pre-flight as in `pgsafe run`: `run.preflight` of the config (default wait), or the policy's.
     this.policy = resolvePolicy({ ...options.policy, preflight: { mode: options.config?.run?.preflight ?? 'wait', ...options.policy?.preflight } });
   }
@@ -157,7 +164,7 @@ export class MigrationGuard {
       pgVersion,
       runnerSetsTimeouts: true,
       transactions: current.transactions,
-      severities: { ...this.options.config?.rules, ...NOT_FOR_RUNTIME },
+      severities: this.severities,
     };
     current.tracker ??= new StateTracker(resolveOptions(options));
     for (const stmt of added) {
@@ -168,7 +175,7 @@ export class MigrationGuard {
     const open = txKey !== undefined && this.open?.key === txKey ? { openTransaction: { transaction: tx!, because: `migration ${this.open.names.join(', ')} ran in this same database transaction, still open`, earlier: this.open.earlier } } : {};
     const found = first === -1 ? [] : analyze(migration, { ...options, ...open, schema: current.schema, states: current.states, from: first }).filter((f) => f.statement.index >= first);
     // Sizes read on the migration's own connection: inside the ORM's transaction it sees what the batch created.
-    const { findings, passed } = await this.batch.gate(migration, found, current.schema, liveContext((q, p) => session.query(q, p), this.largeTableRows));
+    const { findings, passed } = await this.batch.gate(migration, found, current.schema, liveContext((q, p) => session.query(q, p), this.largeTableRows, session.inTransaction));
     for (const p of passed) this.emit({ type: 'passed', migration: current.info, finding: p.finding, reason: p.reason });
 
     const errors = findings.filter((f) => f.severity === 'error');
@@ -212,16 +219,19 @@ export class MigrationGuard {
   }
 
   private planFor(migration: ParsedMigration, pgVersion: number) {
-    const run = this.options.config?.run ?? {};
-    return plan(migration, {
-      pgVersion,
-      robust: false,
-      ...(run.lockTimeout !== undefined ? { lockTimeout: run.lockTimeout } : {}),
-      ...(run.statementTimeout !== undefined ? { statementTimeout: run.statementTimeout } : {}),
-      ...(run.longStatementTimeout !== undefined ? { longStatementTimeout: run.longStatementTimeout } : {}),
-      ...(run.retries !== undefined ? { retries: run.retries } : {}),
-      ...(run.retryBudget !== undefined ? { retryBudget: run.retryBudget } : {}),
-    });
+    if (this.planOptions?.pgVersion !== pgVersion) {
+      const run = this.options.config?.run ?? {};
+      this.planOptions = resolvePlanOptions({
+        pgVersion,
+        robust: false,
+        ...(run.lockTimeout !== undefined ? { lockTimeout: run.lockTimeout } : {}),
+        ...(run.statementTimeout !== undefined ? { statementTimeout: run.statementTimeout } : {}),
+        ...(run.longStatementTimeout !== undefined ? { longStatementTimeout: run.longStatementTimeout } : {}),
+        ...(run.retries !== undefined ? { retries: run.retries } : {}),
+        ...(run.retryBudget !== undefined ? { retryBudget: run.retryBudget } : {}),
+      });
+    }
+    return planResolved(migration, this.planOptions);
   }
 
   /** The database transaction the session is in: its backend and start time (now() is the transaction's start:

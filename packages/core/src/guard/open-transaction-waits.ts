@@ -42,10 +42,13 @@ interface Held {
 
 /** The statements of non-transactional migrations that would wait for a lock the batch's open transaction holds. */
 export async function openTransactionWaits(batch: BatchMigration[]): Promise<OpenTransactionWait[]> {
+  // Nothing after the last non-transactional migration can wait (parsing a long batch for nothing costs seconds).
+  const last = batch.map((m) => !m.transactional).lastIndexOf(true);
+  if (last < 1) return [];
   await loadParser();
   const held = new Map<string, Held[]>();
   const waits: OpenTransactionWait[] = [];
-  for (const migration of batch) {
+  for (const migration of batch.slice(0, last + 1)) {
     for (const stmt of parsed(migration)) {
       const created = tableRef(as(stmt.node, 'CreateStmt')?.relation);
       const locks = [...locksTaken(stmt), ...(created ? [{ table: created, mode: 'ACCESS EXCLUSIVE' as const }] : [])];

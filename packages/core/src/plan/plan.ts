@@ -81,7 +81,11 @@ const NON_TX_LABEL: Partial<Record<StepKind, string>> = {
 
 /** Turns a parsed migration into steps. Throws `PlanError` for what cannot run as written (see the module doc). */
 export function plan(migration: ParsedMigration, options: PlanOptions = {}): Plan {
-  const opts = resolvePlanOptions(options);
+  return planResolved(migration, resolvePlanOptions(options));
+}
+
+/** `plan` with options resolved once by the caller (a guard plans each statement alone with the same options). */
+export function planResolved(migration: ParsedMigration, opts: ResolvedPlanOptions): Plan {
   const schema = new SchemaModel(migration.statements);
   const notes: PlanNote[] = [];
   const steps: Step[] = [];

@@ -51,7 +51,7 @@ describe(ID, () => {
     const history = new MigrationHistory({ pgVersion: 15 });
     history.next(parseMigration(sql, '1'), { name: '1' });
     const [finding] = history.next(parseMigration(swap, '2'), { name: '2' }).filter((f) => f.rule === ID);
-    expect(finding!.message).toBe('Changing carts.kind to cart_kind with USING rewrites the whole table and its indexes under an ACCESS EXCLUSIVE lock.');
+    expect(finding!.message).toBe('Changing carts.kind from cart_kind_old to cart_kind with USING rewrites the whole table and its indexes under an ACCESS EXCLUSIVE lock.');
   });
 
   it('does not flag the changes PostgreSQL makes in the catalog only (unlike squawk)', async () => {

@@ -10,7 +10,7 @@ describe(ID, () => {
     const sql = 'ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;';
     const findings = await ruleFindings(ID, sql);
     expect(findings.map((f) => f.severity)).toEqual(['warning']);
-    expect(findings[0]!.recipe.sql).toBe('CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_idx ON orders (user_id);');
+    expect(findings[0]!.recipe.sql).toBe('CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_fkey_idx ON orders (user_id);');
     expect(await rendered(ID, sql)).toMatchSnapshot();
   });
 

@@ -34,7 +34,9 @@ function hasLeadingIndex(schema: SchemaModel, table: TableRef, columns: string[]
 
 function report(table: TableRef, con: Constraint, columns: string[]): Report {
   const parent = tableRef(con.pktable)?.sql ?? 'the referenced table';
-  const index = quoteIdent(makeName(table.name, ...columns, 'idx'));
+  // Not `<table>_<column>_idx`, the name PostgreSQL and the ORMs (Prisma) give an index of their own: a later migration
+  // that creates that index (without IF NOT EXISTS) would fail on a database where this one was built.
+  const index = quoteIdent(makeName(table.name, ...columns, 'fkey_idx'));
   return {
     message: `No index on ${table.sql} (${quoteList(columns)}) for its foreign key to ${parent}: deletes and key updates on ${parent} will scan ${table.sql}.`,
     why: `PostgreSQL checks the foreign key from the parent side on every DELETE (and key UPDATE) of ${parent}: it looks up matching rows in ${table.sql} by (${quoteList(columns)}). Without an index that is a sequential scan of ${table.sql} per deleted parent row (per row again with ON DELETE CASCADE), and joins on the key are slow too. pgsafe sees the indexes this migration and the earlier ones of its folder create; an index made another way is visible only with a live database.`,
