@@ -64,6 +64,17 @@ describe('check --database-url: the size gate of pgsafe run', () => {
     expect(json.live.downgraded).toContainEqual(expect.objectContaining({ rule: 'constraint-missing-not-valid', line: 2, reason: GATE_BELOW }));
   });
 
+  it('without the database: the error stands, and its why says what decides and how to settle it (issue 22)', async () => {
+    // Most wrong size-dependent findings on real histories are tables of a handful of rows, which only the live
+    // database shows: the static finding says so instead of claiming the outage.
+    const file = write('static/001.sql', 'CREATE TABLE new_t (id int);\nCREATE INDEX new_t_idx ON new_t (id);\nCREATE INDEX mid_t_v2_idx ON mid_t (v);\n');
+    const settle = 'How much it matters depends on the rows of mid_t, which pgsafe cannot see without the database: `pgsafe check --database-url` measures them';
+    const offline = JSON.parse((await pgsafe(['check', file, '--config', config, '--runner-sets-timeouts', '--format', 'json'])).stdout) as { findings: { rule: string; severity: string; why: string }[] };
+    expect(offline.findings.filter((f) => f.rule === 'require-concurrent-index-creation').map((f) => [f.severity, f.why.includes(settle)])).toEqual([['error', true]]);
+    const live = JSON.parse((await check(file, '--format', 'json')).stdout) as { findings: { rule: string; why: string }[] };
+    expect(live.findings.filter((f) => f.rule === 'require-concurrent-index-creation').map((f) => f.why.includes(settle))).toEqual([false]);
+  });
+
   it('at or above run.largeTableRows: the error, with the size (exit 1)', async () => {
     const file = write('big/001.sql', 'CREATE INDEX big_t_v_idx ON big_t (v);\n');
     const r = await check(file);

@@ -1,4 +1,4 @@
-import { analyze, fileExecution, MigrationHistory, SchemaModel, type ParserThread, type AnalyzeOptions, type DroppedFinding, type Finding, type LiveFact, type ParsedMigration } from '@pgsafe/core';
+import { analyze, fileExecution, MigrationHistory, noteUnknownSize, SchemaModel, type ParserThread, type AnalyzeOptions, type DroppedFinding, type Finding, type LiveFact, type ParsedMigration } from '@pgsafe/core';
 import type { Input } from './inputs.js';
 import { historyKey } from './history-inputs.js';
 
@@ -65,7 +65,7 @@ export async function checkInputs(parser: ParserThread, inputs: Input[], options
     const { findings: found, schema } = judge(histories, input, migration, source, options);
     if (!report) continue;
     summary.files.push({ file, statements: migration.statements.length });
-    const findings = enrich ? await enrich(migration, found, schema) : found;
+    const findings = enrich ? await enrich(migration, found, schema) : noteUnknownSize(migration, found, schema ?? new SchemaModel(migration.statements));
     for (const f of findings) {
       if (f.severity === 'error') summary.errorCount++;
       else summary.warningCount++;

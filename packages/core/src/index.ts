@@ -14,7 +14,7 @@ export { lockImpact, blocksTraffic, type LockImpact, type LockMode } from './loc
 export { locksTaken, strongest, type TableLock } from './statement-locks.js';
 export { MigrationHistory, type HistoryStep } from './context/history.js';
 export { DeployBatch, LARGE_TABLE_ROWS, type Judged } from './context/deploy-batch.js';
-export { judgeBySize, describePassed, subjectTable, type PassedFinding, type SizeGateOptions } from './context/size-gate.js';
+export { judgeBySize, noteUnknownSize, describePassed, subjectTable, type PassedFinding, type SizeGateOptions } from './context/size-gate.js';
 export { liveContext, liveNames, liveSizes, readSize, describeSize, type MeasuredSize, type SizeReader } from './context/table-sizes.js';
 export { RUNNERS, migrationSlot, runnerOrder, fileExecution, type RunnerName, type MigrationSlot, type FileExecution } from './context/runners.js';
 export { trackStates, type StatementState } from './transactions.js';

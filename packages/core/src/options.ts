@@ -1,4 +1,5 @@
 import type { OpenTransaction } from './context/open-transaction.js';
+import type { RunnerName } from './context/runners.js';
 
 /** What the analyzer knows about how and where the migration will run. */
 /** `rolling`: the previous release keeps running while the migrations run and until the new one replaces it (rolling
@@ -23,6 +24,8 @@ export interface AnalyzeOptions {
   severities?: Record<string, 'error' | 'warning' | 'off'>;
   /** How the application is deployed around its migrations (see `Deploy`). Default 'rolling'. */
   deploy?: Deploy;
+  /** The runner of the migration's folder, when its history is known (the layout, markers or config say it). */
+  runner?: RunnerName;
   /** The transaction each statement will run in (by index; undefined = autocommit), when the runner regroups the
    *  statements: `pgsafe run` passes its plan's steps so the rules judge the grouping that will actually run. */
   transactions?: (number | undefined)[];
@@ -41,6 +44,7 @@ export interface ResolvedOptions {
   runnerSetsTimeouts: boolean;
   severities: Record<string, 'error' | 'warning' | 'off'>;
   deploy: Deploy;
+  runner?: RunnerName;
   transactions?: (number | undefined)[];
   openTransaction?: OpenTransaction;
 }
@@ -57,6 +61,7 @@ export function resolveOptions(options: AnalyzeOptions = {}): ResolvedOptions {
     runnerSetsTimeouts: options.runnerSetsTimeouts ?? false,
     severities: options.severities ?? {},
     deploy: options.deploy ?? 'rolling',
+    ...(options.runner ? { runner: options.runner } : {}),
     ...(options.transactions ? { transactions: options.transactions } : {}),
     ...(options.openTransaction ? { openTransaction: options.openTransaction } : {}),
   };

@@ -57,7 +57,7 @@ export class MigrationHistory {
     if (!step.besideBatchTransaction) this.#open = undefined;
     if (step.report === false) return [];
     const runner = this.options.assumeInTransaction === undefined ? transactionOption(execution, migration, resolveOptions(this.options).pgVersion) : {};
-    const options = { ...this.options, ...runner, ...(earlier?.length ? { openTransaction: { transaction: 0, because: shared!, earlier } } : {}) };
+    const options = { ...this.options, ...runner, ...(execution ? { runner: execution.runner } : {}), ...(earlier?.length ? { openTransaction: { transaction: 0, because: shared!, earlier } } : {}) };
     const states = trackStates(migration.statements, resolveOptions(options));
     // The batch's transaction is the first one the migration's statements run in (its runner wraps it whole).
     if (shared !== undefined) this.#open = [...(earlier ?? []), ...heldBy(step.name, migration, schema, (i) => states[i]!.transaction === 0)];

@@ -138,6 +138,18 @@ export async function judgeBySize(migration: ParsedMigration, findings: Finding[
   return { findings: kept, passed };
 }
 
+/** `check` without a database: a size-dependent finding on a table the deploy did not create cannot know the rows the
+ *  table has. The lock is certain and the safe form costs little, so it keeps its severity, and its why says what
+ *  decides and how to settle it. */
+export function noteUnknownSize(migration: ParsedMigration, findings: Finding[], schema: SchemaModel): Finding[] {
+  return findings.map((f) => {
+    const stmt = SIZE_DEPENDENT.has(f.rule) ? migration.statements[f.statement.index] : undefined;
+    const table = stmt && subjectTable(stmt);
+    if (!stmt || !table || schema.isNewTable(table, stmt.index) || schema.createdEarlierInDeploy(table, stmt.index)) return f;
+    return { ...f, why: `${f.why} How much it matters depends on the rows of ${table.sql}, which pgsafe cannot see without the database: \`pgsafe check --database-url\` measures them (an empty table passes, one below run.largeTableRows is a warning).` };
+  });
+}
+
 /** Why the table is new at this statement, if it is: this migration or an earlier one of the deploy created it (with
  *  `measure`: an earlier one of the checked history, and the live database does not have it yet). */
 async function createdBy(schema: SchemaModel, table: TableRef, before: number, measure?: () => Promise<MeasuredSize | undefined>): Promise<string | undefined> {

@@ -93,30 +93,20 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
       "debatable": 0
     }
   ],
-  "ban-create-domain-with-constraint": [
-    {
-      "severity": "warning",
-      "findings": 1,
-      "sampled": 1,
-      "true": 0,
-      "false": 0,
-      "debatable": 1
-    }
-  ],
   "ban-drop-column": [
     {
       "severity": "error",
-      "findings": 700,
+      "findings": 679,
       "sampled": 20,
-      "true": 10,
+      "true": 11,
       "false": 0,
-      "debatable": 10
+      "debatable": 9
     }
   ],
   "ban-drop-table": [
     {
       "severity": "error",
-      "findings": 258,
+      "findings": 245,
       "sampled": 20,
       "true": 8,
       "false": 1,
@@ -166,17 +156,17 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "identifier-too-long": [
     {
       "severity": "error",
-      "findings": 15,
-      "sampled": 15,
+      "findings": 7,
+      "sampled": 7,
       "true": 7,
       "false": 0,
-      "debatable": 8
+      "debatable": 0
     }
   ],
   "lock-queue-risk": [
     {
       "severity": "warning",
-      "findings": 1288,
+      "findings": 1300,
       "sampled": 20,
       "true": 12,
       "false": 0,
@@ -186,10 +176,10 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "prefer-robust-stmts": [
     {
       "severity": "warning",
-      "findings": 38,
+      "findings": 35,
       "sampled": 20,
-      "true": 18,
-      "false": 2,
+      "true": 20,
+      "false": 0,
       "debatable": 0
     }
   ],
@@ -206,7 +196,7 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "renaming-column": [
     {
       "severity": "error",
-      "findings": 368,
+      "findings": 361,
       "sampled": 20,
       "true": 7,
       "false": 0,
@@ -216,7 +206,7 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "renaming-table": [
     {
       "severity": "error",
-      "findings": 64,
+      "findings": 61,
       "sampled": 20,
       "true": 10,
       "false": 0,

@@ -3,10 +3,13 @@ import { defineRule } from '../rule.js';
 import { quoteQualified } from '../sql.js';
 
 /** A CHECK on a domain is hard to change later: altering it scans every table using the domain. A CHECK on each
- *  column can be replaced table by table with NOT VALID + VALIDATE. */
+ *  column can be replaced table by table with NOT VALID + VALIDATE. Opt-in (issue 22): creating the domain locks and
+ *  scans nothing; the scan comes with a later ALTER DOMAIN ... ADD CONSTRAINT, which
+ *  ban-alter-domain-with-add-constraint reports when it happens. */
 export default defineRule({
   id: 'ban-create-domain-with-constraint',
   severity: 'warning',
+  optIn: true,
   kinds: ['CreateDomainStmt'],
   summary: 'CREATE DOMAIN with a CHECK: changing it later scans every table using the domain at once.',
   check(ctx) {

@@ -11,6 +11,14 @@ describe(ID, () => {
     expect(await ruleFindings(ID, DROP, { deploy: 'rolling' })).toHaveLength(1);
   });
 
+  it("says which of the previous release's queries break, as the project's runner tells (issue 22)", async () => {
+    const why = async (runner?: 'prisma' | 'diesel' | 'flyway') => (await ruleFindings(ID, DROP, runner ? { runner } : {}))[0]!.why;
+    expect(await why('prisma')).toContain('Prisma Client names every scalar field of the model');
+    expect(await why('diesel')).toContain('every query of the previous release that reads or writes users fails');
+    expect(await why('flyway')).toContain('break where they name legacy_plan (SELECT * keeps working)');
+    expect(await why()).toContain('An ORM that names every mapped column');
+  });
+
   it('flags dropping a column of an existing table', async () => {
     expect((await ruleFindings(ID, DROP)).map((f) => f.severity)).toEqual(['error']);
     expect(await rendered(ID, DROP)).toMatchSnapshot();
@@ -33,5 +41,7 @@ describe(`${ID} on PostgreSQL`, () => {
     expect((await db.current.query(oldCode)).rows).toHaveLength(1);
     await db.current.query(DROP);
     await expect(db.current.query(oldCode)).rejects.toMatchObject({ code: '42703' });
+    // Hand-written SQL that does not name it keeps working; an ORM names every mapped column, as oldCode does.
+    expect((await db.current.query('SELECT * FROM users WHERE id = 1')).rows).toEqual([{ id: '1' }]);
   });
 });

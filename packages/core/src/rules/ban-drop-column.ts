@@ -1,6 +1,6 @@
 import { alterExistingTable } from '../alter-table.js';
 import { defineRule } from '../rule.js';
-import { oldReleaseRuns, ROLLING_DEPLOY_NOTE } from '../old-release.js';
+import { oldReleaseRuns, queriesBroken, ROLLING_DEPLOY_NOTE } from '../old-release.js';
 import { lockImpact } from '../locks.js';
 import { quoteIdent } from '../sql.js';
 
@@ -22,7 +22,7 @@ export default defineRule({
         const column = quoteIdent(cmd.name!);
         return {
           message: `Dropping ${table.sql}.${column} breaks every running query that still names it, and its data is gone.`,
-          why: `The application version still deployed (and ORMs such as Prisma, TypeORM and MikroORM, which list every mapped column in their SELECTs and INSERTs) fails with "column does not exist" from the moment the drop commits. The drop itself is quick but takes ACCESS EXCLUSIVE on ${table.sql}. ${ROLLING_DEPLOY_NOTE}`,
+          why: `The application version still deployed fails with "column does not exist" from the moment the drop commits. ${queriesBroken(ctx, table.sql, column)} The drop itself is quick but takes ACCESS EXCLUSIVE on ${table.sql}. ${ROLLING_DEPLOY_NOTE}`,
           lock: lockImpact('ACCESS EXCLUSIVE', table.sql, 'a moment (catalog change) - after waiting for every running query on the table'),
           recipe: {
             summary: 'Contract over two deploys: first ship code that no longer reads or writes the column (Prisma: remove the field; TypeORM/MikroORM: remove the property), then drop it; keep a backup if the data may be needed.',

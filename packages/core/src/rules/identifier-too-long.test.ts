@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '@pgsafe/testing';
 import { rendered, ruleFindings } from '../testing/rule-kit.js';
+import { MigrationHistory } from '../context/history.js';
+import type { RunnerName } from '../context/runners.js';
+import { parseMigration } from '../parse.js';
 
 const ID = 'identifier-too-long';
 const LONG = 'idx_customer_subscriptions_billing_period_started_at_and_status_v2';
@@ -26,6 +29,24 @@ describe(ID, () => {
       `CREATE TYPE ${table} AS ENUM ('a');`, `CREATE FUNCTION ${table}() RETURNS int LANGUAGE sql AS 'SELECT 1';`, `CREATE TRIGGER ${table} BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();`, `CREATE SCHEMA ${table};`]) {
       expect(await ruleFindings(ID, sql), sql).toHaveLength(1);
     }
+  });
+
+  it('in a plain-SQL history (diesel, flyway, goose...) only two long names cut alike; where the ORM compares names, every long name (issue 22)', () => {
+    // Raw-SQL projects' long index and trigger names: PostgreSQL cuts every mention the same way and no tool
+    // compares them; in Prisma, TypeORM and MikroORM projects the cut name is drift in every later schema diff.
+    const inHistory = (runner: RunnerName, sql: string) => {
+      const history = new MigrationHistory({ pgVersion: 15 });
+      return history.next(parseMigration(sql, 'V2__indexes.sql'), { name: 'V2__indexes', execution: { runner, transactional: true, because: 'test' } }).filter((f) => f.rule === ID);
+    };
+    const one = `CREATE INDEX ${LONG} ON customer_subscriptions (status);`;
+    expect(inHistory('flyway', one)).toEqual([]);
+    expect(inHistory('diesel', one)).toEqual([]);
+    expect(inHistory('prisma', one)).toHaveLength(1);
+    expect(inHistory('typeorm', one)).toHaveLength(1);
+    // The same long name twice (dropped and created again) is one object; two that share 63 bytes collide.
+    expect(inHistory('flyway', `DROP INDEX IF EXISTS ${LONG};\n${one}\nALTER INDEX ${LONG} RENAME TO short_idx;\n${one}`)).toEqual([]);
+    const twin = `CREATE INDEX ${LONG.replace('v2', 'v3')} ON customer_subscriptions (billing_period_started_at);`;
+    expect(inHistory('flyway', `${one}\n${twin}`).map((f) => f.start.line)).toEqual([1, 2]);
   });
 
   it('accepts names of 63 bytes', async () => {

@@ -1,6 +1,8 @@
 import { scanSync } from 'libpg-query';
 import { defineRule } from '../rule.js';
+import type { ParsedStatement } from '../parse.js';
 import { quoteIdent } from '../sql.js';
+import type { RunnerName } from '../context/runners.js';
 
 /** Cheap single-pass pre-filter: is there a quoted name, or a run of name characters, that may exceed 63 bytes?
  *  Non-ASCII characters count as 3 bytes (the most a UTF-16 unit can take), so nothing too long slips through. */
@@ -54,10 +56,17 @@ function definedNames(node: unknown, out = new Set<string>()): Set<string> {
   return out;
 }
 
+/** Runners whose tooling compares the names in the database with those of its model (Prisma's migrate diff, TypeORM's
+ *  and MikroORM's schema diff): a cut name is drift there, reported again by every later diff. */
+const COMPARES_NAMES = new Set<RunnerName>(['prisma', 'typeorm', 'mikro-orm']);
+
 /** PostgreSQL silently truncates identifiers to 63 bytes: the object gets another name than the migration (and the
  *  ORM) says, and two long names sharing a prefix collide ("already exists"). Reported where a name is given, not
- *  where an existing object is named (DROP, the old name of a RENAME, REFERENCES). The parser truncates names in the
- *  AST too, so they are read from the scanner's tokens. */
+ *  where an existing object is named (DROP, the old name of a RENAME, REFERENCES). In a history of plain SQL
+ *  (diesel, flyway, goose, ...) nothing compares names and PostgreSQL cuts every mention the same way, so only two
+ *  long names of the migration cut alike are reported there; a file checked alone, whose runner is unknown, is
+ *  reported whenever it gives a long name. The parser truncates names in the AST too, so they are read from the
+ *  scanner's tokens. */
 export default defineRule({
   id: 'identifier-too-long',
   severity: 'error',
@@ -66,16 +75,12 @@ export default defineRule({
     const text = ctx.statement.text;
     if (!mayHaveLongName(text)) return undefined;
     const defined = definedNames(ctx.statement.node);
-    const long = new Set<string>();
-    for (const token of scanSync(text).tokens) {
-      if (token.tokenName !== 'IDENT') continue;
-      const name = token.text.startsWith('"') ? token.text.slice(1, -1).replace(/""/g, '"') : token.text.toLowerCase();
-      if (Buffer.byteLength(name, 'utf8') > 63) long.add(name);
-    }
-    return [...long].flatMap((name) => {
-      let cut = name;
-      while (Buffer.byteLength(cut, 'utf8') > 63) cut = cut.slice(0, -1);
+    const runner = ctx.options.runner;
+    const collisionsOnly = runner !== undefined && !COMPARES_NAMES.has(runner);
+    return [...longNames(text)].flatMap((name) => {
+      const cut = cutName(name);
       if (!defined.has(cut)) return [];
+      if (collisionsOnly && !collides(ctx.migration.statements, name, cut)) return [];
       return {
         message: `${quoteIdent(name)} is ${Buffer.byteLength(name, 'utf8')} bytes: PostgreSQL will name it ${quoteIdent(cut)}.`,
         why: 'Identifiers are cut to 63 bytes (NAMEDATALEN - 1) with only a NOTICE. The object then has another name than the one in the migration and the ORM model, later statements naming it in full may hit the wrong object, and two long names with the same first 63 bytes collide.',
@@ -84,3 +89,26 @@ export default defineRule({
     });
   },
 });
+
+/** The names over 63 bytes the statement's text spells out (as written, before PostgreSQL cuts them). */
+function longNames(text: string): Set<string> {
+  const long = new Set<string>();
+  for (const token of scanSync(text).tokens) {
+    if (token.tokenName !== 'IDENT') continue;
+    const name = token.text.startsWith('"') ? token.text.slice(1, -1).replace(/""/g, '"') : token.text.toLowerCase();
+    if (Buffer.byteLength(name, 'utf8') > 63) long.add(name);
+  }
+  return long;
+}
+
+function cutName(name: string): string {
+  let cut = name;
+  while (Buffer.byteLength(cut, 'utf8') > 63) cut = cut.slice(0, -1);
+  return cut;
+}
+
+/** Another long name the migration gives (in any statement) is cut to the same 63 bytes: the second object fails with
+ *  "already exists" (or an IF NOT EXISTS skips it silently). The same long name given twice names one object. */
+function collides(statements: readonly ParsedStatement[], name: string, cut: string): boolean {
+  return statements.some((s) => mayHaveLongName(s.text) && definedNames(s.node).has(cut) && [...longNames(s.text)].some((other) => other !== name && cutName(other) === cut));
+}

@@ -12,6 +12,11 @@ describe(ID, () => {
     expect(await ruleFindings(ID, RENAME, { deploy: 'rolling' })).toHaveLength(1);
   });
 
+  it("says which of the previous release's queries break, as the project's runner tells (issue 22)", async () => {
+    expect((await ruleFindings(ID, RENAME, { runner: 'typeorm' }))[0]!.why).toContain('every query of the previous release that reads or writes users fails, not only those that use name');
+    expect((await ruleFindings(ID, RENAME, { runner: 'goose' }))[0]!.why).toContain('break where they name name (SELECT * keeps working)');
+  });
+
   it('flags a column rename on an existing table', async () => {
     expect((await ruleFindings(ID, RENAME)).map((f) => f.severity)).toEqual(['error']);
     expect(await rendered(ID, RENAME)).toMatchSnapshot();

@@ -1,6 +1,6 @@
 import { as, tableRef, type TableRef } from '../ast.js';
 import { defineRule, type RuleContext } from '../rule.js';
-import { oldReleaseRuns, ROLLING_DEPLOY_NOTE } from '../old-release.js';
+import { oldReleaseRuns, queriesBroken, ROLLING_DEPLOY_NOTE } from '../old-release.js';
 import { lockImpact } from '../locks.js';
 import { quoteIdent } from '../sql.js';
 import { keysetBatches } from '../batches.js';
@@ -15,7 +15,6 @@ export default defineRule({
   summary: 'RENAME COLUMN breaks the application code still running against the old name.',
   check(ctx) {
     if (!oldReleaseRuns(ctx)) return undefined;
-    if (!oldReleaseRuns(ctx)) return undefined;
     const rename = as(ctx.statement.node, 'RenameStmt');
     const table = tableRef(rename?.relation);
     if (rename?.renameType !== 'OBJECT_COLUMN' || rename.relationType !== 'OBJECT_TABLE' || !table || !rename.subname || !rename.newname) return undefined;
@@ -25,7 +24,7 @@ export default defineRule({
     const type = ctx.schema.column(table, rename.subname, ctx.statement.index)?.type.sql ?? `<type of ${rename.subname}>`;
     return {
       message: `Renaming ${table.sql}.${from} to ${to} breaks every running query that still uses ${from}.`,
-      why: `During a deploy, the old version of the application keeps running (and caches prepared statements); from the moment the rename commits, its queries on ${table.sql}.${from} fail with "column does not exist". The rename also takes ACCESS EXCLUSIVE on ${table.sql}. ${ROLLING_DEPLOY_NOTE}`,
+      why: `During a deploy, the old version of the application keeps running (and caches prepared statements); from the moment the rename commits, its queries on ${table.sql}.${from} fail with "column does not exist". ${queriesBroken(ctx, table.sql, from)} The rename also takes ACCESS EXCLUSIVE on ${table.sql}. ${ROLLING_DEPLOY_NOTE}`,
       lock: lockImpact('ACCESS EXCLUSIVE', table.sql, 'a moment (catalog change) - after waiting for every running query on the table'),
       recipe: {
         summary: 'Expand and contract over deploys: add the new column and write both, backfill, read the new one, stop using the old one, then drop it.',
