@@ -84,6 +84,26 @@ const PROJECTS = [
       return sorted(dir).filter((f) => f.endsWith('.up.sql')).map((f) => ({ name: f, sql: read(join(dir, f)).replace(/\{\{\s*index\s+\.Options\s+"Namespace"\s*\}\}/g, 'auth') }));
     },
   },
+  // One SQL file per migration, sorted by its version number as the runner sorts it (ente's are not zero-padded);
+  // each run in one transaction (golang-migrate sends the file as one query; rivermigrate and sqlx wrap it), unless
+  // it builds CONCURRENTLY.
+  ...[
+    ['river', 'riverdriver/riverpgxv5/migration/main', /\.up\.sql$/],
+    ['harbor', 'make/migrations/postgresql', /\.up\.sql$/],
+    ['hasura-auth', 'go/migrations/postgres', /\.up\.sql$/],
+    ['ente', 'server/migrations', /\.up\.sql$/],
+    ['svix', 'server/svix-server/migrations', /\.up\.sql$/],
+    ['appflowy-cloud', 'migrations', /^\d+_.*(?<!\.down)\.sql$/],
+  ].map(([name, path, pattern]) => ({
+    name,
+    runner: 'run',
+    inTransaction: (sql) => !/\bCONCURRENTLY\b/i.test(sql),
+    files: (root) =>
+      sorted(join(root, path))
+        .filter((f) => pattern.test(f))
+        .sort((a, b) => Number(/^\d+/.exec(a)?.[0]) - Number(/^\d+/.exec(b)?.[0]) || a.localeCompare(b))
+        .map((f) => ({ name: f, sql: read(join(root, path, f)) })),
+  })),
 ];
 
 function read(path) {

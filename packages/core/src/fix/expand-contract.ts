@@ -22,10 +22,11 @@ export function renameColumn(ctx: FixContext): Rewrite | undefined {
   if (view) {
     return { rule: finding.rule, message: `the rename of ${from} stays as written`, pieces: [], kept: true, todos: [`line ${view.line} makes a view over ${table.sql}: made while ${from} still exists (expand and contract keeps it until a later deploy), it would depend on it and the old column could never be dropped. The rename stays as written`] };
   }
-  // The old column lives on until a later deploy: a type it may use could not be dropped before that.
-  const typeDrop = neededGone(ctx, undefined, true);
-  if (typeDrop) {
-    return { rule: finding.rule, message: `the rename of ${from} stays as written`, pieces: [], kept: true, todos: [`line ${typeDrop.line} ${typeDrop.why.replace(/ the dropped table may use$/, '')}, which ${from} may use: expand and contract keeps ${from} until a later deploy, and the drop would fail on it. The rename stays as written`] };
+  // The old column lives on until a later deploy: a later statement of the file that needs it gone (one that adds a
+  // column of its name again, or drops a type it may use) would fail, or do nothing (ADD COLUMN IF NOT EXISTS).
+  const blocker = neededGone(ctx, rename.subname);
+  if (blocker) {
+    return { rule: finding.rule, message: `the rename of ${from} stays as written`, pieces: [], kept: true, todos: [`line ${blocker.line} ${blocker.why.replace('the dropped column', from)}: expand and contract keeps ${from} until a later deploy, so that statement would not find it gone. The rename stays as written`] };
   }
   const known = ctx.schema.column(table, rename.subname, ctx.stmt.index)?.type.sql ?? ctx.options.types[`${table.name}.${rename.subname}`] ?? ctx.options.types[rename.subname];
   const carry = carryOver(table, rename.subname, rename.newname);
