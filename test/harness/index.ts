@@ -11,4 +11,5 @@ export { steadyQueries, type Traffic, type TrafficReport } from './traffic.js';
 export { columnsOf } from './catalog.js';
 export { schemaSnapshot, type SchemaSnapshot } from './schema-snapshot.js';
 export { runNode, type ProcessResult } from './process.js';
+export { typecheck } from './typecheck.js';
 export { assertCliBuilt, PGSAFE_BIN, pgsafe, pgsafeSync, writeIn } from './pgsafe-cli.js';

@@ -1,12 +1,13 @@
 /** The knex CLI itself (`knex migrate:latest`) with a knexfile that wraps its config in withPgsafe, against real
  *  PostgreSQL with rows in the tables and real concurrent sessions. */
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { columnsOf, holdLock, runNode, seedRows, steadyQueries, useTestDatabase, waitUntilWaitingOnLock } from '@pgsafe/testing';
+import { columnsOf, holdLock, pgsafe, runNode, seedRows, steadyQueries, typecheck, useTestDatabase, waitUntilWaitingOnLock, withDatabase } from '@pgsafe/testing';
+import { node22 } from '@pgsafe/testing/node22';
 
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 const KNEX = dirname(createRequire(import.meta.url).resolve('knex/package.json'));
@@ -331,5 +332,66 @@ describe("pgsafe fix's knex output: knex's migrate:rollback runs its down()", ()
     expect(down.stderr).toContain("20240302000000_email_default.js: no automatic rollback: step 1/2 (ALTER TABLE users ALTER COLUMN email SET DEFAULT 'x'): a changed default: the column's earlier default is not known here. Nothing was rolled back");
     expect(await applied()).toEqual(['20240302000000_email_default.js']);
     expect((await import('@pgsafe/core')).diffEndStates(up, await state())).toEqual([]);
+  });
+});
+
+describe("pgsafe fix's knex output keeps a LATIN1 migration's bytes", () => {
+  it("a byte that is not UTF-8 ('caf' 0xE9) is written as \\xE9 in the .js, and knex stores the same byte in a LATIN1 database", async () => {
+    project = makeProject({});
+    const sql = join(project, 'migrations', '20240401000000_cafe.sql');
+    writeFileSync(sql, Buffer.concat([Buffer.from("ALTER TABLE users ADD CONSTRAINT users_email_check CHECK (email <> 'caf"), Buffer.of(0xe9), Buffer.from("');\n")]));
+    const fixed = await pgsafe(['fix', '--runner', 'knex', '--write', '--no-verify', sql]);
+    expect(fixed.code, fixed.stderr).toBe(0);
+    const bytes = readFileSync(join(project, 'migrations', '20240401000000_cafe.js'));
+    // All UTF-8 (Node reads a .js file so), the byte as a JavaScript escape.
+    expect(new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toContain("CHECK (email <> 'caf\\xE9') NOT VALID");
+    const name = `${db.current.name}_latin1`;
+    await db.current.query(`CREATE DATABASE "${name}" ENCODING 'LATIN1' TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'`);
+    const url = withDatabase(db.current.url, name);
+    try {
+      const { Client } = (await import('pg')).default;
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query('CREATE TABLE users (id int PRIMARY KEY, email text)');
+        await client.query("INSERT INTO users SELECT i, 'u' || i FROM generate_series(1, 100) i");
+        const r = await runNode([join(KNEX, 'bin/cli.js'), '--knexfile', join(project, 'knexfile.mjs'), 'migrate:latest'], { env: { ...process.env, DATABASE_URL: url, NO_COLOR: '1' } });
+        expect(r.code, r.stderr).toBe(0);
+        // The constraint holds byte 0xE9 in the database's LATIN1, as the original file's bytes run by psql would.
+        const { rows } = await client.query<{ hex: string }>("SELECT encode(convert_to(pg_get_constraintdef(oid), 'LATIN1'), 'hex') AS hex FROM pg_constraint WHERE conname = 'users_email_check'");
+        expect(rows[0]!.hex).toContain(Buffer.from("'caf\xe9'", 'latin1').toString('hex'));
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await db.current.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
+  });
+});
+
+describe("pgsafe fix's knex output in TypeScript", () => {
+  it('compiles with the real tsc (strict, knex types) and runs with knex migrate:latest and migrate:rollback on Node 22', async () => {
+    const ts = { esm: true, typescript: true, ext: '.ts' };
+    const files = [
+      ...(await fixedFiles("ALTER TABLE users ADD COLUMN country text NOT NULL;\nCREATE INDEX users_email_idx ON users (email);\nALTER TABLE users DROP COLUMN email;", '20240501000000_country', ts)),
+      ...(await fixedFiles("ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);", '20240502000000_email_key', ts)),
+    ];
+    expect(files.map((f) => f.path)).toEqual(['20240501000000_country.ts', '../pgsafe-deploy-2/20240501000000_country_deploy2.ts', '20240502000000_email_key.ts']);
+    // The probe fails to compile unless the knex types are really there (an `any` would accept it).
+    const probe = "import type { Knex } from 'knex';\nexport async function probe(knex: Knex): Promise<void> {\n  // @ts-expect-error: no such method\n  await knex.rawSql('SELECT 1');\n}\n";
+    const tsc = await typecheck(fileURLToPath(new URL('..', import.meta.url)), { ...Object.fromEntries(files.map((f) => [basename(f.path), f.sql])), 'probe.ts': probe });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.code).toBe(0);
+
+    // Node 22 strips the types; the ES module migrations load from a "type": "module" project.
+    project = makeProject({ [files[2]!.path]: files[2]!.sql }, 'off', { largeTableRows: 1_000 });
+    writeFileSync(join(project, 'package.json'), '{ "type": "module" }\n');
+    const run = (args: string[]) => runNode(['--experimental-strip-types', '--no-warnings', join(KNEX, 'bin/cli.js'), '--knexfile', join(project, 'knexfile.mjs'), ...args], { node: node22(), env: { ...process.env, DATABASE_URL: db.current.url, NO_COLOR: '1' } });
+    const up = await run(['migrate:latest']);
+    expect(up.code, up.stderr).toBe(0);
+    expect((await db.current.query("SELECT contype FROM pg_constraint WHERE conname = 'users_email_key'")).rows).toEqual([{ contype: 'u' }]);
+    const down = await run(['migrate:rollback']);
+    expect(down.code, down.stderr).toBe(0);
+    expect((await db.current.query("SELECT to_regclass('users_email_key') AS index")).rows).toEqual([{ index: null }]);
   });
 });

@@ -3,10 +3,10 @@
  *  concurrent sessions. MikroORM 6 comes from examples/mikro-orm-v6, which installs it. */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { columnsOf, holdLock, runNode, seedRows, steadyQueries, useTestDatabase, waitUntilRunning, waitUntilWaitingOnLock } from '@pgsafe/testing';
+import { columnsOf, holdLock, runNode, seedRows, steadyQueries, typecheck, useTestDatabase, waitUntilRunning, waitUntilWaitingOnLock } from '@pgsafe/testing';
 import { node22 } from '@pgsafe/testing/node22';
 
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
@@ -325,6 +325,40 @@ export default withPgsafe(defineConfig({ clientUrl: process.env.DATABASE_URL, en
     await client.end();
   }, 180_000);
 
+  it('migration:create rewrites what it can and leaves the rest as generated under a "-- pgsafe to do" comment, saying which; migration:up then refuses the rest', async () => {
+    const project = mkdtempSync(join(tmpdir(), `pgsafe-mikro-orm-${major}-partial-`));
+    symlinkSync(join(home, 'node_modules'), join(project, 'node_modules'));
+    if (emit === 'cjs') writeFileSync(join(project, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(
+      join(project, 'mikro-orm.config.mjs'),
+      `import { defineConfig, EntitySchema } from ${JSON.stringify(join(mikro(home, 'postgresql'), 'index.js'))};
+import { Migrator } from ${JSON.stringify(join(migrations, 'index.js'))};
+import { withPgsafe } from ${JSON.stringify(DIST)};
+const User = new EntitySchema({
+  name: 'User', tableName: 'users', indexes: [{ properties: ['email'] }],
+  properties: { id: { type: 'number', primary: true, autoincrement: false }, email: { type: 'string' }, country: { type: 'string' } },
+});
+export default withPgsafe(defineConfig({ clientUrl: process.env.DATABASE_URL, entities: [User], extensions: [Migrator], migrations: { path: 'migrations', emit: '${emit}', snapshot: false, allOrNothing: false } }));
+`,
+    );
+    const created = await migrate(project, 'migration:create', ['--config', 'mikro-orm.config.mjs']);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stderr).toContain('pgsafe: wrote the safe form of this migration:\n  - CREATE INDEX → CREATE INDEX CONCURRENTLY, alone outside a transaction');
+    // MikroORM 7 writes `add "country"`, 6 `add column "country"`.
+    expect(created.stderr).toMatch(/pgsafe: left as generated, under a "-- pgsafe to do" comment, for you to change by hand \(migration:up through withPgsafe refuses them until then\):\n {2}- \[adding-required-field\] alter table "users" add (column )?"country" varchar\(255\) not null: Adding NOT NULL column country to users without a DEFAULT fails if the table has any row\./);
+    const files = readdirSync(join(project, 'migrations')).sort();
+    expect(files.map((f) => f.replace(/\d{14}/, 'T'))).toEqual(['MigrationT', 'MigrationT_pgsafe02_concurrent_index'].map((f) => `${f}.${emit}`));
+    const [first, index] = files.map((f) => readFileSync(join(project, 'migrations', f), 'utf8'));
+    expect(first).toMatch(/-- pgsafe to do \[adding-required-field\]: Adding NOT NULL column country to users without a DEFAULT fails if the table has any row\. By hand: Add the column nullable, backfill it in batches, then enforce NOT NULL through a validated CHECK\. \(pgsafe explain adding-required-field\)\nalter table "users" add (column )?"country" varchar\(255\) not null;/);
+    expect(index).toContain('create index CONCURRENTLY IF NOT EXISTS "users_email_index" on "users" ("email");');
+
+    const r = await migrate(project, 'migration:up', ['--config', 'mikro-orm.config.mjs']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('[adding-required-field]');
+    expect(await applied()).toEqual([]);
+    expect(await columnsOf(db.current, 'users')).toEqual(['id', 'email']);
+  }, 180_000);
+
   describe('the allOrNothing transaction spans migrations (issue 18, step 3)', () => {
     const validated = async () => (await db.current.query<{ convalidated: boolean }>("SELECT convalidated FROM pg_constraint WHERE conname = 'users_email_check'")).rows;
     const unterminated = (sql: string) => sql.replace(/;$/, '');
@@ -362,5 +396,23 @@ export default withPgsafe(defineConfig({ clientUrl: process.env.DATABASE_URL, en
       expect(await validated()).toEqual([{ convalidated: true }]);
       expect((await db.current.query('SELECT count(*)::int AS n FROM users')).rows).toEqual([{ n: 20_000 }]);
     }, 180_000);
+  });
+});
+
+describe("pgsafe fix's MikroORM output in TypeScript", () => {
+  it('compiles with the real tsc (strict, MikroORM 7 types), every part and both kinds of down()', async () => {
+    const { fix, historySchema, loadParser, parseMigration, renderMikroOrmMigrations } = await import('@pgsafe/core');
+    await loadParser();
+    const migration = parseMigration("ALTER TABLE users ADD COLUMN country text NOT NULL;\nCREATE INDEX users_email_idx ON users (email);\nALTER TABLE users DROP COLUMN email;", 'country.sql');
+    const result = fix(migration, { values: { country: "'xx'" }, schema: historySchema([parseMigration('CREATE TABLE users (id int PRIMARY KEY, email varchar(255) NOT NULL);', 'earlier.sql')], migration) });
+    const files = renderMikroOrmMigrations(result, 'Migration20240301000000_country', { esm: true, typescript: true, ext: '.ts' });
+    expect(files.length).toBeGreaterThan(4);
+    expect(files.some((f) => f.sql.includes('no automatic rollback'))).toBe(true);
+    expect(files.some((f) => f.sql.includes('DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;'))).toBe(true);
+    // The probe fails to compile unless MikroORM's types are really there (an `any` would accept it).
+    const probe = "import { Migration } from '@mikro-orm/migrations';\nexport class Probe extends Migration {\n  override async up(): Promise<void> {\n    // @ts-expect-error: no such method\n    this.addSqlx('SELECT 1');\n  }\n}\n";
+    const tsc = await typecheck(HERE, { ...Object.fromEntries(files.map((f) => [basename(f.path), f.sql])), 'probe.ts': probe });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.code).toBe(0);
   });
 });

@@ -3,8 +3,9 @@
  * (indexes on existing tables built CONCURRENTLY, constraints added NOT VALID and validated later, ...), and
  * each step it cuts becomes a migration file of its own, written by the project's own generator (TS or JS): a
  * part that cannot run in a transaction gets `isTransactional()` returning false. The extra files share the first
- * one's timestamp and sort after it. What cannot be rewritten mechanically (a required column without a default) is
- * printed with its recipe. Works on MikroORM 6 and 7 (the same generator API).
+ * one's timestamp and sort after it; each gets a down() undoing it. What cannot be rewritten without the user's choice
+ * (a required column without a default) stays as generated under a `-- pgsafe to do` comment, and is printed with its
+ * recipe. Works on MikroORM 6 and 7 (the same generator API).
  */
 /** pgsafe's fix and check, loaded when a migration is generated (never in a deploy). */
 const core = () => import('@pgsafe/core');
@@ -42,7 +43,7 @@ export function guardGenerator(generator: MikroGenerator, mode: GeneratorMode, p
 
   generator.generate = async (diff, path, name) => {
     const { mikroOrmNonTransactional, mikroOrmNoOpDown } = await core();
-    const parts = mode === 'rewrite' ? await safeParts(diff.up, name, pgVersion) : { parts: [{ name, statements: diff.up, transactional: true }], changes: [] };
+    const parts = mode === 'rewrite' ? await safeParts(diff.up, name, pgVersion) : { parts: [{ name, statements: diff.up, transactional: true }], changes: [], todos: [] };
     const written: [string, string][] = [];
     const restore = sameTimestamp(generator);
     try {
@@ -60,8 +61,9 @@ export function guardGenerator(generator: MikroGenerator, mode: GeneratorMode, p
     }
     if (parts.changes.length) {
       say(`pgsafe: wrote the safe form of this migration:\n${parts.changes.map((c) => `  - ${c}`).join('\n')}`);
-      if (written.length > 1) say(`pgsafe: in ${written.length} migrations: ${written.map(([, file]) => file).join(', ')} (apply them in that order; ${written.slice(1).map(([, file]) => file).join(', ')} reverted with the first)`);
+      if (written.length > 1) say(`pgsafe: in ${written.length} migrations: ${written.map(([, file]) => file).join(', ')} (applied in that order; migration:down reverts them last first)`);
     }
+    if (parts.todos.length) say(`pgsafe: left as generated, under a "-- pgsafe to do" comment, for you to change by hand (migration:up through withPgsafe refuses them until then):\n${parts.todos.map((t) => `  - ${t}`).join('\n')}`);
     await reportFindings(parts.parts, pgVersion, say);
     return written[0]!;
   };
@@ -82,18 +84,19 @@ function sameTimestamp(generator: MikroGenerator): () => void {
   };
 }
 
-async function safeParts(statements: string[], name: string | undefined, pgVersion: number | undefined): Promise<{ parts: FilePart[]; changes: string[] }> {
+async function safeParts(statements: string[], name: string | undefined, pgVersion: number | undefined): Promise<{ parts: FilePart[]; changes: string[]; todos: string[] }> {
   const { fix, loadParser, mikroOrmParts, parseMigration } = await core();
   await loadParser();
   const generated = statements.map(terminated);
-  const fixed = fix(parseMigration(generated.join('\n'), 'generated'), { runnerSetsTimeouts: true, ...(pgVersion ? { pgVersion } : {}) });
-  // A rewrite needing the user's choice (a value, a later deploy) is not written: the findings say what to do.
-  if (fixed.todos.length || fixed.deploys.length > 1) return { parts: [{ name, statements: generated, transactional: true }], changes: [] };
+  // What can be rewritten is; a statement needing the user's choice (a value, a later deploy) or no rewrite at all
+  // stays as generated under a `-- pgsafe to do [<rule>]` comment (core's keepUndecided).
+  const fixed = fix(parseMigration(generated.join('\n'), 'generated'), { runnerSetsTimeouts: true, keepUndecided: true, ...(pgVersion ? { pgVersion } : {}) });
+  const todos = fixed.unfixed.map((f) => `[${f.rule}] ${f.statement.text.trim().split('\n')[0]}: ${f.message}`);
   // The same parts, names and downs as `pgsafe fix --runner mikro-orm` (core's render-orm.ts). Where core cannot undo
   // a step (a dropped column), the generator's own down() keeps its meaning, on the first part as before.
   const parts = mikroOrmParts(fixed, name);
   const undone = parts.every((p) => Array.isArray(p.down));
-  return { parts: parts.map((p) => ({ name: p.name, statements: p.statements, transactional: p.transactional, ...(undone ? { down: p.down as string[] } : {}) })), changes: fixed.changes.map((c) => c.message) };
+  return { parts: parts.map((p) => ({ name: p.name, statements: p.statements, transactional: p.transactional, ...(undone ? { down: p.down as string[] } : {}) })), changes: fixed.changes.map((c) => c.message), todos };
 }
 
 async function reportFindings(parts: FilePart[], pgVersion: number | undefined, say: (text: string) => void): Promise<void> {

@@ -4,10 +4,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { columnsOf, holdLock, runNode, seedRows, steadyQueries, useTestDatabase, waitUntilRunning, waitUntilWaitingOnLock } from '@pgsafe/testing';
+import { columnsOf, holdLock, runNode, seedRows, steadyQueries, typecheck, useTestDatabase, waitUntilRunning, waitUntilWaitingOnLock } from '@pgsafe/testing';
 
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -324,5 +324,22 @@ describe.each(VERSIONS)("typeorm $label: pgsafe fix's output rolls back with mig
     expect(down.code, down.stdout + down.stderr).toBe(0);
     expect(await applied()).toEqual([]);
     expect(diffEndStates(before, await state())).toEqual([]);
+  });
+});
+
+describe("pgsafe fix's TypeORM output in TypeScript", () => {
+  it('compiles with the real tsc (strict, TypeORM types), every deploy and both kinds of down()', async () => {
+    const { fix, historySchema, loadParser, parseMigration, renderTypeormMigrations } = await import('@pgsafe/core');
+    await loadParser();
+    const migration = parseMigration('ALTER TABLE "user" ADD COLUMN country text NOT NULL;\nCREATE INDEX user_email_idx ON "user" (email);\nALTER TABLE "user" DROP COLUMN email;', 'country.sql');
+    const result = fix(migration, { values: { country: "'xx'" }, schema: historySchema([parseMigration('CREATE TABLE "user" (id int PRIMARY KEY, email varchar NOT NULL);', 'earlier.sql')], migration) });
+    const files = renderTypeormMigrations(result, '1700000000003-Country', { esm: true, typescript: true, ext: '.ts' });
+    expect(files.map((f) => f.path)).toEqual(['1700000000003-Country.ts', '../pgsafe-deploy-2/1700000000004-CountryDeploy2.ts']);
+    expect(files[1]!.sql).toContain('no automatic rollback');
+    // The probe fails to compile unless TypeORM's types are really there (an `any` would accept it).
+    const probe = "import type { QueryRunner } from 'typeorm';\nexport async function probe(queryRunner: QueryRunner): Promise<void> {\n  // @ts-expect-error: no such method\n  await queryRunner.querySql('SELECT 1');\n}\n";
+    const tsc = await typecheck(fileURLToPath(new URL('..', import.meta.url)), { ...Object.fromEntries(files.map((f) => [basename(f.path), f.sql])), 'probe.ts': probe });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.code).toBe(0);
   });
 });

@@ -210,3 +210,29 @@ describe('fix: the key a backfill walks', () => {
     expect(keyless.todos.map((t) => t.message)).toContain('the migrations show no single-column key of "_AtoB" for the batched backfill to walk: replace "<key>" with a unique, indexed column (pgsafe fix --key <column>)');
   });
 });
+
+describe('fix with keepUndecided (a generator: MikroORM migration:create)', () => {
+  it('rewrites what needs no choice, keeps the rest as written under a to-do naming the rule and what to do, and the kept findings stay open', async () => {
+    const earlier = 'CREATE TABLE users (id int PRIMARY KEY, email text, name text);';
+    const sql = 'ALTER TABLE users ADD COLUMN country text NOT NULL, ADD COLUMN note text;\nCREATE INDEX users_email_idx ON users (email);\nALTER TABLE users RENAME COLUMN name TO full_name;\n';
+    const state = new SchemaState();
+    state.beginMigration('earlier', false);
+    for (const stmt of parseMigration(earlier, 'e.sql').statements) state.apply(stmt);
+    state.beginMigration('m', false);
+    const migration = parseMigration(sql, 'm.sql');
+    const result = fix(migration, { pgVersion: 15, runnerSetsTimeouts: true, keepUndecided: true, schema: new SchemaModel(state) });
+    expect(result.deploys).toHaveLength(1);
+    expect(result.changes.map((c) => c.rule)).toEqual(['require-concurrent-index-creation']);
+    expect(result.unfixed.map((f) => f.rule).sort()).toEqual(['adding-required-field', 'renaming-column']);
+    const all = result.steps.map((s) => s.sql).join('\n');
+    expect(all).not.toContain('<value>');
+    expect(all).toContain('-- pgsafe to do [adding-required-field]: Adding NOT NULL column country to users without a DEFAULT fails if the table has any row. By hand: Add the column nullable, backfill it in batches, then enforce NOT NULL through a validated CHECK. (pgsafe explain adding-required-field)\nALTER TABLE users ADD COLUMN country text NOT NULL, ADD COLUMN note text;');
+    expect(all).toMatch(/-- pgsafe to do \[renaming-column\]: [^\n]+\nALTER TABLE users RENAME COLUMN name TO full_name;/);
+    expect(all).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);');
+    // What is kept runs as written on PostgreSQL (the to-do is a comment); the required column fails only on rows.
+    await db.current.query('DROP TABLE IF EXISTS users');
+    await db.current.query(earlier);
+    for (const step of result.steps) await db.current.query(step.sql);
+    expect((await db.current.query("SELECT count(*)::int AS n FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname IN ('country', 'note', 'full_name')")).rows).toEqual([{ n: 3 }]);
+  });
+});

@@ -22,7 +22,7 @@ import { partitionedIndex } from './partitioned-index.js';
 import { uniqueConstraint } from './unique-constraint.js';
 import { volatileDefault } from './volatile-default.js';
 import { KEY_PLACEHOLDER } from './backfill.js';
-import type { FixContext, Fixer, FixOptions, FixResult, FixStep, Piece } from './types.js';
+import type { FixContext, Fixer, FixOptions, FixResult, FixStep, Piece, Rewrite } from './types.js';
 
 const FIXERS: Fixer[] = [partitionedIndex, createIndexConcurrently, dropIndexConcurrently, notValidConstraint, uniqueConstraint, requiredColumn, volatileDefault, setNotNull, renameColumn, renameTable, changeType, dropLater];
 
@@ -71,6 +71,8 @@ export function fix(migration: ParsedMigration, options: FixOptions = {}): FixRe
       continue;
     }
     const units = splitAlter(migration, stmt, findingsOf.get(stmt.index) ?? []);
+    // Each unit that stays as written carries its open findings as to-do comments (keepUndecided).
+    const todoOf = (unit: Unit) => (options.keepUndecided ? todoComments(unit.findings) : '');
     const rewrites = units.map((unit, u) => {
       // What follows is built only for the fixers that look at it: built for every statement, it made fix
       // quadratic in the file's length (a 10,000-statement file took 20 s).
@@ -85,14 +87,16 @@ export function fix(migration: ParsedMigration, options: FixOptions = {}): FixRe
       };
       for (const fixer of FIXERS) {
         const rewrite = fixer(ctx);
-        if (rewrite) return rewrite;
+        if (!rewrite) continue;
+        return options.keepUndecided && undecided(rewrite) ? undefined : rewrite;
       }
       return undefined;
     });
     // A rewrite that keeps the statement as written (a drop that cannot move) only leaves its to-dos.
     for (const rewrite of rewrites) if (rewrite?.kept) for (const todo of rewrite.todos ?? []) result.todos.push({ line: stmt.start.line, message: todo });
     if (!rewrites.some((r) => r && !r.kept)) {
-      keep(chunk);
+      const todo = units.map(todoOf).join('');
+      keep(todo ? source.slice(from, stmt.start.offset) + todo + source.slice(stmt.start.offset, to) : chunk);
       continue;
     }
     // Each rewritten part answers its own findings of the rule it rewrote.
@@ -100,7 +104,7 @@ export function fix(migration: ParsedMigration, options: FixOptions = {}): FixRe
     const out: { piece: Piece; deploy: number }[] = [];
     for (const [u, rewrite] of rewrites.entries()) {
       if (!rewrite || rewrite.kept) {
-        out.push({ piece: { sql: `${units[u]!.text};`, transactional: true, slug: 'migration' }, deploy: 1 });
+        out.push({ piece: { sql: `${todoOf(units[u]!)}${units[u]!.text};`, transactional: true, slug: 'migration' }, deploy: 1 });
         continue;
       }
       result.changes.push({ line: stmt.start.line, rule: rewrite.rule, message: rewrite.message });
@@ -134,6 +138,25 @@ export function fix(migration: ParsedMigration, options: FixOptions = {}): FixRe
   result.unfixed = findings.filter((f) => f.severity === 'error' && !TIMEOUT_RULES.has(f.rule) && !fixed.has(f));
   return result;
 }
+
+/** A rewrite that needs the user's choice or a later deploy (see FixOptions.keepUndecided). */
+function undecided(rewrite: Rewrite): boolean {
+  return !rewrite.kept && (!!rewrite.todos?.length || !!rewrite.app || rewrite.pieces.some((p) => (p.deploy ?? 0) > 0 || p.sql.includes(KEY_PLACEHOLDER) || p.sql.includes('<value>')));
+}
+
+/** `-- pgsafe to do` lines for the error-level findings of a statement kept as written: the rule, what is wrong and
+ *  what to do instead (`pgsafe explain <rule>` has the recipe's SQL). */
+function todoComments(findings: Finding[]): string {
+  return findings
+    .filter((f) => f.severity === 'error' && !TIMEOUT_RULES.has(f.rule))
+    .map((f) => `-- pgsafe to do [${f.rule}]: ${oneLine(f.message)} By hand: ${oneLine(f.recipe.summary)} (pgsafe explain ${f.rule})\n`)
+    .join('');
+}
+
+const oneLine = (text: string) => {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return /[.!?]$/.test(line) ? line : `${line}.`;
+};
 
 interface Unit {
   node: Node;

@@ -20,8 +20,25 @@ export interface ModuleFormat {
 export const COMMONJS: ModuleFormat = { esm: false, typescript: false, ext: '.js' };
 export const ES_MODULE: ModuleFormat = { esm: true, typescript: false, ext: '.js' };
 
-/** A JavaScript template literal holding `sql` as written. */
-const jsString = (sql: string) => `\`${sql.replace(/[\\`]/g, (m) => `\\${m}`).replace(/\$\{/g, '\\${')}\``;
+/** The statements of a step, each after the `-- pgsafe to do` comments above it (FixOptions.keepUndecided): the ORM
+ *  files carry each statement on its own, and the to-do must stay at its statement. */
+function statementTexts(sql: string, file: string): string[] {
+  const statements = parseMigration(sql, file).statements;
+  return statements.map((s, i) => {
+    const before = sql.slice(i === 0 ? 0 : statements[i - 1]!.end.offset, s.start.offset);
+    const todos = before.match(/^[ \t]*-- pgsafe to do\b[^\n]*$/gm) ?? [];
+    return [...todos.map((t) => t.trim()), s.text].join('\n');
+  });
+}
+
+/** A JavaScript template literal holding `sql` as written. A byte of the migration that is not UTF-8 (decodeSourceBytes
+ *  keeps it as an escape) becomes `\xNN`: the character of that byte in LATIN1, which the ORM's driver sends as UTF-8
+ *  and a LATIN1 database stores as the same byte. Written as the raw byte, Node would read U+FFFD instead. */
+const jsString = (sql: string) =>
+  `\`${sql
+    .replace(/[\\`]/g, (m) => `\\${m}`)
+    .replace(/\$\{/g, '\\${')
+    .replace(/(?<![\ud800-\udbff])[\udc80-\udcff]/g, (c) => `\\x${(c.charCodeAt(0) - 0xdc00).toString(16).toUpperCase()}`)}\``;
 /** The same for knex.raw, which reads each unescaped `?` as a binding. */
 const knexString = (sql: string) => jsString(sql.replace(/\?/g, '\\?'));
 
@@ -44,7 +61,7 @@ export function renderKnexMigrations(result: FixResult, name: string, format: Mo
       exported('up', 'knex', 'knex: Knex'),
     ];
     for (const [i, step] of steps.entries()) {
-      const statements = parseMigration(step.sql, result.file).statements.map((s) => s.text);
+      const statements = statementTexts(step.sql, result.file);
       lines.push(`  // step ${i + 1}/${steps.length}: ${STEP_LABEL(step)}`);
       if (step.transactional) {
         lines.push('  await knex.transaction(async (trx) => {');
@@ -92,7 +109,7 @@ export function renderTypeormMigrations(result: FixResult, name: string, format:
       `    async up(queryRunner${format.typescript ? ': QueryRunner): Promise<void>' : ')'} {`,
     ];
     for (const [i, step] of steps.entries()) {
-      const statements = parseMigration(step.sql, result.file).statements.map((s) => s.text);
+      const statements = statementTexts(step.sql, result.file);
       lines.push(`        // step ${i + 1}/${steps.length}: ${STEP_LABEL(step)}`);
       if (!step.transactional) {
         lines.push(...statements.map((s) => q(s, '        ')));
@@ -144,7 +161,7 @@ export interface MikroOrmPart {
  *  `migration:create`. A transactional step gets `SET LOCAL` timeouts: MikroORM runs it in its own transaction. */
 export function mikroOrmParts(result: FixResult, name: string | undefined): MikroOrmPart[] {
   const steps = result.steps
-    .map((step) => ({ step, statements: parseMigration(step.sql, result.file).statements.map((s) => `${s.text};`) }))
+    .map((step) => ({ step, statements: statementTexts(step.sql, result.file).map((s) => `${s};`) }))
     .filter(({ statements }) => statements.length);
   const downs = new Map<FixStep, MikroOrmPart['down']>();
   for (const { deploy } of result.deploys) {
@@ -187,7 +204,8 @@ export function mikroOrmNoOpDown(code: string): string {
 
 function addMethod(code: string, method: string): string {
   const end = code.lastIndexOf('}');
-  return `${code.slice(0, end)}${method}${code.slice(end)}`;
+  const head = code.slice(0, end);
+  return `${head}${/\n\s*\n$/.test(head) ? '' : '\n'}${method}${code.slice(end)}`;
 }
 
 /** For MikroORM: one migration class per step, as its generators write them (CommonJS by default), from a name

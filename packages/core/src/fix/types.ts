@@ -32,6 +32,11 @@ export interface FixOptions {
   /** Types of renamed columns the migration does not define, by `table.column` or `column` (the new column of an
    *  expand-and-contract rename needs it). Without one the fix leaves a placeholder and a todo. */
   types?: Record<string, string>;
+  /** For a migration nobody has reviewed yet (a generator's: MikroORM's migration:create): a rewrite that needs the
+   *  user's choice (a `<value>`, a key, a type) or a later deploy is not made. Such a statement, and every statement
+   *  with an error-level finding no rewrite answers, stays as written under a `-- pgsafe to do [<rule>]: ...` comment
+   *  saying what to do by hand; its findings stay in `unfixed`. */
+  keepUndecided?: boolean;
 }
 
 /** One thing a runner executes in one go. */
@@ -122,7 +127,7 @@ export interface FixContext {
   table?: TableRef;
   findings: Finding[];
   schema: SchemaModel;
-  options: Required<Omit<FixOptions, 'values' | 'types' | 'severities' | 'key' | 'schema'>> & { values: Record<string, string>; types: Record<string, string>; key?: string };
+  options: Required<Omit<FixOptions, 'values' | 'types' | 'severities' | 'key' | 'schema' | 'keepUndecided'>> & { values: Record<string, string>; types: Record<string, string>; key?: string };
   /** Statements after this one. */
   later: ParsedStatement[];
   /** What runs after this unit in the file, in order: the later parts of a split ALTER TABLE, then `later`. */
