@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { MigrationGuard } from '@pgsafe/core';
+import { ormStatements as statements } from './lib/orm-statements.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = join(here, '../packages/cli/dist/bin.js');
@@ -25,20 +26,6 @@ const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100
 const sizes = values.sizes.split(',').map(Number);
 const guardSizes = values['guard-sizes'].split(',').map(Number);
 
-/** A migration of n statements as ORMs write them: tables, columns, indexes, constraints, a few data changes. */
-function statements(n) {
-  const out = [];
-  for (let i = 0; out.length < n; i++) {
-    const t = `t${i}`;
-    out.push(`CREATE TABLE ${t} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, owner_id bigint, name text, created_at timestamptz NOT NULL DEFAULT now())`);
-    out.push(`ALTER TABLE ${t} ADD COLUMN note text`);
-    out.push(`CREATE INDEX ${t}_owner_idx ON ${t} (owner_id)`);
-    out.push(`ALTER TABLE ${t} ADD CONSTRAINT ${t}_name_check CHECK (name <> '')`);
-    out.push(`INSERT INTO ${t} (owner_id, name) VALUES (1, 'a')`);
-    out.push(`COMMENT ON TABLE ${t} IS 'table ${i}'`);
-  }
-  return out.slice(0, n);
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'pgsafe-linear-'));
 try {

@@ -13,6 +13,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDatabase, dropDatabase, here, ormHome, serverVersion } from './lib.mjs';
+import { ormStatements as statements } from '../lib/orm-statements.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -26,20 +27,6 @@ const total = Number(values.statements);
 const per = Number(values['per-migration']);
 const runs = Number(values.runs);
 
-/** Statements as ORMs write them: per table CREATE TABLE, ADD COLUMN, CREATE INDEX, ADD CHECK, INSERT, COMMENT. */
-function statements(n) {
-  const out = [];
-  for (let i = 0; out.length < n; i++) {
-    const t = `t${i}`;
-    out.push(`CREATE TABLE ${t} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, owner_id bigint, name text, created_at timestamptz NOT NULL DEFAULT now())`);
-    out.push(`ALTER TABLE ${t} ADD COLUMN note text`);
-    out.push(`CREATE INDEX ${t}_owner_idx ON ${t} (owner_id)`);
-    out.push(`ALTER TABLE ${t} ADD CONSTRAINT ${t}_name_check CHECK (name <> '')`);
-    out.push(`INSERT INTO ${t} (owner_id, name) VALUES (1, 'a')`);
-    out.push(`COMMENT ON TABLE ${t} IS 'table ${i}'`);
-  }
-  return out.slice(0, n);
-}
 
 const chunks = [];
 const list = statements(total);
