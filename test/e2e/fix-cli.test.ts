@@ -32,6 +32,34 @@ beforeEach(async () => {
 });
 
 describe('pgsafe fix --write: the proof on a scratch server', () => {
+  it('--write --json writes a proven rewrite and reports it; a refused one is reported and not written', async () => {
+    write('json-proof/001_init.sql', 'CREATE TABLE items (id bigint PRIMARY KEY, note text);\n');
+    const file = write('json-proof/002_index.sql', 'CREATE INDEX items_note_idx ON items (note);\n');
+    const r = await pgsafe(['fix', file, '--write', '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { written: boolean; proof: { status: string }; files: { path: string; sql: string }[] };
+    expect(report).toMatchObject({ written: true, proof: { status: 'equal' } });
+    expect(readFileSync(file, 'utf8')).toBe(report.files[0]!.sql);
+    expect(readFileSync(file, 'utf8')).toContain('CREATE INDEX CONCURRENTLY');
+
+    write('json-refused/001_init.sql', "CREATE TABLE parents (id int PRIMARY KEY);\nCREATE TABLE kids (id bigint PRIMARY KEY, parent_id int);\nDO $$ BEGIN EXECUTE 'ALTER TABLE kids ADD CONSTRAINT kids_parent FOREIGN KEY (parent_id) REFERENCES parents (id)'; END $$;\n");
+    const original = 'ALTER TABLE kids ALTER COLUMN parent_id TYPE bigint;\n';
+    const refused = write('json-refused/002_widen.sql', original);
+    const rr = await pgsafe(['fix', refused, '--write', '--json']);
+    expect(rr.code).toBe(1);
+    expect(JSON.parse(rr.stdout)).toMatchObject({ written: false, proof: { status: 'failed', step: 1 } });
+    expect(readFileSync(refused, 'utf8')).toBe(original);
+  });
+
+  it('without --scratch-url, proves the rewrite on a throwaway server of its own', async () => {
+    write('own-scratch/001_init.sql', 'CREATE TABLE items (id bigint PRIMARY KEY, note text);\n');
+    const file = write('own-scratch/002_index.sql', 'CREATE INDEX items_note_idx ON items (note);\n');
+    const r = await runPgsafe(['fix', file, '--write'], { cwd: dir });
+    expect(r.stderr).toContain(`${file}: proven on a scratch server: the fixed deploys end with the schema and rows of the original.`);
+    expect(r.code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toContain('CREATE INDEX CONCURRENTLY');
+  }, 120_000);
+
   it('writes a rewrite whose deploys end as the original does, built on the earlier migrations of the folder', async () => {
     write('proof/001_init.sql', 'CREATE TABLE items (id bigint PRIMARY KEY, total numeric NOT NULL DEFAULT 0, note text);\n');
     const file = write('proof/002_change.sql', 'ALTER TABLE items ALTER COLUMN total TYPE bigint;\nCREATE INDEX items_note_idx ON items (note);\n');

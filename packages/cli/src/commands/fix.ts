@@ -42,7 +42,7 @@ export function fixCommand(): Command {
     .argument('<files...>', 'SQL migration files (with --runner prisma: prisma/migrations/<name>/migration.sql)')
     .addOption(new Option('--runner <runner>', 'who runs the result: run (pgsafe run: one file per deploy), prisma (one migration directory per step), knex or typeorm (one migration per deploy, beside the .sql; typeorm: named <timestamp>-<Name>.sql), mikro-orm (one migration class per step, beside the .sql: named Migration<timestamp>[_<name>].sql); ORM migrations are written as the newest migration of the folder is (.ts, .mjs, .cjs, ES module or CommonJS .js), else as the type of the nearest package.json says').choices(RUNNERS).default('run'))
     .option('-w, --write', 'write the fixed files instead of printing the diff')
-    .option('--json', 'print the changes, to-dos and fixed files as JSON')
+    .option('--json', 'print the changes, to-dos and fixed files as JSON; with --write, also whether they were written and the proof\'s verdict')
     .option('--pg-version <major>', 'target PostgreSQL major version', pgVersionArg)
     .option('--value <column=sql>', 'value for the existing rows of an added NOT NULL column, e.g. orders.status="\'new\'" (repeatable)', collectValue, {})
     .option('--type <column=type>', 'type of a renamed column the migration does not define, e.g. users.name=text (repeatable)', collectValue, {})
@@ -109,25 +109,40 @@ export function fixCommand(): Command {
             cmd.error(`error: ${error.message}`, { exitCode: 2 });
           }
           incomplete ||= result.todos.length > 0 || result.unfixed.length > 0;
-          if (options.json) {
-            reports.push({ file, runner: options.runner, changes: result.changes, todos: result.todos, deploys: result.deploys, unfixed: result.unfixed.map((f) => ({ rule: f.rule, line: f.start.line, message: f.message })), files: outputs.map((o) => ({ path: o.path, deploy: o.deploy, sql: o.sql })) });
-          } else if (options.write) {
-            if (verifier && result.changes.length) {
-              const verdict = await verifier.verify(migration!, result, earlier);
-              if (verdict.status === 'different' || verdict.status === 'failed') {
+          // With --write the files are written whatever the output format; --json reports whether they were.
+          let written = false;
+          let proof: Verdict | undefined;
+          if (options.write) {
+            proof = verifier && result.changes.length ? await verifier.verify(migration!, result, earlier) : undefined;
+            if (proof?.status === 'different' || proof?.status === 'failed') {
+              incomplete = true;
+              if (!options.json) {
                 process.stderr.write(summary(result, outputs, file, false, err));
-                process.stderr.write(refusal(file, verdict, err));
-                incomplete = true;
+                process.stderr.write(refusal(file, proof, err));
                 continue;
               }
-              process.stderr.write(verdict.status === 'equal' ? `${file}: proven on a scratch server: the fixed deploys end with the schema and rows of the original.\n` : `${file}: ${err.yellow('not proven')}: ${verdict.reason}.\n`);
+            } else {
+              if (proof && !options.json) process.stderr.write(proof.status === 'equal' ? `${file}: proven on a scratch server: the fixed deploys end with the schema and rows of the original.\n` : `${file}: ${err.yellow('not proven')}: ${proof.reason}.\n`);
+              for (const o of outputs) {
+                if (o.sql === source! && o.path === file) continue;
+                mkdirSync(dirname(o.path), { recursive: true });
+                writeFileSync(o.path, encodeSourceBytes(o.sql));
+                written = true;
+              }
             }
-            for (const o of outputs) {
-              if (o.sql === source! && o.path === file) continue;
-              mkdirSync(dirname(o.path), { recursive: true });
-              writeFileSync(o.path, encodeSourceBytes(o.sql));
-            }
-          } else {
+          }
+          if (options.json) {
+            reports.push({
+              file,
+              runner: options.runner,
+              changes: result.changes,
+              todos: result.todos,
+              deploys: result.deploys,
+              unfixed: result.unfixed.map((f) => ({ rule: f.rule, line: f.start.line, message: f.message })),
+              files: outputs.map((o) => ({ path: o.path, deploy: o.deploy, sql: o.sql })),
+              ...(options.write ? { written, ...(proof ? { proof } : {}) } : {}),
+            });
+          } else if (!options.write) {
             for (const o of outputs) {
               const before = o.path === file ? source! : '';
               if (o.path === file && before === o.sql) continue;
