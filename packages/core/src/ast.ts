@@ -132,6 +132,22 @@ export function quoteList(names: string[]): string {
   return names.map(quoteIdent).join(', ');
 }
 
+/** The column each column reference anywhere inside `node` names: its last field (`*` for `t.*`), once each. */
+export function referencedColumns(node: unknown): string[] {
+  const columns = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const ref = as(v as Node, 'ColumnRef');
+      const last = ref?.fields?.at(-1);
+      if (ref && last) columns.add(as(last, 'String')?.sval ?? '*');
+      Object.values(v).forEach(walk);
+    }
+  };
+  walk(node);
+  return [...columns];
+}
+
 /** Names of every function called anywhere inside `node` (lower-case, without schema). */
 export function calledFunctions(node: unknown): string[] {
   const names: string[] = [];

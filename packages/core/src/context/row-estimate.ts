@@ -8,8 +8,7 @@
  * the WHERE names has statistics. A column added in the same transaction has none, and the planner's default
  * selectivity (0.5% for `col IS NULL`) would call a backfill of every row a small one.
  */
-import type { Node } from '@pgsql/types';
-import { as, strings, type TableRef } from '../ast.js';
+import { as, referencedColumns, type TableRef } from '../ast.js';
 import type { ParsedStatement } from '../parse.js';
 import type { Query } from './table-sizes.js';
 
@@ -24,7 +23,7 @@ export function liveRowEstimates(query: Query, inTransaction: boolean): RowEstim
   return async (stmt, table) => {
     const change = as(stmt.node, 'UpdateStmt') ?? as(stmt.node, 'DeleteStmt');
     if (!change?.whereClause) return undefined;
-    if (!(await hasStatistics(query, table, columnNames(change.whereClause)))) return undefined;
+    if (!(await hasStatistics(query, table, referencedColumns(change.whereClause)))) return undefined;
     const plan = inTransaction ? await underSavepoint(query, stmt.text) : await withLockTimeout(query, stmt.text);
     return plan === undefined ? undefined : changedRows(plan);
   };
@@ -74,22 +73,4 @@ function changedRows(plan: unknown): number | undefined {
   const top = (Array.isArray(plan) ? plan[0] : undefined) as { Plan?: { 'Node Type'?: string; Plans?: { 'Plan Rows'?: number }[] } } | undefined;
   const rows = top?.Plan?.['Node Type'] === 'ModifyTable' ? top.Plan.Plans?.[0]?.['Plan Rows'] : undefined;
   return typeof rows === 'number' ? rows : undefined;
-}
-
-/** The column names a WHERE clause reads (the last field of each column reference). */
-function columnNames(where: Node): string[] {
-  const names = new Set<string>();
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(visit);
-    if (!value || typeof value !== 'object') return;
-    const ref = as(value as Node, 'ColumnRef');
-    if (ref) {
-      const name = strings(ref.fields).at(-1);
-      if (name) names.add(name);
-      return;
-    }
-    for (const v of Object.values(value)) visit(v);
-  };
-  visit(where);
-  return [...names];
 }

@@ -1,7 +1,7 @@
 /** ADD CONSTRAINT ... CHECK / FOREIGN KEY → NOT VALID (a moment's lock; new rows are checked), then VALIDATE
  *  CONSTRAINT in a transaction of its own (SHARE UPDATE EXCLUSIVE: reads and writes continue). A foreign key whose
  *  referencing columns have no index gets one first, built CONCURRENTLY. */
-import { as, columnNames, sqlOf } from '../ast.js';
+import { as, columnNames, referencedColumns, sqlOf } from '../ast.js';
 import { makeName, quoteIdent } from '../sql.js';
 import { findingAt } from './finding-at.js';
 import type { FixContext, Piece, Rewrite } from './types.js';
@@ -35,16 +35,6 @@ export function notValidConstraint(ctx: FixContext): Rewrite | undefined {
 
 /** A CHECK on exactly one column is named after it (`table_col_check`), as PostgreSQL names it. */
 function checkColumn(expr: Parameters<typeof sqlOf>[0] | undefined): string[] {
-  const columns = new Set<string>();
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
-      const ref = as(v as Parameters<typeof as>[0], 'ColumnRef');
-      const last = ref?.fields?.at(-1);
-      if (ref && last) columns.add(as(last, 'String')?.sval ?? '*');
-      Object.values(v).forEach(walk);
-    }
-  };
-  walk(expr);
-  return columns.size === 1 ? [...columns] : [];
+  const columns = referencedColumns(expr);
+  return columns.length === 1 ? columns : [];
 }
