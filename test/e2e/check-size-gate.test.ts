@@ -119,5 +119,32 @@ describe('check --database-url: the size gate of pgsafe run', () => {
     expect(r.stdout).toContain(`${second}:1:1 error[require-concurrent-index-creation]`);
     expect(r.stdout).toContain('| live: big_t has ~');
   });
+
+  it('NOT NULL without a default on a table a migration of the week before created and put no rows in: a question offline, settled by the live rows (issue 22)', async () => {
+    // Real histories (trigger.dev, documenso, rallly): a column added days after its table, in pre-release work,
+    // where only the live database knows whether the release that created the table has put rows in it yet.
+    const folder = (name: string, created: string, added: string, init = '') => {
+      const base = `${name}/prisma/migrations`;
+      write(`${base}/${created}_create/migration.sql`, `CREATE TABLE mid_t (id int PRIMARY KEY, v int, email text);\nCREATE TABLE empty_t (id int PRIMARY KEY, v int);\n${init}`);
+      write(`${base}/${added}_required/migration.sql`, 'ALTER TABLE mid_t ADD COLUMN code text NOT NULL;\nALTER TABLE empty_t ADD COLUMN code text NOT NULL;\n');
+      return join(dir, base);
+    };
+    const offline = async (path: string) =>
+      (JSON.parse((await pgsafe(['check', path, '--config', config, '--runner-sets-timeouts', '--format', 'json'])).stdout) as { findings: { rule: string; severity: string; message: string; why: string }[] }).findings.filter((f) => f.rule === 'adding-required-field');
+    const recent = folder('recent', '20260101090000', '20260104090000');
+    const asked = await offline(recent);
+    expect(asked.map((f) => f.severity)).toEqual(['warning', 'warning']);
+    expect(asked[0]!.message).toBe('Adding NOT NULL column code to mid_t without a DEFAULT fails if the table has any row: does it have rows yet? 20260101090000_create created it 3 days earlier and no migration put rows in it.');
+    expect(asked[0]!.why).toContain('`pgsafe check --database-url` counts them');
+    // A table older than a week, or one the migrations put rows in, has rows as far as the history tells: the error.
+    expect((await offline(folder('older', '20260101090000', '20260112090000'))).map((f) => f.severity)).toEqual(['error', 'error']);
+    expect((await offline(folder('seeded', '20260101090000', '20260104090000', 'INSERT INTO mid_t VALUES (1, 1, NULL);\n'))).map((f) => f.severity)).toEqual(['error', 'warning']);
+    // With the database: mid_t has 5,000 rows, so the statement fails (an error); empty_t has none, so it succeeds.
+    const live = JSON.parse((await check(recent, '--format', 'json')).stdout) as { findings: { rule: string; severity: string; message: string }[] };
+    expect(live.findings.filter((f) => f.rule === 'adding-required-field').map((f) => [f.severity, f.message.includes('does it have rows yet')])).toEqual([
+      ['error', false],
+      ['warning', false],
+    ]);
+  });
 });
 
