@@ -75,6 +75,23 @@ describe('check --database-url: the size gate of pgsafe run', () => {
     expect(live.findings.filter((f) => f.rule === 'require-concurrent-index-creation').map((f) => f.why.includes(settle))).toEqual([false]);
   });
 
+  it('without the database: no size-dependent finding on a reference table the migrations fill with their own rows (issue 22)', async () => {
+    // lemmy's languages, crowd.dev's activity types, documenso's subscription claims: a few rows to a few hundred,
+    // which an index build or a SET NOT NULL scan goes through at once.
+    const later = 'ALTER TABLE kinds ALTER COLUMN name SET NOT NULL;\nCREATE INDEX kinds_name_idx ON kinds (name);\n';
+    const rules = async (folder: string, fill: string) => {
+      write(`${folder}/prisma/migrations/20260101000000_kinds/migration.sql`, `CREATE TABLE kinds (id int PRIMARY KEY, name text);\n${fill}`);
+      write(`${folder}/prisma/migrations/20260301000000_later/migration.sql`, later);
+      const r = await pgsafe(['check', join(dir, folder, 'prisma/migrations'), '--config', config, '--runner-sets-timeouts', '--format', 'json']);
+      return (JSON.parse(r.stdout) as { findings: { rule: string; file: string }[] }).findings.filter((f) => f.file.includes('_later')).map((f) => f.rule).sort();
+    };
+    expect(await rules('reference', "INSERT INTO kinds VALUES (1, 'bug'), (2, 'feature'), (3, 'question');\n")).toEqual([]);
+    // Rows copied from another table are the application's, however many: the size decides, unknown offline.
+    expect(await rules('copied', 'INSERT INTO kinds SELECT id, label FROM old_kinds;\n')).toEqual(['adding-not-nullable-field', 'require-concurrent-index-creation']);
+    // One row is a seeded singleton, which says nothing about what the application adds.
+    expect(await rules('single', "INSERT INTO kinds VALUES (1, 'bug');\n")).toEqual(['adding-not-nullable-field', 'require-concurrent-index-creation']);
+  });
+
   it('at or above run.largeTableRows: the error, with the size (exit 1)', async () => {
     const file = write('big/001.sql', 'CREATE INDEX big_t_v_idx ON big_t (v);\n');
     const r = await check(file);

@@ -17,6 +17,7 @@ import { locksTaken } from '../statement-locks.js';
 import { describeSize, grouped, type MeasuredSize, type SizeReader } from './table-sizes.js';
 import type { RowEstimator } from './row-estimate.js';
 import { recentEmptyTable } from '../recent-table.js';
+import { referenceRows } from '../reference-table.js';
 
 /** An UPDATE/DELETE the planner expects to change at most this many rows is no bigger than one batch of the
  *  backfill recipe (1,000 rows a transaction): let through. */
@@ -141,14 +142,18 @@ export async function judgeBySize(migration: ParsedMigration, findings: Finding[
 
 /** `check` without a database: a size-dependent finding on a table the deploy did not create cannot know the rows the
  *  table has. The lock is certain and the safe form costs little, so it keeps its severity, and its why says what
- *  decides and how to settle it. */
+ *  decides and how to settle it. Unless the history shows the table small: a reference table its migrations fill
+ *  with their own rows (reference-table.ts), where the finding is dropped. */
 export function noteUnknownSize(migration: ParsedMigration, findings: Finding[], schema: SchemaModel): Finding[] {
-  return findings.map((f) => {
-    if (f.rule === 'adding-required-field') return askIfEmpty(migration, f, schema);
+  return findings.flatMap((f) => {
+    if (f.rule === 'adding-required-field') return [askIfEmpty(migration, f, schema)];
     const stmt = SIZE_DEPENDENT.has(f.rule) ? migration.statements[f.statement.index] : undefined;
     const table = stmt && subjectTable(stmt);
-    if (!stmt || !table || schema.isNewTable(table, stmt.index) || schema.createdEarlierInDeploy(table, stmt.index)) return f;
-    return { ...f, why: `${f.why} How much it matters depends on the rows of ${table.sql}, which pgsafe cannot see without the database: \`pgsafe check --database-url\` measures them (an empty table passes, one below run.largeTableRows is a warning).` };
+    if (!stmt || !table || schema.isNewTable(table, stmt.index) || schema.createdEarlierInDeploy(table, stmt.index)) return [f];
+    // A reference table the migrations fill themselves (their own VALUES rows): a few hundred rows at most, which an
+    // index build, a validation or a rewrite goes through at once (as backfill-in-schema-migration already judged).
+    if (referenceRows(schema, table, stmt.index) !== undefined) return [];
+    return [{ ...f, why: `${f.why} How much it matters depends on the rows of ${table.sql}, which pgsafe cannot see without the database: \`pgsafe check --database-url\` measures them (an empty table passes, one below run.largeTableRows is a warning).` }];
   });
 }
 
