@@ -92,6 +92,24 @@ describe('check --database-url: the size gate of pgsafe run', () => {
     expect(await rules('single', "INSERT INTO kinds VALUES (1, 'bug');\n")).toEqual(['adding-not-nullable-field', 'require-concurrent-index-creation']);
   });
 
+  it('without the database: no size-dependent finding on a table a migration of the same change created, hours before, and left empty (issue 22)', async () => {
+    // trigger.dev: a table created in the morning, indexed, constrained and retyped by the migrations of the
+    // afternoon, all shipped in one release.
+    const later = 'CREATE INDEX runs_at_idx ON runs (at);\nALTER TABLE runs ALTER COLUMN at TYPE timestamptz;\n';
+    const rules = async (folder: string, created: string, changed: string, fill = '') => {
+      write(`${folder}/prisma/migrations/${created}_runs/migration.sql`, `CREATE TABLE runs (id int PRIMARY KEY, at timestamp);\n${fill}`);
+      write(`${folder}/prisma/migrations/${changed}_later/migration.sql`, later);
+      const r = await pgsafe(['check', join(dir, folder, 'prisma/migrations'), '--config', config, '--runner-sets-timeouts', '--format', 'json']);
+      return (JSON.parse(r.stdout) as { findings: { rule: string; file: string }[] }).findings.filter((f) => f.file.includes('_later')).map((f) => f.rule).sort();
+    };
+    const both = ['changing-column-type', 'require-concurrent-index-creation'];
+    expect(await rules('same-change', '20260106081054', '20260106122534')).toEqual([]);
+    // Two days apart: the first may be deployed, and the table filled, before the second.
+    expect(await rules('next-days', '20260106081054', '20260108122534')).toEqual(both);
+    // Rows the migration put in are there whenever the second runs.
+    expect(await rules('filled', '20260106081054', '20260106122534', "INSERT INTO runs VALUES (1, now());\n")).toEqual(both);
+  });
+
   it('at or above run.largeTableRows: the error, with the size (exit 1)', async () => {
     const file = write('big/001.sql', 'CREATE INDEX big_t_v_idx ON big_t (v);\n');
     const r = await check(file);

@@ -16,7 +16,7 @@ import type { SchemaModel } from '../schema-model.js';
 import { locksTaken } from '../statement-locks.js';
 import { describeSize, grouped, type MeasuredSize, type SizeReader } from './table-sizes.js';
 import type { RowEstimator } from './row-estimate.js';
-import { recentEmptyTable } from '../recent-table.js';
+import { recentEmptyTable, sameChangeEmptyTable } from '../recent-table.js';
 import { referenceRows } from '../reference-table.js';
 
 /** An UPDATE/DELETE the planner expects to change at most this many rows is no bigger than one batch of the
@@ -142,8 +142,9 @@ export async function judgeBySize(migration: ParsedMigration, findings: Finding[
 
 /** `check` without a database: a size-dependent finding on a table the deploy did not create cannot know the rows the
  *  table has. The lock is certain and the safe form costs little, so it keeps its severity, and its why says what
- *  decides and how to settle it. Unless the history shows the table small: a reference table its migrations fill
- *  with their own rows (reference-table.ts), where the finding is dropped. */
+ *  decides and how to settle it. Unless the history shows the table small or empty, where the finding is dropped: a
+ *  reference table its migrations fill with their own rows (reference-table.ts), or a table an earlier migration of
+ *  the same change created and put no rows in (recent-table.ts). */
 export function noteUnknownSize(migration: ParsedMigration, findings: Finding[], schema: SchemaModel): Finding[] {
   return findings.flatMap((f) => {
     if (f.rule === 'adding-required-field') return [askIfEmpty(migration, f, schema)];
@@ -153,6 +154,9 @@ export function noteUnknownSize(migration: ParsedMigration, findings: Finding[],
     // A reference table the migrations fill themselves (their own VALUES rows): a few hundred rows at most, which an
     // index build, a validation or a rewrite goes through at once (as backfill-in-schema-migration already judged).
     if (referenceRows(schema, table, stmt.index) !== undefined) return [];
+    // A table an earlier migration of the same change created (written hours before) and put no rows in: both ship in
+    // one release, so it is empty when this statement runs.
+    if (sameChangeEmptyTable(schema, table, stmt.index)) return [];
     return [{ ...f, why: `${f.why} How much it matters depends on the rows of ${table.sql}, which pgsafe cannot see without the database: \`pgsafe check --database-url\` measures them (an empty table passes, one below run.largeTableRows is a warning).` }];
   });
 }
