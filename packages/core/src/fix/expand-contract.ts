@@ -217,6 +217,7 @@ const USED_BY_COLUMNS = new Set(['OBJECT_TYPE', 'OBJECT_DOMAIN', 'OBJECT_SEQUENC
  *  right after its last column). */
 function neededGone(ctx: FixContext, column: string | undefined, typesOnly = false): { line: number; why: string } | undefined {
   const dropped = column ? (ctx.table ? [ctx.table.key] : []) : droppedTables(ctx.node);
+  const goesWith = column && ctx.table ? namesGoingWith(ctx, ctx.table, column) : new Set<string>();
   for (const { node, line } of ctx.after) {
     const drop = as(node, 'DropStmt');
     if (drop?.removeType && USED_BY_COLUMNS.has(drop.removeType)) return { line, why: `drops a ${drop.removeType.slice(7).toLowerCase()} the dropped ${column ? 'column' : 'table'} may use` };
@@ -230,6 +231,8 @@ function neededGone(ctx: FixContext, column: string | undefined, typesOnly = fal
       // The column may be the primary key the new one replaces: a table has one at most.
       const primary = alter?.cmds?.some((c) => as(as(c, 'AlterTableCmd')?.def, 'Constraint')?.contype === 'CONSTR_PRIMARY');
       if (same && primary) return { line, why: `adds a primary key to ${ctx.table!.sql}, where the column may hold the one it replaces` };
+      const named = [...(alter?.cmds ?? []).map((c) => as(as(c, 'AlterTableCmd')?.def, 'Constraint')?.conname), as(node, 'IndexStmt')?.idxname].find((n) => n && goesWith.has(n));
+      if (named) return { line, why: `creates ${quoteIdent(named)} again` };
       // A view made while the column still exists would depend on it (SELECT *), and the later drop would fail.
       if (ctx.table && readsTable(viewQuery(node), ctx.table.key)) return { line, why: `creates a view over ${ctx.table.sql}, which would depend on the column` };
       continue;
@@ -240,6 +243,14 @@ function neededGone(ctx: FixContext, column: string | undefined, typesOnly = fal
     if (name) return { line, why: `creates ${name.replace(/^public\./, '')} again` };
   }
   return undefined;
+}
+
+/** Names of the constraints and indexes of the table that the drop of `column` takes with it: a later statement may
+ *  give one of them to something new (a unique constraint rebuilt over the columns that remain). */
+function namesGoingWith(ctx: FixContext, table: TableRef, column: string): Set<string> {
+  const constraints = ctx.schema.constraintsOn(table, column, ctx.stmt.index).map((c) => c.name);
+  const indexes = ctx.schema.indexesOn(table).filter((i) => i.columns.includes(column)).flatMap((i) => (i.name ? [i.name] : []));
+  return new Set([...constraints, ...indexes]);
 }
 
 /** The first later statement of the file that makes a view (or materialized view) reading the table. */

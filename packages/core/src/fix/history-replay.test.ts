@@ -131,4 +131,24 @@ describe('a fixed history', () => {
     expect(results[1]!.steps.filter((s) => s.deploy === 2).map((s) => s.sql).join('\n')).toContain('ALTER TABLE sync_schedule_job DROP COLUMN repo');
     expect(differences).toEqual([]);
   });
+
+  it('a dropped column stays in the deploy that gives a constraint of it, or an index on it, to new columns under the same name', async () => {
+    const { results, differences } = await replay([
+      'CREATE TABLE asset (id int PRIMARY KEY, owner text, label text, hash text, CONSTRAINT uniq_asset UNIQUE (owner, label));\nCREATE INDEX asset_lookup ON asset (label);\nINSERT INTO asset SELECT i, \'o\' || i, \'l\' || i, \'h\' || i FROM generate_series(1, 100) i;',
+      // The unique constraint and the index go with the column; the file gives their names to new ones.
+      'ALTER TABLE asset DROP COLUMN label;\nALTER TABLE asset ADD CONSTRAINT uniq_asset UNIQUE (owner, hash);\nCREATE INDEX asset_lookup ON asset (hash);',
+    ]);
+    const todos = results[1]!.todos.map((t) => t.message).join('\n');
+    expect(todos).toContain('DROP COLUMN label cannot move to a later deploy: line 2 creates uniq_asset again');
+    expect(differences).toEqual([]);
+  });
+
+  it('a dropped column stays in the deploy that gives the name of an index on it to a new index', async () => {
+    const { results, differences } = await replay([
+      'CREATE TABLE visit (id int PRIMARY KEY, page text, path text);\nCREATE INDEX visit_page_idx ON visit (page);\nINSERT INTO visit SELECT i, \'p\' || i, \'/p\' || i FROM generate_series(1, 100) i;',
+      'ALTER TABLE visit DROP COLUMN page;\nCREATE INDEX visit_page_idx ON visit (path);',
+    ]);
+    expect(results[1]!.todos.map((t) => t.message).join('\n')).toContain('DROP COLUMN page cannot move to a later deploy: line 2 creates visit_page_idx again');
+    expect(differences).toEqual([]);
+  });
 });
