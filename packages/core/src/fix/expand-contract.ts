@@ -33,14 +33,20 @@ export function renameColumn(ctx: FixContext): Rewrite | undefined {
   // The later deploys find the table under the name the rest of the file gives it (its old name is then a view).
   const later = renamedLater(ctx, table);
   const then = later === table ? carry : carryOver(later, rename.subname, rename.newname);
+  // The file makes the renamed column nullable itself: the new column stays so (the old one's NOT NULL still goes).
+  const nullable = dropsNotNullLater(ctx, table, rename.newname);
   return {
     rule: finding.rule,
-    message: `RENAME COLUMN ${from} TO ${to} → expand and contract over 3 deploys: add ${to} with the default of ${from}, write both, backfill, NOT NULL as ${from} has it, read ${to}, drop ${from}`,
+    message: `RENAME COLUMN ${from} TO ${to} → expand and contract over 3 deploys: add ${to} with the default of ${from}, write both, backfill, ${nullable ? `${to} nullable as the file makes it` : `NOT NULL as ${from} has it`}, read ${to}, drop ${from}`,
     pieces: [
       { sql: [carry.guard, `ALTER TABLE ${table.sql} ADD COLUMN ${to} ${known ?? `<type of ${rename.subname}>`};`, carry.default].join('\n'), transactional: true, slug: 'add_column' },
       { ...backfillPiece(ctx, later, rename.newname, from), deploy: 1 },
-      { sql: then.notNullCheck, transactional: true, slug: 'not_null_check', deploy: 1 },
-      { sql: then.validate, transactional: true, slug: 'validate_not_null', long: true, alone: true, deploy: 1 },
+      ...(nullable
+        ? []
+        : [
+            { sql: then.notNullCheck, transactional: true, slug: 'not_null_check', deploy: 1 },
+            { sql: then.validate, transactional: true, slug: 'validate_not_null', long: true, alone: true, deploy: 1 },
+          ]),
       // The application stops writing the old column before the next deploy's migration: its NOT NULL goes now.
       { sql: then.moveNotNull(rename.subname), transactional: true, slug: 'set_not_null', deploy: 1 },
       { sql: `${mustExist(later, rename.newname, 'the new column')}\n-- pgsafe-ignore ban-drop-column: renamed to ${to}, which the application uses since the previous deploy\nALTER TABLE ${later.sql} DROP COLUMN ${from};`, transactional: true, slug: 'drop_old_column', deploy: 2 },
@@ -51,6 +57,14 @@ export function renameColumn(ctx: FixContext): Rewrite | undefined {
       2: `read and write only ${to}; nothing may use ${from} any more`,
     },
   };
+}
+
+/** A later statement of the file drops the NOT NULL of `column` (the renamed column, under its new name). */
+function dropsNotNullLater(ctx: FixContext, table: TableRef, column: string): boolean {
+  return ctx.after.some(({ node }) => {
+    const alter = as(node, 'AlterTableStmt');
+    return tableRef(alter?.relation)?.key === table.key && !!alter?.cmds?.some((c) => as(c, 'AlterTableCmd')?.subtype === 'AT_DropNotNull' && as(c, 'AlterTableCmd')?.name === column);
+  });
 }
 
 /** The table's name after the renames of it later in the file (ALTER TABLE ... RENAME TO), or the table itself. */

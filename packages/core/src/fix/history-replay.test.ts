@@ -151,4 +151,13 @@ describe('a fixed history', () => {
     expect(results[1]!.todos.map((t) => t.message).join('\n')).toContain('DROP COLUMN page cannot move to a later deploy: line 2 creates visit_page_idx again');
     expect(differences).toEqual([]);
   });
+
+  it('a renamed column the file then makes nullable is not given the old column\'s NOT NULL', async () => {
+    const { results, differences } = await replay([
+      'CREATE TABLE rule_set (id int PRIMARY KEY, target_id int NOT NULL);\nINSERT INTO rule_set SELECT i, i FROM generate_series(1, 100) i;',
+      'ALTER TABLE rule_set RENAME COLUMN target_id TO registry_id;\nALTER TABLE rule_set ALTER COLUMN registry_id DROP NOT NULL;',
+    ]);
+    expect(results[1]!.steps.map((s) => s.slug)).not.toContain('not_null_check');
+    expect(differences).toEqual([]);
+  });
 });
