@@ -28,7 +28,7 @@ export function renameColumn(ctx: FixContext): Rewrite | undefined {
   if (blocker) {
     return { rule: finding.rule, message: `the rename of ${from} stays as written`, pieces: [], kept: true, todos: [`line ${blocker.line} ${blocker.why.replace('the dropped column', from)}: expand and contract keeps ${from} until a later deploy, so that statement would not find it gone. The rename stays as written`] };
   }
-  const known = ctx.schema.column(table, rename.subname, ctx.stmt.index)?.type.sql ?? ctx.options.types[`${table.name}.${rename.subname}`] ?? ctx.options.types[rename.subname];
+  const known = storedType(ctx.schema.column(table, rename.subname, ctx.stmt.index)?.type.sql) ?? ctx.options.types[`${table.name}.${rename.subname}`] ?? ctx.options.types[rename.subname];
   const carry = carryOver(table, rename.subname, rename.newname);
   // The later deploys find the table under the name the rest of the file gives it (its old name is then a view).
   const later = renamedLater(ctx, table);
@@ -48,7 +48,7 @@ export function renameColumn(ctx: FixContext): Rewrite | undefined {
             { sql: then.validate, transactional: true, slug: 'validate_not_null', long: true, alone: true, deploy: 1 },
           ]),
       // The application stops writing the old column before the next deploy's migration: its NOT NULL goes now.
-      { sql: then.moveNotNull(rename.subname), transactional: true, slug: 'set_not_null', deploy: 1 },
+      { sql: [then.moveNotNull(rename.subname), then.moveSequences(rename.subname)].join('\n'), transactional: true, slug: 'set_not_null', deploy: 1 },
       { sql: `${mustExist(later, rename.newname, 'the new column')}\n-- pgsafe-ignore ban-drop-column: renamed to ${to}, which the application uses since the previous deploy\nALTER TABLE ${later.sql} DROP COLUMN ${from};`, transactional: true, slug: 'drop_old_column', deploy: 2 },
     ],
     ...(known ? {} : { todos: [`write the type of ${table.sql}.${from} for the new column ${to} (replace <type of ${rename.subname}>, or pgsafe fix --type ${table.name}.${rename.subname}=<type>)`] }),
@@ -57,6 +57,14 @@ export function renameColumn(ctx: FixContext): Rewrite | undefined {
       2: `read and write only ${to}; nothing may use ${from} any more`,
     },
   };
+}
+
+const SERIAL_STORAGE: Record<string, string> = { serial: 'integer', serial4: 'integer', bigserial: 'bigint', serial8: 'bigint', smallserial: 'smallint', serial2: 'smallint' };
+
+/** The type a column of this declared type holds: a serial column is an integer whose default (carried over on its
+ *  own) uses the sequence; declared serial again, the new column would make a sequence of its own. */
+function storedType(sql: string | undefined): string | undefined {
+  return sql && (SERIAL_STORAGE[sql.toLowerCase()] ?? sql);
 }
 
 /** A later statement of the file drops the NOT NULL of `column` (the renamed column, under its new name). */
@@ -132,6 +140,17 @@ function carryOver(table: TableRef, column: string, fresh: string) {
     ].join('\n'),
     notNullCheck: [`-- NOT NULL as ${quoteIdent(column)} has it: a CHECK added NOT VALID, validated alone, then SET NOT NULL without a scan.`, `DO $$ BEGIN`, `  IF (SELECT a.attnotnull ${attribute}) THEN`, `    ALTER TABLE ${table.sql} ADD CONSTRAINT ${check} CHECK (${quoteIdent(fresh)} IS NOT NULL) NOT VALID;`, `  END IF;`, `END $$;`].join('\n'),
     validate: validateNotNull(table, fresh, name, hasCheck),
+    // A serial column's sequence is owned by the column: dropped with the old one, it would take the new column's
+    // default with it (or make the drop fail). It moves to the new column, as RENAME and ALTER TYPE keep it.
+    moveSequences: (from: string, to = fresh) =>
+      [
+        `-- The sequences owned by ${quoteIdent(from)} (a serial column's) move to ${quoteIdent(to)}, which uses them now.`,
+        `DO $$ DECLARE s regclass; BEGIN`,
+        `  FOR s IN SELECT d.objid::regclass FROM pg_depend d JOIN pg_class c ON c.oid = d.objid AND c.relkind = 'S' JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a' AND a.attrelid = ${rel}::regclass AND a.attname = ${quoteLiteral(from)} LOOP`,
+        `    EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', s, ${rel}, ${quoteLiteral(to)});`,
+        `  END LOOP;`,
+        `END $$;`,
+      ].join('\n'),
     moveNotNull: (from: string, to = fresh) => {
       const notNullOf = (name: string) => `SELECT k.conname FROM pg_constraint k JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] WHERE k.conrelid = ${rel}::regclass AND k.contype = 'n' AND a.attname = ${quoteLiteral(name)}`;
       return [
@@ -327,6 +346,7 @@ export function changeType(ctx: FixContext): Rewrite | undefined {
         text(swap),
         // The application writes the old column no more: its NOT NULL would refuse every insert.
         carry.moveNotNull(makeName(name, 'old'), name),
+        carry.moveSequences(makeName(name, 'old'), name),
         ...(now ? [`-- pgsafe-ignore ban-drop-column: the column before the type change, unused since the swap above`, old] : []),
       ].join('\n'),
       transactional: true,

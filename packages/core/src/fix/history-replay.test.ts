@@ -160,4 +160,14 @@ describe('a fixed history', () => {
     expect(results[1]!.steps.map((s) => s.slug)).not.toContain('not_null_check');
     expect(differences).toEqual([]);
   });
+
+  it('a serial column whose type or name changes keeps its sequence: it moves to the new column', async () => {
+    const { results, differences } = await replay([
+      'CREATE TABLE step (id int PRIMARY KEY, "order" smallserial NOT NULL, rank serial NOT NULL);\nINSERT INTO step (id) SELECT i FROM generate_series(1, 100) i;',
+      // hatchet's pattern: the type widened, then a sequence of its own for the new default.
+      'CREATE SEQUENCE step_order_seq2;\nALTER TABLE step ALTER COLUMN "order" TYPE bigint;\nALTER TABLE step ALTER COLUMN "order" SET DEFAULT nextval(\'step_order_seq2\'::regclass);\nALTER TABLE step RENAME COLUMN rank TO position;',
+    ]);
+    expect(results[1]!.steps.map((s) => s.sql).join('\n')).toContain('OWNED BY');
+    expect(differences).toEqual([]);
+  });
 });
