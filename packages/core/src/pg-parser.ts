@@ -158,3 +158,8 @@ export function scanSync(sql: string): ScanResult {
     if (result) pg._wasm_free_string(result);
   }
 }
+
+// Started when this module is loaded, as importing libpg-query's entry did: code that parses soon after importing
+// pgsafe without awaiting loadParser() (the contract) has always found the parser ready. A failure surfaces where
+// loadParser() is awaited.
+loadParser().catch(() => {});
