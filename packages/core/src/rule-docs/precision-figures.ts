@@ -12,7 +12,7 @@ export interface PrecisionFigure {
   debatable: number;
 }
 
-export const PRECISION_RUN = {"date":"2026-12-07","projects":27,"files":4217,"perRule":20} as const;
+export const PRECISION_RUN = {"date":"2026-12-08","projects":27,"files":4217,"perRule":20} as const;
 
 export const PRECISION: Record<string, PrecisionFigure[]> = {
   "adding-field-with-default": [
@@ -96,21 +96,21 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "ban-drop-column": [
     {
       "severity": "error",
-      "findings": 679,
+      "findings": 584,
       "sampled": 20,
       "true": 11,
-      "false": 0,
-      "debatable": 9
+      "false": 1,
+      "debatable": 8
     }
   ],
   "ban-drop-table": [
     {
       "severity": "error",
-      "findings": 245,
+      "findings": 235,
       "sampled": 20,
-      "true": 8,
+      "true": 9,
       "false": 1,
-      "debatable": 11
+      "debatable": 10
     }
   ],
   "changing-column-type": [
@@ -166,7 +166,7 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "lock-queue-risk": [
     {
       "severity": "warning",
-      "findings": 1300,
+      "findings": 1205,
       "sampled": 20,
       "true": 12,
       "false": 0,
@@ -196,11 +196,11 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "renaming-column": [
     {
       "severity": "error",
-      "findings": 361,
+      "findings": 290,
       "sampled": 20,
-      "true": 7,
+      "true": 9,
       "false": 0,
-      "debatable": 13
+      "debatable": 11
     }
   ],
   "renaming-table": [
@@ -246,11 +246,11 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "require-lock-timeout": [
     {
       "severity": "error",
-      "findings": 3032,
+      "findings": 2930,
       "sampled": 20,
-      "true": 17,
+      "true": 18,
       "false": 0,
-      "debatable": 3
+      "debatable": 2
     }
   ],
   "require-statement-timeout": [
