@@ -1,11 +1,10 @@
 import type { TableRef } from './ast.js';
 import type { SchemaModel } from './schema-model.js';
 import { migrationTime } from './migration-time.js';
+import { SAME_CHANGE_MS } from './same-change.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/** Migrations written this close together belong to one change, shipped in one release. */
-export const SAME_CHANGE_MS = 12 * 3600 * 1000;
 
 /** How recent a table must be for the history to leave open whether production has rows in it yet: a release
  *  written within the week may not be deployed, or not used yet. Issue 22's sample: every table a NOT NULL column

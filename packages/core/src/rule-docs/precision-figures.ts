@@ -104,21 +104,21 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "ban-drop-column": [
     {
       "severity": "error",
-      "findings": 679,
+      "findings": 584,
       "sampled": 20,
       "true": 11,
-      "false": 0,
-      "debatable": 9
+      "false": 1,
+      "debatable": 8
     }
   ],
   "ban-drop-table": [
     {
       "severity": "error",
-      "findings": 245,
+      "findings": 235,
       "sampled": 20,
-      "true": 8,
+      "true": 9,
       "false": 1,
-      "debatable": 11
+      "debatable": 10
     }
   ],
   "changing-column-type": [
@@ -174,7 +174,7 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "lock-queue-risk": [
     {
       "severity": "warning",
-      "findings": 1300,
+      "findings": 1205,
       "sampled": 20,
       "true": 12,
       "false": 0,
@@ -204,11 +204,11 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "renaming-column": [
     {
       "severity": "error",
-      "findings": 361,
+      "findings": 290,
       "sampled": 20,
-      "true": 7,
+      "true": 9,
       "false": 0,
-      "debatable": 13
+      "debatable": 11
     }
   ],
   "renaming-table": [
@@ -254,11 +254,11 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "require-lock-timeout": [
     {
       "severity": "error",
-      "findings": 3032,
+      "findings": 2930,
       "sampled": 20,
-      "true": 17,
+      "true": 18,
       "false": 0,
-      "debatable": 3
+      "debatable": 2
     }
   ],
   "require-statement-timeout": [
