@@ -4,6 +4,7 @@ import { locksTaken, type TableLock } from './statement-locks.js';
 import { blocksTraffic } from './locks.js';
 import type { SchemaModel } from './schema-model.js';
 import { cachedOn } from './cached-on.js';
+import { unreleasedTable } from './same-change.js';
 
 const TRAFFIC_LOCKS = Symbol('trafficLocks');
 
@@ -22,4 +23,12 @@ export function earlierTrafficLockStatements(ctx: RuleContext, unsafe: (index: n
     if (unsafe(s.index) && trafficLocks(s, ctx.schema).length > 0) n++;
   }
   return n;
+}
+
+const RELEASED_LOCKS = Symbol('releasedTrafficLocks');
+
+/** `trafficLocks` on the tables an earlier release already uses: a table this release created (an earlier migration
+ *  of the deploy, or one written less than 12 hours before: see same-change.ts) has no application traffic to queue. */
+export function releasedTrafficLocks(stmt: ParsedStatement, schema: SchemaModel): TableLock[] {
+  return cachedOn(stmt, RELEASED_LOCKS, () => trafficLocks(stmt, schema).filter((l) => !unreleasedTable(schema, l.table, stmt.index)));
 }

@@ -91,6 +91,28 @@ export class SchemaModel {
     return migration.inBatch ? migration : undefined;
   }
 
+  /** The migration in which the column got its current name (ADD COLUMN, CREATE TABLE, RENAME COLUMN ... TO it),
+   *  as the statements before `before` show; undefined when it had it before them. Only for a table the statements
+   *  created with every column listed: elsewhere a retype of a column they never saw would look like its start. */
+  columnNamedIn(table: TableRef, column: string, before: number): MigrationEntry | undefined {
+    const facts = this.#table(table, before);
+    if (!facts?.created || facts.columnsUnknown) return undefined;
+    const seq = this.#seq(before);
+    let since: number | undefined;
+    for (const v of facts.columns.get(column) ?? []) {
+      if (v.seq >= seq) break;
+      if (v.value === undefined) since = undefined;
+      else since ??= v.seq;
+    }
+    if (since === undefined) return undefined;
+    let found: MigrationEntry | undefined;
+    for (const m of this.#state.migrations) {
+      if (m.firstSeq > since) break;
+      found = m;
+    }
+    return found;
+  }
+
   /** The column as defined by the statements before `before` (default: everything known). */
   column(table: TableRef, column: string, before = Infinity): ColumnInfo | undefined {
     return this.#table(table, before)?.columnBefore(column, this.#seq(before));

@@ -142,7 +142,8 @@ describe('pgsafe-prisma migrate deploy', { timeout: 120_000 }, () => {
     expect(fresh.code, fresh.stdout + fresh.stderr).toBe(0);
     const why = '"Order" has 0 rows; created earlier in this deploy by 20260101000001_orders: no running application uses it yet';
     expect(fresh.stdout).toContain(`let through [require-concurrent-index-creation] ${why}`);
-    expect(fresh.stdout).toContain(`let through [renaming-column] ${why}`);
+    // Renaming a column of a table this deploy created renames nothing a running release uses: no finding at all.
+    expect(fresh.stdout).not.toContain('[renaming-column]');
     expect(await rows()).toHaveLength(3);
 
     // The same kind of change once the table is in use and large (the default threshold, 100,000 rows).

@@ -12,7 +12,7 @@ export interface PrecisionFigure {
   debatable: number;
 }
 
-export const PRECISION_RUN = {"date":"2026-12-07","projects":27,"files":4217,"perRule":20} as const;
+export const PRECISION_RUN = {"date":"2026-12-08","projects":27,"files":4217,"perRule":20} as const;
 
 export const PRECISION: Record<string, PrecisionFigure[]> = {
   "adding-field-with-default": [
@@ -36,7 +36,7 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "adding-foreign-key-constraint": [
     {
       "severity": "error",
-      "findings": 508,
+      "findings": 495,
       "sampled": 20,
       "true": 17,
       "false": 2,
@@ -46,21 +46,29 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "adding-not-nullable-field": [
     {
       "severity": "error",
-      "findings": 277,
+      "findings": 268,
       "sampled": 20,
       "true": 14,
-      "false": 4,
-      "debatable": 2
+      "false": 5,
+      "debatable": 1
     }
   ],
   "adding-required-field": [
     {
       "severity": "error",
-      "findings": 129,
+      "findings": 80,
       "sampled": 20,
-      "true": 4,
+      "true": 7,
       "false": 1,
-      "debatable": 15
+      "debatable": 12
+    },
+    {
+      "severity": "warning",
+      "findings": 49,
+      "sampled": 20,
+      "true": 0,
+      "false": 0,
+      "debatable": 20
     }
   ],
   "adding-serial-primary-key-field": [
@@ -96,31 +104,31 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "ban-drop-column": [
     {
       "severity": "error",
-      "findings": 679,
+      "findings": 584,
       "sampled": 20,
       "true": 11,
-      "false": 0,
-      "debatable": 9
+      "false": 1,
+      "debatable": 8
     }
   ],
   "ban-drop-table": [
     {
       "severity": "error",
-      "findings": 245,
+      "findings": 235,
       "sampled": 20,
-      "true": 8,
+      "true": 9,
       "false": 1,
-      "debatable": 11
+      "debatable": 10
     }
   ],
   "changing-column-type": [
     {
       "severity": "error",
-      "findings": 310,
+      "findings": 307,
       "sampled": 20,
-      "true": 12,
+      "true": 11,
       "false": 6,
-      "debatable": 2
+      "debatable": 3
     }
   ],
   "constraint-missing-not-valid": [
@@ -166,7 +174,7 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "lock-queue-risk": [
     {
       "severity": "warning",
-      "findings": 1300,
+      "findings": 1205,
       "sampled": 20,
       "true": 12,
       "false": 0,
@@ -196,11 +204,11 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "renaming-column": [
     {
       "severity": "error",
-      "findings": 361,
+      "findings": 290,
       "sampled": 20,
-      "true": 7,
+      "true": 9,
       "false": 0,
-      "debatable": 13
+      "debatable": 11
     }
   ],
   "renaming-table": [
@@ -216,7 +224,7 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "require-concurrent-index-creation": [
     {
       "severity": "error",
-      "findings": 1643,
+      "findings": 1607,
       "sampled": 20,
       "true": 17,
       "false": 2,
@@ -246,11 +254,11 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "require-lock-timeout": [
     {
       "severity": "error",
-      "findings": 3032,
+      "findings": 2930,
       "sampled": 20,
-      "true": 17,
+      "true": 18,
       "false": 0,
-      "debatable": 3
+      "debatable": 2
     }
   ],
   "require-statement-timeout": [

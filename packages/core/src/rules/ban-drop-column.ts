@@ -3,9 +3,11 @@ import { defineRule } from '../rule.js';
 import { oldReleaseRuns, queriesBroken, ROLLING_DEPLOY_NOTE } from '../old-release.js';
 import { lockImpact } from '../locks.js';
 import { quoteIdent } from '../sql.js';
+import { unreleasedColumn, unreleasedTable } from '../same-change.js';
 
 /** Dropping a column loses its data for good, and the application version still running (and ORMs that list every
- *  column in their INSERTs and SELECTs) fails the moment it commits. */
+ *  column in their INSERTs and SELECTs) fails the moment it commits. Not flagged for a column (or table) this release
+ *  added: this migration, an earlier one of the same deploy, or one written less than 12 hours before it. */
 export default defineRule({
   id: 'ban-drop-column',
   severity: 'error',
@@ -14,10 +16,10 @@ export default defineRule({
   check(ctx) {
     if (!oldReleaseRuns(ctx)) return undefined;
     const alter = alterExistingTable(ctx);
-    if (!alter) return undefined;
+    if (!alter || unreleasedTable(ctx.schema, alter.table, ctx.statement.index)) return undefined;
     const { table } = alter;
     return alter.cmds
-      .filter((cmd) => cmd.subtype === 'AT_DropColumn' && cmd.name)
+      .filter((cmd) => cmd.subtype === 'AT_DropColumn' && cmd.name && !unreleasedColumn(ctx.schema, table, cmd.name, ctx.statement.index))
       .map((cmd) => {
         const column = quoteIdent(cmd.name!);
         return {

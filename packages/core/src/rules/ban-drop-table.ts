@@ -2,8 +2,10 @@ import { as, strings, tableRefOf } from '../ast.js';
 import { defineRule } from '../rule.js';
 import { oldReleaseRuns, ROLLING_DEPLOY_NOTE } from '../old-release.js';
 import { lockImpact } from '../locks.js';
+import { unreleasedTable } from '../same-change.js';
 
-/** Dropping a table loses its data for good and breaks the code still using it. */
+/** Dropping a table loses its data for good and breaks the code still using it. Not flagged for a table this release
+ *  created (this migration, an earlier one of the same deploy, or one written less than 12 hours before it). */
 export default defineRule({
   id: 'ban-drop-table',
   severity: 'error',
@@ -16,7 +18,7 @@ export default defineRule({
     const tables = (drop.objects ?? [])
       .map((o) => strings(as(o, 'List')?.items))
       .map((parts) => tableRefOf(parts.length > 1 ? parts[parts.length - 2] : undefined, parts[parts.length - 1] ?? ''))
-      .filter((t) => !ctx.isNewTable(t));
+      .filter((t) => !unreleasedTable(ctx.schema, t, ctx.statement.index));
     if (tables.length === 0) return undefined;
     const names = tables.map((t) => t.sql).join(', ');
     return {

@@ -1,10 +1,12 @@
 import { defineRule } from '../rule.js';
 import { lockImpact } from '../locks.js';
-import { trafficLocks } from '../lock-risk.js';
+import { releasedTrafficLocks } from '../lock-risk.js';
 import { heldEarlier, whereEarlier } from '../context/open-transaction.js';
+import { unreleasedTable } from '../same-change.js';
 
 /** Each ACCESS EXCLUSIVE lock in a transaction is held until commit: the first table stays blocked while the next
- *  lock is awaited, and two sessions locking the same tables in another order deadlock. */
+ *  lock is awaited, and two sessions locking the same tables in another order deadlock. Tables this release created
+ *  (an earlier migration of the deploy, or one written less than 12 hours before) have no traffic and do not count. */
 export default defineRule({
   id: 'lock-queue-risk',
   severity: 'warning',
@@ -12,7 +14,7 @@ export default defineRule({
   check(ctx) {
     const tx = ctx.state.transaction;
     if (tx === undefined) return undefined;
-    const exclusive = (index: number) => trafficLocks(ctx.migration.statements[index]!, ctx.schema).filter((l) => l.mode === 'ACCESS EXCLUSIVE');
+    const exclusive = (index: number) => releasedTrafficLocks(ctx.migration.statements[index]!, ctx.schema).filter((l) => l.mode === 'ACCESS EXCLUSIVE');
     const mine = exclusive(ctx.statement.index);
     if (mine.length === 0) return undefined;
     // Also what earlier migrations of the same transaction locked (a runner that runs the batch in one).
@@ -22,7 +24,7 @@ export default defineRule({
         .filter((s) => s.index < ctx.statement.index && ctx.states[s.index]!.transaction === tx)
         .flatMap((s) => exclusive(s.index).map((l) => ({ ...l, where: `line ${s.start.line}` }))),
     ];
-    const held = earlier.filter((l) => !mine.some((m) => m.table.key === l.table.key));
+    const held = earlier.filter((l) => !mine.some((m) => m.table.key === l.table.key) && !unreleasedTable(ctx.schema, l.table, ctx.statement.index));
     const fresh = mine.filter((m) => !earlier.some((l) => l.table.key === m.table.key));
     // Report once per newly locked table, and only when another table is already held.
     if (held.length === 0 || fresh.length === 0) return undefined;

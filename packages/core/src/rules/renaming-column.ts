@@ -5,9 +5,11 @@ import { lockImpact } from '../locks.js';
 import { quoteIdent } from '../sql.js';
 import { keysetBatches } from '../batches.js';
 import { tableKey } from '../table-key.js';
+import { unreleasedColumn, unreleasedTable } from '../same-change.js';
 
 /** Incident 6: the application version still running queries the old name the moment the rename commits. Not
- *  flagged on a table created in this migration, nor for a column this migration added (no running code uses it). */
+ *  flagged on a table created in this release, nor for a column this release added or named (no running code uses
+ *  it): this migration, an earlier one of the same deploy, or one written less than 12 hours before it. */
 export default defineRule({
   id: 'renaming-column',
   severity: 'error',
@@ -18,7 +20,8 @@ export default defineRule({
     const rename = as(ctx.statement.node, 'RenameStmt');
     const table = tableRef(rename?.relation);
     if (rename?.renameType !== 'OBJECT_COLUMN' || rename.relationType !== 'OBJECT_TABLE' || !table || !rename.subname || !rename.newname) return undefined;
-    if (ctx.isNewTable(table) || addedEarlier(ctx, table, rename.subname)) return undefined;
+    const at = ctx.statement.index;
+    if (unreleasedTable(ctx.schema, table, at) || unreleasedColumn(ctx.schema, table, rename.subname, at) || addedEarlier(ctx, table, rename.subname)) return undefined;
     const from = quoteIdent(rename.subname);
     const to = quoteIdent(rename.newname);
     const type = ctx.schema.column(table, rename.subname, ctx.statement.index)?.type.sql ?? `<type of ${rename.subname}>`;

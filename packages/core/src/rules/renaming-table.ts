@@ -3,8 +3,10 @@ import { defineRule } from '../rule.js';
 import { oldReleaseRuns, ROLLING_DEPLOY_NOTE } from '../old-release.js';
 import { lockImpact } from '../locks.js';
 import { quoteIdent, quoteQualified } from '../sql.js';
+import { unreleasedTable } from '../same-change.js';
 
-/** Incident 6 for tables: every running query on the old name fails as soon as the rename commits. */
+/** Incident 6 for tables: every running query on the old name fails as soon as the rename commits. Not flagged for a
+ *  table created in this release (this migration, an earlier one of the deploy, or one written < 12 h before). */
 export default defineRule({
   id: 'renaming-table',
   severity: 'error',
@@ -14,7 +16,7 @@ export default defineRule({
     if (!oldReleaseRuns(ctx)) return undefined;
     const rename = as(ctx.statement.node, 'RenameStmt');
     const table = tableRef(rename?.relation);
-    if (rename?.renameType !== 'OBJECT_TABLE' || !table || !rename.newname || ctx.isNewTable(table)) return undefined;
+    if (rename?.renameType !== 'OBJECT_TABLE' || !table || !rename.newname || unreleasedTable(ctx.schema, table, ctx.statement.index)) return undefined;
     const to = quoteQualified(table.schema, rename.newname);
     return {
       message: `Renaming ${table.sql} to ${quoteIdent(rename.newname)} breaks every running query that still uses ${table.sql}.`,

@@ -9,6 +9,6 @@ SET lock_timeout = '2s';
 ALTER TABLE users DROP COLUMN legacy_plan;
 COMMIT;`,
   notes: [
-    "Not reported for a table created earlier in the same migration: it is empty, and no query uses it yet.",
+    "Not reported for a table this release created, nor for a column it added or gave this name (this migration, an earlier one of the same deploy, or one whose name's timestamp is less than 12 hours before this one's: the same change; a name without a timestamp says nothing), such as the temporary column of an expand/contract done within one release: no running release uses it.",
   ],
 });

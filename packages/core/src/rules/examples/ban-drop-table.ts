@@ -9,6 +9,6 @@ SET lock_timeout = '2s';
 DROP TABLE audit_log;
 COMMIT;`,
   notes: [
-    "Not reported for a table created earlier in the same migration: it is empty, and no query uses it yet.",
+    "Not reported for a table this release created (this migration, an earlier one of the same deploy, or one whose name's timestamp is less than 12 hours before this one's: the same change; a name without a timestamp says nothing): no running release uses it, and it holds no data of one.",
   ],
 });

@@ -15,6 +15,6 @@ SET LOCAL lock_timeout = '2s';
 ALTER TABLE orders ADD COLUMN country text;
 COMMIT;`,
   notes: [
-    "Not reported for a table created earlier in the same migration: it is empty, and no query uses it yet.",
+    "A table this release created (this migration, an earlier one of the same deploy, or one whose name's timestamp is less than 12 hours before this one's: the same change; a name without a timestamp says nothing) counts neither as a held table nor as the one awaited: no running release queries it, so nothing queues on it.",
   ],
 });

@@ -8,6 +8,6 @@ SET lock_timeout = '2s';
 ALTER TABLE users ADD COLUMN full_name text;
 COMMIT;`,
   notes: [
-    "Not reported for a table created earlier in the same migration: it is empty, and no query uses it yet.",
+    "Not reported for a table this release created, nor for a column it added or gave this name (this migration, an earlier one of the same deploy, or one whose name's timestamp is less than 12 hours before this one's: the same change; a name without a timestamp says nothing): no running release uses the old name. On the bench this removed 71 of 361 findings: mostly lemmy 1.0's renames in tables that release created, and hydra's swap of a column added in the same change.",
   ],
 });
