@@ -95,13 +95,15 @@ export class TableFacts {
   fromQuery?: number;
   /** When every row was removed (DELETE without WHERE, TRUNCATE): empty then, in production too. */
   readonly emptied: number[] = [];
-  readonly columns = new Map<string, Versioned<{ def: ColumnDef; statementIndex: number }>[]>();
+  readonly columns = new Map<string, Versioned<{ def: ColumnDef; statementIndex: number; renamedFrom?: string }>[]>();
   readonly indexes: IndexFacts[] = [];
   readonly constraints = new Map<string, Versioned<KnownConstraint>[]>();
   /** Created with columns the statements do not list (CREATE TABLE ... AS, LIKE, INHERITS, PARTITION OF). */
   columnsUnknown = false;
   /** Created PARTITION BY: PostgreSQL builds or drops no index of it CONCURRENTLY. */
   partitioned = false;
+  /** Its RENAME TOs, in order: the name it had before each. */
+  readonly renames: { seq: number; from: string }[] = [];
 
   constructor(public ref: TableRef) {}
 
@@ -537,7 +539,7 @@ export class SchemaState {
         const facts = this.#ensure(table, at);
         const column = latest(facts.columns.get(rename.subname), at.seq);
         push(facts.columns, rename.subname, { seq: at.seq, value: undefined });
-        if (column) push(facts.columns, to, { seq: at.seq, value: { ...column, statementIndex: at.statement } });
+        if (column) push(facts.columns, to, { seq: at.seq, value: { ...column, statementIndex: at.statement, renamedFrom: rename.subname } });
         for (const ix of facts.indexes) if (ix.dropped === undefined) ix.columns = ix.columns.map((c) => (c === rename.subname ? to : c));
         return;
       }
@@ -570,6 +572,7 @@ export class SchemaState {
   #moveTable(from: TableRef, to: TableRef, at: Place): void {
     const facts = this.#unbind(from.key, at.seq) ?? this.#ensureThenUnbind(from, at);
     facts.ref = to;
+    facts.renames.push({ seq: at.seq, from: from.name });
     this.#unbind(to.key, at.seq);
     this.#bind(to.key, facts, at.seq);
   }

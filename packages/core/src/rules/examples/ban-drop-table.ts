@@ -10,5 +10,6 @@ DROP TABLE audit_log;
 COMMIT;`,
   notes: [
     "Not reported for a table this release created (this migration, an earlier one of the same deploy, or one whose name's timestamp is less than 12 hours before this one's: the same change; a name without a timestamp says nothing): no running release uses it, and it holds no data of one.",
+    "Not reported for a table the history renamed aside (`members` to `members_old`, the old name with a word like old, legacy, deprecated, backup added): the rename was the step that broke the code still using it.",
   ],
 });
