@@ -130,6 +130,12 @@ export class SchemaModel {
     return from;
   }
 
+  /** The volatility a function created by the statements before `before` declared (VOLATILE unless said otherwise);
+   *  undefined for one they never created. */
+  functionVolatility(name: string, before: number): 'immutable' | 'stable' | 'volatile' | undefined {
+    return this.#state.functionVolatility(name, this.#seq(before));
+  }
+
   /** The column as defined by the statements before `before` (default: everything known). */
   column(table: TableRef, column: string, before = Infinity): ColumnInfo | undefined {
     return this.#table(table, before)?.columnBefore(column, this.#seq(before));
