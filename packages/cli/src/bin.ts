@@ -7,6 +7,8 @@ import { setFlagsFromString } from 'node:v8';
 // optimizing tier-up costs more than it saves in one run (and delays exit on small checks), and capping TurboFan's
 // inlining makes each of the many re-optimizations that the AST's varied shapes cause cheaper.
 setFlagsFromString('--liftoff-only');
+// For the whole process: core's parser (pg-parser.ts) leaves it set instead of undoing it after its own compilation.
+(globalThis as Record<symbol, unknown>)[Symbol.for('pgsafe.liftoffOnly')] = true;
 setFlagsFromString('--max-inlined-bytecode-size-cumulative=200');
 
 // `check` of a directory or a glob parses its many files on a worker thread; started before the program loads, its

@@ -1,4 +1,4 @@
-import { loadModule, parseSync, type SqlError } from 'libpg-query';
+import { loadParser, parseSync, type SqlError } from './pg-parser.js';
 import type { Node } from '@pgsql/types';
 import { SourceMap, type Position } from './source-map.js';
 
@@ -42,12 +42,8 @@ export class ParseError extends Error {
   }
 }
 
-let loaded: Promise<void> | undefined;
-
 /** Loads the WASM parser once; every other function here is synchronous after it resolves. */
-export function loadParser(): Promise<void> {
-  return (loaded ??= loadModule());
-}
+export { loadParser };
 
 /** Parses a whole migration with the real PostgreSQL parser (libpg-query). Call `loadParser()` first. */
 export function parseMigration(source: string, file = '<input>'): ParsedMigration {

@@ -1,4 +1,4 @@
-import { scanSync } from 'libpg-query';
+import { scanSync } from './pg-parser.js';
 import type { ParsedMigration } from './parse.js';
 import type { Finding } from './finding.js';
 import type { Position } from './source-map.js';

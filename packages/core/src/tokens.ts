@@ -2,7 +2,7 @@
  *  string literals and the subcommands of an ALTER TABLE are found where PostgreSQL finds them, never by a regex
  *  that a `--` inside a string or a blank line inside a comment would fool. Offsets are characters (UTF-16), as
  *  everywhere in pgsafe; the scanner's are UTF-8 bytes. Call `loadParser()` first. */
-import { scanSync } from 'libpg-query';
+import { scanSync } from './pg-parser.js';
 import type { AlterTableStmt } from '@pgsql/types';
 import { as } from './ast.js';
 import type { ParsedMigration, ParsedStatement } from './parse.js';

@@ -4,7 +4,7 @@
  * of it still running in another session (an orphan of a killed run: cancelled; anybody else's: waited for), and
  * after the step the index VALID (a build that "succeeded" over an INVALID index is not a success).
  */
-import { parseSync } from 'libpg-query';
+import { parseSync } from '../pg-parser.js';
 import type { Node } from '@pgsql/types';
 import { deparse } from '../ast.js';
 import { quoteQualified } from '../sql.js';

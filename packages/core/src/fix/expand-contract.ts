@@ -28,21 +28,27 @@ export function renameColumn(ctx: FixContext): Rewrite | undefined {
   if (blocker) {
     return { rule: finding.rule, message: `the rename of ${from} stays as written`, pieces: [], kept: true, todos: [`line ${blocker.line} ${blocker.why.replace('the dropped column', from)}: expand and contract keeps ${from} until a later deploy, so that statement would not find it gone. The rename stays as written`] };
   }
-  const known = ctx.schema.column(table, rename.subname, ctx.stmt.index)?.type.sql ?? ctx.options.types[`${table.name}.${rename.subname}`] ?? ctx.options.types[rename.subname];
+  const known = storedType(ctx.schema.column(table, rename.subname, ctx.stmt.index)?.type.sql) ?? ctx.options.types[`${table.name}.${rename.subname}`] ?? ctx.options.types[rename.subname];
   const carry = carryOver(table, rename.subname, rename.newname);
   // The later deploys find the table under the name the rest of the file gives it (its old name is then a view).
   const later = renamedLater(ctx, table);
   const then = later === table ? carry : carryOver(later, rename.subname, rename.newname);
+  // The file makes the renamed column nullable itself: the new column stays so (the old one's NOT NULL still goes).
+  const nullable = dropsNotNullLater(ctx, table, rename.newname);
   return {
     rule: finding.rule,
-    message: `RENAME COLUMN ${from} TO ${to} → expand and contract over 3 deploys: add ${to} with the default of ${from}, write both, backfill, NOT NULL as ${from} has it, read ${to}, drop ${from}`,
+    message: `RENAME COLUMN ${from} TO ${to} → expand and contract over 3 deploys: add ${to} with the default of ${from}, write both, backfill, ${nullable ? `${to} nullable as the file makes it` : `NOT NULL as ${from} has it`}, read ${to}, drop ${from}`,
     pieces: [
       { sql: [carry.guard, `ALTER TABLE ${table.sql} ADD COLUMN ${to} ${known ?? `<type of ${rename.subname}>`};`, carry.default].join('\n'), transactional: true, slug: 'add_column' },
       { ...backfillPiece(ctx, later, rename.newname, from), deploy: 1 },
-      { sql: then.notNullCheck, transactional: true, slug: 'not_null_check', deploy: 1 },
-      { sql: then.validate, transactional: true, slug: 'validate_not_null', long: true, alone: true, deploy: 1 },
+      ...(nullable
+        ? []
+        : [
+            { sql: then.notNullCheck, transactional: true, slug: 'not_null_check', deploy: 1 },
+            { sql: then.validate, transactional: true, slug: 'validate_not_null', long: true, alone: true, deploy: 1 },
+          ]),
       // The application stops writing the old column before the next deploy's migration: its NOT NULL goes now.
-      { sql: then.moveNotNull(rename.subname), transactional: true, slug: 'set_not_null', deploy: 1 },
+      { sql: [then.moveNotNull(rename.subname), then.moveSequences(rename.subname)].join('\n'), transactional: true, slug: 'set_not_null', deploy: 1 },
       { sql: `${mustExist(later, rename.newname, 'the new column')}\n-- pgsafe-ignore ban-drop-column: renamed to ${to}, which the application uses since the previous deploy\nALTER TABLE ${later.sql} DROP COLUMN ${from};`, transactional: true, slug: 'drop_old_column', deploy: 2 },
     ],
     ...(known ? {} : { todos: [`write the type of ${table.sql}.${from} for the new column ${to} (replace <type of ${rename.subname}>, or pgsafe fix --type ${table.name}.${rename.subname}=<type>)`] }),
@@ -51,6 +57,22 @@ export function renameColumn(ctx: FixContext): Rewrite | undefined {
       2: `read and write only ${to}; nothing may use ${from} any more`,
     },
   };
+}
+
+const SERIAL_STORAGE: Record<string, string> = { serial: 'integer', serial4: 'integer', bigserial: 'bigint', serial8: 'bigint', smallserial: 'smallint', serial2: 'smallint' };
+
+/** The type a column of this declared type holds: a serial column is an integer whose default (carried over on its
+ *  own) uses the sequence; declared serial again, the new column would make a sequence of its own. */
+function storedType(sql: string | undefined): string | undefined {
+  return sql && (SERIAL_STORAGE[sql.toLowerCase()] ?? sql);
+}
+
+/** A later statement of the file drops the NOT NULL of `column` (the renamed column, under its new name). */
+function dropsNotNullLater(ctx: FixContext, table: TableRef, column: string): boolean {
+  return ctx.after.some(({ node }) => {
+    const alter = as(node, 'AlterTableStmt');
+    return tableRef(alter?.relation)?.key === table.key && !!alter?.cmds?.some((c) => as(c, 'AlterTableCmd')?.subtype === 'AT_DropNotNull' && as(c, 'AlterTableCmd')?.name === column);
+  });
 }
 
 /** The table's name after the renames of it later in the file (ALTER TABLE ... RENAME TO), or the table itself. */
@@ -118,6 +140,17 @@ function carryOver(table: TableRef, column: string, fresh: string) {
     ].join('\n'),
     notNullCheck: [`-- NOT NULL as ${quoteIdent(column)} has it: a CHECK added NOT VALID, validated alone, then SET NOT NULL without a scan.`, `DO $$ BEGIN`, `  IF (SELECT a.attnotnull ${attribute}) THEN`, `    ALTER TABLE ${table.sql} ADD CONSTRAINT ${check} CHECK (${quoteIdent(fresh)} IS NOT NULL) NOT VALID;`, `  END IF;`, `END $$;`].join('\n'),
     validate: validateNotNull(table, fresh, name, hasCheck),
+    // A serial column's sequence is owned by the column: dropped with the old one, it would take the new column's
+    // default with it (or make the drop fail). It moves to the new column, as RENAME and ALTER TYPE keep it.
+    moveSequences: (from: string, to = fresh) =>
+      [
+        `-- The sequences owned by ${quoteIdent(from)} (a serial column's) move to ${quoteIdent(to)}, which uses them now.`,
+        `DO $$ DECLARE s regclass; BEGIN`,
+        `  FOR s IN SELECT d.objid::regclass FROM pg_depend d JOIN pg_class c ON c.oid = d.objid AND c.relkind = 'S' JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a' AND a.attrelid = ${rel}::regclass AND a.attname = ${quoteLiteral(from)} LOOP`,
+        `    EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', s, ${rel}, ${quoteLiteral(to)});`,
+        `  END LOOP;`,
+        `END $$;`,
+      ].join('\n'),
     moveNotNull: (from: string, to = fresh) => {
       const notNullOf = (name: string) => `SELECT k.conname FROM pg_constraint k JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] WHERE k.conrelid = ${rel}::regclass AND k.contype = 'n' AND a.attname = ${quoteLiteral(name)}`;
       return [
@@ -217,6 +250,7 @@ const USED_BY_COLUMNS = new Set(['OBJECT_TYPE', 'OBJECT_DOMAIN', 'OBJECT_SEQUENC
  *  right after its last column). */
 function neededGone(ctx: FixContext, column: string | undefined, typesOnly = false): { line: number; why: string } | undefined {
   const dropped = column ? (ctx.table ? [ctx.table.key] : []) : droppedTables(ctx.node);
+  const goesWith = column && ctx.table ? namesGoingWith(ctx, ctx.table, column) : new Set<string>();
   for (const { node, line } of ctx.after) {
     const drop = as(node, 'DropStmt');
     if (drop?.removeType && USED_BY_COLUMNS.has(drop.removeType)) return { line, why: `drops a ${drop.removeType.slice(7).toLowerCase()} the dropped ${column ? 'column' : 'table'} may use` };
@@ -230,6 +264,8 @@ function neededGone(ctx: FixContext, column: string | undefined, typesOnly = fal
       // The column may be the primary key the new one replaces: a table has one at most.
       const primary = alter?.cmds?.some((c) => as(as(c, 'AlterTableCmd')?.def, 'Constraint')?.contype === 'CONSTR_PRIMARY');
       if (same && primary) return { line, why: `adds a primary key to ${ctx.table!.sql}, where the column may hold the one it replaces` };
+      const named = [...(alter?.cmds ?? []).map((c) => as(as(c, 'AlterTableCmd')?.def, 'Constraint')?.conname), as(node, 'IndexStmt')?.idxname].find((n) => n && goesWith.has(n));
+      if (named) return { line, why: `creates ${quoteIdent(named)} again` };
       // A view made while the column still exists would depend on it (SELECT *), and the later drop would fail.
       if (ctx.table && readsTable(viewQuery(node), ctx.table.key)) return { line, why: `creates a view over ${ctx.table.sql}, which would depend on the column` };
       continue;
@@ -240,6 +276,14 @@ function neededGone(ctx: FixContext, column: string | undefined, typesOnly = fal
     if (name) return { line, why: `creates ${name.replace(/^public\./, '')} again` };
   }
   return undefined;
+}
+
+/** Names of the constraints and indexes of the table that the drop of `column` takes with it: a later statement may
+ *  give one of them to something new (a unique constraint rebuilt over the columns that remain). */
+function namesGoingWith(ctx: FixContext, table: TableRef, column: string): Set<string> {
+  const constraints = ctx.schema.constraintsOn(table, column, ctx.stmt.index).map((c) => c.name);
+  const indexes = ctx.schema.indexesOn(table).filter((i) => i.columns.includes(column)).flatMap((i) => (i.name ? [i.name] : []));
+  return new Set([...constraints, ...indexes]);
 }
 
 /** The first later statement of the file that makes a view (or materialized view) reading the table. */
@@ -302,6 +346,7 @@ export function changeType(ctx: FixContext): Rewrite | undefined {
         text(swap),
         // The application writes the old column no more: its NOT NULL would refuse every insert.
         carry.moveNotNull(makeName(name, 'old'), name),
+        carry.moveSequences(makeName(name, 'old'), name),
         ...(now ? [`-- pgsafe-ignore ban-drop-column: the column before the type change, unused since the swap above`, old] : []),
       ].join('\n'),
       transactional: true,

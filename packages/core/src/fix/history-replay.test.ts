@@ -131,4 +131,43 @@ describe('a fixed history', () => {
     expect(results[1]!.steps.filter((s) => s.deploy === 2).map((s) => s.sql).join('\n')).toContain('ALTER TABLE sync_schedule_job DROP COLUMN repo');
     expect(differences).toEqual([]);
   });
+
+  it('a dropped column stays in the deploy that gives a constraint of it, or an index on it, to new columns under the same name', async () => {
+    const { results, differences } = await replay([
+      'CREATE TABLE asset (id int PRIMARY KEY, owner text, label text, hash text, CONSTRAINT uniq_asset UNIQUE (owner, label));\nCREATE INDEX asset_lookup ON asset (label);\nINSERT INTO asset SELECT i, \'o\' || i, \'l\' || i, \'h\' || i FROM generate_series(1, 100) i;',
+      // The unique constraint and the index go with the column; the file gives their names to new ones.
+      'ALTER TABLE asset DROP COLUMN label;\nALTER TABLE asset ADD CONSTRAINT uniq_asset UNIQUE (owner, hash);\nCREATE INDEX asset_lookup ON asset (hash);',
+    ]);
+    const todos = results[1]!.todos.map((t) => t.message).join('\n');
+    expect(todos).toContain('DROP COLUMN label cannot move to a later deploy: line 2 creates uniq_asset again');
+    expect(differences).toEqual([]);
+  });
+
+  it('a dropped column stays in the deploy that gives the name of an index on it to a new index', async () => {
+    const { results, differences } = await replay([
+      'CREATE TABLE visit (id int PRIMARY KEY, page text, path text);\nCREATE INDEX visit_page_idx ON visit (page);\nINSERT INTO visit SELECT i, \'p\' || i, \'/p\' || i FROM generate_series(1, 100) i;',
+      'ALTER TABLE visit DROP COLUMN page;\nCREATE INDEX visit_page_idx ON visit (path);',
+    ]);
+    expect(results[1]!.todos.map((t) => t.message).join('\n')).toContain('DROP COLUMN page cannot move to a later deploy: line 2 creates visit_page_idx again');
+    expect(differences).toEqual([]);
+  });
+
+  it('a renamed column the file then makes nullable is not given the old column\'s NOT NULL', async () => {
+    const { results, differences } = await replay([
+      'CREATE TABLE rule_set (id int PRIMARY KEY, target_id int NOT NULL);\nINSERT INTO rule_set SELECT i, i FROM generate_series(1, 100) i;',
+      'ALTER TABLE rule_set RENAME COLUMN target_id TO registry_id;\nALTER TABLE rule_set ALTER COLUMN registry_id DROP NOT NULL;',
+    ]);
+    expect(results[1]!.steps.map((s) => s.slug)).not.toContain('not_null_check');
+    expect(differences).toEqual([]);
+  });
+
+  it('a serial column whose type or name changes keeps its sequence: it moves to the new column', async () => {
+    const { results, differences } = await replay([
+      'CREATE TABLE step (id int PRIMARY KEY, "order" smallserial NOT NULL, rank serial NOT NULL);\nINSERT INTO step (id) SELECT i FROM generate_series(1, 100) i;',
+      // hatchet's pattern: the type widened, then a sequence of its own for the new default.
+      'CREATE SEQUENCE step_order_seq2;\nALTER TABLE step ALTER COLUMN "order" TYPE bigint;\nALTER TABLE step ALTER COLUMN "order" SET DEFAULT nextval(\'step_order_seq2\'::regclass);\nALTER TABLE step RENAME COLUMN rank TO position;',
+    ]);
+    expect(results[1]!.steps.map((s) => s.sql).join('\n')).toContain('OWNED BY');
+    expect(differences).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
 /** Re-runnable forms: IF NOT EXISTS / IF EXISTS added where PostgreSQL has them, so that running a partly applied
  *  migration again skips what is already done instead of failing on it. */
 import type { Node } from '@pgsql/types';
-import { parseSync } from 'libpg-query';
+import { parseSync } from '../pg-parser.js';
 import type { ParsedStatement } from '../parse.js';
 import { deparse } from '../ast.js';
 

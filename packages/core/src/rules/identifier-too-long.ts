@@ -1,4 +1,4 @@
-import { scanSync } from 'libpg-query';
+import { scanSync } from '../pg-parser.js';
 import { defineRule } from '../rule.js';
 import type { ParsedStatement } from '../parse.js';
 import { quoteIdent } from '../sql.js';
