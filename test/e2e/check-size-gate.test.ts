@@ -75,6 +75,41 @@ describe('check --database-url: the size gate of pgsafe run', () => {
     expect(live.findings.filter((f) => f.rule === 'require-concurrent-index-creation').map((f) => f.why.includes(settle))).toEqual([false]);
   });
 
+  it('without the database: no size-dependent finding on a reference table the migrations fill with their own rows (issue 22)', async () => {
+    // lemmy's languages, crowd.dev's activity types, documenso's subscription claims: a few rows to a few hundred,
+    // which an index build or a SET NOT NULL scan goes through at once.
+    const later = 'ALTER TABLE kinds ALTER COLUMN name SET NOT NULL;\nCREATE INDEX kinds_name_idx ON kinds (name);\n';
+    const rules = async (folder: string, fill: string) => {
+      write(`${folder}/prisma/migrations/20260101000000_kinds/migration.sql`, `CREATE TABLE kinds (id int PRIMARY KEY, name text);\n${fill}`);
+      write(`${folder}/prisma/migrations/20260301000000_later/migration.sql`, later);
+      const r = await pgsafe(['check', join(dir, folder, 'prisma/migrations'), '--config', config, '--runner-sets-timeouts', '--format', 'json']);
+      return (JSON.parse(r.stdout) as { findings: { rule: string; file: string }[] }).findings.filter((f) => f.file.includes('_later')).map((f) => f.rule).sort();
+    };
+    expect(await rules('reference', "INSERT INTO kinds VALUES (1, 'bug'), (2, 'feature'), (3, 'question');\n")).toEqual([]);
+    // Rows copied from another table are the application's, however many: the size decides, unknown offline.
+    expect(await rules('copied', 'INSERT INTO kinds SELECT id, label FROM old_kinds;\n')).toEqual(['adding-not-nullable-field', 'require-concurrent-index-creation']);
+    // One row is a seeded singleton, which says nothing about what the application adds.
+    expect(await rules('single', "INSERT INTO kinds VALUES (1, 'bug');\n")).toEqual(['adding-not-nullable-field', 'require-concurrent-index-creation']);
+  });
+
+  it('without the database: no size-dependent finding on a table a migration of the same change created, hours before, and left empty (issue 22)', async () => {
+    // trigger.dev: a table created in the morning, indexed, constrained and retyped by the migrations of the
+    // afternoon, all shipped in one release.
+    const later = 'CREATE INDEX runs_at_idx ON runs (at);\nALTER TABLE runs ALTER COLUMN at TYPE timestamptz;\n';
+    const rules = async (folder: string, created: string, changed: string, fill = '') => {
+      write(`${folder}/prisma/migrations/${created}_runs/migration.sql`, `CREATE TABLE runs (id int PRIMARY KEY, at timestamp);\n${fill}`);
+      write(`${folder}/prisma/migrations/${changed}_later/migration.sql`, later);
+      const r = await pgsafe(['check', join(dir, folder, 'prisma/migrations'), '--config', config, '--runner-sets-timeouts', '--format', 'json']);
+      return (JSON.parse(r.stdout) as { findings: { rule: string; file: string }[] }).findings.filter((f) => f.file.includes('_later')).map((f) => f.rule).sort();
+    };
+    const both = ['changing-column-type', 'require-concurrent-index-creation'];
+    expect(await rules('same-change', '20260106081054', '20260106122534')).toEqual([]);
+    // Two days apart: the first may be deployed, and the table filled, before the second.
+    expect(await rules('next-days', '20260106081054', '20260108122534')).toEqual(both);
+    // Rows the migration put in are there whenever the second runs.
+    expect(await rules('filled', '20260106081054', '20260106122534', "INSERT INTO runs VALUES (1, now());\n")).toEqual(both);
+  });
+
   it('at or above run.largeTableRows: the error, with the size (exit 1)', async () => {
     const file = write('big/001.sql', 'CREATE INDEX big_t_v_idx ON big_t (v);\n');
     const r = await check(file);
@@ -118,6 +153,33 @@ describe('check --database-url: the size gate of pgsafe run', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`${second}:1:1 error[require-concurrent-index-creation]`);
     expect(r.stdout).toContain('| live: big_t has ~');
+  });
+
+  it('NOT NULL without a default on a table a migration of the week before created and put no rows in: a question offline, settled by the live rows (issue 22)', async () => {
+    // Real histories (trigger.dev, documenso, rallly): a column added days after its table, in pre-release work,
+    // where only the live database knows whether the release that created the table has put rows in it yet.
+    const folder = (name: string, created: string, added: string, init = '') => {
+      const base = `${name}/prisma/migrations`;
+      write(`${base}/${created}_create/migration.sql`, `CREATE TABLE mid_t (id int PRIMARY KEY, v int, email text);\nCREATE TABLE empty_t (id int PRIMARY KEY, v int);\n${init}`);
+      write(`${base}/${added}_required/migration.sql`, 'ALTER TABLE mid_t ADD COLUMN code text NOT NULL;\nALTER TABLE empty_t ADD COLUMN code text NOT NULL;\n');
+      return join(dir, base);
+    };
+    const offline = async (path: string) =>
+      (JSON.parse((await pgsafe(['check', path, '--config', config, '--runner-sets-timeouts', '--format', 'json'])).stdout) as { findings: { rule: string; severity: string; message: string; why: string }[] }).findings.filter((f) => f.rule === 'adding-required-field');
+    const recent = folder('recent', '20260101090000', '20260104090000');
+    const asked = await offline(recent);
+    expect(asked.map((f) => f.severity)).toEqual(['warning', 'warning']);
+    expect(asked[0]!.message).toBe('Adding NOT NULL column code to mid_t without a DEFAULT fails if the table has any row: does it have rows yet? 20260101090000_create created it 3 days earlier and no migration put rows in it.');
+    expect(asked[0]!.why).toContain('`pgsafe check --database-url` counts them');
+    // A table older than a week, or one the migrations put rows in, has rows as far as the history tells: the error.
+    expect((await offline(folder('older', '20260101090000', '20260112090000'))).map((f) => f.severity)).toEqual(['error', 'error']);
+    expect((await offline(folder('seeded', '20260101090000', '20260104090000', 'INSERT INTO mid_t VALUES (1, 1, NULL);\n'))).map((f) => f.severity)).toEqual(['error', 'warning']);
+    // With the database: mid_t has 5,000 rows, so the statement fails (an error); empty_t has none, so it succeeds.
+    const live = JSON.parse((await check(recent, '--format', 'json')).stdout) as { findings: { rule: string; severity: string; message: string }[] };
+    expect(live.findings.filter((f) => f.rule === 'adding-required-field').map((f) => [f.severity, f.message.includes('does it have rows yet')])).toEqual([
+      ['error', false],
+      ['warning', false],
+    ]);
   });
 });
 

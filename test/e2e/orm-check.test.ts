@@ -32,7 +32,7 @@ describe('pgsafe check --orm knex', () => {
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout) as { findings: { rule: string; severity: string; file: string; start: { line: number } }[]; files: { file: string }[] };
     expect(report.files.map((f) => f.file)).toEqual([
-      'migrations/20240101000000_create_users.js (SQL of up())',
+      'migrations/20231201000000_create_users.js (SQL of up())',
       'migrations/20240102000000_add_country.js (SQL of up())',
       'migrations/20240103000000_add_last_login.js (SQL of up())',
     ]);

@@ -150,7 +150,7 @@ describe('docs/ci.md, executed', { timeout: 120_000 }, () => {
     const inputs = Object.keys((parse(readFileSync(join(REPO, 'action.yml'), 'utf8')) as { inputs: object }).inputs);
     expect(Object.keys(step.with!).every((name) => inputs.includes(name))).toBe(true);
     const project = join(dir, 'prisma-app');
-    writeIn(project, 'prisma/migrations/20260101000000_init/migration.sql', 'CREATE TABLE "User" ("id" BIGINT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));\n');
+    writeIn(project, 'prisma/migrations/20251201000000_init/migration.sql', 'CREATE TABLE "User" ("id" BIGINT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));\n');
     git(project, 'init', '-q');
     git(project, 'add', '.');
     git(project, 'commit', '-qm', 'init');
@@ -161,7 +161,7 @@ describe('docs/ci.md, executed', { timeout: 120_000 }, () => {
     const r = action(project, { ...step.with, base: 'main' }, join(dir, 'prisma-summary.md'));
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^::error file=prisma\/migrations\/20260102000000_email\/migration\.sql,line=1,.*title=pgsafe adding-required-field::/m);
-    expect(r.stdout).not.toContain('20260101000000_init');
+    expect(r.stdout).not.toContain('20251201000000_init');
     const sarif = JSON.parse(readFileSync(join(project, step.with!['sarif-file']!), 'utf8'));
     expect(sarif.runs[0].results.map((x: { ruleId: string }) => x.ruleId)).toContain('adding-required-field');
   });

@@ -46,7 +46,7 @@ describe('pgsafe init', { timeout: 120_000 }, () => {
     const root = project('prisma', {
       'package.json': { name: 'shop', private: true, scripts: { dev: 'next dev' }, dependencies: { '@prisma/client': '6.19.0' }, devDependencies: { prisma: '6.19.0', typescript: '5.9.3' } },
       'prisma/schema.prisma': 'datasource db {\n  provider = "postgresql"\n}\n',
-      'prisma/migrations/20260101000000_init/migration.sql': 'CREATE TABLE "User" ("id" BIGINT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));\n',
+      'prisma/migrations/20251201000000_init/migration.sql': 'CREATE TABLE "User" ("id" BIGINT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));\n',
       'prisma/migrations/20260102000000_email/migration.sql': 'ALTER TABLE "User" ADD COLUMN "email" TEXT NOT NULL;\n',
     });
     const r = pgsafe(['init'], { cwd: root });
@@ -67,7 +67,7 @@ describe('pgsafe init', { timeout: 120_000 }, () => {
     const root = project('knex', {
       'package.json': { name: 'api', version: '1.0.0', dependencies: { knex: '3.1.0', pg: '8.13.0' } },
       'knexfile.js': "module.exports = {\n  client: 'pg',\n  connection: process.env.DATABASE_URL,\n  migrations: { directory: './db/migrations' },\n};\n",
-      'db/migrations/20260101000000_users.js': "exports.up = (knex) => knex.schema.createTable('users', (t) => { t.bigIncrements('id'); });\nexports.down = (knex) => knex.schema.dropTable('users');\n",
+      'db/migrations/20251201000000_users.js': "exports.up = (knex) => knex.schema.createTable('users', (t) => { t.bigIncrements('id'); });\nexports.down = (knex) => knex.schema.dropTable('users');\n",
       'db/migrations/20260102000000_email.js': "exports.up = (knex) => knex.raw('ALTER TABLE users ADD COLUMN email text NOT NULL');\nexports.down = () => {};\n",
     });
     const r = pgsafe(['init'], { cwd: root });

@@ -16,6 +16,8 @@ import type { SchemaModel } from '../schema-model.js';
 import { locksTaken } from '../statement-locks.js';
 import { describeSize, grouped, type MeasuredSize, type SizeReader } from './table-sizes.js';
 import type { RowEstimator } from './row-estimate.js';
+import { recentEmptyTable, sameChangeEmptyTable } from '../recent-table.js';
+import { referenceRows } from '../reference-table.js';
 
 /** An UPDATE/DELETE the planner expects to change at most this many rows is no bigger than one batch of the
  *  backfill recipe (1,000 rows a transaction): let through. */
@@ -140,14 +142,41 @@ export async function judgeBySize(migration: ParsedMigration, findings: Finding[
 
 /** `check` without a database: a size-dependent finding on a table the deploy did not create cannot know the rows the
  *  table has. The lock is certain and the safe form costs little, so it keeps its severity, and its why says what
- *  decides and how to settle it. */
+ *  decides and how to settle it. Unless the history shows the table small or empty, where the finding is dropped: a
+ *  reference table its migrations fill with their own rows (reference-table.ts), or a table an earlier migration of
+ *  the same change created and put no rows in (recent-table.ts). */
 export function noteUnknownSize(migration: ParsedMigration, findings: Finding[], schema: SchemaModel): Finding[] {
-  return findings.map((f) => {
+  return findings.flatMap((f) => {
+    if (f.rule === 'adding-required-field') return [askIfEmpty(migration, f, schema)];
     const stmt = SIZE_DEPENDENT.has(f.rule) ? migration.statements[f.statement.index] : undefined;
     const table = stmt && subjectTable(stmt);
-    if (!stmt || !table || schema.isNewTable(table, stmt.index) || schema.createdEarlierInDeploy(table, stmt.index)) return f;
-    return { ...f, why: `${f.why} How much it matters depends on the rows of ${table.sql}, which pgsafe cannot see without the database: \`pgsafe check --database-url\` measures them (an empty table passes, one below run.largeTableRows is a warning).` };
+    if (!stmt || !table || schema.isNewTable(table, stmt.index) || schema.createdEarlierInDeploy(table, stmt.index)) return [f];
+    // A reference table the migrations fill themselves (their own VALUES rows): a few hundred rows at most, which an
+    // index build, a validation or a rewrite goes through at once (as backfill-in-schema-migration already judged).
+    if (referenceRows(schema, table, stmt.index) !== undefined) return [];
+    // A table an earlier migration of the same change created (written hours before) and put no rows in: both ship in
+    // one release, so it is empty when this statement runs.
+    if (sameChangeEmptyTable(schema, table, stmt.index)) return [];
+    return [{ ...f, why: `${f.why} How much it matters depends on the rows of ${table.sql}, which pgsafe cannot see without the database: \`pgsafe check --database-url\` measures them (an empty table passes, one below run.largeTableRows is a warning).` }];
   });
+}
+
+/** `check` without a database: a NOT NULL column without a default added to a table an earlier migration created
+ *  days before and put no rows in fails only if the release that created it has put rows in it since, which only the
+ *  live database knows. Said as a question, at warning level (as it is with the database when the table is empty);
+ *  with the database (`check --database-url`, the deploy's guard) rows make it an error. */
+function askIfEmpty(migration: ParsedMigration, f: Finding, schema: SchemaModel): Finding {
+  const stmt = migration.statements[f.statement.index];
+  const table = stmt && f.severity === 'error' ? subjectTable(stmt) : undefined;
+  const recent = table && recentEmptyTable(schema, table, stmt!.index);
+  if (!recent) return f;
+  const age = `${recent.days} ${recent.days === 1 ? 'day' : 'days'}`;
+  return {
+    ...f,
+    severity: 'warning',
+    message: `${f.message.replace(/\.$/, '')}: does it have rows yet? ${recent.by} created it ${age} earlier and no migration put rows in it.`,
+    why: `${f.why} Whether ${table!.sql} has rows yet depends on whether the release that created it ${age} earlier has been deployed and used, which pgsafe cannot see without the database, so this is a warning: \`pgsafe check --database-url\` counts them (an empty table takes the column; rows make this an error, as they do for the deploy's guard).`,
+  };
 }
 
 /** Why the table is new at this statement, if it is: this migration or an earlier one of the deploy created it (with

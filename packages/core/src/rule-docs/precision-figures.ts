@@ -28,7 +28,7 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "adding-foreign-key-constraint": [
     {
       "severity": "error",
-      "findings": 508,
+      "findings": 495,
       "sampled": 20,
       "true": 17,
       "false": 2,
@@ -38,21 +38,29 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "adding-not-nullable-field": [
     {
       "severity": "error",
-      "findings": 277,
+      "findings": 268,
       "sampled": 20,
       "true": 14,
-      "false": 4,
-      "debatable": 2
+      "false": 5,
+      "debatable": 1
     }
   ],
   "adding-required-field": [
     {
       "severity": "error",
-      "findings": 129,
+      "findings": 80,
       "sampled": 20,
-      "true": 4,
+      "true": 7,
       "false": 1,
-      "debatable": 15
+      "debatable": 12
+    },
+    {
+      "severity": "warning",
+      "findings": 49,
+      "sampled": 20,
+      "true": 0,
+      "false": 0,
+      "debatable": 20
     }
   ],
   "adding-serial-primary-key-field": [
@@ -108,11 +116,11 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "changing-column-type": [
     {
       "severity": "error",
-      "findings": 310,
+      "findings": 307,
       "sampled": 20,
-      "true": 12,
+      "true": 11,
       "false": 6,
-      "debatable": 2
+      "debatable": 3
     }
   ],
   "constraint-missing-not-valid": [
@@ -208,7 +216,7 @@ export const PRECISION: Record<string, PrecisionFigure[]> = {
   "require-concurrent-index-creation": [
     {
       "severity": "error",
-      "findings": 1643,
+      "findings": 1607,
       "sampled": 20,
       "true": 17,
       "false": 2,

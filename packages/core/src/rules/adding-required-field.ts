@@ -1,11 +1,8 @@
-import { as, columnConstraints, sqlOf, tableRef, type TableRef } from '../ast.js';
-import { defineRule, type RuleContext } from '../rule.js';
+import { as, columnConstraints, sqlOf, tableRef } from '../ast.js';
+import { defineRule } from '../rule.js';
 import { lockImpact } from '../locks.js';
 import { notNullCheckName, quoteIdent } from '../sql.js';
-import { migrationTime } from '../migration-time.js';
-
-/** Migrations written this close together belong to one change, shipped in one release. */
-const SAME_CHANGE_MS = 12 * 3600 * 1000;
+import { sameChangeEmptyTable } from '../recent-table.js';
 
 /** ADD COLUMN ... NOT NULL without a DEFAULT fails on any table that has rows (incident 1). Not reported for a table
  *  an earlier migration of the history created less than 12 hours before this one (by the timestamps of their names)
@@ -19,7 +16,7 @@ export default defineRule({
   check(ctx) {
     const alter = as(ctx.statement.node, 'AlterTableStmt');
     const table = tableRef(alter?.relation);
-    if (!alter || !table || ctx.isNewTable(table) || ctx.schema.emptiedHere(table, ctx.statement.index) || createdBySameChange(ctx, table)) return undefined;
+    if (!alter || !table || ctx.isNewTable(table) || ctx.schema.emptiedHere(table, ctx.statement.index) || sameChangeEmptyTable(ctx.schema, table, ctx.statement.index)) return undefined;
     return (alter.cmds ?? []).flatMap((c) => {
       const cmd = as(c, 'AlterTableCmd');
       const col = cmd?.subtype === 'AT_AddColumn' ? as(cmd.def, 'ColumnDef') : undefined;
@@ -54,12 +51,3 @@ export default defineRule({
     });
   },
 });
-
-/** An earlier migration written less than 12 hours before this one created the table and put no rows in it. */
-function createdBySameChange(ctx: RuleContext, table: TableRef): boolean {
-  const creator = ctx.schema.createdByEarlier(table, ctx.statement.index);
-  const then = creator && migrationTime(creator.name);
-  const now = migrationTime(ctx.schema.migration.name);
-  if (then === undefined || now === undefined || now < then || now - then >= SAME_CHANGE_MS) return false;
-  return ctx.schema.literalRows(table, ctx.statement.index) === 0;
-}

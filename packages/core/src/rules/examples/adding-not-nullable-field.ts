@@ -14,5 +14,6 @@ ALTER TABLE users DROP CONSTRAINT users_country_not_null_chk;
 COMMIT;`,
   notes: [
     "Not reported on PostgreSQL 12 and later when an earlier statement of the migration validated a `CHECK (column IS NOT NULL)`: `SET NOT NULL` then skips its scan. On PostgreSQL 11 it is reported anyway (`--pg-version 11`).",
+    "Without the database (`pgsafe check` alone), not reported where the history shows the table small or empty: a reference table its migrations fill with their own VALUES rows (two or more, none copied from other tables), or a table an earlier migration of the same change (written less than 12 hours before, by the timestamps of their names) created and put no rows in.",
   ],
 });
