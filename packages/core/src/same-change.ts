@@ -37,3 +37,15 @@ export function unreleasedColumn(schema: SchemaModel, table: TableRef, column: s
   const named = schema.columnNamedIn(table, column, before);
   return named && sameRelease(schema, named) ? named : undefined;
 }
+
+/** Words that, added to a name, put the object aside: `old_members`, `membersOld`, `members_deprecated`. */
+const ASIDE = /^(old|legacy|deprecated|backup|bak|unused|archived?|retired|obsolete|to_?drop|tmp)$/;
+
+/** `to` is `from` renamed aside: `from` with a word like old, legacy, deprecated, backup added (any case, `_` or
+ *  camelCase). A project renames a column or table aside when its code stops using it, before dropping it later. */
+export function renamedAside(from: string, to: string): boolean {
+  const at = to.toLowerCase().indexOf(from.toLowerCase());
+  if (at < 0 || to.length === from.length) return false;
+  const extra = (to.slice(0, at) + ' ' + to.slice(at + from.length)).replace(/_/g, ' ').trim().toLowerCase();
+  return extra.split(/\s+/).some((w) => ASIDE.test(w));
+}

@@ -113,6 +113,29 @@ export class SchemaModel {
     return found;
   }
 
+  /** The name the table had before the last RENAME TO that gave it its current one (before `before`), if one did. */
+  renamedFrom(table: TableRef, before: number): string | undefined {
+    const seq = this.#seq(before);
+    return this.#table(table, before)?.renames.filter((r) => r.seq < seq).at(-1)?.from;
+  }
+
+  /** The name the column had before the RENAME COLUMN that gave it its current one (before `before`), if one did. */
+  columnRenamedFrom(table: TableRef, column: string, before: number): string | undefined {
+    const seq = this.#seq(before);
+    let from: string | undefined;
+    for (const v of this.#table(table, before)?.columns.get(column) ?? []) {
+      if (v.seq >= seq) break;
+      from = v.value === undefined ? undefined : v.value.renamedFrom ?? from;
+    }
+    return from;
+  }
+
+  /** The volatility a function created by the statements before `before` declared (VOLATILE unless said otherwise);
+   *  undefined for one they never created. */
+  functionVolatility(name: string, before: number): 'immutable' | 'stable' | 'volatile' | undefined {
+    return this.#state.functionVolatility(name, this.#seq(before));
+  }
+
   /** The column as defined by the statements before `before` (default: everything known). */
   column(table: TableRef, column: string, before = Infinity): ColumnInfo | undefined {
     return this.#table(table, before)?.columnBefore(column, this.#seq(before));

@@ -95,13 +95,15 @@ export class TableFacts {
   fromQuery?: number;
   /** When every row was removed (DELETE without WHERE, TRUNCATE): empty then, in production too. */
   readonly emptied: number[] = [];
-  readonly columns = new Map<string, Versioned<{ def: ColumnDef; statementIndex: number }>[]>();
+  readonly columns = new Map<string, Versioned<{ def: ColumnDef; statementIndex: number; renamedFrom?: string }>[]>();
   readonly indexes: IndexFacts[] = [];
   readonly constraints = new Map<string, Versioned<KnownConstraint>[]>();
   /** Created with columns the statements do not list (CREATE TABLE ... AS, LIKE, INHERITS, PARTITION OF). */
   columnsUnknown = false;
   /** Created PARTITION BY: PostgreSQL builds or drops no index of it CONCURRENTLY. */
   partitioned = false;
+  /** Its RENAME TOs, in order: the name it had before each. */
+  readonly renames: { seq: number; from: string }[] = [];
 
   constructor(public ref: TableRef) {}
 
@@ -170,6 +172,8 @@ export class SchemaState {
   readonly migrations: MigrationEntry[] = [];
   #seq = 0;
   readonly #byName = new Map<string, Binding[]>();
+  /** The functions the replayed statements created (by lower-cased name, without schema), with their volatility. */
+  readonly #functions = new Map<string, Versioned<'immutable' | 'stable' | 'volatile'>[]>();
   readonly #indexByName = new Map<string, IndexFacts[]>();
   /** Every column definition replayed (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE), in order: what a project's
    *  migrations habitually declare (the rules that speak once per history ask it). */
@@ -203,6 +207,12 @@ export class SchemaState {
     return table ? table.indexes.filter((ix) => ix.seq < seq && (ix.dropped === undefined || ix.dropped >= since)) : [];
   }
 
+  /** The volatility the last CREATE FUNCTION of that name (any schema, any arguments) before `seq` declared:
+   *  VOLATILE unless it says IMMUTABLE or STABLE. Undefined for a function the statements never created. */
+  functionVolatility(name: string, seq = Infinity): 'immutable' | 'stable' | 'volatile' | undefined {
+    return latest(this.#functions.get(name.toLowerCase()), seq);
+  }
+
   /** The table of the index named `name` (in `schema`, default public) just before `seq`. */
   indexTable(schema: string | undefined, name: string, seq = Infinity): TableFacts | undefined {
     return this.#indexNamed(schema, name, seq)?.owner;
@@ -231,6 +241,14 @@ export class SchemaState {
     }
     const create = as(n, 'CreateStmt');
     if (create) return this.#createTable(create, at);
+    const fn = as(n, 'CreateFunctionStmt');
+    if (fn) {
+      const name = strings(fn.funcname).at(-1)?.toLowerCase();
+      const said = (fn.options ?? []).map((o) => as(o, 'DefElem')).find((d) => d?.defname === 'volatility');
+      const value = (as(said?.arg, 'String')?.sval ?? 'volatile').toLowerCase();
+      if (name && !fn.is_procedure) push(this.#functions, name, { seq: at.seq, value: value === 'immutable' || value === 'stable' ? value : 'volatile' });
+      return;
+    }
     const alter = as(n, 'AlterTableStmt');
     if (alter) return this.#alterTable(tableRef(alter.relation), alter.cmds ?? [], at);
     const index = as(n, 'IndexStmt');
@@ -537,7 +555,7 @@ export class SchemaState {
         const facts = this.#ensure(table, at);
         const column = latest(facts.columns.get(rename.subname), at.seq);
         push(facts.columns, rename.subname, { seq: at.seq, value: undefined });
-        if (column) push(facts.columns, to, { seq: at.seq, value: { ...column, statementIndex: at.statement } });
+        if (column) push(facts.columns, to, { seq: at.seq, value: { ...column, statementIndex: at.statement, renamedFrom: rename.subname } });
         for (const ix of facts.indexes) if (ix.dropped === undefined) ix.columns = ix.columns.map((c) => (c === rename.subname ? to : c));
         return;
       }
@@ -570,6 +588,7 @@ export class SchemaState {
   #moveTable(from: TableRef, to: TableRef, at: Place): void {
     const facts = this.#unbind(from.key, at.seq) ?? this.#ensureThenUnbind(from, at);
     facts.ref = to;
+    facts.renames.push({ seq: at.seq, from: from.name });
     this.#unbind(to.key, at.seq);
     this.#bind(to.key, facts, at.seq);
   }

@@ -29,8 +29,10 @@ export default defineRule({
       const generated = cons.find((c) => c?.contype === 'CONSTR_GENERATED' && c.generated_kind === 's');
       const serial = SERIAL.has(typeInfo(col.typeName)?.name ?? '');
       const calls = def ? calledFunctions(def.raw_expr) : [];
-      const volatile = calls.filter((f) => VOLATILE.has(f));
-      const unknown = calls.filter((f) => !VOLATILE.has(f) && !NOT_VOLATILE.has(f));
+      // A function the history created has the volatility its CREATE FUNCTION declared (VOLATILE by default).
+      const declared = (f: string) => ctx.schema.functionVolatility(f, ctx.statement.index);
+      const volatile = calls.filter((f) => VOLATILE.has(f) || (!NOT_VOLATILE.has(f) && declared(f) === 'volatile'));
+      const unknown = calls.filter((f) => !VOLATILE.has(f) && !NOT_VOLATILE.has(f) && declared(f) === undefined);
       const oldVersion = ctx.options.pgVersion < 11 && !!def;
       const why = generated ? 'a STORED generated column is computed for every existing row'
         : serial ? 'a serial column takes nextval() for every existing row'

@@ -1,13 +1,16 @@
 import { alterExistingTable } from '../alter-table.js';
 import { defineRule } from '../rule.js';
+import type { SchemaModel } from '../schema-model.js';
+import type { TableRef } from '../ast.js';
 import { oldReleaseRuns, queriesBroken, ROLLING_DEPLOY_NOTE } from '../old-release.js';
 import { lockImpact } from '../locks.js';
 import { quoteIdent } from '../sql.js';
-import { unreleasedColumn, unreleasedTable } from '../same-change.js';
+import { renamedAside, unreleasedColumn, unreleasedTable } from '../same-change.js';
 
 /** Dropping a column loses its data for good, and the application version still running (and ORMs that list every
  *  column in their INSERTs and SELECTs) fails the moment it commits. Not flagged for a column (or table) this release
- *  added: this migration, an earlier one of the same deploy, or one written less than 12 hours before it. */
+ *  added: this migration, an earlier one of the same deploy, or one written less than 12 hours before it. Nor for a
+ *  column the history renamed aside (`x` to `old_x`): the rename was the step that broke the code still using it. */
 export default defineRule({
   id: 'ban-drop-column',
   severity: 'error',
@@ -19,7 +22,7 @@ export default defineRule({
     if (!alter || unreleasedTable(ctx.schema, alter.table, ctx.statement.index)) return undefined;
     const { table } = alter;
     return alter.cmds
-      .filter((cmd) => cmd.subtype === 'AT_DropColumn' && cmd.name && !unreleasedColumn(ctx.schema, table, cmd.name, ctx.statement.index))
+      .filter((cmd) => cmd.subtype === 'AT_DropColumn' && cmd.name && !unreleasedColumn(ctx.schema, table, cmd.name, ctx.statement.index) && !asideColumn(ctx.schema, table, cmd.name, ctx.statement.index))
       .map((cmd) => {
         const column = quoteIdent(cmd.name!);
         return {
@@ -40,3 +43,9 @@ export default defineRule({
       });
   },
 });
+
+/** The column got its name from a rename aside (`plan` to `old_plan`). */
+function asideColumn(schema: SchemaModel, table: TableRef, column: string, before: number): boolean {
+  const from = schema.columnRenamedFrom(table, column, before);
+  return from !== undefined && renamedAside(from, column);
+}

@@ -1,11 +1,12 @@
-import { as, strings, tableRefOf } from '../ast.js';
-import { defineRule } from '../rule.js';
+import { as, strings, tableRefOf, type TableRef } from '../ast.js';
+import { defineRule, type RuleContext } from '../rule.js';
 import { oldReleaseRuns, ROLLING_DEPLOY_NOTE } from '../old-release.js';
 import { lockImpact } from '../locks.js';
-import { unreleasedTable } from '../same-change.js';
+import { renamedAside, unreleasedTable } from '../same-change.js';
 
 /** Dropping a table loses its data for good and breaks the code still using it. Not flagged for a table this release
- *  created (this migration, an earlier one of the same deploy, or one written less than 12 hours before it). */
+ *  created (this migration, an earlier one of the same deploy, or one written less than 12 hours before it), nor for
+ *  a table the history renamed aside (`x` to `old_x`): the rename was the step that broke the code still using it. */
 export default defineRule({
   id: 'ban-drop-table',
   severity: 'error',
@@ -18,7 +19,7 @@ export default defineRule({
     const tables = (drop.objects ?? [])
       .map((o) => strings(as(o, 'List')?.items))
       .map((parts) => tableRefOf(parts.length > 1 ? parts[parts.length - 2] : undefined, parts[parts.length - 1] ?? ''))
-      .filter((t) => !unreleasedTable(ctx.schema, t, ctx.statement.index));
+      .filter((t) => !unreleasedTable(ctx.schema, t, ctx.statement.index) && !asideTable(ctx, t));
     if (tables.length === 0) return undefined;
     const names = tables.map((t) => t.sql).join(', ');
     return {
@@ -38,3 +39,9 @@ export default defineRule({
     };
   },
 });
+
+/** The table got its name from a rename aside (`members` to `members_old`). */
+function asideTable(ctx: RuleContext, table: TableRef): boolean {
+  const from = ctx.schema.renamedFrom(table, ctx.statement.index);
+  return from !== undefined && renamedAside(from, table.name);
+}

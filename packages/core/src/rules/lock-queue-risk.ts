@@ -2,11 +2,17 @@ import { defineRule } from '../rule.js';
 import { lockImpact } from '../locks.js';
 import { releasedTrafficLocks } from '../lock-risk.js';
 import { heldEarlier, whereEarlier } from '../context/open-transaction.js';
-import { unreleasedTable } from '../same-change.js';
+import { renamedAside, unreleasedTable } from '../same-change.js';
+import { as, strings, tableRef, tableRefOf } from '../ast.js';
+import type { ParsedStatement } from '../parse.js';
+import type { TableLock } from '../statement-locks.js';
 
 /** Each ACCESS EXCLUSIVE lock in a transaction is held until commit: the first table stays blocked while the next
  *  lock is awaited, and two sessions locking the same tables in another order deadlock. Tables this release created
- *  (an earlier migration of the deploy, or one written less than 12 hours before) have no traffic and do not count. */
+ *  (an earlier migration of the deploy, or one written less than 12 hours before) have no traffic and do not count;
+ *  nor is a table held by the statement that drops it or renames it aside (`x` to `old_x`): the queries of the
+ *  running release on it fail once the transaction commits whatever they waited for (ban-drop-table and
+ *  renaming-table say so). */
 export default defineRule({
   id: 'lock-queue-risk',
   severity: 'warning',
@@ -22,7 +28,7 @@ export default defineRule({
       ...heldEarlier(ctx).flatMap((e) => e.locks.filter((l) => l.mode === 'ACCESS EXCLUSIVE').map((l) => ({ ...l, where: whereEarlier(e) }))),
       ...ctx.migration.statements
         .filter((s) => s.index < ctx.statement.index && ctx.states[s.index]!.transaction === tx)
-        .flatMap((s) => exclusive(s.index).map((l) => ({ ...l, where: `line ${s.start.line}` }))),
+        .flatMap((s) => exclusive(s.index).filter((l) => !retires(s, l)).map((l) => ({ ...l, where: `line ${s.start.line}` }))),
     ];
     const held = earlier.filter((l) => !mine.some((m) => m.table.key === l.table.key) && !unreleasedTable(ctx.schema, l.table, ctx.statement.index));
     const fresh = mine.filter((m) => !earlier.some((l) => l.table.key === m.table.key));
@@ -42,3 +48,17 @@ export default defineRule({
     };
   },
 });
+
+/** The statement takes its lock on the table to drop it, or to rename it aside. */
+function retires(stmt: ParsedStatement, lock: TableLock): boolean {
+  const drop = as(stmt.node, 'DropStmt');
+  if (drop?.removeType === 'OBJECT_TABLE') {
+    return (drop.objects ?? []).some((o) => {
+      const parts = strings(as(o, 'List')?.items);
+      return tableRefOf(parts.length > 1 ? parts[parts.length - 2] : undefined, parts[parts.length - 1] ?? '').key === lock.table.key;
+    });
+  }
+  const rename = as(stmt.node, 'RenameStmt');
+  const table = tableRef(rename?.relation);
+  return rename?.renameType === 'OBJECT_TABLE' && !!table && !!rename.newname && table.key === lock.table.key && renamedAside(table.name, rename.newname);
+}

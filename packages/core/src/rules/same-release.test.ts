@@ -44,8 +44,8 @@ describe('what the same release created', () => {
   });
 
   it('ban-drop-column: not for a column the same change added (nor one renamed into its name by it)', () => {
-    const add: [string, string] = ['20240111100000_add_tmp', 'ALTER TABLE accounts ADD COLUMN name_tmp text;\nALTER TABLE accounts RENAME COLUMN name TO name_old;'];
-    const drop = 'ALTER TABLE accounts DROP COLUMN name_tmp, DROP COLUMN name_old, DROP COLUMN id;';
+    const add: [string, string] = ['20240111100000_add_tmp', 'ALTER TABLE accounts ADD COLUMN name_tmp text;\nALTER TABLE accounts RENAME COLUMN name TO label;'];
+    const drop = 'ALTER TABLE accounts DROP COLUMN name_tmp, DROP COLUMN label, DROP COLUMN id;';
     expect(findings('ban-drop-column', [OLD, add, ['20240111110000_drop', drop]])).toEqual([
       'Dropping accounts.id breaks every running query that still names it, and its data is gone.',
     ]);
@@ -68,5 +68,38 @@ describe('what the same release created', () => {
     expect(findings('lock-queue-risk', [OLD, create, ['20240111103000_both', tx('ALTER TABLE hooks ADD COLUMN y int;\nALTER TABLE accounts ADD COLUMN x int;')]])).toEqual([]);
     expect(findings('lock-queue-risk', [OLD, create, ['20240111103000_both', tx('ALTER TABLE accounts ADD COLUMN x int;\nALTER TABLE plans ADD COLUMN y int;')]])).toHaveLength(1);
     expect(findings('lock-queue-risk', [OLD, create, ['20240121103000_both', tx('ALTER TABLE accounts ADD COLUMN x int;\nALTER TABLE hooks ADD COLUMN y int;')]])).toHaveLength(1);
+  });
+});
+
+describe('what the history renamed aside or retires', () => {
+  it('renamedAside: the old name with a word like old, legacy, deprecated, backup added', async () => {
+    const { renamedAside } = await import('../same-change.js');
+    expect(renamedAside('employeeCount', 'old_employeeCount')).toBe(true);
+    expect(renamedAside('memberToMerge', 'memberToMergeOld')).toBe(true);
+    expect(renamedAside('plans', 'plans_deprecated')).toBe(true);
+    expect(renamedAside('user_', 'person')).toBe(false);
+    expect(renamedAside('name', 'name_text')).toBe(false);
+    expect(renamedAside('bold', 'bold_flag')).toBe(false);
+  });
+
+  it('ban-drop-column and ban-drop-table: not for what an earlier release renamed aside; still for a plain rename', () => {
+    const aside: [string, string] = ['20240301100000_aside', 'ALTER TABLE accounts RENAME COLUMN name TO old_name;\nALTER TABLE plans RENAME TO plans_legacy;'];
+    expect(findings('ban-drop-column', [OLD, aside, ['20240901100000_cleanup', 'ALTER TABLE accounts DROP COLUMN old_name;']])).toEqual([]);
+    expect(findings('ban-drop-table', [OLD, aside, ['20240901100000_cleanup', 'DROP TABLE plans_legacy;']])).toEqual([]);
+    const renamed: [string, string] = ['20240301100000_rename', 'ALTER TABLE accounts RENAME COLUMN name TO title;\nALTER TABLE plans RENAME TO tiers;'];
+    expect(findings('ban-drop-column', [OLD, renamed, ['20240901100000_cleanup', 'ALTER TABLE accounts DROP COLUMN title;']])).toHaveLength(1);
+    expect(findings('ban-drop-table', [OLD, renamed, ['20240901100000_cleanup', 'DROP TABLE tiers;']])).toHaveLength(1);
+    // A column added under such a name was never renamed aside: someone may use it.
+    expect(findings('ban-drop-column', [OLD, ['20240301100000_add', 'ALTER TABLE accounts ADD COLUMN old_email text;'], ['20240901100000_cleanup', 'ALTER TABLE accounts DROP COLUMN old_email;']])).toHaveLength(1);
+  });
+
+  it('lock-queue-risk: a table held by the statement that drops it or renames it aside is no queue of its own', () => {
+    const tx = (body: string) => `BEGIN;\n${body}\nCOMMIT;`;
+    const both = (sql: string) => findings('lock-queue-risk', [OLD, ['20240901100000_retire', tx(sql)]]);
+    expect(both('DROP TABLE plans;\nDROP TABLE accounts;')).toEqual([]);
+    expect(both('ALTER TABLE plans RENAME TO old_plans;\nALTER TABLE accounts RENAME TO old_accounts;')).toEqual([]);
+    // Held by an ALTER first, or renamed to a name in use: still held traffic.
+    expect(both('ALTER TABLE plans ADD COLUMN x int;\nDROP TABLE plans;\nDROP TABLE accounts;')).toHaveLength(1);
+    expect(both('ALTER TABLE plans RENAME TO tiers;\nALTER TABLE accounts ADD COLUMN x int;')).toHaveLength(1);
   });
 });
