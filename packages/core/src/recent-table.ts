@@ -1,10 +1,8 @@
 import type { TableRef } from './ast.js';
 import type { SchemaModel } from './schema-model.js';
-import { migrationTime } from './migration-time.js';
-import { SAME_CHANGE_MS } from './same-change.js';
+import { SAME_CHANGE_MS, writtenBefore } from './same-change.js';
 
 const DAY_MS = 24 * 3600 * 1000;
-
 
 /** How recent a table must be for the history to leave open whether production has rows in it yet: a release
  *  written within the week may not be deployed, or not used yet. Issue 22's sample: every table a NOT NULL column
@@ -17,11 +15,9 @@ export const RECENT_TABLE_MS = 7 * DAY_MS;
  *  is what the history cannot tell. Undefined otherwise (no timestamps, an older table, rows the migrations put in). */
 export function recentEmptyTable(schema: SchemaModel, table: TableRef, before: number): { by: string; days: number } | undefined {
   const creator = schema.createdByEarlier(table, before);
-  const then = creator && migrationTime(creator.name);
-  const now = migrationTime(schema.migration.name);
-  if (then === undefined || now === undefined || now < then || now - then >= RECENT_TABLE_MS) return undefined;
-  if (schema.literalRows(table, before) !== 0) return undefined;
-  return { by: creator!.name, days: Math.max(1, Math.round((now - then) / DAY_MS)) };
+  const age = creator && writtenBefore(schema, creator);
+  if (age === undefined || age >= RECENT_TABLE_MS || schema.literalRows(table, before) !== 0) return undefined;
+  return { by: creator!.name, days: Math.max(1, Math.round(age / DAY_MS)) };
 }
 
 /** The table was created by an earlier migration written less than 12 hours before this one (by the timestamps of
@@ -29,8 +25,6 @@ export function recentEmptyTable(schema: SchemaModel, table: TableRef, before: n
  *  empty when this migration runs. */
 export function sameChangeEmptyTable(schema: SchemaModel, table: TableRef, before: number): boolean {
   const creator = schema.createdByEarlier(table, before);
-  const then = creator && migrationTime(creator.name);
-  const now = migrationTime(schema.migration.name);
-  if (then === undefined || now === undefined || now < then || now - then >= SAME_CHANGE_MS) return false;
-  return schema.literalRows(table, before) === 0;
+  const age = creator && writtenBefore(schema, creator);
+  return age !== undefined && age < SAME_CHANGE_MS && schema.literalRows(table, before) === 0;
 }

@@ -11,9 +11,16 @@ export const SAME_CHANGE_MS = 12 * 3600 * 1000;
  *  less than 12 hours before it (the same change, as the timestamps of their names tell). */
 export function sameRelease(schema: SchemaModel, earlier: MigrationEntry): boolean {
   if (earlier === schema.migration || earlier.inBatch) return true;
+  const age = writtenBefore(schema, earlier);
+  return age !== undefined && age < SAME_CHANGE_MS;
+}
+
+/** How long before the migration being judged `earlier` was written, by the timestamps their names start with;
+ *  undefined when a name has none or the order is reversed. */
+export function writtenBefore(schema: SchemaModel, earlier: MigrationEntry): number | undefined {
   const then = migrationTime(earlier.name);
   const now = migrationTime(schema.migration.name);
-  return then !== undefined && now !== undefined && now >= then && now - then < SAME_CHANGE_MS;
+  return then !== undefined && now !== undefined && now >= then ? now - then : undefined;
 }
 
 /** Where the table was created when no release before this one has used it: this migration, or an earlier one of

@@ -48,7 +48,7 @@ export function renameColumn(ctx: FixContext): Rewrite | undefined {
             { sql: then.validate, transactional: true, slug: 'validate_not_null', long: true, alone: true, deploy: 1 },
           ]),
       // The application stops writing the old column before the next deploy's migration: its NOT NULL goes now.
-      { sql: [then.moveNotNull(rename.subname), then.moveSequences(rename.subname)].join('\n'), transactional: true, slug: 'set_not_null', deploy: 1 },
+      { sql: [then.moveNotNull(rename.subname), ...(mayOwnSequence(known) ? [then.moveSequences(rename.subname)] : [])].join('\n'), transactional: true, slug: 'set_not_null', deploy: 1 },
       { sql: `${mustExist(later, rename.newname, 'the new column')}\n-- pgsafe-ignore ban-drop-column: renamed to ${to}, which the application uses since the previous deploy\nALTER TABLE ${later.sql} DROP COLUMN ${from};`, transactional: true, slug: 'drop_old_column', deploy: 2 },
     ],
     ...(known ? {} : { todos: [`write the type of ${table.sql}.${from} for the new column ${to} (replace <type of ${rename.subname}>, or pgsafe fix --type ${table.name}.${rename.subname}=<type>)`] }),
@@ -65,6 +65,12 @@ const SERIAL_STORAGE: Record<string, string> = { serial: 'integer', serial4: 'in
  *  own) uses the sequence; declared serial again, the new column would make a sequence of its own. */
 function storedType(sql: string | undefined): string | undefined {
   return sql && (SERIAL_STORAGE[sql.toLowerCase()] ?? sql);
+}
+
+/** A column of this type (unknown: maybe) can own a sequence, as a serial column or through ALTER SEQUENCE ... OWNED BY
+ *  does: only integer columns are given one in practice. */
+function mayOwnSequence(type: string | undefined): boolean {
+  return type === undefined || /^(smallint|integer|bigint|int[248]?)$/i.test(type);
 }
 
 /** A later statement of the file drops the NOT NULL of `column` (the renamed column, under its new name). */
@@ -346,7 +352,7 @@ export function changeType(ctx: FixContext): Rewrite | undefined {
         text(swap),
         // The application writes the old column no more: its NOT NULL would refuse every insert.
         carry.moveNotNull(makeName(name, 'old'), name),
-        carry.moveSequences(makeName(name, 'old'), name),
+        ...(mayOwnSequence(storedType(ctx.schema.column(table, name, ctx.stmt.index)?.type.sql)) ? [carry.moveSequences(makeName(name, 'old'), name)] : []),
         ...(now ? [`-- pgsafe-ignore ban-drop-column: the column before the type change, unused since the swap above`, old] : []),
       ].join('\n'),
       transactional: true,
