@@ -5,6 +5,7 @@ import { DEPLOYS, NEWEST_PG_VERSION, OLDEST_PG_VERSION, type AnalyzeOptions, typ
 import type { Severity } from './finding.js';
 import { parseDuration, type Duration } from './plan/duration.js';
 import { RUNNERS, type RunnerName } from './context/runners.js';
+import { ConfigError } from './config-error.js';
 
 /** How `pgsafe run` (and the adapters) execute migrations; command-line flags win. */
 export interface RunConfig {
@@ -50,15 +51,7 @@ export function defineConfig(config: PgsafeConfig): PgsafeConfig {
   return config;
 }
 
-export class ConfigError extends Error {
-  constructor(
-    readonly file: string,
-    message: string,
-  ) {
-    super(`${file}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 const KEYS = new Set(['$schema', 'pgVersion', 'rules', 'assumeInTransaction', 'runnerSetsTimeouts', 'runner', 'deploy', 'run']);
 const RUN_DURATIONS = ['lockTimeout', 'statementTimeout', 'longStatementTimeout', 'retryBudget'];

@@ -2,13 +2,14 @@
  * Statements that cannot queue behind another session's lock: every relation they name is a table the same
  * transaction created (it holds ACCESS EXCLUSIVE on it since the CREATE, which nobody else saw), and they are of a
  * kind whose table locks are on the relations they name; a CREATE TABLE that names no other table (it could wait
- * only for another session creating the same name, under the timeouts in force). The guard sends them without a savepoint and timeouts of
+ * only for another session creating the same name, under the timeouts in force); a COMMENT ON TABLE or COLUMN of such
+ * a table (its only lock is on that table). The guard sends them without a savepoint and timeouts of
  * their own (two round trips fewer): there is no lock to wait for and so nothing to retry, and the timeouts set
  * for the transaction's earlier guarded statement (the CREATE's, at the latest) are still in force (SET LOCAL lasts
  * until the transaction ends), so a function in it that reads another table still cannot wait forever.
  */
-import { as, tableRef } from '../ast.js';
-import type { RangeVar } from '@pgsql/types';
+import { as, tableRef, tableRefOf } from '../ast.js';
+import type { CommentStmt, RangeVar } from '@pgsql/types';
 import type { ParsedStatement } from '../parse.js';
 
 /** Kinds whose locks are those of the relations they name (a COMMENT's object, a function's body are not). A
@@ -17,6 +18,11 @@ const KINDS = new Set(['AlterTableStmt', 'IndexStmt', 'InsertStmt', 'UpdateStmt'
 
 /** The statement names only tables for which `created` is true (and names one at least, besides the one it creates). */
 export function cannotWait(stmt: ParsedStatement, created: (key: string) => boolean): boolean {
+  const comment = as(stmt.node, 'CommentStmt');
+  if (comment) {
+    const table = commentedTable(comment);
+    return table !== undefined && created(table);
+  }
   if (!KINDS.has(stmt.kind) || as(stmt.node, 'IndexStmt')?.concurrent) return false;
   const own = as(stmt.node, 'CreateStmt')?.relation;
   const relations = namedRelations(stmt.node).filter((rv) => rv !== own);
@@ -24,6 +30,15 @@ export function cannotWait(stmt: ParsedStatement, created: (key: string) => bool
     const table = tableRef(rv);
     return !!table && created(table.key);
   });
+}
+
+/** The table (its key) a COMMENT ON TABLE or COLUMN is on, when named by one or two parts (`table`, `schema.table`). */
+function commentedTable(comment: CommentStmt): string | undefined {
+  const names = comment.object && 'List' in comment.object ? (comment.object.List.items ?? []).map((n) => (n as { String?: { sval?: string } }).String?.sval) : [];
+  if (comment.objtype === 'OBJECT_COLUMN') names.pop();
+  else if (comment.objtype !== 'OBJECT_TABLE') return undefined;
+  if (names.length === 0 || names.length > 2 || names.some((n) => n === undefined)) return undefined;
+  return names.length === 2 ? tableRefOf(names[0], names[1]!).key : tableRefOf(undefined, names[0]!).key;
 }
 
 /** The table a CREATE TABLE (or CREATE TABLE ... AS, SELECT INTO) creates; none for IF NOT EXISTS, which may find

@@ -231,7 +231,9 @@ describe('MigrationGuard: round trips', () => {
     await run('CREATE INDEX audit_user_idx ON audit (user_id)');
     await run("INSERT INTO audit (id, user_id, note) VALUES (1, 1, 'a')");
     await run("UPDATE audit SET note = 'b' WHERE id = 1");
-    // None of the four could wait for another session's lock: no savepoint, no SET, no extra round trip.
+    await run("COMMENT ON TABLE audit IS 'who did what'");
+    await run("COMMENT ON COLUMN public.audit.note IS 'free text'");
+    // None of the six could wait for another session's lock: no savepoint, no SET, no extra round trip.
     expect(sent.slice(afterCreate)).toEqual([]);
     expect((await client.query("SELECT current_setting('lock_timeout') AS lock")).rows).toEqual([{ lock: '200ms' }]);
     // Reading another table can wait: guarded again.
@@ -246,7 +248,13 @@ describe('MigrationGuard: round trips', () => {
     const beforeAlter = sent.length;
     await run('ALTER TABLE users ADD COLUMN nickname text');
     expect(sent.slice(beforeAlter).filter((q) => q.startsWith('SAVEPOINT'))).toHaveLength(1);
+    // A comment on a table the application uses locks it: guarded.
+    const beforeComment = sent.length;
+    await run("COMMENT ON COLUMN users.email IS 'login'");
+    expect(sent.slice(beforeComment).filter((q) => q.startsWith('SAVEPOINT'))).toHaveLength(1);
     await client.query('COMMIT');
+    const comments = await db.current.query("SELECT obj_description('audit'::regclass, 'pg_class') AS t, col_description('audit'::regclass, 3) AS c, col_description('users'::regclass, 2) AS u");
+    expect(comments.rows).toEqual([{ t: 'who did what', c: 'free text', u: 'login' }]);
     expect((await db.current.query('SELECT count(*)::int AS n FROM audit')).rows).toEqual([{ n: 10 }]);
     expect(await columns('users')).toEqual(['id', 'email', 'nickname']);
     expect(await columns('audit')).toEqual(['id', 'user_id', 'note', 'at']);

@@ -29,6 +29,7 @@ import { conflictingLockers, findBlockers, type LockTarget } from '../execute/pr
 import { formatDuration } from '../plan/duration.js';
 import type { BlockingSession } from '../execute/types.js';
 import type { GuardEvent, GuardSession, MigrationInfo } from './types.js';
+import { PreflightError } from './preflight-error.js';
 
 const SAVEPOINT = 'pgsafe_statement';
 
@@ -138,15 +139,7 @@ function lockTargets(q: Queryable, step: Step, ownTables: (key: string) => boole
   };
 }
 
-/** A statement pgsafe did not send: sessions that would have blocked its lock were still there (pre-flight). */
-export class PreflightError extends Error {
-  declare readonly blockers: BlockingSession[];
-  constructor(message: string, blockers: BlockingSession[]) {
-    super(message);
-    this.name = 'PreflightError';
-    Object.defineProperty(this, 'blockers', { value: blockers, enumerable: false });
-  }
-}
+export { PreflightError };
 
 interface PreflightInput {
   queryable: Queryable;
