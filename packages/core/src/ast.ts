@@ -1,5 +1,5 @@
 /** Small typed accessors over libpg-query's JSON AST (`{ NodeType: body }` objects). */
-import type { Node, RangeVar, TypeName, ColumnDef, Constraint } from '@pgsql/types';
+import type { Node, RangeVar, TypeName, ColumnDef, Constraint, CommentStmt } from '@pgsql/types';
 import { createRequire } from 'node:module';
 import { quoteIdent, quoteQualified } from './sql.js';
 import { cachedOn } from './cached-on.js';
@@ -64,6 +64,23 @@ export function tableRef(rv: RangeVar | undefined): TableRef | undefined {
 
 export function tableRefOf(schema: string | undefined, name: string): TableRef {
   return { schema, name, sql: quoteQualified(schema, name), key: `${schema ?? 'public'}.${name}` };
+}
+
+/** The table a list of names gives (`DROP TABLE a.b` lists each object's names as String nodes): its last two parts. */
+export function tableRefOfList(obj: Node): TableRef | undefined {
+  const parts = strings(as(obj, 'List')?.items);
+  if (parts.length === 0) return undefined;
+  return tableRefOf(parts.length > 1 ? parts[parts.length - 2] : undefined, parts[parts.length - 1]!);
+}
+
+/** The table a COMMENT ON TABLE or COLUMN is on (named by one or two parts), and the column for COLUMN; undefined for
+ *  a comment on anything else. */
+export function commentTarget(comment: CommentStmt): { table: TableRef; column?: string } | undefined {
+  if (comment.objtype !== 'OBJECT_TABLE' && comment.objtype !== 'OBJECT_COLUMN') return undefined;
+  const names = strings(as(comment.object, 'List')?.items);
+  const column = comment.objtype === 'OBJECT_COLUMN' ? names.pop() : undefined;
+  if (names.length === 0 || names.length > 2 || (comment.objtype === 'OBJECT_COLUMN' && !column)) return undefined;
+  return { table: tableRefOf(names.length === 2 ? names[0] : undefined, names.at(-1)!), ...(column ? { column } : {}) };
 }
 
 /** A type as PostgreSQL resolves common aliases: `int` → `int4`, `timestamp` → `timestamp`, etc. */

@@ -1,6 +1,6 @@
 import type { Node } from '@pgsql/types';
 import type { ParsedStatement } from './parse.js';
-import { as, strings, tableRef, tableRefOf, type TableRef } from './ast.js';
+import { as, tableRef, tableRefOfList, type TableRef } from './ast.js';
 import type { LockMode } from './locks.js';
 import { cachedOn } from './cached-on.js';
 
@@ -96,7 +96,7 @@ function computeLocks(stmt: ParsedStatement): TableLock[] {
 
   const drop = as(node, 'DropStmt');
   if (drop && (drop.removeType === 'OBJECT_TABLE' || drop.removeType === 'OBJECT_MATVIEW')) {
-    for (const obj of drop.objects ?? []) add(qualifiedFromList(obj), 'ACCESS EXCLUSIVE');
+    for (const obj of drop.objects ?? []) add(tableRefOfList(obj), 'ACCESS EXCLUSIVE');
   }
   const truncate = as(node, 'TruncateStmt');
   for (const rel of truncate?.relations ?? []) add(tableRef(as(rel, 'RangeVar')), 'ACCESS EXCLUSIVE');
@@ -127,12 +127,4 @@ function computeLocks(stmt: ParsedStatement): TableLock[] {
     if (dml) add(tableRef(dml.relation), 'ROW EXCLUSIVE');
   }
   return [...locks.values()];
-}
-
-/** `DROP TABLE a.b` lists names as String lists. */
-function qualifiedFromList(obj: Node): TableRef | undefined {
-  const parts = strings(as(obj, 'List')?.items);
-  if (parts.length === 0) return undefined;
-  const name = parts[parts.length - 1]!;
-  return tableRefOf(parts.length > 1 ? parts[parts.length - 2] : undefined, name);
 }

@@ -4,7 +4,7 @@
  *  state before it (a dropped column, a changed type, a backfill of an existing column, an opaque DO block) makes the
  *  whole down() refuse before it runs anything, naming the step: a rollback never half-reverses. */
 import type { Node } from '@pgsql/types';
-import { as, strings, tableRef, type TableRef } from '../ast.js';
+import { as, commentTarget, strings, tableRef, type TableRef } from '../ast.js';
 import { parseMigration } from '../parse.js';
 import { quoteIdent } from '../sql.js';
 import type { FixResult, FixStep } from './types.js';
@@ -185,14 +185,9 @@ function undoAlter(table: TableRef, cmd: NonNullable<ReturnType<typeof as<'Alter
 }
 
 function commentOnCreated(comment: NonNullable<ReturnType<typeof as<'CommentStmt'>>>, created: Created): boolean {
-  const names = comment.object && 'List' in comment.object ? strings(comment.object.List.items) : [];
-  if (comment.objtype === 'OBJECT_TABLE') return created.tables.has(names.length > 1 ? names.join('.') : `public.${names[0]}`);
-  if (comment.objtype === 'OBJECT_COLUMN') {
-    const column = names.pop()!;
-    const table = names.length > 1 ? names.join('.') : `public.${names[0]}`;
-    return created.tables.has(table) || created.columns.has(`${table}.${column}`);
-  }
-  return false;
+  const target = commentTarget(comment);
+  if (!target) return false;
+  return created.tables.has(target.table.key) || (target.column !== undefined && created.columns.has(columnKey(target.table, target.column)));
 }
 
 /** `schema.table.column` a backfill (an UPDATE, or the fix's batched DO loop of UPDATEs) writes. */

@@ -1,7 +1,7 @@
 /** Renames, drops and type changes break the application version still running, whatever the locks: one file
  *  cannot make them safe. They become an expand-and-contract plan over several deploys, each labeled with what the
  *  application must do before it. */
-import { as, sqlOf, strings, tableRef, tableRefOf, type TableRef } from '../ast.js';
+import { as, sqlOf, tableRef, tableRefOf, tableRefOfList, type TableRef } from '../ast.js';
 import { parseMigration } from '../parse.js';
 import { makeName, notNullCheckName, quoteIdent, quoteLiteral, quoteQualified } from '../sql.js';
 import { backfillPiece } from './backfill.js';
@@ -311,10 +311,7 @@ function readsTable(query: unknown, key: string): boolean {
 }
 
 function droppedTables(node: FixContext['node']): string[] {
-  return (as(node, 'DropStmt')?.objects ?? []).map((o) => {
-    const parts = strings(as(o, 'List')?.items);
-    return tableRefOf(parts.length > 1 ? parts[parts.length - 2] : undefined, parts[parts.length - 1] ?? '').key;
-  });
+  return (as(node, 'DropStmt')?.objects ?? []).flatMap((o) => tableRefOfList(o)?.key ?? []);
 }
 
 /** ALTER COLUMN ... TYPE: the rule's recipe (new column kept in sync by a trigger, batched backfill, swap in one

@@ -8,8 +8,8 @@
  * for the transaction's earlier guarded statement (the CREATE's, at the latest) are still in force (SET LOCAL lasts
  * until the transaction ends), so a function in it that reads another table still cannot wait forever.
  */
-import { as, tableRef, tableRefOf } from '../ast.js';
-import type { CommentStmt, RangeVar } from '@pgsql/types';
+import { as, commentTarget, tableRef } from '../ast.js';
+import type { RangeVar } from '@pgsql/types';
 import type { ParsedStatement } from '../parse.js';
 
 /** Kinds whose locks are those of the relations they name (a COMMENT's object, a function's body are not). A
@@ -20,8 +20,8 @@ const KINDS = new Set(['AlterTableStmt', 'IndexStmt', 'InsertStmt', 'UpdateStmt'
 export function cannotWait(stmt: ParsedStatement, created: (key: string) => boolean): boolean {
   const comment = as(stmt.node, 'CommentStmt');
   if (comment) {
-    const table = commentedTable(comment);
-    return table !== undefined && created(table);
+    const target = commentTarget(comment);
+    return target !== undefined && created(target.table.key);
   }
   if (!KINDS.has(stmt.kind) || as(stmt.node, 'IndexStmt')?.concurrent) return false;
   const own = as(stmt.node, 'CreateStmt')?.relation;
@@ -30,15 +30,6 @@ export function cannotWait(stmt: ParsedStatement, created: (key: string) => bool
     const table = tableRef(rv);
     return !!table && created(table.key);
   });
-}
-
-/** The table (its key) a COMMENT ON TABLE or COLUMN is on, when named by one or two parts (`table`, `schema.table`). */
-function commentedTable(comment: CommentStmt): string | undefined {
-  const names = comment.object && 'List' in comment.object ? (comment.object.List.items ?? []).map((n) => (n as { String?: { sval?: string } }).String?.sval) : [];
-  if (comment.objtype === 'OBJECT_COLUMN') names.pop();
-  else if (comment.objtype !== 'OBJECT_TABLE') return undefined;
-  if (names.length === 0 || names.length > 2 || names.some((n) => n === undefined)) return undefined;
-  return names.length === 2 ? tableRefOf(names[0], names[1]!).key : tableRefOf(undefined, names[0]!).key;
 }
 
 /** The table a CREATE TABLE (or CREATE TABLE ... AS, SELECT INTO) creates; none for IF NOT EXISTS, which may find

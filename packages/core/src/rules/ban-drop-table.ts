@@ -1,4 +1,4 @@
-import { as, strings, tableRefOf, type TableRef } from '../ast.js';
+import { as, tableRefOfList, type TableRef } from '../ast.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { oldReleaseRuns, ROLLING_DEPLOY_NOTE } from '../old-release.js';
 import { lockImpact } from '../locks.js';
@@ -17,9 +17,8 @@ export default defineRule({
     const drop = as(ctx.statement.node, 'DropStmt');
     if (drop?.removeType !== 'OBJECT_TABLE') return undefined;
     const tables = (drop.objects ?? [])
-      .map((o) => strings(as(o, 'List')?.items))
-      .map((parts) => tableRefOf(parts.length > 1 ? parts[parts.length - 2] : undefined, parts[parts.length - 1] ?? ''))
-      .filter((t) => !unreleasedTable(ctx.schema, t, ctx.statement.index) && !asideTable(ctx, t));
+      .map(tableRefOfList)
+      .filter((t): t is TableRef => !!t && !unreleasedTable(ctx.schema, t, ctx.statement.index) && !asideTable(ctx, t));
     if (tables.length === 0) return undefined;
     const names = tables.map((t) => t.sql).join(', ');
     return {

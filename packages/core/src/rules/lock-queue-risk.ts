@@ -3,7 +3,7 @@ import { lockImpact } from '../locks.js';
 import { releasedTrafficLocks } from '../lock-risk.js';
 import { heldEarlier, whereEarlier } from '../context/open-transaction.js';
 import { renamedAside, unreleasedTable } from '../same-change.js';
-import { as, strings, tableRef, tableRefOf } from '../ast.js';
+import { as, tableRef, tableRefOfList } from '../ast.js';
 import type { ParsedStatement } from '../parse.js';
 import type { TableLock } from '../statement-locks.js';
 
@@ -52,12 +52,7 @@ export default defineRule({
 /** The statement takes its lock on the table to drop it, or to rename it aside. */
 function retires(stmt: ParsedStatement, lock: TableLock): boolean {
   const drop = as(stmt.node, 'DropStmt');
-  if (drop?.removeType === 'OBJECT_TABLE') {
-    return (drop.objects ?? []).some((o) => {
-      const parts = strings(as(o, 'List')?.items);
-      return tableRefOf(parts.length > 1 ? parts[parts.length - 2] : undefined, parts[parts.length - 1] ?? '').key === lock.table.key;
-    });
-  }
+  if (drop?.removeType === 'OBJECT_TABLE') return (drop.objects ?? []).some((o) => tableRefOfList(o)?.key === lock.table.key);
   const rename = as(stmt.node, 'RenameStmt');
   const table = tableRef(rename?.relation);
   return rename?.renameType === 'OBJECT_TABLE' && !!table && !!rename.newname && table.key === lock.table.key && renamedAside(table.name, rename.newname);
